@@ -1,0 +1,111 @@
+import { createHash } from "node:crypto";
+import canonicalize from "canonicalize";
+import { GENESIS_HASH, type NewEvent, type RecordedEvent } from "./envelope.ts";
+
+/**
+ * Per-stream hash chain (tamper evidence, architecture brief "Event envelope"): each event's `hash` is the
+ * SHA-256 of its canonical JSON (RFC 8785 via `canonicalize`), which includes `prevhash`, the previous
+ * event's hash. The global `position` is left out: some stores (PostgreSQL, EventStoreDB) assign it only at
+ * commit, after the hash must be known.
+ */
+export type ChainedEvent = Omit<RecordedEvent, "position">;
+
+/** The envelope fields a hash covers: everything but `hash` and `position`, with absent optionals dropped. */
+export function hashedFields(event: ChainedEvent | RecordedEvent): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(event)) {
+    if (key === "hash" || key === "position" || value === undefined) continue;
+    fields[key] = value;
+  }
+  return fields;
+}
+
+export function hashEvent(event: ChainedEvent | RecordedEvent): string {
+  const canonical = canonicalize(hashedFields(event));
+  if (canonical === undefined) throw new Error(`event ${event.id} has no canonical JSON form`);
+  return createHash("sha256").update(canonical, "utf8").digest("hex");
+}
+
+/** The last event of a stream as the chain needs it; `undefined` for an empty stream. */
+export interface ChainHead {
+  revision: number;
+  hash: string;
+}
+
+/** Gives new events their stream versions and hashes, continuing the chain from `head`. */
+export function chainEvents(
+  streamId: string,
+  head: ChainHead | undefined,
+  events: readonly NewEvent[],
+): ChainedEvent[] {
+  let revision = head?.revision ?? -1;
+  let prevhash = head?.hash ?? GENESIS_HASH;
+  return events.map((event) => {
+    revision += 1;
+    const chained: ChainedEvent = {
+      ...stripUndefined(event),
+      specversion: "1.0",
+      subject: streamId,
+      streamversion: revision,
+      prevhash,
+      hash: "",
+    };
+    chained.hash = hashEvent(chained);
+    prevhash = chained.hash;
+    return chained;
+  });
+}
+
+export type ChainVerification =
+  | { ok: true; streamId: string; events: number; lastHash: string }
+  | {
+      ok: false;
+      streamId: string;
+      /** The stream version where verification failed. */
+      revision: number;
+      reason: "hash-mismatch" | "broken-link" | "missing-revision";
+      message: string;
+    };
+
+/**
+ * Verifies a whole stream read from the store: versions are contiguous from 0, each event links to its
+ * predecessor's hash, and each hash matches the event's content. Names the first revision at fault.
+ */
+export function verifyChain(streamId: string, events: readonly RecordedEvent[]): ChainVerification {
+  let prevhash = GENESIS_HASH;
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i] as RecordedEvent;
+    if (event.streamversion !== i) {
+      return fail(streamId, i, "missing-revision", `expected revision ${i}, found ${event.streamversion}`);
+    }
+    if (event.prevhash !== prevhash) {
+      return fail(streamId, i, "broken-link", `prevhash does not match the hash of revision ${i - 1}`);
+    }
+    if (hashEvent(event) !== event.hash) {
+      return fail(streamId, i, "hash-mismatch", "stored content does not match its hash (altered)");
+    }
+    prevhash = event.hash;
+  }
+  return { ok: true, streamId, events: events.length, lastHash: prevhash };
+}
+
+function fail(
+  streamId: string,
+  revision: number,
+  reason: "hash-mismatch" | "broken-link" | "missing-revision",
+  detail: string,
+): ChainVerification {
+  return {
+    ok: false,
+    streamId,
+    revision,
+    reason,
+    message: `stream ${streamId} revision ${revision}: ${detail}`,
+  };
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) if (v !== undefined) out[key] = v;
+  return out as T;
+}
