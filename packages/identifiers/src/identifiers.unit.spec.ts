@@ -21,7 +21,8 @@ describe("居民身份证号 (GB 11643-1999, domain brief §2)", () => {
 
   it("computes check characters by weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2, mod 11 → 10X98765432", () => {
     expect(residentIdCheckCharacter("11010519491231002")).toBe("X");
-    expect(residentIdCheckCharacter("44030419900307012")).not.toBe("X");
+    expect(residentIdCheckCharacter("44030419900307012")).toBe("2");
+    expect(validateResidentId("440304199003070122")).toMatchObject({ valid: true, birthDate: "1990-03-07" });
   });
 
   it("rejects a wrong check character", () => {
