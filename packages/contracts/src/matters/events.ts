@@ -1,0 +1,107 @@
+import { z } from "zod";
+import { departmentRef, isoInstant } from "../codes.ts";
+import { matterElements } from "./elements.ts";
+
+/**
+ * Events published by the matters service (事项清单). Stream categories: `matter` (one stream per matter,
+ * id `matter-<matterId>`) and `bundle` (one per "一件事", id `bundle-<bundleId>`). Kafka topics:
+ * `gov.matters.matter.v1`, `gov.matters.bundle.v1`.
+ */
+
+const matterId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+const bundleId = matterId;
+const reason = z.string().min(1).max(1000);
+
+/** A new matter, or the next draft after a published version (edits never touch a published version). */
+export const matterDrafted = z.object({
+  matterId,
+  /** The version number this draft will get when published (1 for a new matter). */
+  version: z.number().int().min(1),
+  elements: matterElements,
+});
+
+export const matterDraftRevised = z.object({
+  matterId,
+  version: z.number().int().min(1),
+  elements: matterElements,
+});
+
+/** 认领: the implementing department confirms it carries out the matter. */
+export const matterClaimed = z.object({ matterId, department: departmentRef });
+
+/** A numbered, immutable version is in force from `effectiveFrom`; it carries every element. */
+export const matterPublished = z.object({
+  matterId,
+  version: z.number().int().min(1),
+  /** The version this one replaces, if any. */
+  supersedes: z.number().int().min(1).optional(),
+  effectiveFrom: isoInstant,
+  elements: matterElements,
+});
+
+export const matterSuspended = z.object({ matterId, version: z.number().int().min(1), reason });
+export const matterResumed = z.object({ matterId, version: z.number().int().min(1) });
+export const matterRetired = z.object({ matterId, reason });
+
+/**
+ * Transfer after a department reorganisation (seed 000 §六): the old department stays responsible (and keeps
+ * accepting applications) until the new one confirms.
+ */
+export const matterTransferRequested = z.object({ matterId, from: departmentRef, to: departmentRef, reason });
+export const matterTransferConfirmed = z.object({ matterId, from: departmentRef, to: departmentRef });
+export const matterTransferCancelled = z.object({ matterId, from: departmentRef, to: departmentRef, reason });
+
+export const bundleMaterial = z.object({
+  /** The shared key (or `<matterId>:<materialId>` when the material belongs to one matter only). */
+  key: z.string().min(1).max(120),
+  name: z.string().min(1).max(200),
+  /** Which matters' materials this one item satisfies. */
+  satisfies: z.array(z.object({ matterId, materialId: z.string().min(1) })).min(1),
+});
+
+/** "一件事": a life event made of published matters across departments, handled through one window. */
+export const bundlePublished = z.object({
+  bundleId,
+  name: z.string().min(1).max(200),
+  version: z.number().int().min(1),
+  leadDepartment: departmentRef,
+  matters: z
+    .array(z.object({ matterId, version: z.number().int().min(1), department: departmentRef }))
+    .min(2),
+  /** The merged list: a material several matters need is asked once. */
+  materials: z.array(bundleMaterial),
+});
+export const bundleRetired = z.object({ bundleId, reason });
+
+export const mattersEventTypes = {
+  MatterDrafted: "gov.matters.matter.drafted.v1",
+  MatterDraftRevised: "gov.matters.matter.draft-revised.v1",
+  MatterClaimed: "gov.matters.matter.claimed.v1",
+  MatterPublished: "gov.matters.matter.published.v1",
+  MatterSuspended: "gov.matters.matter.suspended.v1",
+  MatterResumed: "gov.matters.matter.resumed.v1",
+  MatterRetired: "gov.matters.matter.retired.v1",
+  MatterTransferRequested: "gov.matters.matter.transfer-requested.v1",
+  MatterTransferConfirmed: "gov.matters.matter.transfer-confirmed.v1",
+  MatterTransferCancelled: "gov.matters.matter.transfer-cancelled.v1",
+  BundlePublished: "gov.matters.bundle.published.v1",
+  BundleRetired: "gov.matters.bundle.retired.v1",
+} as const;
+
+export const mattersEventSchemas = {
+  MatterDrafted: matterDrafted,
+  MatterDraftRevised: matterDraftRevised,
+  MatterClaimed: matterClaimed,
+  MatterPublished: matterPublished,
+  MatterSuspended: matterSuspended,
+  MatterResumed: matterResumed,
+  MatterRetired: matterRetired,
+  MatterTransferRequested: matterTransferRequested,
+  MatterTransferConfirmed: matterTransferConfirmed,
+  MatterTransferCancelled: matterTransferCancelled,
+  BundlePublished: bundlePublished,
+  BundleRetired: bundleRetired,
+} as const;
+
+export type MattersEventName = keyof typeof mattersEventSchemas;
+export type MattersEventData = { [K in MattersEventName]: z.infer<(typeof mattersEventSchemas)[K]> };
