@@ -1,0 +1,296 @@
+import type { DepartmentRef } from "@gov/contracts";
+import { describe, expect, it } from "vitest";
+import { NotFound, NotPermitted, RuleViolation, StateConflict } from "../errors.ts";
+import type { CommandMetadata, MatterCommand } from "./commands.ts";
+import { decideMatter } from "./decide.ts";
+import { departmentCode, validElements } from "./fixtures.ts";
+import { evolveMatter, initialMatterState, type MatterEvent } from "./matter.ts";
+
+const now = "2026-03-02T09:00:00+08:00";
+const admin: CommandMetadata = { now, actor: { id: "catalog-admin", role: "admin" } };
+const elements = validElements();
+const dept: DepartmentRef = {
+  creditCode: elements.implementingDepartment.creditCode,
+  name: elements.implementingDepartment.name,
+};
+const officerOf = (creditCode: string): CommandMetadata => ({
+  now,
+  actor: { id: "officer-1", role: "officer", department: creditCode },
+});
+const newDept: DepartmentRef = {
+  creditCode: departmentCode("11440200MB2C09876"),
+  name: "韶关市政务服务数据管理局",
+};
+
+/** given(events).when(command): fold the history, decide. */
+const given = (...history: MatterEvent[]) => ({
+  when: (command: MatterCommand) => () =>
+    decideMatter(command, history.reduce(evolveMatter, initialMatterState())),
+});
+
+const drafted: MatterEvent = { type: "MatterDrafted", data: { matterId: "food", version: 1, elements } };
+const claimed: MatterEvent = { type: "MatterClaimed", data: { matterId: "food", department: dept } };
+const published: MatterEvent = {
+  type: "MatterPublished",
+  data: { matterId: "food", version: 1, effectiveFrom: now, elements },
+};
+
+describe("matter decider: drafting (domain brief §1 lifecycle)", () => {
+  it("drafts a new matter as version 1", () => {
+    expect(
+      given().when({ type: "DraftMatter", data: { matterId: "food", elements }, metadata: admin })(),
+    ).toEqual([drafted]);
+  });
+
+  it("refuses a second draft of an existing matter (409)", () => {
+    expect(
+      given(drafted).when({ type: "DraftMatter", data: { matterId: "food", elements }, metadata: admin }),
+    ).toThrow(StateConflict);
+  });
+
+  it("rejects invalid elements naming each field under elements.*", () => {
+    const bad = validElements({ promisedTimeLimitDays: 40, allowsAutoApproval: true });
+    try {
+      given().when({ type: "DraftMatter", data: { matterId: "food", elements: bad }, metadata: admin })();
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(RuleViolation);
+      expect((e as RuleViolation).problems.map((p) => p.field)).toEqual(
+        expect.arrayContaining(["elements.promisedTimeLimitDays", "elements.allowsAutoApproval"]),
+      );
+    }
+  });
+
+  it("editing a published matter starts draft version 2; the published version stays", () => {
+    const revised = validElements({ promisedTimeLimitDays: 12 });
+    const events = given(drafted, claimed, published).when({
+      type: "ReviseMatter",
+      data: { elements: revised },
+      metadata: admin,
+    })();
+    expect(events).toEqual([
+      { type: "MatterDrafted", data: { matterId: "food", version: 2, elements: revised } },
+    ]);
+  });
+
+  it("revising a draft keeps its version", () => {
+    const revised = validElements({ promisedTimeLimitDays: 12 });
+    expect(
+      given(drafted).when({ type: "ReviseMatter", data: { elements: revised }, metadata: admin })(),
+    ).toEqual([{ type: "MatterDraftRevised", data: { matterId: "food", version: 1, elements: revised } }]);
+  });
+
+  it("does not let an edit change the implementing department (that is a transfer)", () => {
+    const moved = validElements({
+      implementingDepartment: { ...elements.implementingDepartment, creditCode: newDept.creditCode },
+      implementationCode: `${newDept.creditCode}3${elements.basicCode}`,
+    });
+    expect(given(drafted).when({ type: "ReviseMatter", data: { elements: moved }, metadata: admin })).toThrow(
+      RuleViolation,
+    );
+  });
+
+  it("answers 404 for a command on a matter that does not exist", () => {
+    expect(given().when({ type: "PublishMatter", data: {}, metadata: admin })).toThrow(NotFound);
+  });
+});
+
+describe("matter decider: 认领 and publication", () => {
+  it("lets the implementing department claim its matter", () => {
+    expect(
+      given(drafted).when({ type: "ClaimMatter", data: {}, metadata: officerOf(dept.creditCode) })(),
+    ).toEqual([claimed]);
+  });
+
+  it("refuses a claim by another department (403)", () => {
+    expect(
+      given(drafted).when({ type: "ClaimMatter", data: {}, metadata: officerOf(newDept.creditCode) }),
+    ).toThrow(NotPermitted);
+  });
+
+  it("refuses to publish before the department has claimed the matter", () => {
+    expect(given(drafted).when({ type: "PublishMatter", data: {}, metadata: admin })).toThrow(/认领/);
+  });
+
+  it("publishes the draft as an immutable numbered version carrying every element", () => {
+    expect(given(drafted, claimed).when({ type: "PublishMatter", data: {}, metadata: admin })()).toEqual([
+      published,
+    ]);
+  });
+
+  it("publishes version 2 superseding version 1", () => {
+    const v2 = validElements({ promisedTimeLimitDays: 12 });
+    const draft2: MatterEvent = {
+      type: "MatterDrafted",
+      data: { matterId: "food", version: 2, elements: v2 },
+    };
+    const events = given(drafted, claimed, published, draft2).when({
+      type: "PublishMatter",
+      data: { effectiveFrom: "2026-04-01T00:00:00+08:00" },
+      metadata: admin,
+    })();
+    expect(events).toEqual([
+      {
+        type: "MatterPublished",
+        data: {
+          matterId: "food",
+          version: 2,
+          supersedes: 1,
+          effectiveFrom: "2026-04-01T00:00:00+08:00",
+          elements: v2,
+        },
+      },
+    ]);
+  });
+
+  it("has nothing to publish without a draft", () => {
+    expect(
+      given(drafted, claimed, published).when({ type: "PublishMatter", data: {}, metadata: admin }),
+    ).toThrow(StateConflict);
+  });
+});
+
+describe("matter decider: suspension and retirement", () => {
+  const suspended: MatterEvent = {
+    type: "MatterSuspended",
+    data: { matterId: "food", version: 1, reason: "法规修订" },
+  };
+
+  it("suspends and resumes a published matter", () => {
+    expect(
+      given(drafted, claimed, published).when({
+        type: "SuspendMatter",
+        data: { reason: "法规修订" },
+        metadata: admin,
+      })(),
+    ).toEqual([suspended]);
+    expect(
+      given(drafted, claimed, published, suspended).when({
+        type: "ResumeMatter",
+        data: {},
+        metadata: admin,
+      })(),
+    ).toEqual([{ type: "MatterResumed", data: { matterId: "food", version: 1 } }]);
+  });
+
+  it("cannot suspend a matter that was never published, nor twice", () => {
+    expect(given(drafted).when({ type: "SuspendMatter", data: { reason: "x" }, metadata: admin })).toThrow(
+      StateConflict,
+    );
+    expect(
+      given(drafted, claimed, published, suspended).when({
+        type: "SuspendMatter",
+        data: { reason: "x" },
+        metadata: admin,
+      }),
+    ).toThrow(StateConflict);
+  });
+
+  it("refuses every command on a retired matter", () => {
+    const retired: MatterEvent = { type: "MatterRetired", data: { matterId: "food", reason: "事项取消" } };
+    expect(
+      given(drafted, claimed, published, retired).when({
+        type: "ReviseMatter",
+        data: { elements },
+        metadata: admin,
+      }),
+    ).toThrow(/retired/);
+  });
+});
+
+describe("matter decider: transfer between departments (seed 000 §六)", () => {
+  const requested: MatterEvent = {
+    type: "MatterTransferRequested",
+    data: { matterId: "food", from: dept, to: newDept, reason: "机构改革" },
+  };
+
+  it("records a transfer request; the old department stays responsible until confirmation", () => {
+    expect(
+      given(drafted, claimed, published).when({
+        type: "RequestTransfer",
+        data: { to: newDept, reason: "机构改革" },
+        metadata: admin,
+      })(),
+    ).toEqual([requested]);
+    const state = [drafted, claimed, published, requested].reduce(evolveMatter, initialMatterState());
+    expect(state.status === "active" && state.department.creditCode).toBe(dept.creditCode);
+  });
+
+  it("refuses a transfer to the same department", () => {
+    expect(
+      given(drafted, claimed, published).when({
+        type: "RequestTransfer",
+        data: { to: dept, reason: "x" },
+        metadata: admin,
+      }),
+    ).toThrow(RuleViolation);
+  });
+
+  it("only the receiving department confirms", () => {
+    expect(
+      given(drafted, claimed, published, requested).when({
+        type: "ConfirmTransfer",
+        data: {},
+        metadata: officerOf(dept.creditCode),
+      }),
+    ).toThrow(NotPermitted);
+  });
+
+  it("on confirmation re-publishes under the new department with a new 实施编码", () => {
+    const events = given(drafted, claimed, published, requested).when({
+      type: "ConfirmTransfer",
+      data: {},
+      metadata: officerOf(newDept.creditCode),
+    })();
+    expect(events[0]).toEqual({
+      type: "MatterTransferConfirmed",
+      data: { matterId: "food", from: dept, to: newDept },
+    });
+    const republished = events[1];
+    expect(republished?.type).toBe("MatterPublished");
+    if (republished?.type !== "MatterPublished") return;
+    expect(republished.data.version).toBe(2);
+    expect(republished.data.supersedes).toBe(1);
+    expect(republished.data.elements.implementingDepartment.creditCode).toBe(newDept.creditCode);
+    expect(republished.data.elements.implementationCode).toBe(`${newDept.creditCode}3${elements.basicCode}`);
+  });
+
+  it("carries a pending draft forward to the version after the transfer", () => {
+    const draft2: MatterEvent = { type: "MatterDrafted", data: { matterId: "food", version: 2, elements } };
+    const events = given(drafted, claimed, published, draft2, requested).when({
+      type: "ConfirmTransfer",
+      data: {},
+      metadata: admin,
+    })();
+    expect(events.map((e) => e.type)).toEqual([
+      "MatterTransferConfirmed",
+      "MatterPublished",
+      "MatterDrafted",
+    ]);
+    const last = events[2];
+    expect(last?.type === "MatterDrafted" && last.data.version).toBe(3);
+  });
+
+  it("blocks publication while a transfer is pending, and can be cancelled", () => {
+    const draft2: MatterEvent = { type: "MatterDrafted", data: { matterId: "food", version: 2, elements } };
+    expect(
+      given(drafted, claimed, published, requested, draft2).when({
+        type: "PublishMatter",
+        data: {},
+        metadata: admin,
+      }),
+    ).toThrow(/transfer/);
+    expect(
+      given(drafted, claimed, published, requested).when({
+        type: "CancelTransfer",
+        data: { reason: "撤回" },
+        metadata: admin,
+      })(),
+    ).toEqual([
+      {
+        type: "MatterTransferCancelled",
+        data: { matterId: "food", from: dept, to: newDept, reason: "撤回" },
+      },
+    ]);
+  });
+});
