@@ -2,4 +2,5 @@ export * from "./envelope.ts";
 export * from "./errors.ts";
 export type * from "./event-store.ts";
 export * from "./hash-chain.ts";
+export * from "./postgres/index.ts";
 export * from "./validation.ts";

@@ -1,0 +1,57 @@
+import canonicalize from "canonicalize";
+import type { NewEvent, RecordedEvent } from "../envelope.ts";
+import { IdempotencyConflictError } from "../errors.ts";
+import type { AppendResult } from "../event-store.ts";
+
+/** Fields the store adds to a new event; everything else must match for a retried append to be "the same". */
+const storeFields = new Set(["specversion", "subject", "streamversion", "position", "prevhash", "hash"]);
+
+/** The top-level fields in which a stored event differs from a new one (empty when they are the same). */
+export function differingFields(stored: RecordedEvent | Omit<RecordedEvent, "position">, incoming: NewEvent) {
+  const a = contentOf(stored);
+  const b = contentOf(incoming);
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].filter((key) => canonicalize(a[key]) !== canonicalize(b[key])).sort();
+}
+
+function contentOf(event: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(event)) {
+    if (value !== undefined && !storeFields.has(key)) out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * The answer to an append whose event ids are already stored: the original result when every event of the
+ * batch is stored in this stream with the same content, else IdempotencyConflictError naming the reason.
+ */
+export function replayedAppendResult(
+  streamId: string,
+  events: readonly NewEvent[],
+  stored: readonly RecordedEvent[],
+): AppendResult {
+  const byId = new Map(stored.map((event) => [event.id.toLowerCase(), event]));
+  const missing = events.filter((event) => !byId.has(event.id.toLowerCase()));
+  const first = stored[0];
+  if (first && missing.length > 0) {
+    throw new IdempotencyConflictError(
+      first.id,
+      `${events.length - missing.length} of the batch's ${events.length} events were appended before, ` +
+        `the others not: retry the original batch unchanged`,
+    );
+  }
+  const original = events.map((event) => {
+    const match = byId.get(event.id.toLowerCase()) as RecordedEvent;
+    if (match.subject !== streamId) {
+      throw new IdempotencyConflictError(event.id, `it was appended to stream ${match.subject}`);
+    }
+    const differs = differingFields(match, event);
+    if (differs.length > 0) throw new IdempotencyConflictError(event.id, `${differs.join(", ")} differ`);
+    return match;
+  });
+  return {
+    nextExpectedRevision: Math.max(...original.map((event) => event.streamversion)),
+    positions: original.map((event) => event.position),
+  };
+}

@@ -1,0 +1,176 @@
+import type pg from "pg";
+import type { SqlNames } from "./sql-names.ts";
+
+/** One numbered schema step. Steps are applied in order, each once, and never edited after release. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql(names: SqlNames): string;
+}
+
+/**
+ * Version 1: the log, the stream heads, the checkpoints and the append function.
+ *
+ * - `events.envelope` is `json`, not `jsonb`: `json` keeps the exact text the adapter wrote, so every string
+ *   and number reads back as written (jsonb rejects `\u0000` and lone surrogates, which JSON.stringify
+ *   emits). The hash is over canonical JSON, so key order would not matter, but values must round-trip.
+ * - `events.transaction_id` is the writing transaction's id; readers order the log by (transaction_id,
+ *   position) and read only below the oldest running transaction (see readAll in postgres-event-store.ts).
+ * - No foreign key from events to streams: only `append_events` writes either table, in one transaction,
+ *   and a foreign key would cost a lookup and a row lock per inserted event.
+ */
+const createLog: Migration = {
+  version: 1,
+  name: "events, streams, checkpoints, append_events()",
+  sql: (n) => `
+CREATE TABLE ${n.streams} (
+  stream_id     text PRIMARY KEY,
+  category      text NOT NULL,
+  head_version  bigint NOT NULL DEFAULT -1,
+  head_hash     text,
+  soft_deleted  boolean NOT NULL DEFAULT false,
+  created_at    timestamptz NOT NULL DEFAULT now(),
+  updated_at    timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE ${n.events} (
+  position        bigserial PRIMARY KEY,
+  transaction_id  xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  stream_id       text NOT NULL,
+  stream_version  bigint NOT NULL,
+  event_id        uuid NOT NULL,
+  type            text NOT NULL,
+  category        text NOT NULL,
+  time            timestamptz NOT NULL,
+  envelope        json NOT NULL,
+  hash            text NOT NULL,
+  recorded_at     timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT events_event_id_key UNIQUE (event_id),
+  CONSTRAINT events_stream_version_key UNIQUE (stream_id, stream_version)
+);
+CREATE INDEX events_log_order ON ${n.events} (transaction_id, position);
+
+CREATE TABLE ${n.checkpoints} (
+  subscriber_id  text PRIMARY KEY,
+  position       text NOT NULL,
+  updated_at     timestamptz NOT NULL DEFAULT now()
+);
+
+-- Appends one batch in the caller's transaction. The client has already chained the events (versions
+-- and hashes) on top of p_expected_head (-1 for a new stream); the head is locked and compared here.
+-- Outcomes: 'appended' (with positions), 'conflict' (actual head), 'deleted'.
+CREATE FUNCTION ${n.appendFunction}(
+  p_stream_id text,
+  p_category text,
+  p_expected_head bigint,
+  p_event_ids uuid[],
+  p_types text[],
+  p_times timestamptz[],
+  p_envelopes json[],
+  p_hashes text[]
+) RETURNS TABLE (outcome text, head bigint, positions bigint[], transaction_id xid8)
+LANGUAGE plpgsql AS $fn$
+#variable_conflict use_column
+DECLARE
+  v_head bigint;
+  v_deleted boolean;
+  v_count integer := cardinality(p_event_ids);
+  v_positions bigint[];
+BEGIN
+  IF p_expected_head = -1 THEN
+    INSERT INTO ${n.streams} (stream_id, category) VALUES (p_stream_id, p_category)
+    ON CONFLICT (stream_id) DO NOTHING;
+  END IF;
+  SELECT s.head_version, s.soft_deleted INTO v_head, v_deleted
+    FROM ${n.streams} s WHERE s.stream_id = p_stream_id FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN QUERY SELECT 'conflict'::text, (-1)::bigint, NULL::bigint[], NULL::xid8;
+    RETURN;
+  END IF;
+  IF v_deleted THEN
+    RETURN QUERY SELECT 'deleted'::text, v_head, NULL::bigint[], NULL::xid8;
+    RETURN;
+  END IF;
+  IF v_head <> p_expected_head THEN
+    RETURN QUERY SELECT 'conflict'::text, v_head, NULL::bigint[], NULL::xid8;
+    RETURN;
+  END IF;
+
+  WITH inserted AS (
+    INSERT INTO ${n.events} (stream_id, stream_version, event_id, type, category, time, envelope, hash)
+    SELECT p_stream_id, p_expected_head + e.ord, e.id, e.type, p_category, e.time, e.envelope, e.hash
+      FROM unnest(p_event_ids, p_types, p_times, p_envelopes, p_hashes)
+           WITH ORDINALITY AS e(id, type, time, envelope, hash, ord)
+     ORDER BY e.ord
+    RETURNING events.position, events.stream_version
+  )
+  SELECT array_agg(i.position ORDER BY i.stream_version) INTO v_positions FROM inserted i;
+
+  UPDATE ${n.streams}
+     SET head_version = p_expected_head + v_count, head_hash = p_hashes[v_count], updated_at = now()
+   WHERE stream_id = p_stream_id;
+
+  PERFORM pg_notify('${n.channel}', '');
+  RETURN QUERY SELECT 'appended'::text, p_expected_head + v_count, v_positions, pg_current_xact_id();
+END
+$fn$;
+`,
+};
+
+export const migrations: readonly Migration[] = [createLog];
+
+export const LATEST_VERSION = Math.max(...migrations.map((m) => m.version));
+
+/**
+ * Creates the schema and applies the missing steps, all in one transaction under an advisory lock keyed
+ * by the schema name, so that several processes starting at once apply each step exactly once (the others
+ * wait on the lock, then find nothing left to do). Returns the versions it applied.
+ */
+export async function migrate(pool: pg.Pool, names: SqlNames): Promise<number[]> {
+  const client = await pool.connect();
+  let failed: unknown;
+  try {
+    if ((await currentVersion(client, names)) >= LATEST_VERSION) return [];
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [
+      `gov-event-store:${names.schema}`,
+    ]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${names.qschema}`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${names.migrations} (
+         version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const done = await client.query<{ version: number }>(`SELECT version FROM ${names.migrations}`);
+    const applied = new Set(done.rows.map((row) => row.version));
+    const newlyApplied: number[] = [];
+    for (const step of migrations) {
+      if (applied.has(step.version)) continue;
+      await client.query(step.sql(names));
+      await client.query(`INSERT INTO ${names.migrations} (version, name) VALUES ($1, $2)`, [
+        step.version,
+        step.name,
+      ]);
+      newlyApplied.push(step.version);
+    }
+    await client.query("COMMIT");
+    return newlyApplied;
+  } catch (error) {
+    failed = error;
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release(failed instanceof Error ? failed : undefined);
+  }
+}
+
+/** The schema's version without taking the lock: 0 when the schema or its migrations table is missing. */
+async function currentVersion(client: pg.PoolClient, names: SqlNames): Promise<number> {
+  const exists = await client.query<{ table: string | null }>("SELECT to_regclass($1) AS table", [
+    names.migrations,
+  ]);
+  if (!exists.rows[0]?.table) return 0;
+  const result = await client.query<{ version: number | null }>(
+    `SELECT max(version) AS version FROM ${names.migrations}`,
+  );
+  return result.rows[0]?.version ?? 0;
+}

@@ -1,0 +1,155 @@
+import pg from "pg";
+import type { NewEvent, RecordedEvent } from "../envelope.ts";
+import type {
+  AppendResult,
+  CheckpointStore,
+  EventStore,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadAllResult,
+  ReadStreamOptions,
+  StreamMetadata,
+} from "../event-store.ts";
+import { DEFAULT_MAX_EVENT_BYTES } from "../validation.ts";
+import { appendEvents } from "./append.ts";
+import { AppendListener } from "./append-listener.ts";
+import { PostgresCheckpointStore } from "./checkpoints.ts";
+import { migrate } from "./migrations.ts";
+import { readAll, readStream, streamMetadata } from "./reads.ts";
+import { DEFAULT_SCHEMA, type SqlNames, sqlNames } from "./sql-names.ts";
+
+export interface PostgresEventStoreOptions {
+  /** `postgres://…`; with neither this nor `pool`, pg's `PG*` environment variables apply. */
+  connectionString?: string;
+  /** A pool owned by the caller: `close()` leaves it open. */
+  pool?: pg.Pool;
+  /** The schema holding the store's tables, created and migrated on open (default `event_store`). */
+  schema?: string;
+  maxEventBytes?: number;
+  /**
+   * When committed events are held back by an older, still-open transaction (see readAll), how long
+   * readAll waits for it to end before returning what is safe. Default 250 ms; 0 returns at once.
+   */
+  horizonWaitMs?: number;
+}
+
+/** One transaction for a projection (or a reaction): read-model writes, checkpoint and appends commit together. */
+export interface PostgresTransaction {
+  /** The transaction's connection, for the read model's own statements. */
+  client: pg.PoolClient;
+  /** Checkpoints written through this transaction. */
+  checkpoints: CheckpointStore;
+  /** Appends inside this transaction; a lost race throws without aborting the transaction. */
+  append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+}
+
+export interface PostgresEventStore extends EventStore {
+  readonly checkpoints: CheckpointStore;
+  readonly schema: string;
+  /** The pool the store queries through (the caller's, or its own). */
+  readonly pool: pg.Pool;
+  /** Runs `work` in one transaction: COMMIT when it resolves, ROLLBACK when it throws. */
+  transaction<T>(work: (tx: PostgresTransaction) => Promise<T>): Promise<T>;
+}
+
+/** Opens the store: connects, creates or migrates its schema, and returns it ready to use. */
+export async function openPostgresEventStore(
+  options: PostgresEventStoreOptions = {},
+): Promise<PostgresEventStore> {
+  const names = sqlNames(options.schema ?? DEFAULT_SCHEMA);
+  const ownPool = options.pool === undefined;
+  const pool =
+    options.pool ??
+    new pg.Pool(options.connectionString === undefined ? {} : { connectionString: options.connectionString });
+  try {
+    await migrate(pool, names);
+  } catch (error) {
+    if (ownPool) await pool.end().catch(() => undefined);
+    throw error;
+  }
+  return new PgEventStore(pool, ownPool, names, options);
+}
+
+class PgEventStore implements PostgresEventStore {
+  readonly pool: pg.Pool;
+  readonly checkpoints: CheckpointStore;
+  readonly #ownPool: boolean;
+  readonly #names: SqlNames;
+  readonly #maxEventBytes: number;
+  readonly #horizonWaitMs: number;
+  readonly #listener: AppendListener;
+
+  constructor(pool: pg.Pool, ownPool: boolean, names: SqlNames, options: PostgresEventStoreOptions) {
+    this.pool = pool;
+    this.#ownPool = ownPool;
+    this.#names = names;
+    this.#maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+    this.#horizonWaitMs = options.horizonWaitMs ?? 250;
+    this.checkpoints = new PostgresCheckpointStore(pool, names);
+    this.#listener = new AppendListener(pool.options, names.channel);
+  }
+
+  get schema(): string {
+    return this.#names.schema;
+  }
+
+  append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    return appendEvents(this.pool, this.#names, this.#maxEventBytes, false, streamId, events, expected);
+  }
+
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    return readStream(this.pool, this.#names, streamId, options);
+  }
+
+  readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    return readAll(this.pool, this.#names, options, this.#horizonWaitMs);
+  }
+
+  streamMetadata(streamId: string): Promise<StreamMetadata | undefined> {
+    return streamMetadata(this.pool, this.#names, streamId);
+  }
+
+  async softDeleteStream(streamId: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE ${this.#names.streams} SET soft_deleted = true, updated_at = now() WHERE stream_id = $1`,
+      [streamId],
+    );
+  }
+
+  waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return this.#listener.wait(timeoutMs, signal);
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query("SELECT 1");
+  }
+
+  async transaction<T>(work: (tx: PostgresTransaction) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query("BEGIN");
+      const tx: PostgresTransaction = {
+        client,
+        checkpoints: new PostgresCheckpointStore(client, this.#names),
+        append: (streamId, events, expected) =>
+          appendEvents(client, this.#names, this.#maxEventBytes, true, streamId, events, expected),
+      };
+      const result = await work(tx);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#listener.close();
+    if (this.#ownPool) await this.pool.end();
+  }
+}

@@ -1,0 +1,144 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { RecordedEvent } from "../envelope.ts";
+import { StreamDeletedError } from "../errors.ts";
+import type { ReadAllOptions, ReadAllResult, ReadStreamOptions, StreamMetadata } from "../event-store.ts";
+import type { Queryable } from "./checkpoints.ts";
+import { formatLogPosition, parseLogPosition } from "./log-position.ts";
+import type { SqlNames } from "./sql-names.ts";
+
+interface EventRow {
+  tx: string;
+  pos: string;
+  envelope: Omit<RecordedEvent, "position">;
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return { ...row.envelope, position: formatLogPosition(row.tx, row.pos) };
+}
+
+export async function readStream(
+  db: Queryable,
+  names: SqlNames,
+  streamId: string,
+  options: ReadStreamOptions = {},
+): Promise<RecordedEvent[]> {
+  const result = await db.query<{ soft_deleted: boolean } & Partial<EventRow>>(
+    `SELECT s.soft_deleted, e.transaction_id::text AS tx, e.position::text AS pos, e.envelope
+       FROM ${names.streams} s
+       LEFT JOIN ${names.events} e
+         ON e.stream_id = s.stream_id
+        AND e.stream_version >= $2
+        AND ($3::bigint IS NULL OR e.stream_version <= $3)
+        AND ($4::timestamptz IS NULL OR e.time <= $4)
+      WHERE s.stream_id = $1
+      ORDER BY e.stream_version`,
+    [streamId, options.fromRevision ?? 0, options.toRevision ?? null, options.untilTime ?? null],
+  );
+  if (result.rows[0]?.soft_deleted) throw new StreamDeletedError(streamId);
+  return result.rows
+    .filter((row): row is EventRow & { soft_deleted: boolean } => row.envelope != null)
+    .map(toRecorded);
+}
+
+export async function streamMetadata(
+  db: Queryable,
+  names: SqlNames,
+  streamId: string,
+): Promise<StreamMetadata | undefined> {
+  const result = await db.query<{ category: string; soft_deleted: boolean; head_version: string }>(
+    `SELECT category, soft_deleted, head_version::text FROM ${names.streams} WHERE stream_id = $1`,
+    [streamId],
+  );
+  const row = result.rows[0];
+  if (!row) return undefined;
+  return { category: row.category, softDeleted: row.soft_deleted, lastRevision: Number(row.head_version) };
+}
+
+const DEFAULT_LIMIT = 1000;
+
+/**
+ * Reads the global log in (transaction id, position) order, gap-free.
+ *
+ * A position comes from a sequence when a transaction inserts, but the row becomes visible only when that
+ * transaction commits, so a reader following positions alone could pass a slow transaction's lower
+ * positions before they are visible and never come back for them. Every row is stamped with its writing
+ * transaction's id; the reader first takes the horizon `pg_snapshot_xmin(pg_current_snapshot())` — every
+ * transaction below it has finished, every transaction still running or yet to start is at or above it —
+ * and returns only rows below it. Rows below the horizon never change again, and any row that becomes
+ * visible later carries a transaction id at or above the horizon, so it sorts after everything returned:
+ * a checkpoint of the (transaction id, position) pair can never be overtaken.
+ *
+ * The price: the horizon is cluster-wide, so one long-open writing transaction anywhere on the server (any
+ * database, any table) holds every reader back until it ends. When committed events are held back like this,
+ * readAll waits up to `horizonWaitMs` for the horizon to pass them, then returns what is safe.
+ */
+export async function readAll(
+  db: Queryable,
+  names: SqlNames,
+  options: ReadAllOptions,
+  horizonWaitMs: number,
+): Promise<ReadAllResult> {
+  const deadline = Date.now() + horizonWaitMs;
+  for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+    const page = await readPage(db, names, options);
+    if (!page.heldBack || page.full || Date.now() + pause > deadline) return page.result;
+    await sleep(pause);
+  }
+}
+
+async function readPage(
+  db: Queryable,
+  names: SqlNames,
+  options: ReadAllOptions,
+): Promise<{ result: ReadAllResult; heldBack: boolean; full: boolean }> {
+  const limit = options.limit ?? DEFAULT_LIMIT;
+  const after =
+    options.after === undefined ? { transactionId: 0n, position: 0n } : parseLogPosition(options.after);
+  const categories = options.filter?.categories ? [...options.filter.categories] : null;
+  const types = options.filter?.types ? [...options.filter.types] : null;
+
+  // A horizon taken by an earlier statement stays safe for later snapshots (it only ever moves forward),
+  // so the page and the tail query below share this one.
+  const horizonResult = await db.query<{ horizon: string }>(
+    "SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS horizon",
+  );
+  const horizon = horizonResult.rows[0]?.horizon ?? "0";
+  const afterParams = [after.transactionId.toString(), after.position.toString()];
+
+  const rows = await db.query<EventRow>(
+    `SELECT e.transaction_id::text AS tx, e.position::text AS pos, e.envelope
+       FROM ${names.events} e
+      WHERE e.transaction_id < $1::xid8
+        AND (e.transaction_id, e.position) > ($2::xid8, $3::bigint)
+        AND ($5::text[] IS NULL OR e.category = ANY($5::text[]))
+        AND ($6::text[] IS NULL OR e.type = ANY($6::text[]))
+      ORDER BY e.transaction_id, e.position
+      LIMIT $4`,
+    [horizon, ...afterParams, limit, categories, types],
+  );
+  const events = rows.rows.map(toRecorded);
+  const last = events.at(-1)?.position;
+  if (events.length >= limit) {
+    return { result: { events, nextPosition: last, endOfLog: false }, heldBack: false, full: true };
+  }
+
+  // End of the safe log: continue from the last row examined (past rows a filter skipped), and note whether
+  // committed rows wait above the horizon.
+  const tail = await db.query<{ frontier: string | null; held_back: boolean }>(
+    `SELECT (SELECT t.transaction_id::text || ':' || t.position::text
+               FROM ${names.events} t
+              WHERE t.transaction_id < $1::xid8 AND (t.transaction_id, t.position) > ($2::xid8, $3::bigint)
+              ORDER BY t.transaction_id DESC, t.position DESC LIMIT 1) AS frontier,
+            EXISTS (SELECT 1 FROM ${names.events} h
+                     WHERE h.transaction_id >= $1::xid8
+                       AND ($4::text[] IS NULL OR h.category = ANY($4::text[]))
+                       AND ($5::text[] IS NULL OR h.type = ANY($5::text[]))) AS held_back`,
+    [horizon, ...afterParams, categories, types],
+  );
+  const frontier = tail.rows[0]?.frontier ?? last ?? options.after;
+  return {
+    result: { events, nextPosition: frontier, endOfLog: true },
+    heldBack: tail.rows[0]?.held_back === true,
+    full: false,
+  };
+}
