@@ -100,7 +100,7 @@ async function readPage(
   // A horizon taken by an earlier statement stays safe for later snapshots (it only ever moves forward),
   // so the page and the tail query below share this one.
   const horizonResult = await db.query<{ horizon: string }>(
-    "SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS horizon",
+    "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon",
   );
   const horizon = horizonResult.rows[0]?.horizon ?? "0";
   const afterParams = [after.transactionId.toString(), after.position.toString()];

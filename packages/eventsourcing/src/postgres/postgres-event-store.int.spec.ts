@@ -1,0 +1,213 @@
+import { useBackend } from "@gov/testing";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Json, RecordedEvent } from "../envelope.ts";
+import { ConcurrencyError, IdempotencyConflictError, StreamDeletedError } from "../errors.ts";
+import { verifyChain } from "../hash-chain.ts";
+import { openPostgresEventStore, type PostgresEventStore } from "./postgres-event-store.ts";
+import {
+  dropSchema,
+  freshSchema,
+  newEvent,
+  openTestStore,
+  probePostgres,
+  testConnectionString,
+  testPoolConfig,
+} from "./test-support.ts";
+
+const run = useBackend("postgres", "eventsourcing/postgres adapter", await probePostgres());
+
+describe.skipIf(!run)("PostgreSQL event store: adapter specifics", () => {
+  const schema = freshSchema("es_pg");
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    store = await openTestStore(schema);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await dropSchema(schema);
+  });
+
+  test("concurrent opens migrate the schema once, under the advisory lock", async () => {
+    const fresh = freshSchema("es_mig");
+    try {
+      const stores = await Promise.all(Array.from({ length: 4 }, () => openTestStore(fresh)));
+      const pool = new pg.Pool({ ...testPoolConfig(), max: 1 });
+      const applied = await pool.query(`SELECT version FROM "${fresh}".schema_migrations`);
+      await pool.end();
+      expect(applied.rows).toEqual([{ version: 1 }]);
+      await Promise.all(stores.map((s) => s.close()));
+    } finally {
+      await dropSchema(fresh);
+    }
+  });
+
+  test("strings and numbers round-trip exactly, so stored hashes verify", async () => {
+    const data: Json = {
+      nul: "a\u0000b",
+      text: "申请人 张三 ✓ 😀",
+      escapes: 'quote " backslash \\ newline \n',
+      big: Number.MAX_SAFE_INTEGER,
+      small: 1.5e-7,
+      huge: 1e21,
+      tenth: 0.1,
+      negative: -42.125,
+      nested: [{ b: 2, a: 1 }, [], {}, null, true],
+    };
+    await store.append("roundtrip-1", [newEvent(undefined, data)], "no-stream");
+    const [event] = await store.readStream("roundtrip-1");
+    expect(event?.data).toEqual(data);
+    expect(verifyChain("roundtrip-1", (await store.readStream("roundtrip-1")) as RecordedEvent[]).ok).toBe(
+      true,
+    );
+  });
+
+  test("idempotent append: a retry after the stream moved on returns the original result", async () => {
+    const batch = [newEvent(), newEvent()];
+    const first = await store.append("idem-1", batch, "no-stream");
+    await store.append("idem-1", [newEvent()], first.nextExpectedRevision);
+    expect(await store.append("idem-1", batch, "no-stream")).toEqual(first);
+    const changed = [batch[0], { ...batch[1], data: { changed: true } }] as typeof batch;
+    await expect(store.append("idem-1", changed, "any")).rejects.toBeInstanceOf(IdempotencyConflictError);
+    await expect(
+      store.append("idem-1", [batch[0], newEvent()] as typeof batch, "any"),
+    ).rejects.toBeInstanceOf(IdempotencyConflictError);
+    await expect(store.append("idem-other", batch, "any")).rejects.toBeInstanceOf(IdempotencyConflictError);
+  });
+
+  test("racing identical appends store one copy and both get the same result", async () => {
+    const batch = [newEvent(), newEvent()];
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => store.append("race-1", batch, "no-stream")),
+    );
+    for (const result of results) expect(result).toEqual(results[0]);
+    expect(await store.readStream("race-1")).toHaveLength(2);
+  });
+
+  test("a projection commits its read-model write and checkpoint together, or neither", async () => {
+    const table = `"${schema}".application_count`;
+    await store.pool.query(`CREATE TABLE ${table} (id int PRIMARY KEY, n int NOT NULL)`);
+    await store.transaction(async (tx) => {
+      await tx.client.query(`INSERT INTO ${table} VALUES (1, 1)`);
+      await tx.checkpoints.store("counter", "1:1", undefined);
+    });
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.client.query(`UPDATE ${table} SET n = n + 1`);
+        await tx.checkpoints.store("counter", "1:2", "1:1");
+        throw new Error("projection failed");
+      }),
+    ).rejects.toThrow("projection failed");
+    expect((await store.pool.query(`SELECT n FROM ${table}`)).rows).toEqual([{ n: 1 }]);
+    expect(await store.checkpoints.load("counter")).toBe("1:1");
+    await expect(
+      store.transaction((tx) => tx.checkpoints.store("counter", "1:3", "1:0")),
+    ).rejects.toMatchObject({ name: "CheckpointConflictError" });
+  });
+
+  test("an append inside a transaction that loses a race throws but leaves the transaction usable", async () => {
+    await store.append("tx-race", [newEvent()], "no-stream");
+    const outcome = await store.transaction(async (tx) => {
+      const lost = await tx.append("tx-race", [newEvent()], "no-stream").catch((error: unknown) => error);
+      await tx.checkpoints.store("tx-race-reaction", "1:1", undefined);
+      return lost;
+    });
+    expect(outcome).toBeInstanceOf(ConcurrencyError);
+    expect(await store.checkpoints.load("tx-race-reaction")).toBe("1:1");
+  });
+
+  test("waitForAppend wakes on another process's append (LISTEN/NOTIFY), else times out", async () => {
+    const other = await openPostgresEventStore({
+      ...(testConnectionString() === undefined ? {} : { connectionString: testConnectionString() as string }),
+      schema,
+    });
+    try {
+      await store.waitForAppend(1); // connects the listener
+      const started = Date.now();
+      const woken = store.waitForAppend(5_000);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await other.append("notify-1", [newEvent()], "no-stream");
+      await woken;
+      expect(Date.now() - started).toBeLessThan(2_000);
+      const idle = Date.now();
+      await store.waitForAppend(100);
+      expect(Date.now() - idle).toBeGreaterThanOrEqual(90);
+      const controller = new AbortController();
+      const aborted = store.waitForAppend(5_000, controller.signal);
+      controller.abort();
+      await aborted;
+    } finally {
+      await other.close();
+    }
+  });
+
+  test("soft delete keeps the events in the log and reads the stream as deleted", async () => {
+    const result = await store.append("deleted-1", [newEvent()], "no-stream");
+    await store.softDeleteStream("deleted-1");
+    await expect(store.readStream("deleted-1")).rejects.toBeInstanceOf(StreamDeletedError);
+    await expect(store.append("deleted-1", [newEvent()], "any")).rejects.toBeInstanceOf(StreamDeletedError);
+    expect(await store.streamMetadata("deleted-1")).toEqual({
+      category: "deleted",
+      softDeleted: true,
+      lastRevision: 0,
+    });
+    const log = await readEverything(store);
+    expect(log.map((e) => e.position)).toContain(result.positions[0]);
+  });
+
+  test("8 concurrent writers, 50 appends each on 3 streams: contiguous versions, typed conflicts", async () => {
+    const writers = await Promise.all(Array.from({ length: 4 }, () => openTestStore(schema)));
+    const streams = ["stress-a", "stress-b", "stress-c"];
+    const outcome = { appended: 0, conflicts: 0, other: [] as unknown[] };
+    const appender = async (writer: PostgresEventStore, w: number) => {
+      for (let i = 0; i < 50; i++) {
+        const streamId = streams[(w + i) % streams.length] as string;
+        const mode = w % 4 === 3 ? "any" : "expected";
+        const head = await writer.streamMetadata(streamId);
+        const expected = mode === "any" ? "any" : head === undefined ? "no-stream" : head.lastRevision;
+        try {
+          await writer.append(streamId, [newEvent("gov.test.stress.v1", { w, i })], expected);
+          outcome.appended++;
+        } catch (error) {
+          if (error instanceof ConcurrencyError) outcome.conflicts++;
+          else outcome.other.push(error);
+        }
+      }
+    };
+    try {
+      await Promise.all(
+        Array.from({ length: 8 }, (_, w) => appender(writers[w % writers.length] as PostgresEventStore, w)),
+      );
+    } finally {
+      await Promise.all(writers.map((w) => w.close()));
+    }
+    expect(outcome.other).toEqual([]);
+    expect(outcome.appended + outcome.conflicts).toBe(400);
+    let stored = 0;
+    for (const streamId of streams) {
+      const events = await store.readStream(streamId);
+      expect(events.map((e) => e.streamversion)).toEqual(events.map((_, i) => i));
+      expect(verifyChain(streamId, events).ok).toBe(true);
+      stored += events.length;
+    }
+    expect(stored).toBe(outcome.appended);
+    const log = (await readEverything(store)).filter((e) => e.subject.startsWith("stress-"));
+    expect(new Set(log.map((e) => e.id)).size).toBe(outcome.appended);
+    for (const streamId of streams) {
+      const versions = log.filter((e) => e.subject === streamId).map((e) => e.streamversion);
+      expect(versions).toEqual(versions.map((_, i) => i));
+    }
+  });
+});
+
+async function readEverything(store: PostgresEventStore): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await store.readAll({ limit: 100, ...(after === undefined ? {} : { after }) });
+    events.push(...page.events);
+    after = page.nextPosition ?? after;
+    if (page.endOfLog) return events;
+  }
+}
