@@ -1,5 +1,6 @@
 export * from "./envelope.ts";
 export * from "./errors.ts";
+export * from "./esdb/index.ts";
 export type * from "./event-store.ts";
 export * from "./hash-chain.ts";
 export * from "./postgres/index.ts";

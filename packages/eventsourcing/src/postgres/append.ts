@@ -4,8 +4,8 @@ import { ConcurrencyError, StreamDeletedError } from "../errors.ts";
 import type { AppendResult, ExpectedRevision } from "../event-store.ts";
 import { type ChainHead, chainEvents } from "../hash-chain.ts";
 import { validateNewEvents } from "../validation.ts";
+import { checkExpectedRevision, replayedAppendResult } from "./append-rules.ts";
 import type { Queryable } from "./checkpoints.ts";
-import { replayedAppendResult } from "./idempotency.ts";
 import { formatLogPosition } from "./log-position.ts";
 import type { SqlNames } from "./sql-names.ts";
 
@@ -54,20 +54,6 @@ export async function appendEvents(
       throw new ConcurrencyError(streamId, String(expected), outcome.actual ?? head?.revision ?? -1);
     }
   }
-}
-
-export function checkExpectedRevision(
-  streamId: string,
-  expected: ExpectedRevision,
-  head: ChainHead | undefined,
-): void {
-  const actual = head?.revision ?? -1;
-  const ok =
-    expected === "any" ||
-    (expected === "no-stream" && head === undefined) ||
-    (expected === "exists" && actual >= 0) ||
-    (typeof expected === "number" && actual === expected);
-  if (!ok) throw new ConcurrencyError(streamId, String(expected), actual);
 }
 
 async function loadAppendState(

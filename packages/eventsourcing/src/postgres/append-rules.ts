@@ -1,7 +1,26 @@
 import canonicalize from "canonicalize";
 import type { NewEvent, RecordedEvent } from "../envelope.ts";
-import { IdempotencyConflictError } from "../errors.ts";
-import type { AppendResult } from "../event-store.ts";
+import { ConcurrencyError, IdempotencyConflictError } from "../errors.ts";
+import type { AppendResult, ExpectedRevision } from "../event-store.ts";
+import type { ChainHead } from "../hash-chain.ts";
+
+// Append rules every adapter applies the same way (the EventStoreDB adapter imports them too); they would
+// sit well in the kernel next to validateNewEvents.
+
+/** Throws ConcurrencyError unless the stream's head satisfies the caller's expected revision. */
+export function checkExpectedRevision(
+  streamId: string,
+  expected: ExpectedRevision,
+  head: ChainHead | undefined,
+): void {
+  const actual = head?.revision ?? -1;
+  const ok =
+    expected === "any" ||
+    (expected === "no-stream" && head === undefined) ||
+    (expected === "exists" && actual >= 0) ||
+    (typeof expected === "number" && actual === expected);
+  if (!ok) throw new ConcurrencyError(streamId, String(expected), actual);
+}
 
 /** Fields the store adds to a new event; everything else must match for a retried append to be "the same". */
 const storeFields = new Set(["specversion", "subject", "streamversion", "position", "prevhash", "hash"]);
