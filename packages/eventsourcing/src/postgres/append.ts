@@ -6,49 +6,69 @@ import { type ChainHead, chainEvents } from "../hash-chain.ts";
 import { validateNewEvents } from "../validation.ts";
 import { checkExpectedRevision, replayedAppendResult } from "./append-rules.ts";
 import type { Queryable } from "./checkpoints.ts";
+import type { StreamHeadCache } from "./head-cache.ts";
 import { formatLogPosition } from "./log-position.ts";
 import type { SqlNames } from "./sql-names.ts";
 
 /** How often an append retries after losing a race (only `any`/`exists` appends and id races retry). */
 const MAX_ATTEMPTS = 100;
 
+/** What an append needs besides its arguments. */
+export interface AppendContext {
+  db: Queryable;
+  names: SqlNames;
+  maxEventBytes: number;
+  /** `db` is a client inside the caller's transaction: run under a savepoint, and remember no heads. */
+  inTransaction: boolean;
+  heads: StreamHeadCache;
+}
+
 /**
- * Appends one batch. Each attempt reads the stream head and any already-stored events with the batch's ids
- * (one query, no lock), answers retries idempotently, checks the expected revision, chains the events
- * client-side on top of that head, then calls `append_events()`, which locks the head row, checks that it
- * has not moved, inserts the batch in one statement, moves the head and NOTIFYs, in one transaction. A head
- * that moved in between, or a unique violation from a racing writer, starts a new attempt, which then
- * reports a typed error (ConcurrencyError, IdempotencyConflictError) or the idempotent result.
- *
- * `inTransaction`: `db` is a client inside the caller's transaction; the call runs under a savepoint so
- * that a lost race does not abort the caller's transaction.
+ * Appends one batch, in at most a few attempts of two steps:
+ * 1. know the head: for `no-stream` it is "none", for a numeric expected revision it may be remembered
+ *    (the fast path: no query); otherwise one query reads the head together with any stored events that
+ *    carry the batch's ids, which answers retries idempotently, and the expected revision is checked;
+ * 2. chain the events client-side on that head and call `append_events()`, which moves the head only if it
+ *    is still the one chained on (version and hash), inserts the batch in one statement and NOTIFYs, in
+ *    one transaction.
+ * A moved head or a unique violation from a racing writer sends the next attempt down the reading path,
+ * which then reports a typed error (ConcurrencyError, IdempotencyConflictError, StreamDeletedError), the
+ * idempotent result, or (for `any`/`exists`) chains again on the new head.
  */
 export async function appendEvents(
-  db: Queryable,
-  names: SqlNames,
-  maxEventBytes: number,
-  inTransaction: boolean,
+  context: AppendContext,
   streamId: string,
   events: readonly NewEvent[],
   expected: ExpectedRevision,
 ): Promise<AppendResult> {
-  validateNewEvents(streamId, events, maxEventBytes);
+  validateNewEvents(streamId, events, context.maxEventBytes);
   const ids = events.map((event) => event.id);
+  let fast = true;
   for (let attempt = 1; ; attempt++) {
-    const { head, softDeleted, stored } = await loadAppendState(db, names, streamId, ids);
-    if (stored.length > 0) return replayedAppendResult(streamId, events, stored);
-    if (softDeleted) throw new StreamDeletedError(streamId);
-    checkExpectedRevision(streamId, expected, head);
+    const known = fast ? knownHead(context, streamId, expected) : undefined;
+    let head: ChainHead | undefined;
+    if (known) {
+      head = known.head;
+    } else {
+      const state = await loadAppendState(context, streamId, ids);
+      if (state.stored.length > 0) return replayedAppendResult(streamId, events, state.stored);
+      if (state.softDeleted) throw new StreamDeletedError(streamId);
+      checkExpectedRevision(streamId, expected, state.head);
+      head = state.head;
+    }
     const chained = chainEvents(streamId, head, events);
-    const outcome = await callAppendFunction(
-      db,
-      names,
-      inTransaction,
-      streamId,
-      head?.revision ?? -1,
-      chained,
-    );
-    if (outcome.kind === "appended") return outcome.result;
+    const outcome = await callAppendFunction(context, streamId, head, chained);
+    if (outcome.kind === "appended") {
+      const last = chained.at(-1);
+      if (!context.inTransaction && last) {
+        context.heads.remember(streamId, { revision: last.streamversion, hash: last.hash });
+      }
+      return outcome.result;
+    }
+    if (known) {
+      fast = false; // the guess was wrong or the ids exist: let the reading path tell which
+      continue;
+    }
     if (outcome.kind === "deleted") throw new StreamDeletedError(streamId);
     if (attempt >= MAX_ATTEMPTS) {
       throw new ConcurrencyError(streamId, String(expected), outcome.actual ?? head?.revision ?? -1);
@@ -56,9 +76,20 @@ export async function appendEvents(
   }
 }
 
+/** The head to chain on without a query, when the expected revision pins it down. */
+function knownHead(
+  context: AppendContext,
+  streamId: string,
+  expected: ExpectedRevision,
+): { head: ChainHead | undefined } | undefined {
+  if (expected === "no-stream") return { head: undefined };
+  if (typeof expected !== "number") return undefined;
+  const head = context.heads.at(streamId, expected);
+  return head ? { head } : undefined;
+}
+
 async function loadAppendState(
-  db: Queryable,
-  names: SqlNames,
+  { db, names }: AppendContext,
   streamId: string,
   ids: readonly string[],
 ): Promise<{ head: ChainHead | undefined; softDeleted: boolean; stored: RecordedEvent[] }> {
@@ -89,24 +120,24 @@ type AppendOutcome =
   | { kind: "retry"; actual: number | undefined };
 
 async function callAppendFunction(
-  db: Queryable,
-  names: SqlNames,
-  inTransaction: boolean,
+  { db, names, inTransaction }: AppendContext,
   streamId: string,
-  expectedHead: number,
+  head: ChainHead | undefined,
   chained: ReturnType<typeof chainEvents>,
 ): Promise<AppendOutcome> {
   const sql = `SELECT outcome, head::text, positions::text[] AS positions, transaction_id::text
-                 FROM ${names.appendFunction}($1, $2, $3, $4::uuid[], $5::text[], $6::timestamptz[], $7::json[], $8::text[])`;
+                 FROM ${names.appendFunction}($1, $2, $3, $4, $5::uuid[], $6::text[], $7::timestamptz[], $8::text[], $9::json)`;
   const params = [
     streamId,
     streamCategory(streamId),
-    expectedHead,
+    head?.revision ?? -1,
+    head?.hash ?? null,
     chained.map((event) => event.id),
     chained.map((event) => event.type),
     chained.map((event) => event.time),
-    chained.map((event) => JSON.stringify(event)),
     chained.map((event) => event.hash),
+    // One JSON array of the envelopes, each exactly as JSON.stringify wrote it (json keeps the text).
+    `[${chained.map((event) => JSON.stringify(event)).join(",")}]`,
   ];
   if (inTransaction) await db.query("SAVEPOINT gov_event_store_append");
   try {

@@ -117,7 +117,81 @@ $fn$;
 `,
 };
 
-export const migrations: readonly Migration[] = [createLog];
+/**
+ * Version 2: `append_events()` moves the head in one statement (insert-if-absent for a new stream, a guarded
+ * UPDATE otherwise) instead of lock-then-update, compares the head's hash as well as its version (so a
+ * client can chain on a head it remembers), and takes the envelopes as one JSON array text (no array-literal
+ * escaping of every envelope).
+ */
+const appendInOneStatement: Migration = {
+  version: 2,
+  name: "append_events(): guarded head update, head hash check, envelopes as one JSON array",
+  sql: (n) => `
+DROP FUNCTION ${n.appendFunction}(text, text, bigint, uuid[], text[], timestamptz[], json[], text[]);
+
+-- Appends one batch chained by the client on top of (p_expected_head, p_expected_hash); -1 and NULL for a
+-- new stream. Outcomes: 'appended' (with positions), 'conflict' (actual head), 'deleted'.
+CREATE FUNCTION ${n.appendFunction}(
+  p_stream_id text,
+  p_category text,
+  p_expected_head bigint,
+  p_expected_hash text,
+  p_event_ids uuid[],
+  p_types text[],
+  p_times timestamptz[],
+  p_hashes text[],
+  p_envelopes json
+) RETURNS TABLE (outcome text, head bigint, positions bigint[], transaction_id xid8)
+LANGUAGE plpgsql AS $fn$
+#variable_conflict use_column
+DECLARE
+  v_count integer := cardinality(p_event_ids);
+  v_new_head bigint := p_expected_head + cardinality(p_event_ids);
+  v_rows integer;
+  v_head bigint;
+  v_deleted boolean;
+  v_positions bigint[];
+BEGIN
+  -- Moving the head takes its row lock until commit: concurrent appends to one stream serialise here, and
+  -- the loser re-checks the condition against the winner's row and finds it false.
+  IF p_expected_head = -1 THEN
+    INSERT INTO ${n.streams} (stream_id, category, head_version, head_hash)
+    VALUES (p_stream_id, p_category, v_new_head, p_hashes[v_count])
+    ON CONFLICT (stream_id) DO NOTHING;
+  ELSE
+    UPDATE ${n.streams}
+       SET head_version = v_new_head, head_hash = p_hashes[v_count], updated_at = now()
+     WHERE stream_id = p_stream_id AND head_version = p_expected_head
+       AND head_hash = p_expected_hash AND NOT soft_deleted;
+  END IF;
+  GET DIAGNOSTICS v_rows = ROW_COUNT;
+  IF v_rows = 0 THEN
+    SELECT s.head_version, s.soft_deleted INTO v_head, v_deleted
+      FROM ${n.streams} s WHERE s.stream_id = p_stream_id;
+    RETURN QUERY SELECT CASE WHEN v_deleted THEN 'deleted' ELSE 'conflict' END,
+                        coalesce(v_head, -1), NULL::bigint[], NULL::xid8;
+    RETURN;
+  END IF;
+
+  WITH inserted AS (
+    INSERT INTO ${n.events} (stream_id, stream_version, event_id, type, category, time, envelope, hash)
+    SELECT p_stream_id, p_expected_head + e.ord, i.id, i.type, p_category, i.time, e.envelope, i.hash
+      FROM json_array_elements(p_envelopes) WITH ORDINALITY AS e(envelope, ord)
+      JOIN unnest(p_event_ids, p_types, p_times, p_hashes) WITH ORDINALITY AS i(id, type, time, hash, ord)
+        ON i.ord = e.ord
+     ORDER BY e.ord
+    RETURNING events.position, events.stream_version
+  )
+  SELECT array_agg(ins.position ORDER BY ins.stream_version) INTO v_positions FROM inserted ins;
+
+  PERFORM pg_notify('${n.channel}', '');
+  RETURN QUERY SELECT 'appended'::text, v_new_head, v_positions, pg_current_xact_id();
+END
+$fn$;
+`,
+};
+
+export const migrations: readonly Migration[] = [createLog, appendInOneStatement];
 
 export const LATEST_VERSION = Math.max(...migrations.map((m) => m.version));
 

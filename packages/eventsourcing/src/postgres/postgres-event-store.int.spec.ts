@@ -34,9 +34,9 @@ describe.skipIf(!run)("PostgreSQL event store: adapter specifics", () => {
     try {
       const stores = await Promise.all(Array.from({ length: 4 }, () => openTestStore(fresh)));
       const pool = new pg.Pool({ ...testPoolConfig(), max: 1 });
-      const applied = await pool.query(`SELECT version FROM "${fresh}".schema_migrations`);
+      const applied = await pool.query(`SELECT version FROM "${fresh}".schema_migrations ORDER BY version`);
       await pool.end();
-      expect(applied.rows).toEqual([{ version: 1 }]);
+      expect(applied.rows).toEqual([{ version: 1 }, { version: 2 }]);
       await Promise.all(stores.map((s) => s.close()));
     } finally {
       await dropSchema(fresh);
@@ -74,6 +74,30 @@ describe.skipIf(!run)("PostgreSQL event store: adapter specifics", () => {
       store.append("idem-1", [batch[0], newEvent()] as typeof batch, "any"),
     ).rejects.toBeInstanceOf(IdempotencyConflictError);
     await expect(store.append("idem-other", batch, "any")).rejects.toBeInstanceOf(IdempotencyConflictError);
+  });
+
+  test("a remembered head that another process moved is caught by append_events(), not chained on", async () => {
+    const other = await openTestStore(schema);
+    try {
+      const mine = await store.append("cached-1", [newEvent()], "no-stream"); // remembers head 0
+      await other.append("cached-1", [newEvent()], 0); // moves it to 1 behind this store's back
+      await expect(store.append("cached-1", [newEvent()], mine.nextExpectedRevision)).rejects.toMatchObject({
+        name: "ConcurrencyError",
+        actual: 1,
+      });
+      const rolledBack = store.transaction(async (tx) => {
+        await tx.append("cached-1", [newEvent()], 1);
+        throw new Error("rolled back");
+      });
+      await expect(rolledBack).rejects.toThrow("rolled back");
+      await store.append("cached-1", [newEvent()], 1);
+      await other.append("cached-1", [newEvent()], 2);
+      const events = await store.readStream("cached-1");
+      expect(events.map((e) => e.streamversion)).toEqual([0, 1, 2, 3]);
+      expect(verifyChain("cached-1", events).ok).toBe(true);
+    } finally {
+      await other.close();
+    }
   });
 
   test("racing identical appends store one copy and both get the same result", async () => {

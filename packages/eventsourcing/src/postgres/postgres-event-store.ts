@@ -11,9 +11,10 @@ import type {
   StreamMetadata,
 } from "../event-store.ts";
 import { DEFAULT_MAX_EVENT_BYTES } from "../validation.ts";
-import { appendEvents } from "./append.ts";
+import { type AppendContext, appendEvents } from "./append.ts";
 import { AppendListener } from "./append-listener.ts";
 import { PostgresCheckpointStore } from "./checkpoints.ts";
+import { StreamHeadCache } from "./head-cache.ts";
 import { migrate } from "./migrations.ts";
 import { readAll, readStream, streamMetadata } from "./reads.ts";
 import { DEFAULT_SCHEMA, type SqlNames, sqlNames } from "./sql-names.ts";
@@ -78,6 +79,7 @@ class PgEventStore implements PostgresEventStore {
   readonly #maxEventBytes: number;
   readonly #horizonWaitMs: number;
   readonly #listener: AppendListener;
+  readonly #heads = new StreamHeadCache();
 
   constructor(pool: pg.Pool, ownPool: boolean, names: SqlNames, options: PostgresEventStoreOptions) {
     this.pool = pool;
@@ -94,11 +96,14 @@ class PgEventStore implements PostgresEventStore {
   }
 
   append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    return appendEvents(this.pool, this.#names, this.#maxEventBytes, false, streamId, events, expected);
+    return appendEvents(this.#appendContext(this.pool, false), streamId, events, expected);
   }
 
-  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
-    return readStream(this.pool, this.#names, streamId, options);
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    const events = await readStream(this.pool, this.#names, streamId, options);
+    const last = events.at(-1);
+    if (last) this.#heads.remember(streamId, { revision: last.streamversion, hash: last.hash });
+    return events;
   }
 
   readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
@@ -133,7 +138,7 @@ class PgEventStore implements PostgresEventStore {
         client,
         checkpoints: new PostgresCheckpointStore(client, this.#names),
         append: (streamId, events, expected) =>
-          appendEvents(client, this.#names, this.#maxEventBytes, true, streamId, events, expected),
+          appendEvents(this.#appendContext(client, true), streamId, events, expected),
       };
       const result = await work(tx);
       await client.query("COMMIT");
@@ -146,6 +151,10 @@ class PgEventStore implements PostgresEventStore {
     } finally {
       client.release(broken);
     }
+  }
+
+  #appendContext(db: AppendContext["db"], inTransaction: boolean): AppendContext {
+    return { db, names: this.#names, maxEventBytes: this.#maxEventBytes, inTransaction, heads: this.#heads };
   }
 
   async close(): Promise<void> {

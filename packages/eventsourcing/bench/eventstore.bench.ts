@@ -1,0 +1,259 @@
+/**
+ * Event store throughput, each adapter next to its own database's raw INSERT/SELECT rate, in one run:
+ *
+ *   node packages/eventsourcing/bench/eventstore.bench.ts            (PostgreSQL: DATABASE_URL / PG* / local)
+ *   BENCH_SCALE=0.5 node packages/eventsourcing/bench/eventstore.bench.ts   (fewer events)
+ *
+ * Rows: appends of 1, 10 and 100 events (~1 KB each) per call, one transaction per call on both sides
+ * (SQLite WAL with synchronous=FULL; PostgreSQL commits with its server's synchronous_commit); reading the
+ * whole log in pages of 1000; a catch-up subscriber (pages plus a checkpoint per page). "raw" is the same
+ * database doing the same work with plain statements on a plain table: INSERT of the same JSON per event,
+ * SELECT with JSON parsing of every row.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import type { NewEvent } from "../src/envelope.ts";
+import * as kernel from "../src/index.ts";
+import { openPostgresEventStore } from "../src/postgres/postgres-event-store.ts";
+import { type BenchTarget, benchEvent, type RawDatabase, type Row } from "./bench-support.ts";
+import { sqliteBench } from "./sqlite-raw.ts";
+
+const scale = Number(process.env.BENCH_SCALE ?? "1");
+const counts = {
+  single: Math.round(2000 * scale),
+  batch10: Math.round(5000 * scale),
+  batch100: Math.round(20000 * scale),
+};
+
+async function timed(work: () => Promise<void>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await work();
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+async function appendRows(
+  target: BenchTarget,
+  operation: string,
+  total: number,
+  perCall: number,
+): Promise<Row> {
+  const calls = Math.max(1, Math.floor(total / perCall));
+  const streams = 50;
+  const revisions = new Map<string, number>();
+  const batches = Array.from({ length: calls }, (_, c) =>
+    Array.from({ length: perCall }, (_, e) => benchEvent(c * perCall + e)),
+  );
+  const prefix = `${operation.replace(/\W/g, "")}-${randomUUID().slice(0, 8)}`;
+  const adapterSeconds = await timed(async () => {
+    for (let c = 0; c < calls; c++) {
+      const streamId = `application-${prefix}-${c % streams}`;
+      const expected = revisions.get(streamId) ?? "no-stream";
+      const result = await target.store.append(streamId, batches[c] as NewEvent[], expected);
+      revisions.set(streamId, result.nextExpectedRevision);
+    }
+  });
+  const rawBatches = batches.map((batch, c) =>
+    batch.map((event, e): [string, number, string] => [
+      `raw-${prefix}-${c % streams}`,
+      c * perCall + e,
+      JSON.stringify(event),
+    ]),
+  );
+  const rawSeconds = await timed(async () => {
+    for (const batch of rawBatches) await target.raw.insert(batch);
+  });
+  const events = calls * perCall;
+  return {
+    backend: target.name,
+    operation,
+    events,
+    adapter: events / adapterSeconds,
+    raw: events / rawSeconds,
+  };
+}
+
+async function readRows(target: BenchTarget): Promise<Row[]> {
+  let adapterEvents = 0;
+  const readSeconds = await timed(async () => {
+    let after: string | undefined;
+    for (;;) {
+      const page = await target.store.readAll({ limit: 1000, ...(after === undefined ? {} : { after }) });
+      adapterEvents += page.events.length;
+      after = page.nextPosition ?? after;
+      if (page.endOfLog) break;
+    }
+  });
+  let rawEvents = 0;
+  const rawSeconds = await timed(async () => {
+    let after = 0;
+    for (;;) {
+      const page = await target.raw.selectPage(after, 1000);
+      rawEvents += page.count;
+      after = page.last;
+      if (page.count < 1000) break;
+    }
+  });
+
+  const subscriber = `bench-${randomUUID()}`;
+  let caughtUp = 0;
+  const subscribeSeconds = await timed(async () => {
+    let position: string | undefined;
+    for (;;) {
+      const page = await target.store.readAll({
+        limit: 1000,
+        ...(position === undefined ? {} : { after: position }),
+      });
+      caughtUp += page.events.length; // a projection would apply them here
+      if (page.nextPosition !== undefined && page.nextPosition !== position) {
+        await target.store.checkpoints.store(subscriber, page.nextPosition, position);
+        position = page.nextPosition;
+      }
+      if (page.endOfLog) break;
+    }
+  });
+  let rawCaughtUp = 0;
+  const rawSubscribeSeconds = await timed(async () => {
+    let after = 0;
+    for (;;) {
+      const page = await target.raw.selectPage(after, 1000);
+      rawCaughtUp += page.count;
+      after = page.last;
+      await target.raw.saveCheckpoint(after);
+      if (page.count < 1000) break;
+    }
+  });
+  return [
+    {
+      backend: target.name,
+      operation: "read all (pages of 1000)",
+      events: adapterEvents,
+      adapter: adapterEvents / readSeconds,
+      raw: rawEvents / rawSeconds,
+    },
+    {
+      backend: target.name,
+      operation: "catch-up + checkpoint/page",
+      events: caughtUp,
+      adapter: caughtUp / subscribeSeconds,
+      raw: rawCaughtUp / rawSubscribeSeconds,
+    },
+  ];
+}
+
+async function runTarget(target: BenchTarget): Promise<Row[]> {
+  const rows: Row[] = [];
+  rows.push(await appendRows(target, "append 1 event/call", counts.single, 1));
+  rows.push(await appendRows(target, "append 10 events/call", counts.batch10, 10));
+  rows.push(await appendRows(target, "append 100 events/call", counts.batch100, 100));
+  rows.push(...(await readRows(target)));
+  return rows;
+}
+
+async function postgresTarget(): Promise<BenchTarget> {
+  const connectionString =
+    process.env.DATABASE_URL ??
+    (Object.keys(process.env).some((k) => /^PG(HOST|PORT|USER|DATABASE)$/.test(k))
+      ? undefined
+      : "postgres://postgres@127.0.0.1:5432/test");
+  const config = connectionString === undefined ? {} : { connectionString };
+  const schema = `es_bench_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  const store = await openPostgresEventStore({ ...config, schema });
+  const pool = new pg.Pool({ ...config, max: 2 });
+  const table = `"${schema}".raw_events`;
+  await pool.query(
+    `CREATE TABLE ${table} (seq bigserial PRIMARY KEY, stream_id text NOT NULL, version bigint NOT NULL, envelope json NOT NULL)`,
+  );
+  await pool.query(`CREATE TABLE "${schema}".raw_checkpoint (id int PRIMARY KEY, seq bigint NOT NULL)`);
+  await pool.query(`INSERT INTO "${schema}".raw_checkpoint VALUES (1, 0)`);
+  const raw: RawDatabase = {
+    async insert(rows) {
+      const values = rows.map((_, i) => `($${i * 3 + 1}, $${i * 3 + 2}, $${i * 3 + 3})`).join(", ");
+      await pool.query(`INSERT INTO ${table} (stream_id, version, envelope) VALUES ${values}`, rows.flat());
+    },
+    async selectPage(after, limit) {
+      const result = await pool.query<{ seq: string; envelope: unknown }>(
+        `SELECT seq, envelope FROM ${table} WHERE seq > $1 ORDER BY seq LIMIT $2`,
+        [after, limit],
+      );
+      return { count: result.rows.length, last: Number(result.rows.at(-1)?.seq ?? after) };
+    },
+    async saveCheckpoint(position) {
+      await pool.query(`UPDATE "${schema}".raw_checkpoint SET seq = $1 WHERE id = 1`, [position]);
+    },
+    close: () => pool.end(),
+  };
+  return {
+    name: "postgres",
+    store,
+    raw,
+    async dispose() {
+      await store.close();
+      await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+      await raw.close();
+    },
+  };
+}
+
+async function sqliteTarget(): Promise<BenchTarget | string> {
+  const open = (kernel as Record<string, unknown>).openSqliteEventStore;
+  if (typeof open !== "function") return "openSqliteEventStore is not exported yet";
+  const dir = mkdtempSync(join(tmpdir(), "es-bench-"));
+  const store = await (open as (options: Record<string, unknown>) => Promise<BenchTarget["store"]>)({
+    path: join(dir, "events.db"),
+    synchronous: "FULL",
+  });
+  const raw = sqliteBench(join(dir, "raw.db"));
+  return {
+    name: "sqlite",
+    store,
+    raw,
+    async dispose() {
+      await store.close();
+      await raw.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function formatTable(rows: Row[], notes: string[]): string {
+  const header = ["backend", "operation", "events", "adapter ev/s", "raw ev/s", "adapter/raw"];
+  const body = rows.map((r) => [
+    r.backend,
+    r.operation,
+    String(r.events),
+    Math.round(r.adapter).toLocaleString("en-US"),
+    Math.round(r.raw).toLocaleString("en-US"),
+    `${Math.round((r.adapter / r.raw) * 100)} %`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] as string).length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i >= 2 ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number))).join(" | ")} |`;
+  const separator = `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`;
+  return [line(header), separator, ...body.map(line), ...notes.map((n) => `note: ${n}`)].join("\n");
+}
+
+const rows: Row[] = [];
+const notes: string[] = [];
+const started = Date.now();
+for (const makeTarget of [sqliteTarget, postgresTarget]) {
+  let target: BenchTarget | string;
+  try {
+    target = await makeTarget();
+  } catch (error) {
+    target = error instanceof Error ? error.message : String(error);
+  }
+  if (typeof target === "string") {
+    notes.push(`${makeTarget === sqliteTarget ? "sqlite" : "postgres"} skipped: ${target}`);
+    continue;
+  }
+  try {
+    rows.push(...(await runTarget(target)));
+  } finally {
+    await target.dispose();
+  }
+}
+notes.push(`scale ${scale}, ${((Date.now() - started) / 1000).toFixed(1)} s, Node ${process.version}`);
+process.stdout.write(`${formatTable(rows, notes)}\n`);
