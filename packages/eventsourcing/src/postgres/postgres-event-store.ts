@@ -62,6 +62,9 @@ export async function openPostgresEventStore(
   const pool =
     options.pool ??
     new pg.Pool(options.connectionString === undefined ? {} : { connectionString: options.connectionString });
+  // An idle client of our own pool that loses its connection must not crash the process: the pool drops it
+  // and the next query connects again. A caller's pool is the caller's to watch.
+  if (ownPool) pool.on("error", () => undefined);
   try {
     await migrate(pool, names);
   } catch (error) {

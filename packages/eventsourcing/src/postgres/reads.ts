@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { RecordedEvent } from "../envelope.ts";
-import { StreamDeletedError } from "../errors.ts";
+import { InvalidEventError, StreamDeletedError } from "../errors.ts";
 import type { ReadAllOptions, ReadAllResult, ReadStreamOptions, StreamMetadata } from "../event-store.ts";
 import type { Queryable } from "./checkpoints.ts";
 import { formatLogPosition, parseLogPosition } from "./log-position.ts";
@@ -22,6 +22,9 @@ export async function readStream(
   streamId: string,
   options: ReadStreamOptions = {},
 ): Promise<RecordedEvent[]> {
+  if (options.untilTime !== undefined && Number.isNaN(Date.parse(options.untilTime))) {
+    throw new InvalidEventError("untilTime", `"${options.untilTime}" is not an ISO-8601 instant`);
+  }
   const result = await db.query<{ soft_deleted: boolean } & Partial<EventRow>>(
     `SELECT s.soft_deleted, e.transaction_id::text AS tx, e.position::text AS pos, e.envelope
        FROM ${names.streams} s
@@ -119,7 +122,11 @@ async function readPage(
   const events = rows.rows.map(toRecorded);
   const last = events.at(-1)?.position;
   if (events.length >= limit) {
-    return { result: { events, nextPosition: last, endOfLog: false }, heldBack: false, full: true };
+    return {
+      result: { events, nextPosition: last ?? options.after, endOfLog: false },
+      heldBack: false,
+      full: true,
+    };
   }
 
   // End of the safe log: continue from the last row examined (past rows a filter skipped), and note whether
