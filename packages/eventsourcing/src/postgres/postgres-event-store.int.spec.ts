@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Json, RecordedEvent } from "../envelope.ts";
 import { ConcurrencyError, IdempotencyConflictError, StreamDeletedError } from "../errors.ts";
 import { verifyChain } from "../hash-chain.ts";
+import type { ContractHarness } from "../testing/contract-harness.ts";
 import { openPostgresEventStore, type PostgresEventStore } from "./postgres-event-store.ts";
 import {
   dropSchema,
@@ -16,6 +17,48 @@ import {
 } from "./test-support.ts";
 
 const run = useBackend("postgres", "eventsourcing/postgres adapter", await probePostgres());
+
+/** A store on its own fresh schema, dropped by dispose(); tampering goes straight to the tables. */
+async function makePostgresHarness(): Promise<ContractHarness> {
+  const schema = freshSchema("es_contract");
+  const store = await openTestStore(schema);
+  const opened: PostgresEventStore[] = [store];
+  return {
+    store,
+    checkpoints: store.checkpoints,
+    async reopen() {
+      const again = await openTestStore(schema);
+      opened.push(again);
+      return { store: again, checkpoints: again.checkpoints };
+    },
+    tamper: {
+      async alterData(streamId, revision, data) {
+        const events = `"${schema}".events`;
+        const found = await store.pool.query<{ envelope: Record<string, unknown> }>(
+          `SELECT envelope FROM ${events} WHERE stream_id = $1 AND stream_version = $2`,
+          [streamId, revision],
+        );
+        const envelope = found.rows[0]?.envelope;
+        if (!envelope) throw new Error(`no event ${streamId}@${revision}`);
+        await store.pool.query(
+          `UPDATE ${events} SET envelope = $3::json WHERE stream_id = $1 AND stream_version = $2`,
+          [streamId, revision, JSON.stringify({ ...envelope, data })],
+        );
+      },
+      async remove(streamId, revision) {
+        await store.pool.query(
+          `DELETE FROM "${schema}".events WHERE stream_id = $1 AND stream_version = $2`,
+          [streamId, revision],
+        );
+      },
+    },
+    concurrentTransactions: true,
+    async dispose() {
+      await Promise.all(opened.map((s) => s.close()));
+      await dropSchema(schema);
+    },
+  };
+}
 
 describe.skipIf(!run)("PostgreSQL event store: adapter specifics", () => {
   const schema = freshSchema("es_pg");
@@ -40,6 +83,21 @@ describe.skipIf(!run)("PostgreSQL event store: adapter specifics", () => {
       await Promise.all(stores.map((s) => s.close()));
     } finally {
       await dropSchema(fresh);
+    }
+  });
+
+  test("the contract harness tampers where verification can see it", async () => {
+    const harness = await makePostgresHarness();
+    try {
+      await harness.store.append("tamper-1", [newEvent(), newEvent(), newEvent()], "no-stream");
+      await harness.tamper.alterData("tamper-1", 1, { forged: true });
+      const altered = verifyChain("tamper-1", await harness.store.readStream("tamper-1"));
+      expect(altered).toMatchObject({ ok: false, revision: 1, reason: "hash-mismatch" });
+      await harness.tamper.remove?.("tamper-1", 0);
+      const removed = verifyChain("tamper-1", await (await harness.reopen()).store.readStream("tamper-1"));
+      expect(removed).toMatchObject({ ok: false, revision: 0, reason: "missing-revision" });
+    } finally {
+      await harness.dispose();
     }
   });
 
