@@ -1,0 +1,5 @@
+export * from "./command-handler.ts";
+export * from "./decider.ts";
+export * from "./event-types.ts";
+export * from "./ids.ts";
+export * from "./subscription.ts";
