@@ -1,4 +1,5 @@
 import type { DepartmentRef } from "@gov/contracts";
+import { deciderSpec } from "@gov/eventsourcing/testing";
 import { describe, expect, it } from "vitest";
 import { NotFound, NotPermitted, RuleViolation, StateConflict } from "../errors.ts";
 import type { CommandMetadata, MatterCommand } from "./commands.ts";
@@ -22,10 +23,10 @@ const newDept: DepartmentRef = {
   name: "韶关市政务服务数据管理局",
 };
 
-/** given(events).when(command): fold the history, decide. */
+const spec = deciderSpec({ initialState: initialMatterState, evolve: evolveMatter, decide: decideMatter });
+/** given(events).when(command) returns the decision as a function, for `toEqual` on its result or `toThrow`. */
 const given = (...history: MatterEvent[]) => ({
-  when: (command: MatterCommand) => () =>
-    decideMatter(command, history.reduce(evolveMatter, initialMatterState())),
+  when: (command: MatterCommand) => spec.given(history).when(command).events,
 });
 
 const drafted: MatterEvent = { type: "MatterDrafted", data: { matterId: "food", version: 1, elements } };

@@ -1,0 +1,2 @@
+export type * from "./contract-harness.ts";
+export * from "./decider-spec.ts";
