@@ -1,0 +1,23 @@
+import type { FastifyPluginAsync } from "fastify";
+import type { ErrorMapper } from "./problems.ts";
+
+/** A dependency the service needs to be ready, e.g. its event store or bus. */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+/**
+ * What a service hands to the kit. Embedded mode mounts every module in one app; distributed mode runs one
+ * module per process. Either way the root endpoints are the kit's.
+ */
+export interface ServiceModule {
+  name: string;
+  /** URL prefix, e.g. `/matters`. */
+  prefix: string;
+  routes: FastifyPluginAsync;
+  readiness?: ReadinessCheck[];
+  errorMappers?: ErrorMapper[];
+  /** Releases the module's resources on shutdown (subscriptions, store handles). */
+  close?: () => Promise<void>;
+}

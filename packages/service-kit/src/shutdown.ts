@@ -1,0 +1,21 @@
+import closeWithGrace from "close-with-grace";
+import type { App } from "./app.ts";
+
+/**
+ * Graceful shutdown: mark not ready, stop accepting, let in-flight requests finish (fastify's close), then
+ * close every module's resources. `shutdown()` is what the signal handler runs; tests call it directly.
+ */
+export async function shutdown(app: App): Promise<void> {
+  app.shuttingDown.value = true;
+  await app.close();
+  for (const module of [...app.modules].reverse()) await module.close?.();
+}
+
+/** Runs `shutdown` on SIGTERM/SIGINT (a second signal or the timeout forces exit). */
+export function installGracefulShutdown(app: App, timeoutMs: number): void {
+  closeWithGrace({ delay: timeoutMs }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, "shutting down after an error");
+    else app.log.info({ signal }, "shutting down");
+    await shutdown(app);
+  });
+}
