@@ -46,6 +46,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const fastify = Fastify({
     loggerInstance: options.logger,
     bodyLimit: config.BODY_LIMIT,
+    forceCloseConnections: "idle",
     genReqId: (req) => {
       const given = req.headers["x-request-id"];
       return typeof given === "string" && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
@@ -86,6 +87,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     request.context.actor = actor;
     if (!auth?.roles.includes(actor.role))
       throw new ForbiddenProblem(`role ${actor.role} may not call this route`);
+  });
+
+  // While shutting down, ask keep-alive clients to go, so that closing does not wait on idle connections.
+  app.addHook("onSend", async (_request, reply) => {
+    if (app.shuttingDown.value) reply.header("connection", "close");
   });
 
   app.addHook("onResponse", async (request, reply) => {

@@ -7,7 +7,14 @@ import type { App } from "./app.ts";
  */
 export async function shutdown(app: App): Promise<void> {
   app.shuttingDown.value = true;
-  await app.close();
+  const closing = app.close();
+  // Connections that turn idle after close began (their last in-flight response sent) are closed too.
+  const sweep = setInterval(() => app.server.closeIdleConnections?.(), 50);
+  try {
+    await closing;
+  } finally {
+    clearInterval(sweep);
+  }
   for (const module of [...app.modules].reverse()) await module.close?.();
 }
 
