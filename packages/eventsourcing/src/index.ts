@@ -5,4 +5,5 @@ export type * from "./event-store.ts";
 export * from "./hash-chain.ts";
 export * from "./kernel/index.ts";
 export * from "./postgres/index.ts";
+export * from "./sqlite/store.ts";
 export * from "./validation.ts";

@@ -6,6 +6,7 @@ import type { NewEvent } from "../envelope.ts";
 import { ConcurrencyError, IdempotencyConflictError, StreamDeletedError } from "../errors.ts";
 import { verifyChain } from "../hash-chain.ts";
 import type { ContractHarness } from "../testing/contract-harness.ts";
+import { describeEventStoreContract } from "../testing/event-store-contract.ts";
 import { type EsdbEventStore, openEsdbEventStore } from "./esdb-event-store.ts";
 import { startEsdbTestServer } from "./esdb-test-server.ts";
 
@@ -144,3 +145,7 @@ describe.skipIf(!run)(
     });
   },
 );
+
+describe.skipIf(!run)("EventStoreDB against the shared contract", () => {
+  describeEventStoreContract("esdb", makeEsdbHarness);
+});

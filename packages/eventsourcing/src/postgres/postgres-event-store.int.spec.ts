@@ -5,6 +5,7 @@ import type { Json, RecordedEvent } from "../envelope.ts";
 import { ConcurrencyError, IdempotencyConflictError, StreamDeletedError } from "../errors.ts";
 import { verifyChain } from "../hash-chain.ts";
 import type { ContractHarness } from "../testing/contract-harness.ts";
+import { describeEventStoreContract } from "../testing/event-store-contract.ts";
 import { openPostgresEventStore, type PostgresEventStore } from "./postgres-event-store.ts";
 import {
   dropSchema,
@@ -293,3 +294,5 @@ async function readEverything(store: PostgresEventStore): Promise<RecordedEvent[
     if (page.endOfLog) return events;
   }
 }
+
+if (run) describeEventStoreContract("postgres", makePostgresHarness);

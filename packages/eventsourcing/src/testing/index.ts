@@ -1,2 +1,3 @@
 export type * from "./contract-harness.ts";
 export * from "./decider-spec.ts";
+export * from "./event-store-contract.ts";

@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { useBackend } from "@gov/testing";
+import { describe, expect, it } from "vitest";
+import { describeEventStoreContract } from "../testing/event-store-contract.ts";
+import { openSqliteEventStore } from "./store.ts";
+
+useBackend("sqlite", "event store contract (sqlite)", true);
+
+function tempFile() {
+  const dir = mkdtempSync(join(tmpdir(), "es-sqlite-"));
+  return { path: join(dir, "events.db"), dir };
+}
+
+describeEventStoreContract("sqlite", async () => {
+  const { path, dir } = tempFile();
+  const store = openSqliteEventStore({ path, pollMs: 20 });
+  const others: ReturnType<typeof openSqliteEventStore>[] = [];
+  const raw = () => new DatabaseSync(path);
+  return {
+    store,
+    checkpoints: store.checkpoints,
+    concurrentTransactions: false,
+    async reopen() {
+      const other = openSqliteEventStore({ path, pollMs: 20 });
+      others.push(other);
+      return { store: other, checkpoints: other.checkpoints };
+    },
+    tamper: {
+      async alterData(streamId, revision, data) {
+        const db = raw();
+        const row = db
+          .prepare("SELECT envelope FROM events WHERE stream_id = ? AND stream_version = ?")
+          .get(streamId, revision) as { envelope: string };
+        const envelope = { ...JSON.parse(row.envelope), data };
+        db.prepare("UPDATE events SET envelope = ? WHERE stream_id = ? AND stream_version = ?").run(
+          JSON.stringify(envelope),
+          streamId,
+          revision,
+        );
+        db.close();
+      },
+      async remove(streamId, revision) {
+        const db = raw();
+        db.prepare("DELETE FROM events WHERE stream_id = ? AND stream_version = ?").run(streamId, revision);
+        db.close();
+      },
+    },
+    async dispose() {
+      for (const s of [store, ...others]) await s.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe("SQLite event store specifics", () => {
+  it("is durable by default (synchronous=FULL, WAL)", async () => {
+    const { path, dir } = tempFile();
+    const store = openSqliteEventStore({ path });
+    expect(store.db.prepare("PRAGMA synchronous").get()).toEqual({ synchronous: 2 });
+    expect(store.db.prepare("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("keeps versions contiguous when two handles on one file append to one stream", async () => {
+    const { path, dir } = tempFile();
+    const a = openSqliteEventStore({ path });
+    const b = openSqliteEventStore({ path });
+    const ev = () => ({
+      id: crypto.randomUUID(),
+      type: "gov.test.thing.happened.v1",
+      source: "gov.test",
+      time: "2026-03-02T09:00:00+08:00",
+      data: {},
+      actor: { id: "t", role: "system" as const },
+    });
+    for (let i = 0; i < 20; i++) await (i % 2 ? a : b).append("shared-1", [ev()], "any");
+    expect((await a.readStream("shared-1")).map((e) => e.streamversion)).toEqual([...Array(20).keys()]);
+    await a.close();
+    await b.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
