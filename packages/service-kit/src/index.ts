@@ -1,3 +1,4 @@
+export type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 export type { DestinationStream, Logger } from "pino";
 export * from "./app.ts";
 export * from "./auth.ts";

@@ -1,0 +1,36 @@
+import { departmentRef, matterElements, matterType } from "@gov/contracts";
+import { z } from "zod";
+
+export const matterIdParam = z.object({ matterId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
+export const versionParams = matterIdParam.extend({ version: z.coerce.number().int().min(1) });
+export const bundleIdParam = z.object({ bundleId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
+
+export const draftBody = z.object({ matterId: matterIdParam.shape.matterId, elements: matterElements });
+export const reviseBody = z.object({ elements: matterElements });
+export const reasonBody = z.object({ reason: z.string().min(1).max(1000) });
+export const publishBody = z
+  .object({ effectiveFrom: z.iso.datetime({ offset: true }).optional() })
+  .default({});
+export const transferBody = z.object({ to: departmentRef, reason: z.string().min(1).max(1000) });
+export const bundleBody = z.object({
+  bundleId: bundleIdParam.shape.bundleId,
+  name: z.string().min(1).max(200),
+  leadDepartment: departmentRef,
+  matterIds: z.array(matterIdParam.shape.matterId).min(2),
+});
+
+export const searchQuery = z.object({
+  department: z.string().optional(),
+  type: matterType.optional(),
+  onlineDepth: z.coerce.number().int().min(1).max(4).optional(),
+  caseKind: z.enum(["on-the-spot", "promised"]).optional(),
+  text: z.string().max(100).optional(),
+});
+
+/** What a command answers: the matter's id, its stream revision and the events the command produced. */
+export const commandResult = z.object({
+  id: z.string(),
+  revision: z.number(),
+  events: z.array(z.object({ type: z.string() })),
+  replayed: z.boolean(),
+});

@@ -1,0 +1,39 @@
+import type { EventStore } from "@gov/eventsourcing";
+import type { ServiceModule } from "@gov/service-kit";
+import { MattersService } from "./application/matters-service.ts";
+import { mattersErrors } from "./http/errors.ts";
+import { mattersRoutes } from "./http/routes.ts";
+import { startCatalogProjection } from "./read-models/catalog-projection.ts";
+
+export { MattersService } from "./application/matters-service.ts";
+
+/**
+ * The matters service (事项清单) as a module: mounted by the embedded gateway, or alone in its own process.
+ * Its catalog read model follows the store's log from the start and is ready once it has caught up.
+ */
+export function mattersModule(deps: { store: EventStore }): ServiceModule & { service: MattersService } {
+  const controller = new AbortController();
+  const projection = startCatalogProjection(deps.store, controller.signal);
+  projection.done.catch(() => undefined);
+  const service = new MattersService(deps.store, projection.catalog);
+  return {
+    name: "matters",
+    prefix: "/matters",
+    service,
+    routes: mattersRoutes(service, projection.catalog),
+    errorMappers: [mattersErrors],
+    readiness: [
+      { name: "event-store", check: () => deps.store.ping() },
+      {
+        name: "matters-catalog",
+        check: async () => {
+          if (!projection.caughtUp) throw new Error("the catalog is still catching up with the log");
+        },
+      },
+    ],
+    close: async () => {
+      controller.abort();
+      await projection.done.catch(() => undefined);
+    },
+  };
+}
