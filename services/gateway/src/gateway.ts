@@ -1,3 +1,6 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { openSqliteEventStore } from "@gov/eventsourcing";
 import {
   type App,
   buildApp,
@@ -8,18 +11,34 @@ import {
 } from "@gov/service-kit";
 import { embeddedModules } from "./modules.ts";
 
-/** The embedded platform: every service module in one app, with the root endpoints. */
-export async function createGateway(
-  config: KitConfig,
-  options: { modules?: ServiceModule[]; logStream?: DestinationStream } = {},
-): Promise<App> {
+export interface GatewayOptions {
+  /** Folder of the SQLite event-store file (default `.data` under the working directory). */
+  dataDir?: string;
+  logStream?: DestinationStream;
+}
+
+/**
+ * The embedded platform: one SQLite event store, every service module in one app, the root endpoints.
+ * The store is the first module so that it is closed last on shutdown.
+ */
+export async function createGateway(config: KitConfig, options: GatewayOptions = {}): Promise<App> {
   const logger = createLogger({
     level: config.LOG_LEVEL,
     pretty: config.NODE_ENV === "development",
     ...(options.logStream ? { stream: options.logStream } : {}),
   });
+  const dataDir = options.dataDir ?? ".data";
+  mkdirSync(dataDir, { recursive: true });
+  const store = openSqliteEventStore({ path: join(dataDir, "platform.db") });
+  const storeModule: ServiceModule = {
+    name: "event-store",
+    prefix: "/",
+    routes: async () => {},
+    readiness: [{ name: "event-store", check: () => store.ping() }],
+    close: () => store.close(),
+  };
   return buildApp({
-    modules: options.modules ?? embeddedModules(),
+    modules: [storeModule, ...embeddedModules({ store })],
     config,
     logger,
     title: "政务服务 platform (embedded)",

@@ -10,7 +10,7 @@ try {
   process.stderr.write(`${error.message}\n`);
   process.exit(1);
 }
-const app = await createGateway(config);
+const app = await createGateway(config, { dataDir: process.env.DATA_DIR ?? ".data" });
 installGracefulShutdown(app, config.SHUTDOWN_TIMEOUT_MS);
 await app.listen({ port: config.PORT, host: config.HOST });
 const base = `http://localhost:${(app.server.address() as { port: number }).port}`;

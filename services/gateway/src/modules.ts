@@ -1,9 +1,11 @@
+import type { EventStore } from "@gov/eventsourcing";
+import { mattersModule } from "@gov/matters";
 import type { ServiceModule } from "@gov/service-kit";
 
 /**
- * The services mounted in embedded mode, each under its own prefix. A domain service joins the platform by
- * adding its module here (e.g. `mattersModule(deps)`).
+ * The services mounted in embedded mode, each under its own prefix, all on one event store. A domain
+ * service joins the platform by adding its module here.
  */
-export function embeddedModules(): ServiceModule[] {
-  return [];
+export function embeddedModules(deps: { store: EventStore }): ServiceModule[] {
+  return [mattersModule(deps)];
 }

@@ -22,8 +22,8 @@ export function mattersModule(deps: { store: EventStore }): ServiceModule & { se
     service,
     routes: mattersRoutes(service, projection.catalog),
     errorMappers: [mattersErrors],
+    // The store's own readiness is checked by whoever opened it (the gateway, or the service's main).
     readiness: [
-      { name: "event-store", check: () => deps.store.ping() },
       {
         name: "matters-catalog",
         check: async () => {
