@@ -5,6 +5,7 @@ import type {
   ResolvedEvent,
   StreamingRead,
 } from "@eventstore/db-client";
+import { checkExpectedRevision, differingFields, replayedAppendResult } from "../append-rules.ts";
 import { type NewEvent, type RecordedEvent, streamCategory } from "../envelope.ts";
 import { ConcurrencyError, IdempotencyConflictError, StreamDeletedError } from "../errors.ts";
 import type {
@@ -19,7 +20,6 @@ import type {
   StreamMetadata,
 } from "../event-store.ts";
 import { chainEvents } from "../hash-chain.ts";
-import { checkExpectedRevision, differingFields, replayedAppendResult } from "../postgres/append-rules.ts";
 import { DEFAULT_MAX_EVENT_BYTES, validateNewEvents } from "../validation.ts";
 import { EsdbAppendListener } from "./esdb-append-listener.ts";
 import { EsdbCheckpointStore } from "./esdb-checkpoints.ts";

@@ -1,10 +1,10 @@
+import { checkExpectedRevision, replayedAppendResult } from "../append-rules.ts";
 import type { NewEvent, RecordedEvent } from "../envelope.ts";
 import { streamCategory } from "../envelope.ts";
 import { ConcurrencyError, StreamDeletedError } from "../errors.ts";
 import type { AppendResult, ExpectedRevision } from "../event-store.ts";
 import { type ChainHead, chainEvents } from "../hash-chain.ts";
 import { validateNewEvents } from "../validation.ts";
-import { checkExpectedRevision, replayedAppendResult } from "./append-rules.ts";
 import type { Queryable } from "./checkpoints.ts";
 import type { StreamHeadCache } from "./head-cache.ts";
 import { formatLogPosition } from "./log-position.ts";

@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { checkExpectedRevision, replayedAppendResult } from "../append-rules.ts";
 import { type NewEvent, type RecordedEvent, streamCategory } from "../envelope.ts";
 import { CheckpointConflictError, InvalidEventError, StreamDeletedError } from "../errors.ts";
 import type {
@@ -13,7 +14,6 @@ import type {
   StreamMetadata,
 } from "../event-store.ts";
 import { type ChainHead, chainEvents } from "../hash-chain.ts";
-import { checkExpectedRevision, replayedAppendResult } from "../postgres/append-rules.ts";
 import { DEFAULT_MAX_EVENT_BYTES, validateNewEvents } from "../validation.ts";
 import { migrate } from "./schema.ts";
 

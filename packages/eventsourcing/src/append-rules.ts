@@ -1,11 +1,10 @@
 import canonicalize from "canonicalize";
-import type { NewEvent, RecordedEvent } from "../envelope.ts";
-import { ConcurrencyError, IdempotencyConflictError } from "../errors.ts";
-import type { AppendResult, ExpectedRevision } from "../event-store.ts";
-import type { ChainHead } from "../hash-chain.ts";
+import type { NewEvent, RecordedEvent } from "./envelope.ts";
+import { ConcurrencyError, IdempotencyConflictError } from "./errors.ts";
+import type { AppendResult, ExpectedRevision } from "./event-store.ts";
+import type { ChainHead } from "./hash-chain.ts";
 
-// Append rules every adapter applies the same way (the EventStoreDB adapter imports them too); they would
-// sit well in the kernel next to validateNewEvents.
+// Append rules every adapter applies the same way (SQLite, PostgreSQL, EventStoreDB).
 
 /** Throws ConcurrencyError unless the stream's head satisfies the caller's expected revision. */
 export function checkExpectedRevision(
