@@ -18,6 +18,11 @@ export interface ServiceModule {
   routes: FastifyPluginAsync;
   readiness?: ReadinessCheck[];
   errorMappers?: ErrorMapper[];
+  /**
+   * Loads the module's demo data (embedded mode, `./scripts/start`). Must be idempotent: the gateway calls it
+   * on every start, against a store that may already hold the data.
+   */
+  seedDemo?: () => Promise<void>;
   /** Releases the module's resources on shutdown (subscriptions, store handles). */
   close?: () => Promise<void>;
 }

@@ -14,6 +14,8 @@ import { embeddedModules } from "./modules.ts";
 export interface GatewayOptions {
   /** Folder of the SQLite event-store file (default `.data` under the working directory). */
   dataDir?: string;
+  /** Load each module's demo data (`seedDemo`) after start-up (default false; `./scripts/start` turns it on). */
+  seedDemo?: boolean;
   logStream?: DestinationStream;
 }
 
@@ -37,10 +39,11 @@ export async function createGateway(config: KitConfig, options: GatewayOptions =
     readiness: [{ name: "event-store", check: () => store.ping() }],
     close: () => store.close(),
   };
-  return buildApp({
-    modules: [storeModule, ...embeddedModules({ store })],
-    config,
-    logger,
-    title: "政务服务 platform (embedded)",
-  });
+  const modules = [storeModule, ...embeddedModules({ store })];
+  const app = await buildApp({ modules, config, logger, title: "政务服务 platform (embedded)" });
+  if (options.seedDemo) {
+    // In module order: a later module's demo data may build on an earlier one's.
+    for (const m of modules) await m.seedDemo?.();
+  }
+  return app;
 }

@@ -1,16 +1,27 @@
 // Embedded mode: every service in one process (./scripts/start).
 import { ConfigError, installGracefulShutdown, loadConfig } from "@gov/service-kit";
+import { z } from "zod";
 import { createGateway } from "./gateway.ts";
 
-let config: ReturnType<typeof loadConfig>;
+const gatewayConfig = {
+  /** Folder of the SQLite event-store file. */
+  DATA_DIR: z.string().min(1).default(".data"),
+  /** Load the demo catalog, subjects and applications on start (idempotent). */
+  DEMO_DATA: z.enum(["true", "false"]).default("true"),
+};
+
+let config: ReturnType<typeof loadConfig<typeof gatewayConfig>>;
 try {
-  config = loadConfig({ NODE_ENV: "development", ...process.env });
+  config = loadConfig({ NODE_ENV: "development", ...process.env }, gatewayConfig);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`${error.message}\n`);
   process.exit(1);
 }
-const app = await createGateway(config, { dataDir: process.env.DATA_DIR ?? ".data" });
+const app = await createGateway(config, {
+  dataDir: config.DATA_DIR,
+  seedDemo: config.DEMO_DATA === "true",
+});
 installGracefulShutdown(app, config.SHUTDOWN_TIMEOUT_MS);
 await app.listen({ port: config.PORT, host: config.HOST });
 const base = `http://localhost:${(app.server.address() as { port: number }).port}`;
