@@ -1,0 +1,13 @@
+export * from "./cloudevents.ts";
+export * from "./embedded/embedded-bus.ts";
+export type * from "./event-bus.ts";
+export * from "./inbox/postgres-inbox.ts";
+export * from "./inbox/sqlite-inbox.ts";
+export * from "./kafka/connect.ts";
+export * from "./kafka/kafka-bus.ts";
+export * from "./kafka/kafka-client.ts";
+export * from "./kafka/kafka-publisher.ts";
+export * from "./logging.ts";
+export * from "./relay/lease.ts";
+export * from "./relay/relay.ts";
+export * from "./topics.ts";

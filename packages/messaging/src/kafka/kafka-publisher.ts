@@ -1,0 +1,61 @@
+import type { Kafka, Producer, TopicMessages } from "kafkajs";
+import { toKafkaMessage } from "../cloudevents.ts";
+import type { BusEvent, EventPublisher } from "../event-bus.ts";
+import { topicOf } from "../topics.ts";
+import type { TopicAdmin } from "./kafka-client.ts";
+
+/**
+ * Publishes events to their topics with an idempotent producer (acks from every in-sync replica), one
+ * `sendBatch` per call. Resolves only when the broker acknowledged every message; on any failure it drops
+ * the producer so that the next call reconnects (the relay retries the same page).
+ */
+export class KafkaPublisher implements EventPublisher {
+  readonly #kafka: Kafka;
+  readonly #topics: TopicAdmin;
+  #producer: Producer | undefined;
+
+  constructor(kafka: Kafka, topics: TopicAdmin) {
+    this.#kafka = kafka;
+    this.#topics = topics;
+  }
+
+  async publish(events: readonly BusEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const byTopic = new Map<string, TopicMessages>();
+    for (const event of events) {
+      const topic = topicOf(event);
+      const entry = byTopic.get(topic) ?? { topic, messages: [] };
+      byTopic.set(topic, entry);
+      entry.messages.push(toKafkaMessage(event));
+    }
+    try {
+      await this.#topics.ensure([...byTopic.keys()]);
+      const producer = await this.#connected();
+      await producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
+    } catch (error) {
+      const producer = this.#producer;
+      this.#producer = undefined;
+      this.#topics.reset();
+      await producer?.disconnect().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async #connected(): Promise<Producer> {
+    if (!this.#producer) {
+      const producer = this.#kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+      });
+      await producer.connect();
+      this.#producer = producer;
+    }
+    return this.#producer;
+  }
+
+  async close(): Promise<void> {
+    await this.#producer?.disconnect();
+    this.#producer = undefined;
+  }
+}
