@@ -1,1 +1,3 @@
 export * from "./bus-contract.ts";
+export * from "./children/spawn.ts";
+export * from "./load.ts";

@@ -30,6 +30,13 @@ export function spawnChild(script: string, args: string[], env: NodeJS.ProcessEn
     get stderr() {
       return err;
     },
+    /** Every stdout line that parses as JSON (print-consumer.ts prints one event a line). */
+    get jsonLines(): unknown[] {
+      return out
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as unknown);
+    },
     /** The last `published <n>` count a relay child printed (0 before any). */
     get published(): number {
       const m = [...out.matchAll(/published (\d+)/g)].at(-1);
