@@ -8,6 +8,7 @@ export * from "./kafka/kafka-bus.ts";
 export * from "./kafka/kafka-client.ts";
 export * from "./kafka/kafka-publisher.ts";
 export * from "./logging.ts";
+export * from "./metrics.ts";
 export * from "./relay/lease.ts";
 export * from "./relay/relay.ts";
 export * from "./topics.ts";
