@@ -68,6 +68,8 @@ export interface EventBus {
    * the first that fails again (it stays a dead letter). Returns how many were replayed and how many remain.
    */
   replayDeadLetters(groupId: string, handle: EventHandler): Promise<{ replayed: number; remaining: number }>;
+  /** The subscriptions running now (for the lag metric and readiness). */
+  subscriptions(): readonly Subscription[];
   /** The group's dead letters still waiting for a replay. */
   deadLetters(groupId: string): Promise<DeadLetter[]>;
   close(): Promise<void>;

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { openSqliteEventStore } from "@gov/eventsourcing";
+import { EmbeddedEventBus, registerLagMetric } from "@gov/messaging";
 import {
   type App,
   buildApp,
@@ -20,8 +21,9 @@ export interface GatewayOptions {
 }
 
 /**
- * The embedded platform: one SQLite event store, every service module in one app, the root endpoints.
- * The store is the first module so that it is closed last on shutdown.
+ * The embedded platform: one SQLite event store, the embedded bus over its log, every service module in one
+ * app, the root endpoints. The store is the first module so that it is closed last on shutdown, after the
+ * bus (second) and every service.
  */
 export async function createGateway(config: KitConfig, options: GatewayOptions = {}): Promise<App> {
   const logger = createLogger({
@@ -39,8 +41,16 @@ export async function createGateway(config: KitConfig, options: GatewayOptions =
     readiness: [{ name: "event-store", check: () => store.ping() }],
     close: () => store.close(),
   };
-  const modules = [storeModule, ...embeddedModules({ store })];
+  const bus = new EmbeddedEventBus(store, store.checkpoints, logger);
+  const busModule: ServiceModule = {
+    name: "event-bus",
+    prefix: "/",
+    routes: async () => {},
+    close: () => bus.close(),
+  };
+  const modules = [storeModule, busModule, ...embeddedModules({ store, bus })];
   const app = await buildApp({ modules, config, logger, title: "政务服务 platform (embedded)" });
+  registerLagMetric(app.metrics.registry, bus);
   if (options.seedDemo) {
     // In module order: a later module's demo data may build on an earlier one's.
     for (const m of modules) await m.seedDemo?.();

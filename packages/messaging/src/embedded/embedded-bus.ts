@@ -91,6 +91,10 @@ export class EmbeddedEventBus implements EventBus {
     return subscription;
   }
 
+  subscriptions(): readonly Subscription[] {
+    return [...this.#running];
+  }
+
   async #lag(subscriberId: string, categories: string[], topics: Set<string>): Promise<number> {
     let after = await this.#checkpoints.load(subscriberId);
     let lag = 0;

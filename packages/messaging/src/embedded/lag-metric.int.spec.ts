@@ -1,7 +1,6 @@
 import { embeddedTestStore } from "@gov/eventsourcing/testing";
 import { Registry } from "prom-client";
 import { expect, it, vi } from "vitest";
-import type { Subscription } from "../event-bus.ts";
 import { registerLagMetric } from "../metrics.ts";
 import { newEvent } from "../testing/bus-contract.ts";
 import { EmbeddedEventBus } from "./embedded-bus.ts";
@@ -10,8 +9,7 @@ it("exposes each group's lag as a Prometheus gauge that falls to 0 once the grou
   const t = await embeddedTestStore();
   const bus = new EmbeddedEventBus(t.store, t.store.checkpoints);
   const registry = new Registry();
-  const subs: Subscription[] = [];
-  registerLagMetric(registry, () => subs);
+  registerLagMetric(registry, bus);
   await t.store.append(
     "lagtest-1",
     [newEvent({ n: 1 }), newEvent({ n: 2 }), newEvent({ n: 3 })],
@@ -21,7 +19,7 @@ it("exposes each group's lag as a Prometheus gauge that falls to 0 once the grou
   const gate = new Promise<void>((r) => {
     release = r;
   });
-  subs.push(await bus.subscribe({ groupId: "slow", topics: ["gov.test.lagtest.v1"], handle: () => gate }));
+  await bus.subscribe({ groupId: "slow", topics: ["gov.test.lagtest.v1"], handle: () => gate });
   expect(await registry.metrics()).toContain('messaging_consumer_lag{group="slow"} 3');
   release();
   await vi.waitFor(async () =>

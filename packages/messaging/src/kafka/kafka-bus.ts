@@ -25,6 +25,7 @@ export class KafkaEventBus implements EventBus {
   readonly #topics: TopicAdmin;
   readonly #log: MessagingLogger;
   readonly #consumers = new Set<Consumer>();
+  readonly #subscriptions = new Set<Subscription>();
   #producer: Producer | undefined;
 
   constructor(kafka: Kafka, topics: TopicAdmin, logger: MessagingLogger = silentLogger) {
@@ -72,14 +73,21 @@ export class KafkaEventBus implements EventBus {
       },
     });
     await joined;
-    return {
+    const subscription: Subscription = {
       groupId,
       lag: async () => groupLag(await this.#topics.admin(), groupId, topics),
       stop: async () => {
         this.#consumers.delete(consumer);
+        this.#subscriptions.delete(subscription);
         await consumer.disconnect();
       },
     };
+    this.#subscriptions.add(subscription);
+    return subscription;
+  }
+
+  subscriptions(): readonly Subscription[] {
+    return [...this.#subscriptions];
   }
 
   async deadLetters(groupId: string) {
@@ -129,6 +137,7 @@ export class KafkaEventBus implements EventBus {
   async close(): Promise<void> {
     await Promise.all([...this.#consumers].map((c) => c.disconnect().catch(() => undefined)));
     this.#consumers.clear();
+    this.#subscriptions.clear();
     await this.#producer?.disconnect().catch(() => undefined);
     this.#producer = undefined;
   }
