@@ -3,27 +3,27 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openSqliteEventStore } from "@gov/eventsourcing";
-import { LocalKafkaBroker, probeKafka, useBackend, usesOwnKafka } from "@gov/testing";
+import { LocalKafkaBroker, useBackend } from "@gov/testing";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { runRelay } from "../relay/relay.ts";
 import { appendMany, DeliveryLedger } from "../testing/load.ts";
 import { connectKafka } from "./connect.ts";
 
-// Stopping a broker needs one this suite owns: its own scripts/kafka instance on other ports, so that the
-// shared broker of the other suites keeps running.
-const available = usesOwnKafka()
-  ? { reason: "the broker-restart test needs the local launcher (KAFKA_BROKERS is set)" }
-  : await probeKafka();
+// Stopping a broker needs one this suite owns: its own scripts/kafka instance on other ports (also when
+// KAFKA_BROKERS names a cluster), so that the broker the other suites use keeps running.
+const broker = new LocalKafkaBroker(19192, mkdtempSync(join(tmpdir(), "kafka-restart-")));
+const available = await broker.start().then(
+  () => true as const,
+  (error: Error) => ({ reason: `could not start a broker of its own with scripts/kafka: ${error.message}` }),
+);
 const run = useBackend("kafka", "broker stopped and restarted", available);
 
 describe.skipIf(!run)("the broker stopped and restarted while events are appended", () => {
-  const broker = new LocalKafkaBroker(19192, mkdtempSync(join(tmpdir(), "kafka-restart-")));
   afterAll(async () => {
     await broker.stop();
   });
 
   it("loses nothing: the relay backs off, resumes by itself, and every event arrives", async () => {
-    await broker.start();
     const store = openSqliteEventStore({ path: join(mkdtempSync(join(tmpdir(), "restart-")), "events.db") });
     const kafka = connectKafka({ brokers: broker.brokers, clientId: "broker-restart-test" });
     const controller = new AbortController();
