@@ -39,6 +39,11 @@ export interface SubscribeOptions extends RetryPolicy {
   /** Topics to follow, e.g. `["gov.matters.matter.v1"]`. */
   topics: readonly string[];
   handle: EventHandler;
+  /**
+   * For a read model kept in memory: no durable position, every start reads the topics from the beginning
+   * (Kafka: a fresh group per start, deleted on stop; topics keep every event). Default false.
+   */
+  ephemeral?: boolean;
 }
 
 export interface Subscription {

@@ -37,6 +37,8 @@ export class EmbeddedEventBus implements EventBus {
     const topics = new Set(options.topics);
     const categories = [...new Set(options.topics.map((t) => parseTopic(t)?.category ?? t))];
     const subscriberId = `bus:${groupId}`;
+    // An ephemeral subscription keeps its position in memory: every start reads the log from the beginning.
+    const checkpoints = options.ephemeral ? memoryCheckpoints() : this.#checkpoints;
     const controller = new AbortController();
     const signal = controller.signal;
     const handlePage = async (events: RecordedEvent[]) => {
@@ -64,7 +66,7 @@ export class EmbeddedEventBus implements EventBus {
         try {
           await runCatchUp({
             store: this.#store,
-            checkpoints: this.#checkpoints,
+            checkpoints,
             subscriberId,
             filter: { categories },
             batchSize: 100,
@@ -80,7 +82,7 @@ export class EmbeddedEventBus implements EventBus {
     })();
     const subscription: Subscription = {
       groupId,
-      lag: () => this.#lag(subscriberId, categories, topics),
+      lag: () => this.#lag(checkpoints, subscriberId, categories, topics),
       stop: async () => {
         controller.abort();
         await done;
@@ -95,8 +97,13 @@ export class EmbeddedEventBus implements EventBus {
     return [...this.#running];
   }
 
-  async #lag(subscriberId: string, categories: string[], topics: Set<string>): Promise<number> {
-    let after = await this.#checkpoints.load(subscriberId);
+  async #lag(
+    checkpoints: CheckpointStore,
+    subscriberId: string,
+    categories: string[],
+    topics: Set<string>,
+  ): Promise<number> {
+    let after = await checkpoints.load(subscriberId);
     let lag = 0;
     for (;;) {
       const page = await this.#store.readAll({
@@ -186,4 +193,14 @@ export class EmbeddedEventBus implements EventBus {
   async close(): Promise<void> {
     await Promise.all([...this.#running].map((s) => s.stop()));
   }
+}
+
+function memoryCheckpoints(): CheckpointStore {
+  const positions = new Map<string, string>();
+  return {
+    load: async (id) => positions.get(id),
+    store: async (id, position) => {
+      positions.set(id, position);
+    },
+  };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Consumer, Kafka, Producer } from "kafkajs";
 import { fromKafkaMessage } from "../cloudevents.ts";
 import { deliver, describe as describeError } from "../delivery.ts";
@@ -35,7 +36,9 @@ export class KafkaEventBus implements EventBus {
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
-    const { groupId, topics } = options;
+    const { topics } = options;
+    // An ephemeral subscription gets a group of its own for this start only.
+    const groupId = options.ephemeral ? `${options.groupId}.ephemeral.${randomUUID()}` : options.groupId;
     await this.#topics.ensure(topics);
     const consumer = this.#kafka.consumer({
       groupId,
@@ -80,6 +83,9 @@ export class KafkaEventBus implements EventBus {
         this.#consumers.delete(consumer);
         this.#subscriptions.delete(subscription);
         await consumer.disconnect();
+        if (options.ephemeral) {
+          await (await this.#topics.admin()).deleteGroups([groupId]).catch(() => undefined);
+        }
       },
     };
     this.#subscriptions.add(subscription);

@@ -71,6 +71,8 @@ export class TopicAdmin {
           topic,
           numPartitions: partitions,
           replicationFactor: this.#replication,
+          // Topics are a log of domain events: kept for ever, so a new consumer can read from the start.
+          configEntries: [{ name: "retention.ms", value: "-1" }],
         })),
       });
     }

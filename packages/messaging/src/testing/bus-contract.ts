@@ -182,6 +182,24 @@ export function describeEventBusContract(name: string, makeHarness: () => Promis
       db.close();
     });
 
+    it("reads from the beginning on every start when ephemeral (an in-memory read model)", async () => {
+      const s = scope();
+      await h.store.append(s.stream("e"), [newEvent({ n: 1 }), newEvent({ n: 2 })], "no-stream");
+      const groupId = `view-${uid()}`;
+      for (const round of [1, 2]) {
+        const got: string[] = [];
+        const sub = await h.bus.subscribe({
+          groupId,
+          topics: [s.topic],
+          ephemeral: true,
+          handle: (e) => void got.push(e.id),
+        });
+        await vi.waitFor(() => expect(got, `round ${round}`).toHaveLength(2), WAIT);
+        await vi.waitFor(async () => expect(await sub.lag()).toBe(0), WAIT);
+        await sub.stop();
+      }
+    });
+
     it("gives every consumer group every event, independently", async () => {
       const s = scope();
       await h.store.append(
