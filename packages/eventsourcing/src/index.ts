@@ -5,5 +5,6 @@ export type * from "./event-store.ts";
 export * from "./hash-chain.ts";
 export * from "./kernel/index.ts";
 export * from "./postgres/index.ts";
+export * from "./scoped-store.ts";
 export * from "./sqlite/store.ts";
 export * from "./validation.ts";
