@@ -13,6 +13,10 @@ export function connectKafka(settings: KafkaSettings) {
     topics,
     bus,
     publisher,
+    /** Checks that the cluster answers (for /health/ready). */
+    async ping() {
+      await (await topics.admin()).describeCluster();
+    },
     async close() {
       await bus.close();
       await publisher.close();

@@ -1,0 +1,42 @@
+import { z } from "zod";
+
+/** What a service process needs besides the service kit's own settings (all from environment variables). */
+export const runtimeConfig = {
+  /** Which event store adapter: an SQLite file, PostgreSQL, or EventStoreDB. */
+  EVENT_STORE: z.enum(["sqlite", "postgres", "esdb"]).default("sqlite"),
+  /** SQLite: folder of the store file `platform.db`. */
+  DATA_DIR: z.string().min(1).default(".data"),
+  /** PostgreSQL: a connection URL; without it pg's standard PG* variables apply. */
+  DATABASE_URL: z.string().min(1).optional(),
+  /** PostgreSQL: the schema holding the store's tables (one store that every service shares). */
+  EVENT_STORE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default("event_store"),
+  /** EventStoreDB: `esdb://host:2113?tls=false`. */
+  ESDB_CONNECTION_STRING: z.string().min(1).optional(),
+  /** `kafka` needs KAFKA_BROKERS; `embedded` delivers from the store's log (one process, or one SQLite file). */
+  EVENT_BUS: z.enum(["kafka", "embedded"]).optional(),
+  KAFKA_BROKERS: z.string().min(1).optional(),
+  KAFKA_PARTITIONS: z.coerce.number().int().min(1).default(3),
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
+  /** Run this service's relay (its own stream categories → Kafka). Replicas share it through a lease. */
+  RELAY: z.enum(["on", "off"]).default("on"),
+  RELAY_LEASE_TTL_MS: z.coerce.number().int().min(500).default(10_000),
+};
+
+export type RuntimeSettings = {
+  [K in keyof typeof runtimeConfig]: z.infer<(typeof runtimeConfig)[K]>;
+};
+
+/** Cross-field rules, as messages naming the variable at fault. */
+export function runtimeProblems(c: RuntimeSettings): { variable: string; message: string }[] {
+  const problems: { variable: string; message: string }[] = [];
+  if (c.EVENT_STORE === "esdb" && !c.ESDB_CONNECTION_STRING) {
+    problems.push({ variable: "ESDB_CONNECTION_STRING", message: "required when EVENT_STORE=esdb" });
+  }
+  if (c.EVENT_BUS === "kafka" && !c.KAFKA_BROKERS) {
+    problems.push({ variable: "KAFKA_BROKERS", message: "required when EVENT_BUS=kafka" });
+  }
+  return problems;
+}

@@ -1,0 +1,4 @@
+export * from "./config.ts";
+export * from "./infrastructure.ts";
+export * from "./run-service.ts";
+export * from "./store.ts";

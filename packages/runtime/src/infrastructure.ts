@@ -1,0 +1,94 @@
+import { hostname } from "node:os";
+import { type EventStore, ownCategoriesOnly } from "@gov/eventsourcing";
+import {
+  connectKafka,
+  EmbeddedEventBus,
+  type EventBus,
+  type MessagingLogger,
+  registerLagMetric,
+  runRelay,
+} from "@gov/messaging";
+import type { ServiceModule } from "@gov/service-kit";
+import type { Registry } from "prom-client";
+import type { RuntimeSettings } from "./config.ts";
+import { openStore } from "./store.ts";
+
+/** The adapters a service module is built on. */
+export interface ServiceDeps {
+  store: EventStore;
+  bus: EventBus;
+}
+
+/** A service's own stream categories (distributed mode: it appends only there, and relays only those). */
+export interface ServiceScope {
+  service: string;
+  categories: readonly string[];
+}
+
+const infraModule = (name: string, part: Partial<ServiceModule>): ServiceModule => ({
+  name,
+  prefix: "/",
+  routes: async () => {},
+  ...part,
+});
+
+/**
+ * Opens the store and the bus the settings name, and the relay for `scope`'s categories when a Kafka bus is
+ * configured. Returns them as modules, store first, so that the kit closes them last, after the services.
+ */
+export async function startInfrastructure(
+  settings: RuntimeSettings,
+  logger: MessagingLogger,
+  scope?: ServiceScope,
+): Promise<ServiceDeps & { modules: ServiceModule[]; attachMetrics(registry: Registry): void }> {
+  const opened = await openStore(settings);
+  const store = scope ? ownCategoriesOnly(opened, scope.service, scope.categories) : opened;
+  const modules: ServiceModule[] = [
+    infraModule("event-store", {
+      readiness: [{ name: "event-store", check: () => opened.ping() }],
+      close: () => opened.close(),
+    }),
+  ];
+  const kafkaBus = (settings.EVENT_BUS ?? (settings.KAFKA_BROKERS ? "kafka" : "embedded")) === "kafka";
+  let bus: EventBus;
+  if (kafkaBus) {
+    const kafka = connectKafka({
+      brokers: (settings.KAFKA_BROKERS ?? "").split(",").map((b) => b.trim()),
+      clientId: `gov-${scope?.service ?? "platform"}`,
+      partitions: settings.KAFKA_PARTITIONS,
+      replicationFactor: settings.KAFKA_REPLICATION_FACTOR,
+      logger,
+    });
+    bus = kafka.bus;
+    const relay = new AbortController();
+    const relaying =
+      settings.RELAY === "on"
+        ? runRelay({
+            store: opened,
+            checkpoints: opened.checkpoints,
+            publisher: kafka.publisher,
+            name: `relay-${scope?.service ?? "platform"}`,
+            owner: `${scope?.service ?? "platform"}@${hostname()}:${process.pid}`,
+            ...(scope ? { filter: { categories: scope.categories } } : {}),
+            leaseTtlMs: settings.RELAY_LEASE_TTL_MS,
+            logger,
+            signal: relay.signal,
+          }).catch((error) => logger.error({ error: String(error) }, "relay stopped"))
+        : Promise.resolve();
+    modules.push(
+      infraModule("kafka", {
+        readiness: [{ name: "kafka", check: () => kafka.ping() }],
+        close: async () => {
+          relay.abort();
+          await relaying;
+          await kafka.close();
+        },
+      }),
+    );
+  } else {
+    const embedded = new EmbeddedEventBus(opened, opened.checkpoints, logger);
+    bus = embedded;
+    modules.push(infraModule("event-bus", { close: () => embedded.close() }));
+  }
+  return { store, bus, modules, attachMetrics: (registry) => registerLagMetric(registry, bus) };
+}

@@ -1,0 +1,51 @@
+import {
+  type App,
+  buildApp,
+  ConfigError,
+  createLogger,
+  installGracefulShutdown,
+  type KitConfig,
+  loadConfig,
+  type ServiceModule,
+} from "@gov/service-kit";
+import { type RuntimeSettings, runtimeConfig, runtimeProblems } from "./config.ts";
+import { type ServiceDeps, type ServiceScope, startInfrastructure } from "./infrastructure.ts";
+
+export interface ServiceDefinition extends ServiceScope {
+  module(deps: ServiceDeps): ServiceModule;
+}
+
+/** Reads and checks the environment; every bad or missing variable is named in one ConfigError. */
+export function loadRuntimeConfig(env: Record<string, string | undefined>): KitConfig & RuntimeSettings {
+  const config = loadConfig(env, runtimeConfig) as KitConfig & RuntimeSettings;
+  const problems = runtimeProblems(config);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** Builds one service's app on the configured adapters (tests call this; `runService` also listens). */
+export async function buildServiceApp(definition: ServiceDefinition, config: KitConfig & RuntimeSettings) {
+  const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.NODE_ENV === "development" });
+  const infra = await startInfrastructure(config, logger, definition);
+  const modules = [...infra.modules, definition.module({ store: infra.store, bus: infra.bus })];
+  const app = await buildApp({ modules, config, logger, title: `政务服务 ${definition.service}` });
+  infra.attachMetrics(app.metrics.registry);
+  return app;
+}
+
+/** A service's `main`: configuration from the environment, adapters, the app, graceful shutdown, listen. */
+export async function runService(definition: ServiceDefinition): Promise<App> {
+  let config: KitConfig & RuntimeSettings;
+  try {
+    config = loadRuntimeConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${definition.service}: ${error.message}\n`);
+    process.exit(1);
+  }
+  const app = await buildServiceApp(definition, config);
+  installGracefulShutdown(app, config.SHUTDOWN_TIMEOUT_MS);
+  await app.listen({ port: config.PORT, host: config.HOST });
+  app.log.info({ service: definition.service, port: config.PORT }, `${definition.service} listening`);
+  return app;
+}

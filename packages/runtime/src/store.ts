@@ -1,0 +1,30 @@
+import { join } from "node:path";
+import {
+  type CheckpointStore,
+  type EventStore,
+  openEsdbEventStore,
+  openPostgresEventStore,
+  openSqliteEventStore,
+} from "@gov/eventsourcing";
+import type { RuntimeSettings } from "./config.ts";
+
+export type OpenedStore = EventStore & { readonly checkpoints: CheckpointStore };
+
+/** Opens the configured event store adapter (its schema is created or migrated on open). */
+export async function openStore(c: RuntimeSettings): Promise<OpenedStore> {
+  switch (c.EVENT_STORE) {
+    case "sqlite":
+      return openSqliteEventStore({ path: join(c.DATA_DIR, "platform.db") });
+    case "postgres":
+      return openPostgresEventStore({
+        ...(c.DATABASE_URL ? { connectionString: c.DATABASE_URL } : {}),
+        schema: c.EVENT_STORE_SCHEMA,
+      });
+    case "esdb":
+      return openEsdbEventStore({ connectionString: c.ESDB_CONNECTION_STRING as string });
+    default: {
+      const never: never = c.EVENT_STORE;
+      throw new Error(`unknown EVENT_STORE ${String(never)}`);
+    }
+  }
+}
