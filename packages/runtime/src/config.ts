@@ -25,9 +25,7 @@ export const runtimeConfig = {
   RELAY_LEASE_TTL_MS: z.coerce.number().int().min(500).default(10_000),
 };
 
-export type RuntimeSettings = {
-  [K in keyof typeof runtimeConfig]: z.infer<(typeof runtimeConfig)[K]>;
-};
+export type RuntimeSettings = z.infer<z.ZodObject<typeof runtimeConfig>>;
 
 /** Cross-field rules, as messages naming the variable at fault. */
 export function runtimeProblems(c: RuntimeSettings): { variable: string; message: string }[] {

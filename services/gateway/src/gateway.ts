@@ -1,15 +1,6 @@
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { openSqliteEventStore } from "@gov/eventsourcing";
-import { EmbeddedEventBus, registerLagMetric } from "@gov/messaging";
-import {
-  type App,
-  buildApp,
-  createLogger,
-  type DestinationStream,
-  type KitConfig,
-  type ServiceModule,
-} from "@gov/service-kit";
+import { type RuntimeSettings, startInfrastructure } from "@gov/runtime";
+import { type App, buildApp, createLogger, type DestinationStream, type KitConfig } from "@gov/service-kit";
 import { embeddedModules } from "./modules.ts";
 
 export interface GatewayOptions {
@@ -22,8 +13,7 @@ export interface GatewayOptions {
 
 /**
  * The embedded platform: one SQLite event store, the embedded bus over its log, every service module in one
- * app, the root endpoints. The store is the first module so that it is closed last on shutdown, after the
- * bus (second) and every service.
+ * app, the root endpoints. The store and bus come first so that they are closed last, after every service.
  */
 export async function createGateway(config: KitConfig, options: GatewayOptions = {}): Promise<App> {
   const logger = createLogger({
@@ -33,24 +23,20 @@ export async function createGateway(config: KitConfig, options: GatewayOptions =
   });
   const dataDir = options.dataDir ?? ".data";
   mkdirSync(dataDir, { recursive: true });
-  const store = openSqliteEventStore({ path: join(dataDir, "platform.db") });
-  const storeModule: ServiceModule = {
-    name: "event-store",
-    prefix: "/",
-    routes: async () => {},
-    readiness: [{ name: "event-store", check: () => store.ping() }],
-    close: () => store.close(),
+  const settings: RuntimeSettings = {
+    EVENT_STORE: "sqlite",
+    DATA_DIR: dataDir,
+    EVENT_STORE_SCHEMA: "event_store",
+    EVENT_BUS: "embedded",
+    KAFKA_PARTITIONS: 3,
+    KAFKA_REPLICATION_FACTOR: 1,
+    RELAY: "off",
+    RELAY_LEASE_TTL_MS: 10_000,
   };
-  const bus = new EmbeddedEventBus(store, store.checkpoints, logger);
-  const busModule: ServiceModule = {
-    name: "event-bus",
-    prefix: "/",
-    routes: async () => {},
-    close: () => bus.close(),
-  };
-  const modules = [storeModule, busModule, ...embeddedModules({ store, bus })];
+  const infra = await startInfrastructure(settings, logger);
+  const modules = [...infra.modules, ...embeddedModules({ store: infra.store, bus: infra.bus })];
   const app = await buildApp({ modules, config, logger, title: "政务服务 platform (embedded)" });
-  registerLagMetric(app.metrics.registry, bus);
+  infra.attachMetrics(app.metrics.registry);
   if (options.seedDemo) {
     // In module order: a later module's demo data may build on an earlier one's.
     for (const m of modules) await m.seedDemo?.();
