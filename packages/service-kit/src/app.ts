@@ -31,6 +31,8 @@ export interface BuildAppOptions {
   logger: Logger;
   /** Service name in the OpenAPI document. */
   title?: string;
+  /** Serves this document at `/openapi.json` instead of the app's own (a proxy merging its upstreams'). */
+  openapi?: () => Promise<unknown>;
 }
 
 export type App = FastifyInstance & {
@@ -147,7 +149,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   app.get("/metrics", { config: { auth: "public" }, schema: { hide: true } }, async (_request, reply) => {
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.get("/openapi.json", { config: { auth: "public" }, schema: { hide: true } }, async () => app.swagger());
+  app.get("/openapi.json", { config: { auth: "public" }, schema: { hide: true } }, async () =>
+    options.openapi ? options.openapi() : app.swagger(),
+  );
 
   for (const module of modules) await app.register(module.routes, { prefix: module.prefix });
   return app;

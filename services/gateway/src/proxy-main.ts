@@ -1,0 +1,24 @@
+// Distributed mode's gateway (./scripts/stack): routes /<service>/… to each service's own process.
+import { ConfigError, createLogger, installGracefulShutdown, loadConfig } from "@gov/service-kit";
+import { z } from "zod";
+import { createProxyGateway, parseUpstreams } from "./proxy.ts";
+
+const proxyConfig = {
+  /** `matters=http://127.0.0.1:8101,credit=http://127.0.0.1:8102,…` */
+  UPSTREAMS: z.string().min(1),
+};
+
+let config: ReturnType<typeof loadConfig<typeof proxyConfig>>;
+let upstreams: ReturnType<typeof parseUpstreams>;
+try {
+  config = loadConfig({ NODE_ENV: "development", ...process.env }, proxyConfig);
+  upstreams = parseUpstreams(config.UPSTREAMS);
+} catch (error) {
+  process.stderr.write(`gateway: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(error instanceof ConfigError ? 1 : 2);
+}
+const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.NODE_ENV === "development" });
+const app = await createProxyGateway(config, logger, upstreams);
+installGracefulShutdown(app, config.SHUTDOWN_TIMEOUT_MS);
+await app.listen({ port: config.PORT, host: config.HOST });
+app.log.info({ upstreams }, `gateway listening on ${config.PORT}`);
