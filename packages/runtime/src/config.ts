@@ -23,6 +23,8 @@ export const runtimeConfig = {
   /** Run this service's relay (its own stream categories → Kafka). Replicas share it through a lease. */
   RELAY: z.enum(["on", "off"]).default("on"),
   RELAY_LEASE_TTL_MS: z.coerce.number().int().min(500).default(10_000),
+  /** Load the module's demo data on start (idempotent; `./scripts/stack` turns it on). */
+  DEMO_DATA: z.enum(["true", "false"]).default("false"),
 };
 
 export type RuntimeSettings = z.infer<z.ZodObject<typeof runtimeConfig>>;

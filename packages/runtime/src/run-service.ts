@@ -46,6 +46,9 @@ export async function runService(definition: ServiceDefinition): Promise<App> {
   const app = await buildServiceApp(definition, config);
   installGracefulShutdown(app, config.SHUTDOWN_TIMEOUT_MS);
   await app.listen({ port: config.PORT, host: config.HOST });
+  if (config.DEMO_DATA === "true") {
+    for (const m of app.modules) await m.seedDemo?.();
+  }
   app.log.info({ service: definition.service, port: config.PORT }, `${definition.service} listening`);
   return app;
 }

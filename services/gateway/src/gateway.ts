@@ -32,6 +32,7 @@ export async function createGateway(config: KitConfig, options: GatewayOptions =
     KAFKA_REPLICATION_FACTOR: 1,
     RELAY: "off",
     RELAY_LEASE_TTL_MS: 10_000,
+    DEMO_DATA: options.seedDemo ? "true" : "false",
   };
   const infra = await startInfrastructure(settings, logger);
   const modules = [...infra.modules, ...embeddedModules({ store: infra.store, bus: infra.bus })];
