@@ -3,11 +3,13 @@ import { toKafkaMessage } from "../cloudevents.ts";
 import type { BusEvent, EventPublisher } from "../event-bus.ts";
 import { topicOf } from "../topics.ts";
 import type { TopicAdmin } from "./kafka-client.ts";
+import { chunkBySize } from "./request-chunks.ts";
 
 /**
  * Publishes events to their topics with an idempotent producer (acks from every in-sync replica), one
- * `sendBatch` per call. Resolves only when the broker acknowledged every message; on any failure it drops
- * the producer so that the next call reconnects (the relay retries the same page).
+ * `sendBatch` per run of messages that fits the broker's request limit, one after the other. Resolves only
+ * when the broker acknowledged every message; on any failure it drops the producer so that the next call
+ * reconnects (the relay retries the same page; the consumers absorb what the first attempt delivered).
  */
 export class KafkaPublisher implements EventPublisher {
   readonly #kafka: Kafka;
@@ -21,17 +23,19 @@ export class KafkaPublisher implements EventPublisher {
 
   async publish(events: readonly BusEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const byTopic = new Map<string, TopicMessages>();
-    for (const event of events) {
-      const topic = topicOf(event);
-      const entry = byTopic.get(topic) ?? { topic, messages: [] };
-      byTopic.set(topic, entry);
-      entry.messages.push(toKafkaMessage(event));
-    }
+    const chunks = chunkBySize(events.map((e) => ({ topic: topicOf(e), message: toKafkaMessage(e) })));
     try {
-      await this.#topics.ensure([...byTopic.keys()]);
+      await this.#topics.ensure([...new Set(events.map(topicOf))]);
       const producer = await this.#connected();
-      await producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
+      for (const chunk of chunks) {
+        const byTopic = new Map<string, TopicMessages>();
+        for (const { topic, message } of chunk) {
+          const entry = byTopic.get(topic) ?? { topic, messages: [] };
+          byTopic.set(topic, entry);
+          entry.messages.push(message);
+        }
+        await producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
+      }
     } catch (error) {
       const producer = this.#producer;
       this.#producer = undefined;

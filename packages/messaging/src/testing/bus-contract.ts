@@ -200,6 +200,24 @@ export function describeEventBusContract(name: string, makeHarness: () => Promis
       }
     });
 
+    it("delivers, in order, a backlog of one case far larger than the broker's 1 MiB batch limit", async () => {
+      const s = scope();
+      const filler = "x".repeat(6000);
+      for (let from = 0; from < 600; from += 100) {
+        const events = Array.from({ length: 100 }, (_, k) => newEvent({ i: from + k, filler }, "big-case"));
+        await h.store.append(s.stream("big"), events, from === 0 ? "no-stream" : from - 1);
+      }
+      const seen: number[] = [];
+      const sub = await h.bus.subscribe({
+        groupId: `g-${uid()}`,
+        topics: [s.topic],
+        handle: (e) => void seen.push((e.data as { i: number }).i),
+      });
+      await vi.waitFor(() => expect(seen).toHaveLength(600), WAIT);
+      await sub.stop();
+      expect(seen).toEqual([...Array(600).keys()]);
+    });
+
     it("gives every consumer group every event, independently", async () => {
       const s = scope();
       await h.store.append(
