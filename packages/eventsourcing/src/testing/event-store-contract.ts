@@ -155,6 +155,37 @@ export function describeEventStoreContract(
       expect(seen).toEqual([{ i: 1 }, { i: 2 }, { i: 3 }, { i: 4 }, { i: 5 }]);
     });
 
+    it("pages a filtered read through a log mostly of other categories: every match, in order, within the limit", async () => {
+      const tag = uid();
+      let other = 0;
+      const others = async (n: number) => {
+        for (let from = 0; from < n; from += 500) {
+          const batch = Array.from({ length: Math.min(500, n - from) }, () =>
+            event("gov.test.noise.made.v1", { n: other++ }),
+          );
+          await h.store.append(`noise${tag}-${other}`, batch, "no-stream");
+        }
+      };
+      for (let i = 0; i < 6; i++) {
+        await h.store.append(`wanted${tag}-${i}`, [event("gov.test.wanted.made.v1", { i })], "no-stream");
+        await others(i === 2 ? 6000 : 7);
+      }
+      const seen: Json[] = [];
+      let after: string | undefined;
+      for (let pages = 0; pages < 1000; pages++) {
+        const page = await h.store.readAll({
+          ...(after ? { after } : {}),
+          limit: 2,
+          filter: { categories: [`wanted${tag}`] },
+        });
+        expect(page.events.length).toBeLessThanOrEqual(2);
+        seen.push(...page.events.map((e) => e.data));
+        if (page.endOfLog) break;
+        after = page.nextPosition;
+      }
+      expect(seen).toEqual([0, 1, 2, 3, 4, 5].map((i) => ({ i })));
+    });
+
     it("resumes a checkpointed subscriber after a crash mid-batch: nothing lost, nothing applied twice", async () => {
       const s = `sub-${uid()}`;
       await h.store.append(

@@ -44,6 +44,19 @@ export async function runRelay(options: RelayOptions): Promise<void> {
   let backoff = 0;
   let holding = false;
   let renewedAt = 0;
+  const read = (after: string | undefined) =>
+    store.readAll({
+      ...(after === undefined ? {} : { after }),
+      limit: options.batchSize ?? 500,
+      ...(options.filter ? { filter: options.filter } : {}),
+    });
+  // The next page is read while the broker acknowledges the current one (store and broker round trips overlap).
+  // It is only a read: the checkpoint still moves after each acknowledgement, so nothing can be skipped.
+  let prefetched: { after: string | undefined; page: ReturnType<typeof read> } | undefined;
+  const discardPrefetch = () => {
+    prefetched?.page.catch(() => undefined);
+    prefetched = undefined;
+  };
 
   while (!signal.aborted) {
     if (!holding || Date.now() - renewedAt > ttl / 3) {
@@ -52,20 +65,22 @@ export async function runRelay(options: RelayOptions): Promise<void> {
       holding = held;
       renewedAt = Date.now();
       if (!holding) {
+        discardPrefetch();
         await sleep(ttl / 3, undefined, { signal }).catch(() => undefined);
         continue;
       }
     }
     const position = await checkpoints.load(checkpointId);
-    const page = await store.readAll({
-      ...(position === undefined ? {} : { after: position }),
-      limit: options.batchSize ?? 500,
-      ...(options.filter ? { filter: options.filter } : {}),
-    });
+    const page = await (prefetched && prefetched.after === position ? prefetched.page : read(position));
+    discardPrefetch();
+    if (!page.endOfLog && page.nextPosition !== undefined && page.nextPosition !== position) {
+      prefetched = { after: page.nextPosition, page: read(page.nextPosition) };
+    }
     try {
       await publisher.publish(page.events);
       backoff = 0;
     } catch (error) {
+      discardPrefetch();
       backoff = Math.min(
         backoff === 0 ? (options.initialBackoffMs ?? 200) : backoff * 2,
         options.maxBackoffMs ?? 5000,
@@ -79,6 +94,7 @@ export async function runRelay(options: RelayOptions): Promise<void> {
       try {
         await checkpoints.store(checkpointId, page.nextPosition, position);
       } catch (error) {
+        discardPrefetch();
         log.warn({ relay: name, error: String(error) }, "relay checkpoint moved by another replica");
         holding = false;
         continue;
@@ -87,5 +103,6 @@ export async function runRelay(options: RelayOptions): Promise<void> {
     if (page.events.length > 0) options.onPublished?.(page.events.length);
     if (page.endOfLog) await store.waitForAppend(1000, signal);
   }
+  discardPrefetch();
   if (holding) await lease.release();
 }
