@@ -24,3 +24,28 @@ describe("embedded gateway", () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 });
+
+describe("embedded gateway with the demo data (./scripts/start)", () => {
+  it("serves the seeded catalog, its bundles and the KPIs under /matters", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "gateway-demo-"));
+    const app = await createGateway(loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent" }), {
+      dataDir,
+      seedDemo: true,
+    });
+    const get = async (url: string) => (await app.inject({ method: "GET", url })).json();
+    await expect.poll(async () => (await get("/matters/")).length).toBeGreaterThanOrEqual(20);
+    const matters: { department: { creditCode: string }; current: { elements: { type: string } } }[] =
+      await get("/matters/");
+    expect(new Set(matters.map((m) => m.department.creditCode)).size).toBeGreaterThanOrEqual(6);
+    expect(new Set(matters.map((m) => m.current.elements.type)).size).toBe(8);
+    expect((await get("/matters/?text=食品经营许可"))[0].current.elements.name).toBe("食品经营许可");
+    await expect
+      .poll(async () => (await get("/matters/bundles")).map((b: { data: { name: string } }) => b.data.name))
+      .toEqual(expect.arrayContaining(["企业开办一件事", "新生儿出生一件事"]));
+    const kpis = await get("/matters/kpis");
+    expect(kpis.overall.mattersInForce).toBe(matters.length);
+    expect(kpis.byDepartment.length).toBeGreaterThanOrEqual(6);
+    await shutdown(app);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+});

@@ -1,6 +1,7 @@
 import type { EventStore } from "@gov/eventsourcing";
 import type { ServiceModule } from "@gov/service-kit";
 import { MattersService } from "./application/matters-service.ts";
+import { seedDemoCatalog } from "./demo/seed.ts";
 import { mattersErrors } from "./http/errors.ts";
 import { mattersRoutes } from "./http/routes.ts";
 import { startCatalogProjection } from "./read-models/catalog-projection.ts";
@@ -22,6 +23,10 @@ export function mattersModule(deps: { store: EventStore }): ServiceModule & { se
     service,
     routes: mattersRoutes(service, projection.catalog),
     errorMappers: [mattersErrors],
+    // The demo catalog (services/matters/src/demo), loaded by ./scripts/start and by DEMO_DATA=true.
+    seedDemo: async () => {
+      await seedDemoCatalog(service, projection.catalog);
+    },
     // The store's own readiness is checked by whoever opened it (the gateway, or the service's main).
     readiness: [
       {

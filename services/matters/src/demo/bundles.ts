@@ -1,0 +1,38 @@
+import type { DepartmentRef } from "@gov/contracts";
+import { type DemoDepartment, departments } from "./departments.ts";
+
+export interface DemoBundle {
+  bundleId: string;
+  name: string;
+  leadDepartment: DepartmentRef;
+  matterIds: string[];
+}
+
+const ref = ({ creditCode, name }: DemoDepartment): DepartmentRef => ({ creditCode, name });
+
+/** "一件事" bundles (domain brief §1; seed 004 §三(三)1): one form, one set of materials, one window. */
+export const demoBundles: DemoBundle[] = [
+  {
+    bundleId: "enterprise-opening",
+    name: "企业开办一件事",
+    leadDepartment: ref(departments.market),
+    matterIds: [
+      "enterprise-establishment",
+      "seal-engraving-filing",
+      "invoice-issuance",
+      "employer-social-insurance-registration",
+      "housing-fund-employer-registration",
+    ],
+  },
+  {
+    bundleId: "newborn-birth",
+    name: "新生儿出生一件事",
+    leadDepartment: ref(departments.health),
+    matterIds: [
+      "birth-medical-certificate",
+      "birth-household-registration",
+      "newborn-medical-insurance",
+      "social-security-card",
+    ],
+  },
+];

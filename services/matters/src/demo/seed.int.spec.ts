@@ -1,0 +1,62 @@
+import { embeddedTestStore } from "@gov/eventsourcing/testing";
+import { useBackend } from "@gov/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mattersModule } from "../module.ts";
+import { rebuildCatalog } from "../read-models/catalog-projection.ts";
+import { demoBundles, demoMatters, seedDemoCatalog } from "./seed.ts";
+
+useBackend("sqlite", "demo catalog loaded into a SQLite store", true);
+
+async function logLength(store: Awaited<ReturnType<typeof embeddedTestStore>>["store"]) {
+  let count = 0;
+  let after: string | undefined;
+  for (;;) {
+    const page = await store.readAll({ ...(after ? { after } : {}), limit: 1000 });
+    count += page.events.length;
+    if (page.endOfLog || page.nextPosition === undefined || page.nextPosition === after) return count;
+    after = page.nextPosition;
+  }
+}
+
+describe("loading the demo catalog", () => {
+  let t: Awaited<ReturnType<typeof embeddedTestStore>>;
+  beforeAll(async () => {
+    t = await embeddedTestStore();
+  });
+  afterAll(async () => {
+    await t?.dispose();
+  });
+
+  it("publishes every demo matter and both bundles through the service's commands", async () => {
+    const m = mattersModule({ store: t.store });
+    await m.seedDemo?.();
+    const catalog = await rebuildCatalog(t.store);
+    expect(catalog.search().filter((x) => x.status === "published")).toHaveLength(demoMatters.length);
+    expect(
+      catalog
+        .bundles()
+        .map((b) => b.bundleId)
+        .sort(),
+    ).toEqual(demoBundles.map((b) => b.bundleId).sort());
+    for (const b of catalog.bundles()) {
+      const demo = demoBundles.find((x) => x.bundleId === b.bundleId);
+      expect(b.data.matters.map((x) => x.matterId)).toEqual(demo?.matterIds);
+      // 一套材料 (seed 001): the birth certificate and the business licence are asked once for the whole bundle.
+      const shared = b.data.materials.filter((x) => x.satisfies.length > 1);
+      expect(shared.length).toBeGreaterThan(0);
+    }
+    await m.close?.();
+  });
+
+  it("stores nothing more when loaded again, in the same process or after a restart", async () => {
+    const before = await logLength(t.store);
+    const restarted = mattersModule({ store: t.store });
+    const again = await seedDemoCatalog(restarted.service, await rebuildCatalog(t.store), {
+      now: () => "2027-01-04T09:00:00+08:00",
+    });
+    expect(again).toEqual({ drafted: 0, claimed: 0, published: 0, bundles: 0 });
+    await restarted.seedDemo?.();
+    expect(await logLength(t.store)).toBe(before);
+    await restarted.close?.();
+  });
+});

@@ -1,0 +1,77 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { MattersService, RequestContext } from "../application/matters-service.ts";
+import type { Catalog } from "../read-models/catalog.ts";
+import type { DemoMatter } from "./build.ts";
+import { type DemoBundle, demoBundles } from "./bundles.ts";
+import { businessMatters } from "./matters-business.ts";
+import { citizenMatters } from "./matters-citizens.ts";
+
+/** The whole demo catalog: 23 matters of 11 departments, every on-application type, two bundles. */
+export const demoMatters: DemoMatter[] = [...businessMatters, ...citizenMatters];
+export { demoBundles };
+
+export interface SeedResult {
+  drafted: number;
+  claimed: number;
+  published: number;
+  bundles: number;
+}
+
+const admin = { id: "demo-catalog-loader", role: "admin" } as const;
+
+/**
+ * Loads the demo catalog through the service's own commands (draft → 认领 by the department → publish; then the
+ * bundles once the catalog shows the published matters). Idempotent: a step already taken is skipped, and each
+ * command carries an idempotency key, so a second load — or two processes loading at once — stores nothing new.
+ */
+export async function seedDemoCatalog(
+  service: MattersService,
+  catalog: Catalog,
+  options: { now?: () => string; timeoutMs?: number } = {},
+): Promise<SeedResult> {
+  const now = options.now ?? (() => new Date().toISOString());
+  const result: SeedResult = { drafted: 0, claimed: 0, published: 0, bundles: 0 };
+  const ctx = (key: string, actor: RequestContext["actor"] = admin): RequestContext => ({
+    now: now(),
+    actor,
+    idempotencyKey: `demo-catalog:${key}`,
+  });
+  for (const { matterId, elements } of demoMatters) {
+    let state = await service.matter(matterId);
+    if (state.status === "none") {
+      await service.draft(matterId, elements, ctx(`${matterId}:draft`));
+      result.drafted++;
+      state = await service.matter(matterId);
+    }
+    if (state.status !== "active") continue; // retired by someone since: leave it so
+    if (!state.claimed) {
+      const officer = { id: "demo-catalog-loader", role: "officer", department: state.department.creditCode };
+      await service.execute(matterId, { type: "ClaimMatter", data: {} }, ctx(`${matterId}:claim`, officer));
+      result.claimed++;
+    }
+    if (!state.published) {
+      await service.execute(matterId, { type: "PublishMatter", data: {} }, ctx(`${matterId}:publish`));
+      result.published++;
+    }
+  }
+  for (const bundle of demoBundles) {
+    if (catalog.bundle(bundle.bundleId)) continue;
+    await untilPublished(catalog, bundle, options.timeoutMs ?? 30_000);
+    if (catalog.bundle(bundle.bundleId)) continue;
+    await service.defineBundle(bundle, ctx(`${bundle.bundleId}:define`));
+    result.bundles++;
+  }
+  return result;
+}
+
+/** The bundle command reads the matters' published versions from the catalog: wait until it shows them. */
+async function untilPublished(catalog: Catalog, bundle: DemoBundle, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (bundle.matterIds.some((id) => !catalog.get(id)?.current)) {
+    if (Date.now() > deadline) {
+      const missing = bundle.matterIds.filter((id) => !catalog.get(id)?.current);
+      throw new Error(`demo bundle ${bundle.bundleId}: the catalog never showed ${missing.join(", ")}`);
+    }
+    await sleep(20);
+  }
+}
