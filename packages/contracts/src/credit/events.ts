@@ -1,0 +1,187 @@
+import { z } from "zod";
+import { creditCodeShape, departmentRef, isoDate } from "../codes.ts";
+import { subjectId, subjectKind, subjectRef } from "../subjects.ts";
+
+/**
+ * The credit service's events (信用, 红黑名单; domain brief §5). All are on the subject's stream, so that a
+ * subject's status always follows from its own history. No personal data in the clear: a person's 身份证号 and
+ * name travel only encrypted with a key kept outside the event store (erasable), see `protectedIdentity`.
+ */
+
+/** 红名单 (守信激励) / 黑名单 (严重失信主体名单) / 经营异常名录. */
+export const creditList = z.enum(["red", "black", "abnormal-operation"]);
+export type CreditList = z.infer<typeof creditList>;
+
+/** 轻微 / 一般 / 严重. */
+export const severity = z.enum(["minor", "general", "serious"]);
+export type Severity = z.infer<typeof severity>;
+
+/**
+ * The four grounds of 经营异常名录 (domain brief §5): annual report not filed by 30 June, information not
+ * published when ordered, false information, unreachable at the registered address.
+ */
+export const abnormalOperationGround = z.enum([
+  "annual-report-not-filed",
+  "information-not-published",
+  "false-information",
+  "unreachable-at-address",
+]);
+
+export const listingId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "1–64 letters, digits, '_' or '-'");
+
+/** AES-256-GCM ciphertext of `{ idNumber, name }` under the subject's own key (base64 fields). */
+export const protectedIdentity = z.object({
+  alg: z.literal("A256GCM"),
+  keyId: z.string().min(1).max(80),
+  iv: z.string().min(1),
+  ciphertext: z.string().min(1),
+  tag: z.string().min(1),
+});
+
+export const subjectRegistered = z.object({
+  subjectId,
+  kind: subjectKind,
+  /** Organisations only: the code and name in the clear (not personal data). */
+  organisation: z
+    .object({
+      creditCode: creditCodeShape,
+      name: z.string().min(1).max(200),
+      /** False for an early code that fails the GB 32100 check: accepted, flagged (domain brief §2). */
+      checksumOk: z.boolean(),
+    })
+    .optional(),
+  /** Persons only: 身份证号 and name, encrypted. */
+  identity: protectedIdentity.optional(),
+});
+
+const listingSource = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("manual") }),
+  /** A reaction to another service's event (violation, false promise, 吊销). */
+  z.object({ kind: z.literal("event"), eventId: z.string().min(1), eventType: z.string().min(1) }),
+]);
+
+export const listingProposed = z.object({
+  subjectId,
+  listingId,
+  list: creditList,
+  severity,
+  /** 经营异常名录 only. */
+  ground: abnormalOperationGround.optional(),
+  issuingDepartment: departmentRef,
+  legalBasis: z.string().min(1).max(300),
+  reason: z.string().min(1).max(2000),
+  startDate: isoDate,
+  /** Repair may be requested from this date (最短公示期); absent for the red list. */
+  minDisclosureUntil: isoDate.optional(),
+  /** The entry stops being effective on this date (最长公示期). */
+  maxDisclosureUntil: isoDate,
+  source: listingSource,
+  /** The measures list version the periods came from. */
+  measuresVersion: z.string().min(1),
+});
+
+/** The subject is told before a punitive entry takes effect, and may object until the deadline. */
+export const noticeIssued = z.object({
+  subjectId,
+  listingId,
+  noticeDate: isoDate,
+  objectionDeadline: isoDate,
+});
+export const objectionFiled = z.object({
+  subjectId,
+  listingId,
+  grounds: z.string().min(1).max(4000),
+  filedOn: isoDate,
+});
+const decision = { subjectId, listingId, reasons: z.string().min(1).max(4000), decidedOn: isoDate };
+export const objectionUpheld = z.object(decision);
+export const objectionDismissed = z.object(decision);
+export const listingTookEffect = z.object({ subjectId, listingId, effectiveFrom: isoDate });
+export const listingWithdrawn = z.object({
+  subjectId,
+  listingId,
+  reason: z.string().min(1).max(4000),
+  withdrawnOn: isoDate,
+});
+export const repairRequested = z.object({
+  subjectId,
+  listingId,
+  /** What the subject did to perform its duties (paid the fine, corrected, filed the report …). */
+  dutiesPerformed: z.array(z.string().min(1).max(1000)).min(1),
+  /** 信用承诺: the subject signed a credit promise. */
+  creditPromise: z.literal(true),
+  requestedOn: isoDate,
+});
+export const repairApproved = z.object(decision);
+export const repairRefused = z.object(decision);
+export const listingExpired = z.object({ subjectId, listingId, expiredOn: isoDate });
+
+/** What a credit status means for the other services (联合奖惩 measures, from the versioned measures list). */
+export const creditMeasures = z.object({
+  /** 容缺受理 allowed. */
+  deferredMaterials: z.boolean(),
+  /** 告知承诺 allowed. */
+  informedCommitment: z.boolean(),
+  /** 秒批 allowed. */
+  autoApproval: z.boolean(),
+  /** Heavier supervision: more frequent inspections (双随机 sampling ratio raised). */
+  heightenedInspection: z.boolean(),
+  /** Green channel: handled first. */
+  priority: z.boolean(),
+});
+export type CreditMeasures = z.infer<typeof creditMeasures>;
+
+export const creditStatus = z.enum(["green-channel", "normal", "strict-review"]);
+export type CreditStatus = z.infer<typeof creditStatus>;
+
+/** The subject's computed status whenever its effective entries change: all another service needs. */
+export const creditStatusChanged = z.object({
+  subject: subjectRef,
+  status: creditStatus,
+  measures: creditMeasures,
+  measuresVersion: z.string().min(1),
+  /** The effective entries that cause the status. */
+  causes: z.array(z.object({ listingId, list: creditList, severity })),
+  /** The business date the status applies from. */
+  asOf: isoDate,
+});
+
+/** A lawful erasure request: the subject's key was destroyed; its encrypted identity is unreadable for ever. */
+export const identityErased = z.object({ subjectId, erasedOn: isoDate, request: z.string().min(1).max(500) });
+
+export const creditEventTypes = {
+  SubjectRegistered: "gov.credit.subject.registered.v1",
+  ListingProposed: "gov.credit.subject.listing-proposed.v1",
+  NoticeIssued: "gov.credit.subject.notice-issued.v1",
+  ObjectionFiled: "gov.credit.subject.objection-filed.v1",
+  ObjectionUpheld: "gov.credit.subject.objection-upheld.v1",
+  ObjectionDismissed: "gov.credit.subject.objection-dismissed.v1",
+  ListingTookEffect: "gov.credit.subject.listing-took-effect.v1",
+  ListingWithdrawn: "gov.credit.subject.listing-withdrawn.v1",
+  RepairRequested: "gov.credit.subject.repair-requested.v1",
+  RepairApproved: "gov.credit.subject.repair-approved.v1",
+  RepairRefused: "gov.credit.subject.repair-refused.v1",
+  ListingExpired: "gov.credit.subject.listing-expired.v1",
+  CreditStatusChanged: "gov.credit.subject.status-changed.v1",
+  IdentityErased: "gov.credit.subject.identity-erased.v1",
+} as const;
+
+export const creditEventSchemas = {
+  SubjectRegistered: subjectRegistered,
+  ListingProposed: listingProposed,
+  NoticeIssued: noticeIssued,
+  ObjectionFiled: objectionFiled,
+  ObjectionUpheld: objectionUpheld,
+  ObjectionDismissed: objectionDismissed,
+  ListingTookEffect: listingTookEffect,
+  ListingWithdrawn: listingWithdrawn,
+  RepairRequested: repairRequested,
+  RepairApproved: repairApproved,
+  RepairRefused: repairRefused,
+  ListingExpired: listingExpired,
+  CreditStatusChanged: creditStatusChanged,
+  IdentityErased: identityErased,
+} as const;
+
+export type CreditEventName = keyof typeof creditEventSchemas;
+export type CreditEventData = { [K in CreditEventName]: z.infer<(typeof creditEventSchemas)[K]> };

@@ -1,0 +1,48 @@
+import { z } from "zod";
+import { departmentRef, isoDate } from "../codes.ts";
+import { subjectRef } from "../subjects.ts";
+
+/**
+ * Findings that review-and-monitor (审管互动) publishes and credit turns into proposed list entries (domain brief
+ * §4–5; seed 002 §12 "信用保障、联合惩戒"). Defined here before that service exists, so it publishes exactly these.
+ */
+const finding = z.object({
+  findingId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  subject: subjectRef,
+  /** The department that found it (监管主体). */
+  department: departmentRef,
+  /** The law or rule broken, e.g. 《中华人民共和国食品安全法》第一百二十二条. */
+  legalBasis: z.string().min(1).max(300),
+  description: z.string().min(1).max(2000),
+  foundOn: isoDate,
+  /** The case or permit the finding concerns, if any. */
+  caseId: z.string().min(1).max(80).optional(),
+  permitId: z.string().min(1).max(80).optional(),
+});
+
+/** An inspection found a violation; `severity` per the penalty decision (轻微/一般/严重). */
+export const violationFound = finding.extend({
+  severity: z.enum(["minor", "general", "serious"]),
+  /** The penalty decision's number (行政处罚决定书文号), when a penalty was decided. */
+  penaltyDecision: z.string().min(1).max(120).optional(),
+});
+
+/** 告知承诺 post-verification found the promise false (domain brief §2: a false promise → a credit record). */
+export const falsePromiseFound = finding.extend({
+  /** The matter whose 告知承诺 was false. */
+  matterId: z.string().min(1).max(64),
+});
+
+export const reviewAndMonitorEventTypes = {
+  ViolationFound: "gov.review-and-monitor.finding.violation-found.v1",
+  FalsePromiseFound: "gov.review-and-monitor.finding.false-promise-found.v1",
+} as const;
+
+export const reviewAndMonitorEventSchemas = {
+  ViolationFound: violationFound,
+  FalsePromiseFound: falsePromiseFound,
+} as const;
+
+export type ReviewAndMonitorEventData = {
+  [K in keyof typeof reviewAndMonitorEventSchemas]: z.infer<(typeof reviewAndMonitorEventSchemas)[K]>;
+};
