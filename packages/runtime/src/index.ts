@@ -1,4 +1,5 @@
 export * from "./config.ts";
+export * from "./domain-errors.ts";
 export * from "./infrastructure.ts";
 export * from "./run-service.ts";
 export * from "./store.ts";

@@ -1,8 +1,8 @@
 import type { EventStore } from "@gov/eventsourcing";
+import { domainErrorMapper } from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
 import { MattersService } from "./application/matters-service.ts";
 import { seedDemoCatalog } from "./demo/seed.ts";
-import { mattersErrors } from "./http/errors.ts";
 import { mattersRoutes } from "./http/routes.ts";
 import { startCatalogProjection } from "./read-models/catalog-projection.ts";
 
@@ -22,7 +22,7 @@ export function mattersModule(deps: { store: EventStore }): ServiceModule & { se
     prefix: "/matters",
     service,
     routes: mattersRoutes(service, projection.catalog),
-    errorMappers: [mattersErrors],
+    errorMappers: [domainErrorMapper],
     // The demo catalog (services/matters/src/demo), loaded by ./scripts/start and by DEMO_DATA=true.
     seedDemo: async () => {
       await seedDemoCatalog(service, projection.catalog);

@@ -1,3 +1,4 @@
+import { NotFound, NotPermitted, RuleViolation, StateConflict } from "@gov/eventsourcing";
 import {
   BadRequestProblem,
   ConflictProblem,
@@ -5,10 +6,9 @@ import {
   ForbiddenProblem,
   NotFoundProblem,
 } from "@gov/service-kit";
-import { NotFound, NotPermitted, RuleViolation, StateConflict } from "../domain/errors.ts";
 
-/** The matters domain's errors as HTTP problems. */
-export const mattersErrors: ErrorMapper = (error) => {
+/** Every service's domain errors as HTTP problems: 400 naming each field (in the body), 409, 403, 404. */
+export const domainErrorMapper: ErrorMapper = (error) => {
   if (error instanceof RuleViolation)
     return new BadRequestProblem(
       error.message,
