@@ -64,7 +64,8 @@ export const listingProposed = z.object({
   subjectId,
   listingId,
   list: creditList,
-  severity,
+  /** Black list and 经营异常名录: sets the disclosure periods. Absent on the red list. */
+  severity: severity.optional(),
   /** 经营异常名录 only. */
   ground: abnormalOperationGround.optional(),
   issuingDepartment: departmentRef,
@@ -141,7 +142,7 @@ export const creditStatusChanged = z.object({
   measures: creditMeasures,
   measuresVersion: z.string().min(1),
   /** The effective entries that cause the status. */
-  causes: z.array(z.object({ listingId, list: creditList, severity })),
+  causes: z.array(z.object({ listingId, list: creditList, severity: severity.optional() })),
   /** The business date the status applies from. */
   asOf: isoDate,
 });

@@ -1,0 +1,417 @@
+import { NotFound, RuleViolation, StateConflict } from "@gov/eventsourcing";
+import { deciderSpec } from "@gov/eventsourcing/testing";
+import { describe, expect, it } from "vitest";
+import type { CommandMetadata, ListingInput, SubjectCommand } from "./commands.ts";
+import { addMonths } from "./dates.ts";
+import { subjectDecider } from "./decide.ts";
+import { type MeasuresList, measuresV1 } from "./measures.ts";
+import { evolveSubject, initialSubjectState, type SubjectEvent } from "./subject.ts";
+
+const ORG = "O91350100M000100Y43";
+const PERSON = `P${"a".repeat(32)}`;
+const at = (date: string): CommandMetadata => ({
+  now: `${date}T10:00:00+08:00`,
+  actor: { id: "credit-admin-1", role: "credit-admin" },
+});
+const dept = { creditCode: "11330100002489110X", name: "杭州市市场监督管理局" };
+
+const specFor = (measures: MeasuresList) => {
+  const spec = deciderSpec({
+    initialState: initialSubjectState,
+    evolve: evolveSubject,
+    decide: subjectDecider(measures).decide,
+  });
+  return (...history: SubjectEvent[]) => ({
+    when: (command: SubjectCommand) => spec.given(history).when(command),
+  });
+};
+const given = specFor(measuresV1);
+
+const orgRegistered: SubjectEvent = {
+  type: "SubjectRegistered",
+  data: {
+    subjectId: ORG,
+    kind: "organisation",
+    organisation: { creditCode: ORG.slice(1), name: "杭州某餐饮管理有限公司", checksumOk: true },
+  },
+};
+const personRegistered: SubjectEvent = {
+  type: "SubjectRegistered",
+  data: { subjectId: PERSON, kind: "person" },
+};
+
+const listing = (over: Partial<ListingInput> = {}): ListingInput => ({
+  listingId: "L1",
+  list: "black",
+  severity: "serious",
+  issuingDepartment: dept,
+  legalBasis: "《中华人民共和国食品安全法》第一百三十五条",
+  reason: "被吊销食品经营许可证",
+  source: { kind: "manual" },
+  ...over,
+});
+const propose = (date: string, over: Partial<ListingInput> = {}): SubjectCommand => ({
+  type: "ProposeListing",
+  data: listing(over),
+  metadata: at(date),
+});
+const cmd = <T extends SubjectCommand["type"]>(
+  type: T,
+  data: Extract<SubjectCommand, { type: T }>["data"],
+  date: string,
+) => ({ type, data, metadata: at(date) }) as SubjectCommand;
+
+/** The events of proposing L1 (black, serious) on 2026-05-06. */
+const proposedSerious = given(orgRegistered).when(propose("2026-05-06")).events();
+
+describe("credit subject: registration", () => {
+  it("registers a subject once; registering again changes nothing", () => {
+    given()
+      .when(cmd("RegisterSubject", orgRegistered.data, "2026-05-06"))
+      .thenEvents([orgRegistered]);
+    given(orgRegistered)
+      .when(cmd("RegisterSubject", orgRegistered.data, "2026-05-06"))
+      .thenEvents([]);
+  });
+  it("refuses any other command for an unknown subject", () => {
+    given().when(propose("2026-05-06")).thenThrows(NotFound);
+  });
+});
+
+describe("credit subject: proposing entries (domain brief §5)", () => {
+  it("严重: disclosed 1–3 years (信用修复管理办法), told first with a 15-day objection window", () => {
+    expect(proposedSerious).toEqual([
+      {
+        type: "ListingProposed",
+        data: expect.objectContaining({
+          listingId: "L1",
+          severity: "serious",
+          startDate: "2026-05-06",
+          minDisclosureUntil: "2027-05-06",
+          maxDisclosureUntil: "2029-05-06",
+          measuresVersion: measuresV1.version,
+        }),
+      },
+      {
+        type: "NoticeIssued",
+        data: { subjectId: ORG, listingId: "L1", noticeDate: "2026-05-06", objectionDeadline: "2026-05-21" },
+      },
+    ]);
+  });
+
+  it("一般: disclosed 3 months – 1 year (信用修复管理办法)", () => {
+    const [proposed] = given(orgRegistered)
+      .when(propose("2026-11-30", { severity: "general" }))
+      .events();
+    expect(proposed?.data).toMatchObject({
+      minDisclosureUntil: "2027-02-28",
+      maxDisclosureUntil: "2027-11-30",
+    });
+  });
+
+  it("a black-list entry does not change the status before it takes effect", () => {
+    expect(proposedSerious.map((e) => e.type)).not.toContain("CreditStatusChanged");
+  });
+
+  it("red list (守信激励): effective at once for 3 years, green channel", () => {
+    const events = given(orgRegistered)
+      .when(propose("2026-05-06", { list: "red", severity: undefined, reason: "纳税信用A级" }))
+      .events();
+    expect(events.map((e) => e.type)).toEqual([
+      "ListingProposed",
+      "ListingTookEffect",
+      "CreditStatusChanged",
+    ]);
+    expect(events[0]?.data).toMatchObject({ maxDisclosureUntil: "2029-05-06" });
+    expect(events[2]?.data).toMatchObject({
+      status: "green-channel",
+      measures: { deferredMaterials: true, priority: true, heightenedInspection: false },
+      causes: [{ listingId: "L1", list: "red" }],
+    });
+  });
+
+  it.each([
+    ["a black-list entry without a severity", { severity: undefined }, "severity"],
+    ["a red-list entry with a severity", { list: "red", severity: "general" }, "severity"],
+    [
+      "经营异常名录 without one of its four grounds (domain brief §5)",
+      { list: "abnormal-operation" },
+      "ground",
+    ],
+    ["a ground outside 经营异常名录", { ground: "false-information" }, "ground"],
+    ["an end date on a punitive entry", { validUntil: "2030-01-01" }, "validUntil"],
+  ] as const)("refuses %s", (_, over, field) => {
+    const run = () =>
+      given(orgRegistered)
+        .when(propose("2026-05-06", over as Partial<ListingInput>))
+        .events();
+    expect(run).toThrow(RuleViolation);
+    try {
+      run();
+    } catch (error) {
+      expect((error as RuleViolation).problems.map((p) => p.field)).toContain(field);
+    }
+  });
+
+  it("refuses 经营异常名录 for a person (market entities only)", () => {
+    given(personRegistered)
+      .when(
+        propose("2026-05-06", {
+          list: "abnormal-operation",
+          severity: "general",
+          ground: "unreachable-at-address",
+        }),
+      )
+      .thenThrows(/organisations only/);
+  });
+
+  it("refuses a red-list entry while a black-list entry is pending or effective (domain brief §5: no bad record)", () => {
+    given(orgRegistered, ...proposedSerious)
+      .when(propose("2026-05-07", { listingId: "R1", list: "red", severity: undefined }))
+      .thenThrows(/black-list or 经营异常 entry \(L1\)/);
+  });
+
+  it("refuses a second entry with the same id (409)", () => {
+    given(orgRegistered, ...proposedSerious)
+      .when(propose("2026-05-07"))
+      .thenThrows(StateConflict);
+  });
+});
+
+describe("credit subject: objection (due process, domain brief §5)", () => {
+  const objected = given(orgRegistered, ...proposedSerious)
+    .when(cmd("FileObjection", { listingId: "L1", grounds: "许可证已依法注销，非吊销" }, "2026-05-21"))
+    .events();
+
+  it("takes an objection up to and including the deadline", () => {
+    expect(objected).toEqual([
+      {
+        type: "ObjectionFiled",
+        data: { subjectId: ORG, listingId: "L1", grounds: "许可证已依法注销，非吊销", filedOn: "2026-05-21" },
+      },
+    ]);
+  });
+
+  it("refuses an objection after the window closed (409)", () => {
+    given(orgRegistered, ...proposedSerious)
+      .when(cmd("FileObjection", { listingId: "L1", grounds: "迟到的异议" }, "2026-05-22"))
+      .thenThrows(/closed on 2026-05-21/);
+  });
+
+  it("an upheld objection withdraws the entry; the status never changed", () => {
+    given(orgRegistered, ...proposedSerious, ...objected)
+      .when(cmd("DecideObjection", { listingId: "L1", upheld: true, reasons: "异议成立" }, "2026-05-25"))
+      .thenEvents([
+        {
+          type: "ObjectionUpheld",
+          data: { subjectId: ORG, listingId: "L1", reasons: "异议成立", decidedOn: "2026-05-25" },
+        },
+        {
+          type: "ListingWithdrawn",
+          data: { subjectId: ORG, listingId: "L1", reason: "objection upheld", withdrawnOn: "2026-05-25" },
+        },
+      ]);
+  });
+
+  it("a dismissed objection after the window lets the entry take effect at once: strict review", () => {
+    const events = given(orgRegistered, ...proposedSerious, ...objected)
+      .when(cmd("DecideObjection", { listingId: "L1", upheld: false, reasons: "异议不成立" }, "2026-05-25"))
+      .events();
+    expect(events.map((e) => e.type)).toEqual([
+      "ObjectionDismissed",
+      "ListingTookEffect",
+      "CreditStatusChanged",
+    ]);
+    expect(events[2]?.data).toMatchObject({
+      status: "strict-review",
+      measures: {
+        deferredMaterials: false,
+        informedCommitment: false,
+        autoApproval: false,
+        heightenedInspection: true,
+      },
+    });
+  });
+
+  it("refuses to decide an objection that was never filed (409)", () => {
+    given(orgRegistered, ...proposedSerious)
+      .when(cmd("DecideObjection", { listingId: "L1", upheld: true, reasons: "x" }, "2026-05-25"))
+      .thenThrows(StateConflict);
+  });
+});
+
+describe("credit subject: taking effect (scheduled, idempotent)", () => {
+  it("does nothing while the objection window is open", () => {
+    given(orgRegistered, ...proposedSerious)
+      .when(cmd("TakeEffect", { listingId: "L1" }, "2026-05-21"))
+      .thenEvents([]);
+  });
+
+  const effective = given(orgRegistered, ...proposedSerious)
+    .when(cmd("TakeEffect", { listingId: "L1" }, "2026-05-22"))
+    .events();
+
+  it("takes effect the day after the window closes, with the strict-review status", () => {
+    expect(effective.map((e) => e.type)).toEqual(["ListingTookEffect", "CreditStatusChanged"]);
+  });
+
+  it("does nothing the second time", () => {
+    given(orgRegistered, ...proposedSerious, ...effective)
+      .when(cmd("TakeEffect", { listingId: "L1" }, "2026-06-01"))
+      .thenEvents([]);
+  });
+
+  it("strict review wins over the green channel when both lists hold an entry (measures list precedence)", () => {
+    const red: SubjectEvent[] = [
+      {
+        type: "ListingProposed",
+        data: {
+          ...(proposedSerious[0]?.data as Extract<SubjectEvent, { type: "ListingProposed" }>["data"]),
+          listingId: "R0",
+          list: "red",
+          severity: undefined,
+        },
+      },
+      { type: "ListingTookEffect", data: { subjectId: ORG, listingId: "R0", effectiveFrom: "2026-05-01" } },
+    ];
+    const events = given(orgRegistered, ...red, ...proposedSerious)
+      .when(cmd("TakeEffect", { listingId: "L1" }, "2026-05-22"))
+      .events();
+    expect(events.at(-1)?.data).toMatchObject({ status: "strict-review", causes: [{ listingId: "L1" }] });
+  });
+});
+
+describe("credit subject: repair (信用修复, domain brief §5)", () => {
+  const effective = [
+    ...proposedSerious,
+    ...given(orgRegistered, ...proposedSerious)
+      .when(cmd("TakeEffect", { listingId: "L1" }, "2026-05-22"))
+      .events(),
+  ];
+  const repair = (date: string, over: Partial<{ creditPromise: boolean; dutiesPerformed: string[] }> = {}) =>
+    cmd(
+      "RequestRepair",
+      { listingId: "L1", dutiesPerformed: ["已缴清罚款"], creditPromise: true, ...over },
+      date,
+    );
+
+  it("refuses a repair before the minimum period (严重: 1 year)", () => {
+    given(orgRegistered, ...effective)
+      .when(repair("2027-05-05"))
+      .thenThrows(/from 2027-05-06/);
+  });
+
+  it("refuses a repair without a credit promise or duties performed (400)", () => {
+    given(orgRegistered, ...effective)
+      .when(repair("2027-05-06", { creditPromise: false }))
+      .thenThrows(RuleViolation);
+    given(orgRegistered, ...effective)
+      .when(repair("2027-05-06", { dutiesPerformed: [] }))
+      .thenThrows(RuleViolation);
+  });
+
+  const requested = given(orgRegistered, ...effective)
+    .when(repair("2027-05-06"))
+    .events();
+
+  it("takes a repair request from the end of the minimum period", () => {
+    expect(requested.map((e) => e.type)).toEqual(["RepairRequested"]);
+  });
+
+  it("refuses a second request while one is pending (409)", () => {
+    given(orgRegistered, ...effective, ...requested)
+      .when(repair("2027-05-07"))
+      .thenThrows(/already has a repair/);
+  });
+
+  it("an approved repair ends the entry: status back to normal", () => {
+    const events = given(orgRegistered, ...effective, ...requested)
+      .when(
+        cmd(
+          "DecideRepair",
+          { listingId: "L1", approved: true, reasons: "已履行义务并作出信用承诺" },
+          "2027-05-10",
+        ),
+      )
+      .events();
+    expect(events.map((e) => e.type)).toEqual(["RepairApproved", "CreditStatusChanged"]);
+    expect(events[1]?.data).toMatchObject({ status: "normal", causes: [] });
+  });
+
+  it("a refused repair keeps the entry; a new request may follow", () => {
+    const refused = given(orgRegistered, ...effective, ...requested)
+      .when(cmd("DecideRepair", { listingId: "L1", approved: false, reasons: "罚款未缴清" }, "2027-05-10"))
+      .events();
+    expect(refused.map((e) => e.type)).toEqual(["RepairRefused"]);
+    expect(
+      given(orgRegistered, ...effective, ...requested, ...refused)
+        .when(repair("2027-05-11"))
+        .events(),
+    ).toHaveLength(1);
+  });
+
+  it("refuses a repair of an entry that is not yet effective (409)", () => {
+    given(orgRegistered, ...proposedSerious)
+      .when(repair("2027-05-06"))
+      .thenThrows(StateConflict);
+  });
+});
+
+describe("credit subject: automatic expiry at the maximum period (domain brief §5)", () => {
+  const effective = [
+    ...proposedSerious,
+    ...given(orgRegistered, ...proposedSerious)
+      .when(cmd("TakeEffect", { listingId: "L1" }, "2026-05-22"))
+      .events(),
+  ];
+  it("does nothing before the maximum (严重: 3 years)", () => {
+    given(orgRegistered, ...effective)
+      .when(cmd("ExpireListing", { listingId: "L1" }, "2029-05-05"))
+      .thenEvents([]);
+  });
+  const expired = given(orgRegistered, ...effective)
+    .when(cmd("ExpireListing", { listingId: "L1" }, "2029-05-06"))
+    .events();
+  it("expires on the maximum date and the status returns to normal", () => {
+    expect(expired.map((e) => e.type)).toEqual(["ListingExpired", "CreditStatusChanged"]);
+  });
+  it("is idempotent", () => {
+    given(orgRegistered, ...effective, ...expired)
+      .when(cmd("ExpireListing", { listingId: "L1" }, "2029-06-01"))
+      .thenEvents([]);
+  });
+});
+
+describe("credit subject: the measures list is data", () => {
+  it("another version's periods and objection window apply without code changes", () => {
+    const v2: MeasuresList = {
+      ...measuresV1,
+      version: "test-v2",
+      objectionDays: 5,
+      periods: { ...measuresV1.periods, serious: { minMonths: 6, maxMonths: 24, basis: "test" } },
+    };
+    const events = specFor(v2)(orgRegistered).when(propose("2026-05-06")).events();
+    expect(events[0]?.data).toMatchObject({
+      minDisclosureUntil: addMonths("2026-05-06", 6),
+      maxDisclosureUntil: "2028-05-06",
+      measuresVersion: "test-v2",
+    });
+    expect(events[1]?.data).toMatchObject({ objectionDeadline: "2026-05-11" });
+  });
+});
+
+describe("credit subject: erasure", () => {
+  it("records a person's erasure once; organisations have no personal identity to erase", () => {
+    given(personRegistered)
+      .when(cmd("EraseIdentity", { request: "个人信息删除请求 2026-001" }, "2026-06-01"))
+      .thenEvents([
+        {
+          type: "IdentityErased",
+          data: { subjectId: PERSON, erasedOn: "2026-06-01", request: "个人信息删除请求 2026-001" },
+        },
+      ]);
+    given(orgRegistered)
+      .when(cmd("EraseIdentity", { request: "x" }, "2026-06-01"))
+      .thenThrows(StateConflict);
+  });
+});
