@@ -19,5 +19,7 @@ export const subjectRef = z.object({
   subjectId,
   kind: subjectKind,
   creditCode: creditCodeShape.optional(),
+  /** Organisations only: the registered name (not personal data). */
+  name: z.string().min(1).max(200).optional(),
 });
 export type SubjectRef = z.infer<typeof subjectRef>;

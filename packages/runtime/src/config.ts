@@ -23,6 +23,13 @@ export const runtimeConfig = {
   /** Run this service's relay (its own stream categories → Kafka). Replicas share it through a lease. */
   RELAY: z.enum(["on", "off"]).default("on"),
   RELAY_LEASE_TTL_MS: z.coerce.number().int().min(500).default(10_000),
+  /**
+   * PII index key (64 hex characters or base64 of 32 bytes): every service derives the same subject pseudonym
+   * from the same 身份证号 with it. Required in production; a fixed development key otherwise.
+   */
+  PII_INDEX_KEY: z.string().min(1).optional(),
+  /** Wraps the per-subject data keys in a service's key vault. Required in production, as above. */
+  PII_MASTER_KEY: z.string().min(1).optional(),
   /** Load the module's demo data on start (idempotent; `./scripts/stack` turns it on). */
   DEMO_DATA: z.enum(["true", "false"]).default("false"),
 };

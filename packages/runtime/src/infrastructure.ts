@@ -17,6 +17,8 @@ import { openStore } from "./store.ts";
 export interface ServiceDeps {
   store: EventStore;
   bus: EventBus;
+  /** The process's runtime settings, for a module that opens storage of its own (e.g. a key vault). */
+  settings: RuntimeSettings;
 }
 
 /** A service's own stream categories (distributed mode: it appends only there, and relays only those). */
@@ -90,5 +92,5 @@ export async function startInfrastructure(
     bus = embedded;
     modules.push(infraModule("event-bus", { close: () => embedded.close() }));
   }
-  return { store, bus, modules, attachMetrics: (registry) => registerLagMetric(registry, bus) };
+  return { store, bus, settings, modules, attachMetrics: (registry) => registerLagMetric(registry, bus) };
 }

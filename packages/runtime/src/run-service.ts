@@ -12,7 +12,7 @@ import { type RuntimeSettings, runtimeConfig, runtimeProblems } from "./config.t
 import { type ServiceDeps, type ServiceScope, startInfrastructure } from "./infrastructure.ts";
 
 export interface ServiceDefinition extends ServiceScope {
-  module(deps: ServiceDeps): ServiceModule;
+  module(deps: ServiceDeps): ServiceModule | Promise<ServiceModule>;
 }
 
 /** Reads and checks the environment; every bad or missing variable is named in one ConfigError. */
@@ -27,7 +27,7 @@ export function loadRuntimeConfig(env: Record<string, string | undefined>): KitC
 export async function buildServiceApp(definition: ServiceDefinition, config: KitConfig & RuntimeSettings) {
   const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.NODE_ENV === "development" });
   const infra = await startInfrastructure(config, logger, definition);
-  const modules = [...infra.modules, definition.module({ store: infra.store, bus: infra.bus })];
+  const modules = [...infra.modules, await definition.module(infra)];
   const app = await buildApp({ modules, config, logger, title: `政务服务 ${definition.service}` });
   infra.attachMetrics(app.metrics.registry);
   return app;

@@ -1,1 +1,91 @@
-export {};
+import type { KeyVault } from "@gov/pii";
+import { domainErrorMapper, openKeyVault, piiIndexKey, type ServiceDeps } from "@gov/runtime";
+import type { ServiceModule } from "@gov/service-kit";
+import { CreditService } from "./application/credit-service.ts";
+import { runDueProcesses } from "./application/scheduler.ts";
+import { seedDemoSubjects } from "./demo/seed.ts";
+import { type MeasuresList, measuresV1 } from "./domain/measures.ts";
+import { creditRoutes } from "./http/routes.ts";
+import { reactionTopics, reactToFinding } from "./reactions/findings.ts";
+import { startRegistryProjection } from "./read-models/registry-projection.ts";
+
+export { CreditService } from "./application/credit-service.ts";
+export { measuresV1 } from "./domain/measures.ts";
+
+export interface CreditModuleOptions {
+  /** The clock of commands and of the scheduler (tests move it; default: the system clock). */
+  clock?: () => string;
+  /** How often the scheduled process runs (default every minute; 0: only through POST /credit/scheduler/run). */
+  schedulerIntervalMs?: number;
+  measures?: MeasuresList;
+  /** A vault opened by the caller (default: the one the settings name). */
+  vault?: KeyVault;
+}
+
+/**
+ * The credit service (信用) as a module: its registry follows the log from the start; it reacts to findings
+ * of review-and-monitor and approval through the bus; a scheduled process lets entries take effect and expire.
+ */
+export async function creditModule(
+  deps: ServiceDeps,
+  options: CreditModuleOptions = {},
+): Promise<
+  ServiceModule & { service: CreditService; registry: ReturnType<typeof startRegistryProjection>["registry"] }
+> {
+  const clock = options.clock ?? (() => new Date().toISOString());
+  const vault = options.vault ?? (await openKeyVault(deps.settings, "credit"));
+  const service = new CreditService({
+    store: deps.store,
+    vault,
+    indexKey: piiIndexKey(deps.settings),
+    measures: options.measures ?? measuresV1,
+  });
+  const controller = new AbortController();
+  const projection = startRegistryProjection(deps.store, controller.signal);
+  projection.done.catch(() => undefined);
+  const reactions = await deps.bus.subscribe({
+    groupId: "credit-reactions",
+    topics: reactionTopics,
+    handle: (event) => reactToFinding(service, event, clock()),
+  });
+  const interval = options.schedulerIntervalMs ?? 60_000;
+  let running: Promise<unknown> = Promise.resolve();
+  const timer =
+    interval > 0
+      ? setInterval(() => {
+          running = running
+            .then(() =>
+              projection.caughtUp ? runDueProcesses(service, projection.registry, clock()) : undefined,
+            )
+            .catch(() => undefined);
+        }, interval)
+      : undefined;
+  timer?.unref();
+  return {
+    name: "credit",
+    prefix: "/credit",
+    service,
+    registry: projection.registry,
+    routes: creditRoutes(service, projection.registry, clock),
+    errorMappers: [domainErrorMapper],
+    readiness: [
+      {
+        name: "credit-registry",
+        check: async () => {
+          if (!projection.caughtUp) throw new Error("the credit registry is still catching up with the log");
+        },
+      },
+    ],
+    seedDemo: async () => {
+      await seedDemoSubjects(service, clock);
+    },
+    close: async () => {
+      if (timer) clearInterval(timer);
+      await running;
+      await reactions.stop();
+      controller.abort();
+      await projection.done.catch(() => undefined);
+      if (!options.vault) await vault.close();
+    },
+  };
+}

@@ -9,6 +9,9 @@ export interface GatewayOptions {
   /** Load each module's demo data (`seedDemo`) after start-up (default false; `./scripts/start` turns it on). */
   seedDemo?: boolean;
   logStream?: DestinationStream;
+  /** PII_INDEX_KEY and PII_MASTER_KEY (development keys when absent outside production). */
+  piiIndexKey?: string;
+  piiMasterKey?: string;
 }
 
 /**
@@ -33,9 +36,11 @@ export async function createGateway(config: KitConfig, options: GatewayOptions =
     RELAY: "off",
     RELAY_LEASE_TTL_MS: 10_000,
     DEMO_DATA: options.seedDemo ? "true" : "false",
+    ...(options.piiIndexKey ? { PII_INDEX_KEY: options.piiIndexKey } : {}),
+    ...(options.piiMasterKey ? { PII_MASTER_KEY: options.piiMasterKey } : {}),
   };
   const infra = await startInfrastructure(settings, logger);
-  const modules = [...infra.modules, ...embeddedModules({ store: infra.store, bus: infra.bus })];
+  const modules = [...infra.modules, ...(await embeddedModules(infra))];
   const app = await buildApp({ modules, config, logger, title: "政务服务 platform (embedded)" });
   infra.attachMetrics(app.metrics.registry);
   if (options.seedDemo) {

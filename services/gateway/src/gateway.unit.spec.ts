@@ -26,7 +26,7 @@ describe("embedded gateway", () => {
 });
 
 describe("embedded gateway with the demo data (./scripts/start)", () => {
-  it("serves the seeded catalog, its bundles and the KPIs under /matters", async () => {
+  it("serves the seeded catalog, its bundles and the KPIs under /matters, and credit's demo subjects", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "gateway-demo-"));
     const app = await createGateway(loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent" }), {
       dataDir,
@@ -45,6 +45,10 @@ describe("embedded gateway with the demo data (./scripts/start)", () => {
     const kpis = await get("/matters/kpis");
     expect(kpis.overall.mattersInForce).toBe(matters.length);
     expect(kpis.byDepartment.length).toBeGreaterThanOrEqual(6);
+    // The credit demo subjects: entries in force on every list.
+    for (const list of ["red", "black", "abnormal-operation"]) {
+      await expect.poll(async () => (await get(`/credit/lists/${list}`)).length).toBeGreaterThanOrEqual(1);
+    }
     await shutdown(app);
     rmSync(dataDir, { recursive: true, force: true });
   });

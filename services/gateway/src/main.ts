@@ -1,4 +1,6 @@
 // Embedded mode: every service in one process (./scripts/start).
+
+import { runtimeConfig } from "@gov/runtime";
 import { ConfigError, installGracefulShutdown, loadConfig } from "@gov/service-kit";
 import { z } from "zod";
 import { createGateway } from "./gateway.ts";
@@ -8,6 +10,8 @@ const gatewayConfig = {
   DATA_DIR: z.string().min(1).default(".data"),
   /** Load the demo catalog, subjects and applications on start (idempotent). */
   DEMO_DATA: z.enum(["true", "false"]).default("true"),
+  PII_INDEX_KEY: runtimeConfig.PII_INDEX_KEY,
+  PII_MASTER_KEY: runtimeConfig.PII_MASTER_KEY,
 };
 
 let config: ReturnType<typeof loadConfig<typeof gatewayConfig>>;
@@ -21,6 +25,8 @@ try {
 const app = await createGateway(config, {
   dataDir: config.DATA_DIR,
   seedDemo: config.DEMO_DATA === "true",
+  ...(config.PII_INDEX_KEY ? { piiIndexKey: config.PII_INDEX_KEY } : {}),
+  ...(config.PII_MASTER_KEY ? { piiMasterKey: config.PII_MASTER_KEY } : {}),
 });
 installGracefulShutdown(app, config.SHUTDOWN_TIMEOUT_MS);
 await app.listen({ port: config.PORT, host: config.HOST });

@@ -1,12 +1,13 @@
-import type { EventStore } from "@gov/eventsourcing";
+import { creditModule } from "@gov/credit";
 import { mattersModule } from "@gov/matters";
-import type { EventBus } from "@gov/messaging";
+import type { ServiceDeps } from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
 
 /**
  * The services mounted in embedded mode, each under its own prefix, all on one event store. A domain
  * service joins the platform by adding its module here.
  */
-export function embeddedModules(deps: { store: EventStore; bus: EventBus }): ServiceModule[] {
-  return [mattersModule(deps)];
+export async function embeddedModules(deps: ServiceDeps): Promise<ServiceModule[]> {
+  // Matters first: its demo catalog loads before the services that build on it.
+  return [mattersModule(deps), await creditModule(deps)];
 }

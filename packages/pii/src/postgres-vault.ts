@@ -1,0 +1,63 @@
+import pg from "pg";
+import { type KeyRows, type KeyVault, keyVault } from "./vault.ts";
+
+/** A key vault in its own PostgreSQL schema (never the event store's), created on first open. */
+export async function openPostgresKeyVault(options: {
+  connectionString?: string;
+  schema: string;
+  masterKey: Buffer;
+}): Promise<KeyVault> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error(`not a schema name: ${options.schema}`);
+  const pool = new pg.Pool({
+    ...(options.connectionString ? { connectionString: options.connectionString } : {}),
+    max: 4,
+  });
+  const table = `${options.schema}.subject_keys`;
+  await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`).catch((error: { code?: string }) => {
+    if (error.code !== "23505") throw error; // a concurrent CREATE SCHEMA won
+  });
+  await pool
+    .query(`CREATE TABLE IF NOT EXISTS ${table} (
+      key_id text PRIMARY KEY, subject_id text NOT NULL, wrapped bytea,
+      created_at timestamptz NOT NULL, erased_at timestamptz);
+    CREATE INDEX IF NOT EXISTS subject_keys_subject ON ${table} (subject_id)`)
+    .catch((error: { code?: string }) => {
+      if (error.code !== "23505" && error.code !== "42P07") throw error;
+    });
+  const rows: KeyRows = {
+    async currentKey(subjectId) {
+      const r = await pool.query<{ key_id: string; wrapped: Buffer }>(
+        `SELECT key_id, wrapped FROM ${table} WHERE subject_id = $1 AND wrapped IS NOT NULL
+          ORDER BY created_at DESC, key_id LIMIT 1`,
+        [subjectId],
+      );
+      const row = r.rows[0];
+      return row ? { keyId: row.key_id, wrapped: row.wrapped } : undefined;
+    },
+    async key(subjectId, keyId) {
+      const r = await pool.query<{ wrapped: Buffer | null }>(
+        `SELECT wrapped FROM ${table} WHERE subject_id = $1 AND key_id = $2`,
+        [subjectId, keyId],
+      );
+      const row = r.rows[0];
+      return row ? { wrapped: row.wrapped } : undefined;
+    },
+    async insert(subjectId, keyId, wrapped, at) {
+      await pool.query(
+        `INSERT INTO ${table} (key_id, subject_id, wrapped, created_at) VALUES ($1, $2, $3, $4)`,
+        [keyId, subjectId, wrapped, at],
+      );
+    },
+    async erase(subjectId, at) {
+      const r = await pool.query(
+        `UPDATE ${table} SET wrapped = NULL, erased_at = $2 WHERE subject_id = $1 AND wrapped IS NOT NULL`,
+        [subjectId, at],
+      );
+      return r.rowCount ?? 0;
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+  return keyVault(rows, options.masterKey);
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { organisationSubjectId, personSubjectId, piiKeyFromEnv } from "./subject-id.ts";
+
+const key = Buffer.alloc(32, 7);
+
+describe("subject ids without personal data (credit issue; PIPL)", () => {
+  it("derives the same pseudonym from the same 身份证号, whatever the case of its X", () => {
+    const id = personSubjectId("11010519491231002X", key);
+    expect(id).toMatch(/^P[0-9a-f]{32}$/);
+    expect(personSubjectId(" 11010519491231002x ", key)).toBe(id);
+    expect(id).not.toContain("110105");
+  });
+
+  it("derives another pseudonym under another key, so the id alone reveals nothing", () => {
+    expect(personSubjectId("11010519491231002X", Buffer.alloc(32, 8))).not.toBe(
+      personSubjectId("11010519491231002X", key),
+    );
+  });
+
+  it("names an organisation by its 统一社会信用代码", () => {
+    expect(organisationSubjectId(" 91350100m000100y43")).toBe("O91350100M000100Y43");
+  });
+});
+
+describe("PII keys from the environment", () => {
+  it("reads 64 hex characters or base64 of 32 bytes", () => {
+    expect(piiKeyFromEnv("PII_INDEX_KEY", "ab".repeat(32))).toEqual(Buffer.alloc(32, 0xab));
+    expect(piiKeyFromEnv("PII_MASTER_KEY", Buffer.alloc(32, 3).toString("base64"))).toEqual(
+      Buffer.alloc(32, 3),
+    );
+  });
+
+  it("uses a fixed development key when absent outside production, and refuses that in production", () => {
+    expect(piiKeyFromEnv("PII_INDEX_KEY", undefined, "test")).toEqual(
+      piiKeyFromEnv("PII_INDEX_KEY", undefined),
+    );
+    expect(piiKeyFromEnv("PII_INDEX_KEY", undefined)).not.toEqual(piiKeyFromEnv("PII_MASTER_KEY", undefined));
+    expect(() => piiKeyFromEnv("PII_INDEX_KEY", undefined, "production")).toThrow(
+      /PII_INDEX_KEY is required/,
+    );
+  });
+
+  it("names the variable when the value is malformed", () => {
+    expect(() => piiKeyFromEnv("PII_MASTER_KEY", "too-short")).toThrow(/PII_MASTER_KEY must be 32 bytes/);
+    expect(() => piiKeyFromEnv("PII_MASTER_KEY", Buffer.alloc(16).toString("base64"))).toThrow(
+      /PII_MASTER_KEY/,
+    );
+  });
+});

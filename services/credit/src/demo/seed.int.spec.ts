@@ -1,0 +1,45 @@
+import { useBackend } from "@gov/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { creditTestApp } from "../test-support.ts";
+
+useBackend("sqlite", "credit demo subjects (sqlite)", true);
+
+describe("the credit demo data (./scripts/start)", () => {
+  let h: Awaited<ReturnType<typeof creditTestApp>>;
+  beforeAll(async () => {
+    h = await creditTestApp();
+  });
+  afterAll(async () => {
+    await h?.dispose();
+  });
+
+  it("puts subjects in force on every list, and one still inside its objection window", async () => {
+    await h.module.seedDemo?.();
+    await expect.poll(() => h.module.registry.all().length).toBe(6);
+    for (const list of ["red", "black", "abnormal-operation"] as const) {
+      const res = await h.app.inject({ method: "GET", url: `/credit/lists/${list}` });
+      expect(res.json().length, list).toBeGreaterThanOrEqual(1);
+    }
+    const pending = h.module.registry.all().flatMap((s) => s.listings.filter((l) => l.stage === "notified"));
+    expect(pending).toHaveLength(1);
+    expect(
+      h.module.registry
+        .all()
+        .map((s) => s.status)
+        .sort(),
+    ).toEqual([
+      "green-channel",
+      "green-channel",
+      "normal",
+      "strict-review",
+      "strict-review",
+      "strict-review",
+    ]);
+  });
+
+  it("stores nothing more when loaded again", async () => {
+    const before = (await h.newEvents()).length;
+    await h.module.seedDemo?.();
+    expect((await h.newEvents()).length).toBe(before);
+  });
+});

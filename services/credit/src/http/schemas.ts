@@ -1,0 +1,59 @@
+import {
+  abnormalOperationGround,
+  creditList,
+  departmentRef,
+  isoDate,
+  listingId,
+  severity,
+  subjectId,
+} from "@gov/contracts";
+import { z } from "zod";
+
+export const subjectParams = z.object({ subjectId });
+export const listingParams = z.object({ subjectId, listingId });
+export const listParams = z.object({ list: creditList });
+
+const name = z.string().trim().min(1).max(200);
+export const registrationBody = z.discriminatedUnion("kind", [
+  /** 居民身份证号: the check character is checked (GB 11643). */
+  z.object({ kind: z.literal("person"), idNumber: z.string().min(1).max(40), name }),
+  /** 统一社会信用代码: an early code failing its check is accepted with a warning (GB 32100). */
+  z.object({ kind: z.literal("organisation"), creditCode: z.string().min(1).max(40), name }),
+]);
+
+/** Identifiers go in a body, never in a URL (URLs end up in access logs). */
+export const lookupBody = z.union([
+  z.object({ idNumber: z.string().min(1).max(40) }).strict(),
+  z.object({ creditCode: z.string().min(1).max(40) }).strict(),
+]);
+
+export const listingBody = z.object({
+  listingId,
+  list: creditList,
+  severity: severity.optional(),
+  ground: abnormalOperationGround.optional(),
+  issuingDepartment: departmentRef,
+  legalBasis: z.string().min(1).max(300),
+  reason: z.string().min(1).max(2000),
+  startDate: isoDate.optional(),
+  validUntil: isoDate.optional(),
+});
+
+const text = z.string().trim().min(1).max(4000);
+export const objectionBody = z.object({ grounds: text });
+export const objectionDecisionBody = z.object({ upheld: z.boolean(), reasons: text });
+export const repairBody = z.object({
+  dutiesPerformed: z.array(z.string().trim().min(1).max(1000)).min(1),
+  creditPromise: z.boolean(),
+});
+export const repairDecisionBody = z.object({ approved: z.boolean(), reasons: text });
+export const withdrawBody = z.object({ reason: text });
+export const erasureBody = z.object({ request: z.string().trim().min(1).max(500) });
+
+/** What a command answers: the subject, its stream revision and the events the command produced. */
+export const commandResult = z.object({
+  subjectId: z.string(),
+  revision: z.number(),
+  events: z.array(z.object({ type: z.string() })),
+  replayed: z.boolean(),
+});
