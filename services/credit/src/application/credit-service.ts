@@ -1,14 +1,16 @@
 import { creditEventTypes } from "@gov/contracts";
 import {
-  type EventMetadata,
+  type CommandContext,
+  commandIds,
   type EventStore,
   EventTypes,
+  eventMetadata,
   handleCommand,
   RuleViolation,
 } from "@gov/eventsourcing";
 import { maskResidentId, validateCreditCode, validateResidentId } from "@gov/identifiers";
 import { type KeyVault, organisationSubjectId, personSubjectId } from "@gov/pii";
-import type { CommandMetadata, SubjectCommand } from "../domain/commands.ts";
+import type { SubjectCommand } from "../domain/commands.ts";
 import { subjectDecider } from "../domain/decide.ts";
 import type { MeasuresList } from "../domain/measures.ts";
 import {
@@ -22,13 +24,8 @@ export const SOURCE = "gov.credit";
 export const subjectTypes = new EventTypes<SubjectEvent>(creditEventTypes);
 export const subjectStream = (subjectId: string) => `subject-${subjectId}`;
 
-/** Request-scoped context: who, when, and the ids that tie the events to the request. */
-export interface RequestContext extends CommandMetadata {
-  correlationId?: string;
-  idempotencyKey?: string;
-  /** A reaction to another service's event: ids derived from it make a redelivery harmless. */
-  causationEventId?: string;
-}
+/** Request-scoped context: who, when, and the ids that tie the events to the request or the causing event. */
+export type RequestContext = CommandContext;
 
 type CommandInput = {
   [K in SubjectCommand["type"]]: Omit<Extract<SubjectCommand, { type: K }>, "metadata">;
@@ -120,36 +117,15 @@ export class CreditService {
 
   execute(subjectId: string, input: CommandInput, ctx: RequestContext) {
     const command = { ...input, metadata: { now: ctx.now, actor: ctx.actor } } as SubjectCommand;
-    const ids = ctx.causationEventId
-      ? { ids: { causationEventId: ctx.causationEventId } }
-      : ctx.idempotencyKey
-        ? { ids: { idempotencyKey: ctx.idempotencyKey } }
-        : {};
     return handleCommand({
       store: this.#store,
       streamId: subjectStream(subjectId),
       decider: this.#decider,
       types: subjectTypes,
       command,
-      metadata: envelopeOf(ctx, subjectId),
+      metadata: eventMetadata(SOURCE, ctx, { caseid: subjectId }),
       retriesOnConflict: 2,
-      ...ids,
+      ...commandIds(ctx),
     });
   }
-}
-
-function envelopeOf(ctx: RequestContext, subjectId: string): EventMetadata {
-  const actor: EventMetadata["actor"] = {
-    id: ctx.actor.id,
-    role: ctx.actor.role as EventMetadata["actor"]["role"],
-  };
-  if (ctx.actor.department) actor.department = ctx.actor.department;
-  return {
-    source: SOURCE,
-    time: ctx.now,
-    actor,
-    caseid: subjectId,
-    ...(ctx.correlationId ? { correlationid: ctx.correlationId } : {}),
-    ...(ctx.causationEventId ? { causationid: ctx.causationEventId } : {}),
-  };
 }

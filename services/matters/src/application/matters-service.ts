@@ -1,5 +1,5 @@
 import { type DepartmentRef, type MatterElements, mattersEventTypes } from "@gov/contracts";
-import { type EventMetadata, type EventStore, EventTypes, handleCommand } from "@gov/eventsourcing";
+import { commandIds, type EventStore, EventTypes, eventMetadata, handleCommand } from "@gov/eventsourcing";
 import {
   type BundleCommand,
   type BundleEvent,
@@ -80,8 +80,8 @@ export class MattersService {
       decider: matterDecider,
       types: matterTypes,
       command,
-      metadata: envelopeOf(ctx),
-      ...(ctx.idempotencyKey ? { ids: { idempotencyKey: ctx.idempotencyKey } } : {}),
+      metadata: eventMetadata(SOURCE, ctx),
+      ...commandIds(ctx),
     });
   }
 
@@ -129,22 +129,8 @@ export class MattersService {
       decider: bundleDecider,
       types: bundleTypes,
       command,
-      metadata: envelopeOf(ctx),
-      ...(ctx.idempotencyKey ? { ids: { idempotencyKey: ctx.idempotencyKey } } : {}),
+      metadata: eventMetadata(SOURCE, ctx),
+      ...commandIds(ctx),
     });
   }
-}
-
-function envelopeOf(ctx: RequestContext): EventMetadata {
-  const actor: EventMetadata["actor"] = {
-    id: ctx.actor.id,
-    role: ctx.actor.role as EventMetadata["actor"]["role"],
-  };
-  if (ctx.actor.department) actor.department = ctx.actor.department;
-  return {
-    source: SOURCE,
-    time: ctx.now,
-    actor,
-    ...(ctx.correlationId ? { correlationid: ctx.correlationId } : {}),
-  };
 }
