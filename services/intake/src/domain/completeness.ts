@@ -1,0 +1,62 @@
+import type { IntakeEventData, MaterialProvision, MatterMaterial } from "@gov/contracts";
+
+type Submitted = IntakeEventData["ApplicationSubmitted"];
+export type CorrectionItem = IntakeEventData["CorrectionRequested"]["items"][number];
+
+export type Assessment =
+  | { outcome: "correction"; items: CorrectionItem[] }
+  | { outcome: "accept"; mode: "complete" | "informed-commitment" }
+  | { outcome: "accept"; mode: "deferred-materials"; deferred: string[] };
+
+/**
+ * The completeness check against the matter version recorded at submission (domain brief §2):
+ * - a material is met when provided, replaced by an electronic certificate, or promised where 告知承诺 applies;
+ * - 告知承诺 applies only where the matter allows it and the applicant's credit status allows it (credit gate);
+ * - if only 容缺后补 (non-main) materials are missing, the matter allows 容缺受理 and the credit status allows it,
+ *   the application is accepted with those materials deferred;
+ * - otherwise every problem goes into ONE correction notice (一次性告知).
+ */
+export function assess(
+  submitted: Pick<Submitted, "matter" | "credit" | "informedCommitmentRequested">,
+  requirements: readonly MatterMaterial[],
+  materials: Readonly<Record<string, MaterialProvision>>,
+  defects: readonly { materialId: string; note: string }[],
+): Assessment {
+  const commitmentAllowed =
+    submitted.informedCommitmentRequested &&
+    submitted.matter.allowsInformedCommitment &&
+    submitted.credit.informedCommitment;
+  const items: CorrectionItem[] = [];
+  let promised = false;
+  for (const req of requirements) {
+    const provided = materials[req.id] ?? { materialId: req.id, provision: "missing" as const };
+    const defect = defects.find((d) => d.materialId === req.id);
+    if (defect) {
+      items.push({ materialId: req.id, name: req.name, problem: "defective", note: defect.note });
+    } else if (provided.provision === "missing") {
+      if (req.necessity !== "optional")
+        items.push({ materialId: req.id, name: req.name, problem: "missing" });
+    } else if (provided.provision === "promised") {
+      if (commitmentAllowed) promised = true;
+      else
+        items.push({
+          materialId: req.id,
+          name: req.name,
+          problem: "promise-not-allowed",
+          note: !submitted.matter.allowsInformedCommitment
+            ? "this matter does not allow 告知承诺"
+            : "告知承诺 is not available at the applicant's credit status",
+        });
+    }
+  }
+  if (items.length === 0) return { outcome: "accept", mode: promised ? "informed-commitment" : "complete" };
+  // 容缺受理 (domain brief §2): main materials complete, only 容缺后补 materials missing.
+  const deferrable = items.every((item) => {
+    const req = requirements.find((r) => r.id === item.materialId);
+    return item.problem === "missing" && req?.necessity === "deferrable" && !req.main;
+  });
+  if (deferrable && submitted.matter.allowsDeferredMaterials && submitted.credit.deferredMaterials) {
+    return { outcome: "accept", mode: "deferred-materials", deferred: items.map((i) => i.materialId) };
+  }
+  return { outcome: "correction", items };
+}
