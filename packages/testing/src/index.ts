@@ -1,2 +1,3 @@
 export * from "./backends.ts";
+export * from "./clock.ts";
 export * from "./kafka.ts";

@@ -5,19 +5,11 @@ import { embeddedTestStore } from "@gov/eventsourcing/testing";
 import { EmbeddedEventBus } from "@gov/messaging";
 import { runtimeConfig } from "@gov/runtime";
 import { type App, buildApp, createLogger, loadConfig, mintToken, type Role } from "@gov/service-kit";
+import { testClock } from "@gov/testing";
 import { z } from "zod";
 import { creditModule } from "./module.ts";
 
-/** A clock the test moves: commands and the scheduler read it. */
-export function testClock(start = "2026-05-06T10:00:00+08:00") {
-  let now = Date.parse(start);
-  return {
-    now: () => new Date(now).toISOString(),
-    advanceDays(days: number) {
-      now += days * 86_400_000;
-    },
-  };
-}
+export { testClock };
 
 /** The credit module on a real SQLite store and key vault in a temp folder, behind the service kit's app. */
 export async function creditTestApp() {

@@ -1,4 +1,5 @@
 import { creditModule } from "@gov/credit";
+import { intakeModule } from "@gov/intake";
 import { mattersModule } from "@gov/matters";
 import type { ServiceDeps } from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
@@ -9,5 +10,5 @@ import type { ServiceModule } from "@gov/service-kit";
  */
 export async function embeddedModules(deps: ServiceDeps): Promise<ServiceModule[]> {
   // Matters first: its demo catalog loads before the services that build on it.
-  return [mattersModule(deps), await creditModule(deps)];
+  return [mattersModule(deps), await creditModule(deps), await intakeModule(deps)];
 }

@@ -155,6 +155,13 @@ export const applicationWithdrawn = z.object({
   withdrawnOn: isoDate,
 });
 
+/** A daily serial handed out for a case number (stream per 实施编码 and day; serials are gap-free and unique). */
+export const caseNumberAllocated = z.object({
+  applicationId,
+  caseNumber: applicationAccepted.shape.caseNumber,
+  serial: z.number().int().min(1).max(9999),
+});
+
 export const intakeEventTypes = {
   ApplicationSubmitted: "gov.intake.application.submitted.v1",
   CorrectionRequested: "gov.intake.application.correction-requested.v1",
@@ -164,6 +171,7 @@ export const intakeEventTypes = {
   DeferredMaterialsSupplied: "gov.intake.application.deferred-materials-supplied.v1",
   ApplicationTerminated: "gov.intake.application.terminated.v1",
   ApplicationWithdrawn: "gov.intake.application.withdrawn.v1",
+  CaseNumberAllocated: "gov.intake.caseserial.allocated.v1",
 } as const;
 
 export const intakeEventSchemas = {
@@ -175,6 +183,7 @@ export const intakeEventSchemas = {
   DeferredMaterialsSupplied: deferredMaterialsSupplied,
   ApplicationTerminated: applicationTerminated,
   ApplicationWithdrawn: applicationWithdrawn,
+  CaseNumberAllocated: caseNumberAllocated,
 } as const;
 
 export type IntakeEventName = keyof typeof intakeEventSchemas;

@@ -1,9 +1,8 @@
 import type { IntakeEventData, IntakeEventName, MaterialProvision, MatterMaterial } from "@gov/contracts";
 
 /** The application aggregate's events, as the decider sees them (the contract's payloads). */
-export type ApplicationEvent = {
-  [K in IntakeEventName]: { type: K; data: IntakeEventData[K] };
-}[IntakeEventName];
+type Name = Exclude<IntakeEventName, "CaseNumberAllocated">;
+export type ApplicationEvent = { [K in Name]: { type: K; data: IntakeEventData[K] } }[Name];
 
 export type Stage =
   | "submitted"

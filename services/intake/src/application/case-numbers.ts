@@ -1,0 +1,53 @@
+import { intakeEventTypes } from "@gov/contracts";
+import {
+  ConcurrencyError,
+  type EventStore,
+  IdempotencyConflictError,
+  nameBasedUuid,
+} from "@gov/eventsourcing";
+
+/**
+ * 办件编号 = 31-character 实施编码 + yyyyMMdd + 4-digit daily serial (domain brief §2), unique under concurrency:
+ * each (实施编码, day) is a stream whose revision is the serial, appended with optimistic concurrency, so two
+ * windows accepting at once get different serials and none is skipped. The event id comes from the
+ * application, so asking again for the same application returns its serial.
+ */
+export async function allocateCaseNumber(
+  store: EventStore,
+  input: { implementationCode: string; date: string; applicationId: string; now: string },
+): Promise<string> {
+  const prefix = `${input.implementationCode}${input.date.replaceAll("-", "")}`;
+  const stream = `caseserial-${prefix}`;
+  const id = nameBasedUuid(`case-serial:${stream}:${input.applicationId}`);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const head = (await store.streamMetadata(stream))?.lastRevision;
+    const serial = (head ?? -1) + 2;
+    if (serial > 9999) throw new Error(`no case numbers left for ${prefix}: 9999 used`);
+    const caseNumber = `${prefix}${String(serial).padStart(4, "0")}`;
+    try {
+      await store.append(
+        stream,
+        [
+          {
+            id,
+            type: intakeEventTypes.CaseNumberAllocated,
+            source: "gov.intake",
+            time: input.now,
+            data: { applicationId: input.applicationId, caseNumber, serial },
+            actor: { id: "intake", role: "system" },
+            caseid: input.applicationId,
+          },
+        ],
+        head === undefined ? "no-stream" : head,
+      );
+      return caseNumber;
+    } catch (error) {
+      if (error instanceof IdempotencyConflictError) {
+        const mine = (await store.readStream(stream)).find((e) => e.id === id);
+        if (mine) return (mine.data as { caseNumber: string }).caseNumber;
+      }
+      if (!(error instanceof ConcurrencyError)) throw error;
+    }
+  }
+  throw new Error(`could not allocate a case number for ${prefix}: too much contention`);
+}

@@ -1,0 +1,49 @@
+import { applicationId, channel, materialProvision } from "@gov/contracts";
+import { z } from "zod";
+
+export const applicationParams = z.object({ applicationId });
+
+/** Identifiers travel in bodies, never in URLs (URLs end up in access logs). */
+export const applicantBody = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("person"), idNumber: z.string().min(1).max(40) }),
+  z.object({
+    kind: z.literal("organisation"),
+    creditCode: z.string().min(1).max(40),
+    name: z.string().min(1).max(200).optional(),
+  }),
+]);
+
+export const submitBody = z.object({
+  matterId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  applicant: applicantBody,
+  channel,
+  materials: z.array(materialProvision).max(100),
+  informedCommitmentRequested: z.boolean().optional(),
+});
+
+export const checkBody = z.object({
+  /** Materials the clerk found defective, with what is wrong; missing ones are found by the check itself. */
+  defects: z
+    .array(z.object({ materialId: z.string().min(1).max(40), note: z.string().trim().min(1).max(1000) }))
+    .default([]),
+});
+export const materialsBody = z.object({ materials: z.array(materialProvision).min(1).max(100) });
+export const rejectBody = z.object({
+  reason: z.string().trim().min(1).max(2000),
+  legalBasis: z.string().trim().min(1).max(300),
+});
+export const withdrawBody = z.object({ reason: z.string().trim().min(1).max(1000) });
+export const queueQuery = z.object({
+  region: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
+});
+
+export const commandResult = z.object({
+  applicationId: z.string(),
+  revision: z.number(),
+  events: z.array(z.object({ type: z.string() })),
+  replayed: z.boolean(),
+  caseNumber: z.string().optional(),
+});

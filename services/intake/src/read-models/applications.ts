@@ -1,0 +1,126 @@
+import { type IntakeEventData, intakeEventTypes } from "@gov/contracts";
+import type { RecordedEvent } from "@gov/eventsourcing";
+import { applicationTypes } from "../application/types.ts";
+import { type ApplicationEvent, type ApplicationState, evolveApplication } from "../domain/application.ts";
+
+type Candidate = { applicationId: string; action: "DeemAccepted" | "TerminateUnsupplied" };
+
+export interface ApplicationView {
+  applicationId: string;
+  bundleApplicationId?: string;
+  status: Exclude<ApplicationState["status"], "none">;
+  matter: IntakeEventData["ApplicationSubmitted"]["matter"];
+  applicant: IntakeEventData["ApplicationSubmitted"]["applicant"];
+  channel: string;
+  receivedOn: string;
+  flags: string[];
+  notices: IntakeEventData["CorrectionRequested"][];
+  accepted?: IntakeEventData["ApplicationAccepted"];
+  /** 容缺 materials still outstanding after acceptance. */
+  outstanding: string[];
+  outcome?: { type: string; on: string; reason?: string; legalBasis?: string };
+  history: { type: string; time: string; position: string }[];
+}
+
+/**
+ * Every application as the window, the officer and the applicant see it, from intake's own log, plus the
+ * scheduler's due lists. The stages follow the decider's own evolve.
+ */
+export class ApplicationsModel {
+  readonly #apps = new Map<string, { state: ApplicationState; view: ApplicationView }>();
+
+  apply(recorded: RecordedEvent): void {
+    if (recorded.type === intakeEventTypes.CaseNumberAllocated) return;
+    const event = applicationTypes.toDomain(recorded);
+    if (!event) return;
+    const id = event.data.applicationId;
+    const entry = this.#apps.get(id) ?? { state: { status: "none" } as ApplicationState, view: undefined };
+    const state = evolveApplication(entry.state, event);
+    if (state.status === "none") return;
+    const view = entry.view ?? initialView(state);
+    view.status = state.status;
+    view.notices = state.notices;
+    view.outstanding = state.outstanding;
+    if (state.accepted) view.accepted = state.accepted;
+    outcome(view, event);
+    view.history.push({ type: recorded.type, time: recorded.time, position: recorded.position });
+    this.#apps.set(id, { state, view });
+  }
+
+  get(applicationId: string): ApplicationView | undefined {
+    return this.#apps.get(applicationId)?.view;
+  }
+
+  all(): ApplicationView[] {
+    return [...this.#apps.values()].map((a) => a.view);
+  }
+
+  /** The window's queue: waiting for a completeness check, oldest first, green channel first (priority). */
+  queue(filter: { region?: string; department?: string } = {}): ApplicationView[] {
+    return this.all()
+      .filter((a) => a.status === "submitted" || a.status === "supplemented")
+      .filter((a) => !filter.region || a.matter.region === filter.region)
+      .filter((a) => !filter.department || a.matter.department.creditCode === filter.department)
+      .sort(
+        (a, b) =>
+          Number(b.flags.includes("green-channel")) - Number(a.flags.includes("green-channel")) ||
+          a.receivedOn.localeCompare(b.receivedOn),
+      );
+  }
+
+  /** For the scheduler: applications that may be due for Art. 32 or for 容缺 termination. */
+  candidates(): Candidate[] {
+    return this.all().flatMap((a): Candidate[] => {
+      if (a.status === "submitted")
+        return [{ applicationId: a.applicationId, action: "DeemAccepted" as const }];
+      if (a.status === "accepted" && a.outstanding.length > 0)
+        return [{ applicationId: a.applicationId, action: "TerminateUnsupplied" as const }];
+      return [];
+    });
+  }
+
+  snapshot(): ApplicationView[] {
+    return this.all().sort((a, b) => a.applicationId.localeCompare(b.applicationId));
+  }
+}
+
+function initialView(state: Exclude<ApplicationState, { status: "none" }>): ApplicationView {
+  const s = state.submitted;
+  return {
+    applicationId: state.applicationId,
+    ...(s.bundleApplicationId ? { bundleApplicationId: s.bundleApplicationId } : {}),
+    status: state.status,
+    matter: s.matter,
+    applicant: s.applicant,
+    channel: s.channel,
+    receivedOn: s.receivedOn,
+    flags: s.flags,
+    notices: [],
+    outstanding: [],
+    history: [],
+  };
+}
+
+function outcome(view: ApplicationView, event: ApplicationEvent): void {
+  switch (event.type) {
+    case "ApplicationRejected":
+      view.outcome = {
+        type: "rejected",
+        on: event.data.rejectedOn,
+        reason: event.data.reason,
+        legalBasis: event.data.legalBasis,
+      };
+      break;
+    case "ApplicationTerminated":
+      view.outcome = { type: "terminated", on: event.data.terminatedOn, reason: event.data.reason };
+      break;
+    case "ApplicationWithdrawn":
+      view.outcome = { type: "withdrawn", on: event.data.withdrawnOn, reason: event.data.reason };
+      break;
+    case "ApplicationAccepted":
+      view.outcome = { type: `accepted (${event.data.mode})`, on: event.data.acceptedOn };
+      break;
+    default:
+      break;
+  }
+}
