@@ -120,6 +120,46 @@ export class IntakeService {
     return { applicationId, result };
   }
 
+  /**
+   * "一件事": one form and one set of materials for a bundle, fanned out into one application per matter that
+   * share a bundle application id (domain brief §2). Materials are keyed by the bundle's merged list: a shared
+   * material (e.g. the business licence) is handed in once and counts for every matter that asks for it.
+   */
+  async submitBundle(
+    input: Omit<SubmitInput, "matterId" | "bundleApplicationId"> & { bundleId: string },
+    ctx: CommandContext,
+  ) {
+    const bundle = this.#matters.bundle(input.bundleId);
+    if (!bundle) throw new NotFound(`no published bundle ${input.bundleId}`);
+    const keys = new Set(bundle.materials.map((m) => m.key));
+    const unknown = input.materials.flatMap((m, i) =>
+      keys.has(m.materialId)
+        ? []
+        : [{ field: `materials[${i}].materialId`, message: `the bundle lists no material ${m.materialId}` }],
+    );
+    if (unknown.length > 0) throw new RuleViolation(unknown);
+    for (const { matterId } of bundle.matters) {
+      const found = this.#matters.inForce(matterId);
+      if ("problem" in found) throw new StateConflict(`bundle ${input.bundleId}: ${found.problem}`);
+    }
+    const base = ctx.idempotencyKey ?? randomUUID();
+    const bundleApplicationId = `B${createHash("sha256").update(`${ctx.actor.id}\u0000${base}`).digest("hex").slice(0, 24)}`;
+    const applicationIds: string[] = [];
+    for (const { matterId } of bundle.matters) {
+      const materials = input.materials.flatMap((given) =>
+        (bundle.materials.find((m) => m.key === given.materialId)?.satisfies ?? [])
+          .filter((s) => s.matterId === matterId)
+          .map((s): MaterialProvision => ({ ...given, materialId: s.materialId })),
+      );
+      const { applicationId } = await this.submit(
+        { ...input, matterId, materials, bundleApplicationId },
+        { ...ctx, idempotencyKey: `${base}:${matterId}` },
+      );
+      applicationIds.push(applicationId);
+    }
+    return { bundleApplicationId, applicationIds };
+  }
+
   /** The completeness check; a case number is drawn only when the decision accepts. */
   check(applicationId: string, defects: { materialId: string; note: string }[], ctx: CommandContext) {
     return this.#withCaseNumber(applicationId, { type: "CheckApplication", data: { defects } }, ctx);

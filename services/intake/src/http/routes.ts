@@ -7,6 +7,8 @@ import { runDueProcesses } from "../application/scheduler.ts";
 import type { ApplicationsModel, ApplicationView } from "../read-models/applications.ts";
 import {
   applicationParams,
+  bundleApplicationParams,
+  bundleSubmitBody,
   checkBody,
   commandResult,
   materialsBody,
@@ -88,6 +90,35 @@ export function intakeRoutes(
         }
         const { applicationId, result } = await service.submit(request.body, c);
         return reply.status(201).send(answer(applicationId, result));
+      },
+    );
+
+    app.post(
+      "/bundle-applications",
+      { config: auth(["applicant", ...windowStaff]), schema: { body: bundleSubmitBody, tags: ["intake"] } },
+      async (request, reply) => {
+        const c = ctx(request);
+        const applicant = service.applicantRef(request.body.applicant, "body.applicant");
+        if (c.actor.role === "applicant" && applicant.subjectId !== c.actor.id) {
+          throw new ForbiddenProblem(
+            "an applicant submits only for itself (or through 帮办代办 at a window)",
+          );
+        }
+        return reply.status(201).send(await service.submitBundle(request.body, c));
+      },
+    );
+
+    app.get(
+      "/bundle-applications/:bundleApplicationId",
+      {
+        config: auth(["applicant", "window-clerk", "officer", "auditor", "regulator", "admin", "system"]),
+        schema: { params: bundleApplicationParams, tags: ["intake"] },
+      },
+      async (request) => {
+        const b = model.bundle(request.params.bundleApplicationId);
+        if (!b) throw new NotFoundProblem(`no bundle application ${request.params.bundleApplicationId}`);
+        for (const c of b.cases) if (!allowed(request, c)) throw new ForbiddenProblem("not yours to see");
+        return b;
       },
     );
 

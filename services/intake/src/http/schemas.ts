@@ -21,6 +21,24 @@ export const submitBody = z.object({
   informedCommitmentRequested: z.boolean().optional(),
 });
 
+/** One form for a "一件事" bundle: materials keyed by the bundle's merged list (`materialId` = its key). */
+const mergedKey = { materialId: z.string().min(1).max(120) };
+const [provided, certificate, promised, missing] = materialProvision.options;
+export const bundleSubmitBody = submitBody.omit({ matterId: true }).extend({
+  bundleId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  materials: z
+    .array(
+      z.discriminatedUnion("provision", [
+        provided.extend(mergedKey),
+        certificate.extend(mergedKey),
+        promised.extend(mergedKey),
+        missing.extend(mergedKey),
+      ]),
+    )
+    .max(200),
+});
+export const bundleApplicationParams = z.object({ bundleApplicationId: applicationId });
+
 export const checkBody = z.object({
   /** Materials the clerk found defective, with what is wrong; missing ones are found by the check itself. */
   defects: z

@@ -55,6 +55,18 @@ export class ApplicationsModel {
     return [...this.#apps.values()].map((a) => a.view);
   }
 
+  /** A "一件事" application: its cases, and accepted once every case is (domain brief §2). */
+  bundle(bundleApplicationId: string) {
+    const cases = this.all().filter((a) => a.bundleApplicationId === bundleApplicationId);
+    if (cases.length === 0) return undefined;
+    const status = cases.every((c) => c.status === "accepted")
+      ? "accepted"
+      : cases.some((c) => ["rejected", "terminated", "withdrawn"].includes(c.status))
+        ? "needs-attention"
+        : "in-progress";
+    return { bundleApplicationId, status, cases };
+  }
+
   /** The window's queue: waiting for a completeness check, oldest first, green channel first (priority). */
   queue(filter: { region?: string; department?: string } = {}): ApplicationView[] {
     return this.all()

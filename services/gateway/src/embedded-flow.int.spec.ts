@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig, mintToken, shutdown } from "@gov/service-kit";
+import { useBackend } from "@gov/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGateway } from "./gateway.ts";
+
+useBackend("sqlite", "embedded platform flow over the demo data (sqlite)", true);
+
+/**
+ * What a newcomer does after ./scripts/start (README "Try it"): apply for a seeded matter at the window and follow
+ * the application to acceptance; see credit act on intake; apply for a "一件事" bundle with one set of materials.
+ */
+describe("embedded platform: the README's walk-through", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "gateway-flow-"));
+  let app: Awaited<ReturnType<typeof createGateway>>;
+  let clerk: Record<string, string>;
+  beforeAll(async () => {
+    app = await createGateway(loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent" }), {
+      dataDir,
+      seedDemo: true,
+    });
+    clerk = {
+      authorization: `Bearer ${await mintToken({ sub: "clerk-1", role: "window-clerk", region: "330100" })}`,
+    };
+    for (let i = 0; i < 400; i++) {
+      if ((await app.inject({ method: "GET", url: "/health/ready" })).statusCode === 200) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+  afterAll(async () => {
+    await shutdown(app);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const post = (url: string, payload: object) => app.inject({ method: "POST", url, payload, headers: clerk });
+  const get = (url: string) => app.inject({ method: "GET", url, headers: clerk });
+  const file = (materialId: string) => ({
+    materialId,
+    provision: "provided",
+    file: { uri: `file:///uploads/${materialId}.pdf`, sha256: "c".repeat(64) },
+  });
+
+  it("submits an application for a seeded matter and follows it to acceptance; a red-listed company is on the green channel", async () => {
+    const matter = (await get("/matters/public-place-hygiene-licence")).json();
+    const materials = matter.current.elements.materials
+      .filter((m: { necessity: string }) => m.necessity !== "optional")
+      .map((m: { id: string; replacedByCertificate?: string }) =>
+        m.replacedByCertificate
+          ? { materialId: m.id, provision: "certificate", certificateId: "ZZ-0001" }
+          : file(m.id),
+      );
+    const submitted = await post("/intake/applications", {
+      matterId: "public-place-hygiene-licence",
+      applicant: { kind: "organisation", creditCode: "91330106MA2K5N9R4F", name: "杭州示例科技有限公司" },
+      channel: "window",
+      materials,
+    });
+    expect(submitted.statusCode).toBe(201);
+    const { applicationId } = submitted.json();
+    await expect.poll(async () => (await get(`/intake/applications/${applicationId}`)).statusCode).toBe(200);
+    expect((await get(`/intake/applications/${applicationId}`)).json().flags).toEqual(["green-channel"]);
+    const checked = await post(`/intake/applications/${applicationId}/check`, {});
+    expect(checked.json().caseNumber).toMatch(
+      new RegExp(`^${matter.current.elements.implementationCode}\\d{12}$`),
+    );
+    await expect
+      .poll(async () => (await get(`/intake/applications/${applicationId}`)).json().status)
+      .toBe("accepted");
+  });
+
+  it("refuses 告知承诺 to the black-listed demo company", async () => {
+    const submitted = await post("/intake/applications", {
+      matterId: "public-place-hygiene-licence",
+      applicant: { kind: "organisation", creditCode: "91330106MA2H3K7P1E" },
+      channel: "window",
+      informedCommitmentRequested: true,
+      materials: [
+        file("M01"),
+        { materialId: "LIC", provision: "certificate", certificateId: "ZZ-2" },
+        { materialId: "M03", provision: "promised" },
+        file("M04"),
+      ],
+    });
+    const { applicationId } = submitted.json();
+    await expect.poll(async () => (await get(`/intake/applications/${applicationId}`)).statusCode).toBe(200);
+    expect((await get(`/intake/applications/${applicationId}`)).json().flags).toEqual(["strict-review"]);
+    expect((await post(`/intake/applications/${applicationId}/check`, {})).json().events).toEqual([
+      { type: "CorrectionRequested" },
+    ]);
+  });
+
+  it("企业开办: one set of materials fans out into one case per matter; the bundle is accepted when its cases are", async () => {
+    const bundle = (await get("/matters/bundles/enterprise-opening")).json();
+    const materials = bundle.data.materials.map((m: { key: string }) => file(m.key));
+    const listed = bundle.data.materials.reduce(
+      (n: number, m: { satisfies: unknown[] }) => n + m.satisfies.length,
+      0,
+    );
+    expect(materials.length).toBeLessThan(listed); // the licence and the ID card are handed in once
+    const submitted = await post("/intake/bundle-applications", {
+      bundleId: "enterprise-opening",
+      applicant: { kind: "organisation", creditCode: "91330105MA2L1P6T5Y" },
+      channel: "window",
+      materials,
+    });
+    expect(submitted.statusCode, submitted.body).toBe(201);
+    const { bundleApplicationId, applicationIds } = submitted.json();
+    expect(applicationIds).toHaveLength(5);
+    for (const id of applicationIds) {
+      await expect.poll(async () => (await get(`/intake/applications/${id}`)).statusCode).toBe(200);
+      expect((await post(`/intake/applications/${id}/check`, {})).json().events).toEqual([
+        { type: "ApplicationAccepted" },
+      ]);
+    }
+    await expect
+      .poll(async () => (await get(`/intake/bundle-applications/${bundleApplicationId}`)).json().status)
+      .toBe("accepted");
+  });
+});
