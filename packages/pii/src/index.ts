@@ -1,4 +1,4 @@
-export * from "./postgres-vault.ts";
-export * from "./sqlite-vault.ts";
-export * from "./subject-id.ts";
-export * from "./vault.ts";
+export { openPostgresKeyVault } from "./postgres-vault.ts";
+export { openSqliteKeyVault } from "./sqlite-vault.ts";
+export { organisationSubjectId, personSubjectId, piiKeyFromEnv } from "./subject-id.ts";
+export type { Json, KeyVault, ProtectedIdentity } from "./vault.ts";

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { type KeyRows, type KeyVault, keyVault } from "./vault.ts";
+import { checkMasterKey, type KeyRows, type KeyVault, keyVault } from "./vault.ts";
 
 /** A key vault in its own PostgreSQL schema (never the event store's), created on first open. */
 export async function openPostgresKeyVault(options: {
@@ -7,23 +7,32 @@ export async function openPostgresKeyVault(options: {
   schema: string;
   masterKey: Buffer;
 }): Promise<KeyVault> {
+  checkMasterKey(options.masterKey);
   if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error(`not a schema name: ${options.schema}`);
   const pool = new pg.Pool({
     ...(options.connectionString ? { connectionString: options.connectionString } : {}),
     max: 4,
   });
   const table = `${options.schema}.subject_keys`;
-  await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`).catch((error: { code?: string }) => {
-    if (error.code !== "23505") throw error; // a concurrent CREATE SCHEMA won
-  });
-  await pool
-    .query(`CREATE TABLE IF NOT EXISTS ${table} (
+  // Each statement alone, so that losing a creation race to another process skips only that statement.
+  const ddl = [
+    `CREATE SCHEMA IF NOT EXISTS ${options.schema}`,
+    `CREATE TABLE IF NOT EXISTS ${table} (
       key_id text PRIMARY KEY, subject_id text NOT NULL, wrapped bytea,
-      created_at timestamptz NOT NULL, erased_at timestamptz);
-    CREATE INDEX IF NOT EXISTS subject_keys_subject ON ${table} (subject_id)`)
-    .catch((error: { code?: string }) => {
-      if (error.code !== "23505" && error.code !== "42P07") throw error;
-    });
+      created_at timestamptz NOT NULL, erased_at timestamptz)`,
+    `CREATE INDEX IF NOT EXISTS subject_keys_subject ON ${table} (subject_id)`,
+  ];
+  try {
+    for (const statement of ddl) {
+      await pool.query(statement).catch((error: { code?: string }) => {
+        // 23505 / 42P07 / 42P06: a concurrent CREATE ... IF NOT EXISTS won.
+        if (error.code !== "23505" && error.code !== "42P07" && error.code !== "42P06") throw error;
+      });
+    }
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
   const rows: KeyRows = {
     async currentKey(subjectId) {
       const r = await pool.query<{ key_id: string; wrapped: Buffer }>(

@@ -1,11 +1,12 @@
 import { DatabaseSync } from "node:sqlite";
-import { type KeyRows, type KeyVault, keyVault } from "./vault.ts";
+import { checkMasterKey, type KeyRows, type KeyVault, keyVault } from "./vault.ts";
 
 /**
  * A key vault in its own SQLite file (node:sqlite): WAL, synchronous=FULL, and secure_delete so that an erased
  * key's bytes are overwritten in the file, not just unlinked from the table.
  */
 export function openSqliteKeyVault(options: { path: string; masterKey: Buffer }): KeyVault {
+  checkMasterKey(options.masterKey);
   const db = new DatabaseSync(options.path);
   db.exec(`PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA secure_delete=ON; PRAGMA busy_timeout=5000;
     CREATE TABLE IF NOT EXISTS subject_keys (

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { organisationSubjectId, personSubjectId, piiKeyFromEnv } from "./subject-id.ts";
 
@@ -19,6 +20,7 @@ describe("subject ids without personal data (credit issue; PIPL)", () => {
 
   it("names an organisation by its 统一社会信用代码", () => {
     expect(organisationSubjectId(" 91350100m000100y43")).toBe("O91350100M000100Y43");
+    expect(organisationSubjectId("91350100M000100Y43")).toMatch(/^O[0-9A-HJ-NPQRTUWXY]{18}$/);
   });
 });
 
@@ -38,10 +40,19 @@ describe("PII keys from the environment", () => {
     expect(() => piiKeyFromEnv("PII_INDEX_KEY", undefined, "production")).toThrow(
       /PII_INDEX_KEY is required/,
     );
+    expect(() => piiKeyFromEnv("PII_MASTER_KEY", "", "production")).toThrow(/PII_MASTER_KEY is required/);
+  });
+
+  it("documents the development index key: sha256 of a fixed phrase", () => {
+    expect(piiKeyFromEnv("PII_INDEX_KEY", undefined)).toEqual(
+      createHash("sha256").update("gov-platform development PII index key").digest(),
+    );
   });
 
   it("names the variable when the value is malformed", () => {
     expect(() => piiKeyFromEnv("PII_MASTER_KEY", "too-short")).toThrow(/PII_MASTER_KEY must be 32 bytes/);
+    expect(() => piiKeyFromEnv("PII_INDEX_KEY", "zz".repeat(32), "production")).toThrow(/PII_INDEX_KEY/);
+    expect(() => piiKeyFromEnv("PII_INDEX_KEY", "ab".repeat(31))).toThrow(/PII_INDEX_KEY/);
     expect(() => piiKeyFromEnv("PII_MASTER_KEY", Buffer.alloc(16).toString("base64"))).toThrow(
       /PII_MASTER_KEY/,
     );

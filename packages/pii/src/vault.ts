@@ -37,14 +37,16 @@ export interface KeyRows {
 
 function gcm(key: Buffer, plaintext: Buffer, aad: string) {
   const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: 16 });
   cipher.setAAD(Buffer.from(aad));
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return { iv, ciphertext, tag: cipher.getAuthTag() };
 }
 
 function ungcm(key: Buffer, parts: { iv: Buffer; ciphertext: Buffer; tag: Buffer }, aad: string): Buffer {
-  const decipher = createDecipheriv("aes-256-gcm", key, parts.iv);
+  // A full 16-byte tag only: GCM would otherwise accept a truncated (forgeable) tag.
+  if (parts.iv.length !== 12 || parts.tag.length !== 16) throw new Error("malformed AES-256-GCM parameters");
+  const decipher = createDecipheriv("aes-256-gcm", key, parts.iv, { authTagLength: 16 });
   decipher.setAAD(Buffer.from(aad));
   decipher.setAuthTag(parts.tag);
   return Buffer.concat([decipher.update(parts.ciphertext), decipher.final()]);
@@ -65,9 +67,14 @@ function unwrap(masterKey: Buffer, subjectId: string, keyId: string, wrapped: Bu
   return ungcm(masterKey, parts, `${subjectId}/${keyId}`);
 }
 
+/** Refuses a master key that is not 32 bytes (called before a storage is opened). */
+export function checkMasterKey(masterKey: Buffer): void {
+  if (masterKey.length !== 32) throw new Error("the PII master key must be 32 bytes");
+}
+
 /** The vault's behaviour over any row storage (SQLite file, PostgreSQL table). */
 export function keyVault(rows: KeyRows, masterKey: Buffer): KeyVault {
-  if (masterKey.length !== 32) throw new Error("the master key must be 32 bytes");
+  checkMasterKey(masterKey);
   return {
     async seal(subjectId, value) {
       let current = await rows.currentKey(subjectId);
@@ -89,6 +96,7 @@ export function keyVault(rows: KeyRows, masterKey: Buffer): KeyVault {
       };
     },
     async open(subjectId, sealed) {
+      if (sealed.alg !== "A256GCM") throw new Error(`unsupported algorithm ${String(sealed.alg)}`);
       const row = await rows.key(subjectId, sealed.keyId);
       if (!row) throw new Error(`unknown key ${sealed.keyId} for this subject`);
       if (row.wrapped === null) return undefined;
