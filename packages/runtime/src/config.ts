@@ -30,6 +30,8 @@ export const runtimeConfig = {
   PII_INDEX_KEY: z.string().min(1).optional(),
   /** Wraps the per-subject data keys in a service's key vault. Required in production, as above. */
   PII_MASTER_KEY: z.string().min(1).optional(),
+  /** `adjustable`: tests may move this process's clock with `PUT /<service>/_clock` (refused in production). */
+  CLOCK: z.enum(["system", "adjustable"]).default("system"),
   /** Load the module's demo data on start (idempotent; `./scripts/stack` turns it on). */
   DEMO_DATA: z.enum(["true", "false"]).default("false"),
 };
@@ -37,8 +39,13 @@ export const runtimeConfig = {
 export type RuntimeSettings = z.infer<z.ZodObject<typeof runtimeConfig>>;
 
 /** Cross-field rules, as messages naming the variable at fault. */
-export function runtimeProblems(c: RuntimeSettings): { variable: string; message: string }[] {
+export function runtimeProblems(
+  c: RuntimeSettings & { NODE_ENV?: string },
+): { variable: string; message: string }[] {
   const problems: { variable: string; message: string }[] = [];
+  if (c.CLOCK === "adjustable" && c.NODE_ENV === "production") {
+    problems.push({ variable: "CLOCK", message: "an adjustable clock is for tests, never in production" });
+  }
   if (c.EVENT_STORE === "esdb" && !c.ESDB_CONNECTION_STRING) {
     problems.push({ variable: "ESDB_CONNECTION_STRING", message: "required when EVENT_STORE=esdb" });
   }

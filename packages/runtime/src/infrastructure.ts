@@ -10,6 +10,7 @@ import {
 } from "@gov/messaging";
 import type { ServiceModule } from "@gov/service-kit";
 import type { Registry } from "prom-client";
+import { type AdjustableClock, clockModule, createClock } from "./clock.ts";
 import type { RuntimeSettings } from "./config.ts";
 import { openStore } from "./store.ts";
 
@@ -19,6 +20,8 @@ export interface ServiceDeps {
   bus: EventBus;
   /** The process's runtime settings, for a module that opens storage of its own (e.g. a key vault). */
   settings: RuntimeSettings;
+  /** The time commands and scheduled processes read (adjustable in tests with CLOCK=adjustable). */
+  clock?: () => string;
 }
 
 /** A service's own stream categories (distributed mode: it appends only there, and relays only those). */
@@ -42,7 +45,13 @@ export async function startInfrastructure(
   settings: RuntimeSettings,
   logger: MessagingLogger,
   scope?: ServiceScope,
-): Promise<ServiceDeps & { modules: ServiceModule[]; attachMetrics(registry: Registry): void }> {
+): Promise<
+  ServiceDeps & {
+    adjustableClock: AdjustableClock;
+    modules: ServiceModule[];
+    attachMetrics(registry: Registry): void;
+  }
+> {
   const opened = await openStore(settings);
   const store = scope ? ownCategoriesOnly(opened, scope.service, scope.categories) : opened;
   const modules: ServiceModule[] = [
@@ -92,5 +101,15 @@ export async function startInfrastructure(
     bus = embedded;
     modules.push(infraModule("event-bus", { close: () => embedded.close() }));
   }
-  return { store, bus, settings, modules, attachMetrics: (registry) => registerLagMetric(registry, bus) };
+  const clock = createClock();
+  if (settings.CLOCK === "adjustable" && scope) modules.push(clockModule(clock, `/${scope.service}`));
+  return {
+    store,
+    bus,
+    settings,
+    clock: clock.now,
+    adjustableClock: clock,
+    modules,
+    attachMetrics: (registry: Registry) => registerLagMetric(registry, bus),
+  };
 }

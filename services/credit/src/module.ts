@@ -32,7 +32,7 @@ export async function creditModule(
 ): Promise<
   ServiceModule & { service: CreditService; registry: ReturnType<typeof startRegistryProjection>["registry"] }
 > {
-  const clock = options.clock ?? (() => new Date().toISOString());
+  const clock = options.clock ?? deps.clock ?? (() => new Date().toISOString());
   const vault = options.vault ?? (await openKeyVault(deps.settings, "credit"));
   const service = new CreditService({
     store: deps.store,

@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { type RuntimeSettings, startInfrastructure } from "@gov/runtime";
+import { clockModule, type RuntimeSettings, startInfrastructure } from "@gov/runtime";
 import { type App, buildApp, createLogger, type DestinationStream, type KitConfig } from "@gov/service-kit";
 import { embeddedModules } from "./modules.ts";
 
@@ -12,6 +12,8 @@ export interface GatewayOptions {
   /** PII_INDEX_KEY and PII_MASTER_KEY (development keys when absent outside production). */
   piiIndexKey?: string;
   piiMasterKey?: string;
+  /** CLOCK=adjustable: tests move the platform's clock with `PUT /<service>/_clock` (never in production). */
+  adjustableClock?: boolean;
 }
 
 /**
@@ -36,11 +38,16 @@ export async function createGateway(config: KitConfig, options: GatewayOptions =
     RELAY: "off",
     RELAY_LEASE_TTL_MS: 10_000,
     DEMO_DATA: options.seedDemo ? "true" : "false",
+    CLOCK: options.adjustableClock ? "adjustable" : "system",
     ...(options.piiIndexKey ? { PII_INDEX_KEY: options.piiIndexKey } : {}),
     ...(options.piiMasterKey ? { PII_MASTER_KEY: options.piiMasterKey } : {}),
   };
   const infra = await startInfrastructure(settings, logger);
-  const modules = [...infra.modules, ...(await embeddedModules(infra))];
+  const services = await embeddedModules(infra);
+  const clocks = options.adjustableClock
+    ? services.map((m) => clockModule(infra.adjustableClock, m.prefix))
+    : [];
+  const modules = [...infra.modules, ...services, ...clocks];
   const app = await buildApp({ modules, config, logger, title: "政务服务 platform (embedded)" });
   infra.attachMetrics(app.metrics.registry);
   if (options.seedDemo) {

@@ -12,6 +12,7 @@ const gatewayConfig = {
   DEMO_DATA: z.enum(["true", "false"]).default("true"),
   PII_INDEX_KEY: runtimeConfig.PII_INDEX_KEY,
   PII_MASTER_KEY: runtimeConfig.PII_MASTER_KEY,
+  CLOCK: runtimeConfig.CLOCK,
 };
 
 let config: ReturnType<typeof loadConfig<typeof gatewayConfig>>;
@@ -27,6 +28,7 @@ const app = await createGateway(config, {
   seedDemo: config.DEMO_DATA === "true",
   ...(config.PII_INDEX_KEY ? { piiIndexKey: config.PII_INDEX_KEY } : {}),
   ...(config.PII_MASTER_KEY ? { piiMasterKey: config.PII_MASTER_KEY } : {}),
+  adjustableClock: config.CLOCK === "adjustable",
 });
 installGracefulShutdown(app, config.SHUTDOWN_TIMEOUT_MS);
 await app.listen({ port: config.PORT, host: config.HOST });

@@ -25,7 +25,7 @@ export interface IntakeModuleOptions {
  * 容缺 deadlines as a scheduled process.
  */
 export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptions = {}) {
-  const clock = options.clock ?? (() => new Date().toISOString());
+  const clock = options.clock ?? deps.clock ?? (() => new Date().toISOString());
   const matters = new MattersView();
   const credit = new CreditView();
   const subscriptions: Subscription[] = [

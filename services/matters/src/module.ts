@@ -12,7 +12,10 @@ export { MattersService } from "./application/matters-service.ts";
  * The matters service (事项清单) as a module: mounted by the embedded gateway, or alone in its own process.
  * Its catalog read model follows the store's log from the start and is ready once it has caught up.
  */
-export function mattersModule(deps: { store: EventStore }): ServiceModule & { service: MattersService } {
+export function mattersModule(deps: {
+  store: EventStore;
+  clock?: () => string;
+}): ServiceModule & { service: MattersService } {
   const controller = new AbortController();
   const projection = startCatalogProjection(deps.store, controller.signal);
   projection.done.catch(() => undefined);
@@ -21,7 +24,7 @@ export function mattersModule(deps: { store: EventStore }): ServiceModule & { se
     name: "matters",
     prefix: "/matters",
     service,
-    routes: mattersRoutes(service, projection.catalog),
+    routes: mattersRoutes(service, projection.catalog, deps.clock ?? (() => new Date().toISOString())),
     errorMappers: [domainErrorMapper],
     // The demo catalog (services/matters/src/demo), loaded by ./scripts/start and by DEMO_DATA=true.
     seedDemo: async () => {

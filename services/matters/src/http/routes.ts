@@ -23,13 +23,17 @@ const departments: { auth: RouteAuth } = { auth: { roles: ["officer", "admin"] }
 const everyone: { auth: RouteAuth } = { auth: "public" };
 
 /** HTTP → commands and queries. Catalog administrators write; everyone reads published matters. */
-export function mattersRoutes(service: MattersService, catalog: Catalog): FastifyPluginAsyncZod {
+export function mattersRoutes(
+  service: MattersService,
+  catalog: Catalog,
+  clock: () => string,
+): FastifyPluginAsyncZod {
   return async (app) => {
     const ctx = (request: FastifyRequest): RequestContext => {
       const { actor, correlationId } = request.context;
       const key = request.headers["idempotency-key"];
       return {
-        now: new Date().toISOString(),
+        now: clock(),
         actor: actor ?? { id: "anonymous", role: "applicant" },
         correlationId,
         ...(typeof key === "string" && key.length > 0 ? { idempotencyKey: key } : {}),

@@ -1,0 +1,283 @@
+import { randomInt } from "node:crypto";
+import type { MatterElements } from "@gov/contracts";
+import { creditCodeCheckCharacter } from "@gov/identifiers";
+import { hygieneElements } from "@gov/intake/test-support";
+import { mintToken, type Role } from "@gov/service-kit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Platform, SERVICES } from "./platform.ts";
+
+const WAIT = { timeout: 30_000, interval: 200 };
+/** A Tuesday; the scenarios move every service's clock from here (CLOCK=adjustable). */
+const T0 = "2026-12-01T10:00:00+08:00";
+const plusDays = (days: number) => new Date(Date.parse(T0) + days * 86_400_000).toISOString();
+
+const code = (first17: string) => `${first17}${creditCodeCheckCharacter(first17)}`;
+const file = (materialId: string) => ({
+  materialId,
+  provision: "provided",
+  file: { uri: `file:///scenarios/${materialId}.pdf`, sha256: "9".repeat(64) },
+});
+const licence = { materialId: "LIC", provision: "certificate", certificateId: "ZZ-SCENARIO" };
+
+/**
+ * The platform's end-to-end scenarios (distributed-mode issue), written once against HTTP on the gateway URL and
+ * run against every topology: publish a matter and a bundle, list a subject in credit, and submit applications
+ * — complete; incomplete → 补正 → accepted; 容缺 → supplied; 容缺 → expired; 告知承诺 refused for a black-listed
+ * subject; a bundle fanned out — waiting for the read models by polling, never by sleeping.
+ */
+export function describeScenarios(topology: string, start: () => Promise<Platform>) {
+  describe(`scenarios: ${topology}`, { timeout: 120_000 }, () => {
+    let platform: Platform;
+    const tag = String(randomInt(1000, 9999));
+    const matterId = `hygiene-${tag}`;
+    const secondId = `hygiene-b-${tag}`;
+    const bundleId = `open-shop-${tag}`;
+    const goodCompany = code(`91330106${tag}MA2H1`);
+    const badCompany = code(`91330106${tag}MA2H2`);
+    const dept = hygieneElements.implementingDepartment;
+
+    const headers = async (role: Role, extra: Record<string, string> = {}) => ({
+      authorization: `Bearer ${await mintToken({ sub: `${role}-scenarios`, role, ...extra })}`,
+    });
+    const call = async (
+      method: string,
+      path: string,
+      role: Role,
+      body?: object,
+      extra?: Record<string, string>,
+    ) => {
+      const res = await fetch(`${platform.url}${path}`, {
+        method,
+        headers: { ...(await headers(role, extra)), ...(body ? { "content-type": "application/json" } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await res.text();
+      // biome-ignore lint/suspicious/noExplicitAny: responses are checked field by field by the assertions
+      const json: any = text ? JSON.parse(text) : undefined;
+      return { status: res.status, json };
+    };
+    const clerk = { region: hygieneElements.region };
+    const setClock = async (now: string) => {
+      for (const s of SERVICES)
+        expect((await call("PUT", `/${s}/_clock`, "admin", { now })).status).toBe(200);
+    };
+    const application = async (id: string) =>
+      (await call("GET", `/intake/applications/${id}`, "window-clerk", undefined, clerk)).json;
+    const statusOf = async (id: string) => (await application(id))?.status;
+    /** Submits, then waits until intake's read model shows the application. */
+    const submit = async (body: object) => {
+      const r = await call("POST", "/intake/applications", "window-clerk", body, clerk);
+      expect(r.status, JSON.stringify(r.json)).toBe(201);
+      const id = r.json.applicationId as string;
+      await expect.poll(() => statusOf(id), WAIT).toBe("submitted");
+      return id;
+    };
+    const check = (id: string) => call("POST", `/intake/applications/${id}/check`, "window-clerk", {}, clerk);
+    const forMatter = (materials: object[], applicant = goodCompany, extra: object = {}) => ({
+      matterId,
+      applicant: { kind: "organisation", creditCode: applicant },
+      channel: "window",
+      materials,
+      ...extra,
+    });
+    const complete = [file("M01"), licence, file("M03"), file("M04")];
+
+    beforeAll(async () => {
+      platform = await start();
+      await setClock(T0);
+    }, 180_000);
+    afterAll(async () => {
+      await platform?.stop();
+    }, 60_000);
+
+    it("publishes two matters and a bundle of them in the catalog", async () => {
+      const second: MatterElements = {
+        ...hygieneElements,
+        name: "公共场所卫生许可（延续）",
+        basicCode: "000123007001",
+        implementationCode: `${dept.creditCode}3000123007001`,
+      };
+      for (const [id, elements] of [
+        [matterId, hygieneElements],
+        [secondId, second],
+      ] as const) {
+        expect((await call("POST", "/matters/", "admin", { matterId: id, elements })).status).toBe(201);
+        expect(
+          (await call("POST", `/matters/${id}/claim`, "officer", undefined, { department: dept.creditCode }))
+            .status,
+        ).toBe(200);
+        expect((await call("POST", `/matters/${id}/publish`, "admin", {})).status).toBe(200);
+      }
+      await expect
+        .poll(async () => {
+          const r = await call("POST", "/matters/bundles", "admin", {
+            bundleId,
+            name: "开办公共场所一件事",
+            leadDepartment: { creditCode: dept.creditCode, name: dept.name },
+            matterIds: [matterId, secondId],
+          });
+          return r.status;
+        }, WAIT)
+        .toBe(201);
+    });
+
+    it("lists a company on the black list (told first; in force after its objection window)", async () => {
+      for (const creditCode of [goodCompany, badCompany]) {
+        const r = await call("POST", "/credit/subjects", "credit-admin", {
+          kind: "organisation",
+          creditCode,
+          name: `示例${creditCode.slice(-4)}`,
+        });
+        expect([200, 201]).toContain(r.status);
+      }
+      const listed = await call("POST", `/credit/subjects/O${badCompany}/listings`, "credit-admin", {
+        listingId: `black-${tag}`,
+        list: "black",
+        severity: "serious",
+        issuingDepartment: { creditCode: dept.creditCode, name: dept.name },
+        legalBasis: "《公共场所卫生管理条例》第十四条",
+        reason: "卫生许可证被吊销",
+      });
+      expect(listed.status).toBe(201);
+      await expect
+        .poll(
+          async () =>
+            (await call("GET", `/credit/subjects/O${badCompany}`, "credit-admin")).json?.listings?.[0]?.stage,
+          WAIT,
+        )
+        .toBe("notified");
+    });
+
+    // Applications need intake's copy of the catalog: wait until the matter reaches it (over Kafka, or the embedded bus).
+    const whenMatterKnown = async () =>
+      expect
+        .poll(
+          async () =>
+            (await call("POST", "/intake/applications", "window-clerk", forMatter(complete), clerk)).status,
+          WAIT,
+        )
+        .toBe(201);
+
+    const ids: Record<string, string> = {};
+    it("complete: accepted with a case number", async () => {
+      await whenMatterKnown();
+      ids.complete = await submit(forMatter(complete));
+      const r = await check(ids.complete);
+      expect(r.json.caseNumber).toMatch(new RegExp(`^${hygieneElements.implementationCode}20261201\\d{4}$`));
+      await expect.poll(() => statusOf(ids.complete as string), WAIT).toBe("accepted");
+    });
+
+    it("incomplete → one correction notice → supplemented → accepted", async () => {
+      ids.incomplete = await submit(forMatter([file("M01"), file("M04")]));
+      expect((await check(ids.incomplete)).json.events).toEqual([{ type: "CorrectionRequested" }]);
+      await expect.poll(() => statusOf(ids.incomplete as string), WAIT).toBe("correction-requested");
+      const notice = (await application(ids.incomplete)).notices[0].items.map(
+        (i: { materialId: string }) => i.materialId,
+      );
+      expect(notice).toEqual(["LIC", "M03"]);
+      const supplement = await call(
+        "POST",
+        `/intake/applications/${ids.incomplete}/supplement`,
+        "window-clerk",
+        { materials: [licence, file("M03")] },
+        clerk,
+      );
+      expect(supplement.status).toBe(200);
+      await expect.poll(() => statusOf(ids.incomplete as string), WAIT).toBe("supplemented");
+      expect((await check(ids.incomplete)).json.events).toEqual([{ type: "ApplicationAccepted" }]);
+      await expect.poll(() => statusOf(ids.incomplete as string), WAIT).toBe("accepted");
+    });
+
+    it("容缺 → accepted → the deferred material supplied in time", async () => {
+      ids.supplied = await submit(forMatter([file("M01"), licence, file("M03")]));
+      await check(ids.supplied);
+      await expect
+        .poll(async () => (await application(ids.supplied as string))?.accepted?.mode, WAIT)
+        .toBe("deferred-materials");
+      const r = await call(
+        "POST",
+        `/intake/applications/${ids.supplied}/deferred-materials`,
+        "window-clerk",
+        { materials: [file("M04")] },
+        clerk,
+      );
+      expect(r.status).toBe(200);
+      await expect
+        .poll(async () => (await application(ids.supplied as string))?.outstanding, WAIT)
+        .toEqual([]);
+      ids.expiring = await submit(forMatter([file("M01"), licence, file("M03")]));
+      await check(ids.expiring);
+      await expect
+        .poll(async () => (await application(ids.expiring as string))?.accepted?.deferred?.supplyBy, WAIT)
+        .toBe("2026-12-08");
+    });
+
+    it("一件事: one set of materials fanned out per matter, accepted when every case is", async () => {
+      const bundle = (await call("GET", `/matters/bundles/${bundleId}`, "window-clerk")).json as unknown as {
+        data: { materials: { key: string }[] };
+      };
+      await expect
+        .poll(async () => {
+          const r = await call(
+            "POST",
+            "/intake/bundle-applications",
+            "window-clerk",
+            {
+              bundleId,
+              applicant: { kind: "organisation", creditCode: goodCompany },
+              channel: "window",
+              materials: bundle.data.materials.map((m) =>
+                m.key === "business-licence" ? { ...licence, materialId: m.key } : file(m.key),
+              ),
+            },
+            clerk,
+          );
+          if (r.status === 201) ids.bundle = r.json.bundleApplicationId as string;
+          return r.status;
+        }, WAIT)
+        .toBe(201);
+      const cases = async () =>
+        (await call("GET", `/intake/bundle-applications/${ids.bundle}`, "window-clerk", undefined, clerk))
+          .json;
+      await expect.poll(async () => (await cases())?.cases?.length, WAIT).toBe(2);
+      for (const c of (await cases()).cases as { applicationId: string }[]) {
+        expect((await check(c.applicationId)).json.events).toEqual([{ type: "ApplicationAccepted" }]);
+      }
+      await expect.poll(async () => (await cases())?.status, WAIT).toBe("accepted");
+    });
+
+    it("20 days later: the 容缺 deadline has passed (terminated) and the black-list entry is in force", async () => {
+      await setClock(plusDays(20));
+      expect((await call("POST", "/credit/scheduler/run", "system", {})).json).toMatchObject({
+        tookEffect: 1,
+      });
+      expect((await call("POST", "/intake/scheduler/run", "system", {})).json).toMatchObject({
+        terminated: 1,
+      });
+      await expect.poll(() => statusOf(ids.expiring as string), WAIT).toBe("terminated");
+      expect(await statusOf(ids.supplied as string)).toBe("accepted");
+      await expect
+        .poll(
+          async () => (await call("GET", `/credit/subjects/O${badCompany}`, "window-clerk")).json?.status,
+          WAIT,
+        )
+        .toBe("strict-review");
+    });
+
+    it("告知承诺 refused for the black-listed company, which is flagged for strict review", async () => {
+      const promising = [file("M01"), licence, { materialId: "M03", provision: "promised" }, file("M04")];
+      let id = "";
+      // Intake knows the status once CreditStatusChanged reached it: a submission after that carries it.
+      await expect
+        .poll(async () => {
+          id = await submit(forMatter(promising, badCompany, { informedCommitmentRequested: true }));
+          return (await application(id))?.flags;
+        }, WAIT)
+        .toEqual(["strict-review"]);
+      expect((await check(id)).json.events).toEqual([{ type: "CorrectionRequested" }]);
+      await expect
+        .poll(async () => (await application(id))?.notices?.[0]?.items?.[0]?.problem, WAIT)
+        .toBe("promise-not-allowed");
+    });
+  });
+}
