@@ -60,7 +60,14 @@ export async function startEmbedded(): Promise<Platform> {
  * Distributed mode, as ./scripts/stack runs it: each service its own OS process on PostgreSQL (a fresh schema)
  * and the real Kafka broker, behind the path-routing gateway.
  */
-export async function startDistributed(): Promise<Platform & { restart(name: string): Promise<void> }> {
+export async function startDistributed(options: { brokers?: string[] } = {}): Promise<
+  Platform & {
+    restart(name: string): Promise<void>;
+    schema: string;
+    connectionString: string;
+    ports: Record<string, number>;
+  }
+> {
   const schema = freshSchema("scenarios");
   const dataDir = mkdtempSync(join(tmpdir(), "scenarios-stack-"));
   const cs = testConnectionString() ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -76,7 +83,7 @@ export async function startDistributed(): Promise<Platform & { restart(name: str
     DATABASE_URL: cs,
     EVENT_STORE_SCHEMA: schema,
     EVENT_BUS: "kafka",
-    KAFKA_BROKERS: kafkaBrokers().join(","),
+    KAFKA_BROKERS: (options.brokers ?? kafkaBrokers()).join(","),
     DATA_DIR: dataDir,
     DEMO_DATA: "false",
     CLOCK: "adjustable",
@@ -109,6 +116,9 @@ export async function startDistributed(): Promise<Platform & { restart(name: str
   return {
     url,
     processes,
+    schema,
+    connectionString: cs,
+    ports,
     /** SIGKILLs nothing: starts the named service again after the caller killed it, and waits until it is ready. */
     async restart(name: string) {
       const i = processes.findIndex((p) => p.name === name);

@@ -1,0 +1,244 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openPostgresEventStore, rebuildMemoryModel } from "@gov/eventsourcing";
+import { probePostgres } from "@gov/eventsourcing/testing/postgres";
+import { ApplicationsModel } from "@gov/intake/read-model";
+import { hygieneElements } from "@gov/intake/test-support";
+import { mintToken } from "@gov/service-kit";
+import { LocalKafkaBroker, useBackend } from "@gov/testing";
+import { afterAll, describe, expect, it } from "vitest";
+import { SERVICES, startDistributed } from "./platform.ts";
+
+/**
+ * The crash test (distributed-mode issue): a steady stream of applications through the gateway while service
+ * processes are SIGKILLed and restarted and the Kafka broker is stopped and restarted once. Every command is sent
+ * with an Idempotency-Key and retried until it is answered, as a careful client would. At the end the store must
+ * hold each command's effect exactly once, the read models must equal a rebuild from the log, every application
+ * must have the outcome its inputs determine, and no consumer lag may remain.
+ */
+const APPLICATIONS = Number(process.env.CRASH_APPLICATIONS ?? 240);
+/** The load is spread over this long, so that the kills and the broker restart happen under it. */
+const DURATION_MS = Number(process.env.CRASH_SECONDS ?? 75) * 1000;
+const broker = new LocalKafkaBroker(19292, mkdtempSync(join(tmpdir(), "kafka-crash-")));
+const suite = "crash test: SIGKILLed services and a restarted broker under load";
+const available = await broker.start().then(
+  () => true as const,
+  (error: Error) => ({ reason: `could not start a broker of its own with scripts/kafka: ${error.message}` }),
+);
+const run = useBackend("kafka", suite, available) && useBackend("postgres", suite, await probePostgres());
+
+const file = (materialId: string) => ({
+  materialId,
+  provision: "provided",
+  file: { uri: `file:///crash/${materialId}.pdf`, sha256: "7".repeat(64) },
+});
+const licence = { materialId: "LIC", provision: "certificate", certificateId: "ZZ-CRASH" };
+/** Three kinds of input, three determined outcomes. */
+const kinds = [
+  { materials: [file("M01"), licence, file("M03"), file("M04")], outcome: "accepted:complete" },
+  { materials: [file("M01"), licence, file("M03")], outcome: "accepted:deferred-materials" },
+  { materials: [file("M01"), licence, file("M04")], outcome: "correction-requested" },
+];
+
+describe.skipIf(!run)(suite, () => {
+  afterAll(async () => {
+    await broker.stop();
+  }, 120_000);
+
+  it(`${APPLICATIONS} applications, a service killed every few seconds, the broker restarted once: nothing lost, nothing twice`, {
+    timeout: 600_000,
+  }, async () => {
+    const platform = await startDistributed({ brokers: broker.brokers });
+    const counts = {
+      sent: 0,
+      answered: 0,
+      retries: 0,
+      replayed: 0,
+      kills: 0,
+      restarts: 0,
+      brokerRestarts: 0,
+    };
+    try {
+      const admin = { authorization: `Bearer ${await mintToken({ sub: "admin-crash", role: "admin" })}` };
+      const clerk = {
+        authorization: `Bearer ${await mintToken({ sub: "clerk-crash", role: "window-clerk", region: hygieneElements.region })}`,
+      };
+      const dept = hygieneElements.implementingDepartment.creditCode;
+      const officer = {
+        authorization: `Bearer ${await mintToken({ sub: "o", role: "officer", department: dept })}`,
+      };
+      /** Sends until answered (a 2xx or a 4xx that is the command's own answer); the key makes repeats harmless. */
+      const send = async (
+        method: string,
+        path: string,
+        headers: Record<string, string>,
+        body: object | undefined,
+        key: string,
+        retryOn404 = false,
+      ) => {
+        counts.sent++;
+        for (let attempt = 0; ; attempt++) {
+          const res = await fetch(`${platform.url}${path}`, {
+            method,
+            headers: {
+              ...headers,
+              "idempotency-key": key,
+              ...(body ? { "content-type": "application/json" } : {}),
+            },
+            ...(body ? { body: JSON.stringify(body) } : {}),
+          }).catch(() => undefined);
+          const retry = !res || res.status >= 500 || (retryOn404 && res.status === 404);
+          if (!retry) {
+            counts.answered++;
+            // biome-ignore lint/suspicious/noExplicitAny: answers are checked field by field below
+            const json: any = await res.json();
+            if (json?.replayed) counts.replayed++;
+            return { status: res.status, json };
+          }
+          counts.retries++;
+          if (attempt > 600) throw new Error(`${method} ${path} never answered`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      };
+      const matterId = "hygiene-crash";
+      await send("POST", "/matters/", admin, { matterId, elements: hygieneElements }, "m-draft");
+      await send("POST", `/matters/${matterId}/claim`, officer, undefined, "m-claim");
+      await send("POST", `/matters/${matterId}/publish`, admin, {}, "m-publish");
+
+      // Chaos: SIGKILL a random service every few seconds and restart it; stop and restart the broker once.
+      let stop = false;
+      const chaos = (async () => {
+        let round = 0;
+        while (!stop) {
+          await new Promise((r) => setTimeout(r, 3000));
+          if (stop) break;
+          round++;
+          if (round === 3) {
+            await broker.stop();
+            await new Promise((r) => setTimeout(r, 3000));
+            await broker.start();
+            counts.brokerRestarts++;
+            continue;
+          }
+          const victim = platform.processes[Math.floor(Math.random() * platform.processes.length)];
+          if (!victim) continue;
+          victim.child.kill("SIGKILL");
+          counts.kills++;
+          await platform.restart(victim.name);
+          counts.restarts++;
+        }
+      })();
+
+      // Load: submissions and checks, each with its own key, a few at a time.
+      const ids: { id: string; outcome: string }[] = [];
+      const work = Array.from({ length: APPLICATIONS }, (_, i) => i);
+      const started = Date.now();
+      const worker = async () => {
+        for (let i = work.shift(); i !== undefined; i = work.shift()) {
+          const due = started + (i * DURATION_MS) / APPLICATIONS - Date.now();
+          if (due > 0) await new Promise((r) => setTimeout(r, due));
+          const kind = kinds[i % kinds.length] as (typeof kinds)[number];
+          const body = {
+            matterId,
+            applicant: { kind: "organisation", creditCode: "91330106MA2K5N9R4F" },
+            channel: "window",
+            materials: kind.materials,
+          };
+          const submitted = await send("POST", "/intake/applications", clerk, body, `submit-${i}`, true);
+          expect(submitted.status, JSON.stringify(submitted.json)).toBe(201);
+          const id = submitted.json.applicationId as string;
+          if (i % 10 === 0) {
+            // A client that lost the answer sends the same command again: the key makes it the same application.
+            const again = await send("POST", "/intake/applications", clerk, body, `submit-${i}`, true);
+            expect(again.json.applicationId).toBe(id);
+          }
+          const checked = await send(
+            "POST",
+            `/intake/applications/${id}/check`,
+            clerk,
+            {},
+            `check-${i}`,
+            true,
+          );
+          expect(checked.status, JSON.stringify(checked.json)).toBe(200);
+          ids.push({ id, outcome: kind.outcome });
+        }
+      };
+      await Promise.all([worker(), worker(), worker()]);
+      stop = true;
+      await chaos;
+
+      // Quiet again: every process ready (intake's readiness includes its consumer lag) and no lag on /metrics.
+      for (const name of SERVICES) {
+        await expect
+          .poll(
+            async () =>
+              (await fetch(`http://127.0.0.1:${platform.ports[name]}/health/ready`).catch(() => undefined))
+                ?.status,
+            {
+              timeout: 120_000,
+              interval: 500,
+            },
+          )
+          .toBe(200);
+        await expect
+          .poll(
+            async () => {
+              const text = await (await fetch(`http://127.0.0.1:${platform.ports[name]}/metrics`)).text();
+              return text
+                .split("\n")
+                .filter((l) => l.startsWith("messaging_consumer_lag{") && !l.endsWith(" 0")).length;
+            },
+            { timeout: 120_000, interval: 500 },
+          )
+          .toBe(0);
+      }
+
+      // Exactly once in the store: one submission and one decision per application.
+      const store = await openPostgresEventStore({
+        connectionString: platform.connectionString,
+        schema: platform.schema,
+      });
+      let events = 0;
+      for (const { id } of ids) {
+        const stream = await store.readStream(`application-${id}`);
+        events += stream.length;
+        const types = stream.map((e) => e.type.split(".").at(-2));
+        expect(
+          types.filter((t) => t === "submitted"),
+          id,
+        ).toHaveLength(1);
+        expect(
+          types.filter((t) => t === "accepted" || t === "correction-requested"),
+          id,
+        ).toHaveLength(1);
+      }
+      // The read model equals a rebuild from the log, and every outcome is the one the inputs determine.
+      const rebuilt = await rebuildMemoryModel(store, ["application"], new ApplicationsModel());
+      for (const { id, outcome } of ids) {
+        const res = await fetch(`${platform.url}/intake/applications/${id}`, { headers: clerk });
+        const live = (await res.json()) as { status: string; accepted?: { mode: string } };
+        const fromLog = rebuilt.get(id);
+        expect({ status: live.status, mode: live.accepted?.mode }).toEqual({
+          status: fromLog?.status,
+          mode: fromLog?.accepted?.mode,
+        });
+        expect(live.accepted ? `accepted:${live.accepted.mode}` : live.status).toBe(outcome);
+      }
+      const caseNumbers = rebuilt.all().flatMap((a) => (a.accepted ? [a.accepted.caseNumber] : []));
+      expect(new Set(caseNumbers).size).toBe(caseNumbers.length);
+      await store.close();
+      process.stdout.write(
+        `crash test: ${counts.sent} commands sent, ${counts.answered} answered, ${ids.length} applications, ${events} application events, ` +
+          `${counts.kills} kills, ${counts.restarts} restarts, ${counts.brokerRestarts} broker restart, ` +
+          `${counts.retries} retried requests, ${counts.replayed} duplicates absorbed (idempotent replays)\n`,
+      );
+      expect(counts.kills).toBeGreaterThanOrEqual(3);
+      expect(counts.replayed).toBeGreaterThanOrEqual(Math.floor(APPLICATIONS / 10));
+      expect(counts.brokerRestarts).toBe(1);
+    } finally {
+      await platform.stop();
+    }
+  });
+});
