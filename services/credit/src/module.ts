@@ -1,5 +1,5 @@
 import type { KeyVault } from "@gov/pii";
-import { domainErrorMapper, openKeyVault, piiIndexKey, type ServiceDeps } from "@gov/runtime";
+import { domainErrorMapper, openKeyVault, piiIndexKey, type ServiceDeps, startSchedule } from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
 import { CreditService } from "./application/credit-service.ts";
 import { runDueProcesses } from "./application/scheduler.ts";
@@ -48,19 +48,11 @@ export async function creditModule(
     topics: reactionTopics,
     handle: (event) => reactToFinding(service, event, clock()),
   });
-  const interval = options.schedulerIntervalMs ?? 60_000;
-  let running: Promise<unknown> = Promise.resolve();
-  const timer =
-    interval > 0
-      ? setInterval(() => {
-          running = running
-            .then(() =>
-              projection.caughtUp ? runDueProcesses(service, projection.registry, clock()) : undefined,
-            )
-            .catch(() => undefined);
-        }, interval)
-      : undefined;
-  timer?.unref();
+  const schedule = startSchedule(
+    options.schedulerIntervalMs ?? 60_000,
+    () => projection.caughtUp,
+    () => runDueProcesses(service, projection.registry, clock()),
+  );
   return {
     name: "credit",
     prefix: "/credit",
@@ -80,8 +72,7 @@ export async function creditModule(
       await seedDemoSubjects(service, clock);
     },
     close: async () => {
-      if (timer) clearInterval(timer);
-      await running;
+      await schedule.stop();
       await reactions.stop();
       controller.abort();
       await projection.done.catch(() => undefined);

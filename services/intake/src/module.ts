@@ -1,7 +1,7 @@
 import { officialCalendar } from "@gov/calendar";
 import { startMemoryProjection } from "@gov/eventsourcing";
 import type { Subscription } from "@gov/messaging";
-import { domainErrorMapper, piiIndexKey, type ServiceDeps } from "@gov/runtime";
+import { domainErrorMapper, piiIndexKey, type ServiceDeps, startSchedule } from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
 import { IntakeService } from "./application/intake-service.ts";
 import { runDueProcesses } from "./application/scheduler.ts";
@@ -57,19 +57,11 @@ export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptio
     calendar: officialCalendar(),
     indexKey: piiIndexKey(deps.settings),
   });
-  const interval = options.schedulerIntervalMs ?? 60_000;
-  let running: Promise<unknown> = Promise.resolve();
-  const timer =
-    interval > 0
-      ? setInterval(() => {
-          running = running
-            .then(() =>
-              projection.caughtUp ? runDueProcesses(service, projection.model, clock()) : undefined,
-            )
-            .catch(() => undefined);
-        }, interval)
-      : undefined;
-  timer?.unref();
+  const schedule = startSchedule(
+    options.schedulerIntervalMs ?? 60_000,
+    () => projection.caughtUp,
+    () => runDueProcesses(service, projection.model, clock()),
+  );
   const module: ServiceModule & {
     service: IntakeService;
     applications: ApplicationsModel;
@@ -97,8 +89,7 @@ export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptio
       },
     ],
     close: async () => {
-      if (timer) clearInterval(timer);
-      await running;
+      await schedule.stop();
       for (const s of subscriptions) await s.stop();
       controller.abort();
       await projection.done.catch(() => undefined);

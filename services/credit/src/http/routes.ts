@@ -1,8 +1,9 @@
 import type { CreditList } from "@gov/contracts";
+import { requestContext } from "@gov/runtime";
 import type { FastifyPluginAsyncZod, Role, RouteAuth } from "@gov/service-kit";
 import { ForbiddenProblem, NotFoundProblem } from "@gov/service-kit";
 import type { FastifyRequest } from "fastify";
-import type { CreditService, RequestContext } from "../application/credit-service.ts";
+import type { CreditService } from "../application/credit-service.ts";
 import { runDueProcesses } from "../application/scheduler.ts";
 import type { CreditRegistry, SubjectView } from "../read-models/registry.ts";
 import {
@@ -44,16 +45,7 @@ export function creditRoutes(
   clock: () => string,
 ): FastifyPluginAsyncZod {
   return async (app) => {
-    const ctx = (request: FastifyRequest): RequestContext => {
-      const { actor, correlationId } = request.context;
-      const key = request.headers["idempotency-key"];
-      return {
-        now: clock(),
-        actor: actor ?? { id: "anonymous", role: "applicant" },
-        correlationId,
-        ...(typeof key === "string" && key.length > 0 ? { idempotencyKey: key } : {}),
-      };
-    };
+    const ctx = (request: FastifyRequest) => requestContext(request, clock);
     /** An applicant acts only on its own record. */
     const ownOrStaff = (request: FastifyRequest, subjectId: string) => {
       const actor = request.context.actor;

@@ -1,4 +1,5 @@
 import type { CommandContext } from "@gov/eventsourcing";
+import { requestContext } from "@gov/runtime";
 import type { FastifyPluginAsyncZod, Role, RouteAuth } from "@gov/service-kit";
 import { ForbiddenProblem, NotFoundProblem } from "@gov/service-kit";
 import type { FastifyRequest } from "fastify";
@@ -32,16 +33,7 @@ export function intakeRoutes(
   clock: () => string,
 ): FastifyPluginAsyncZod {
   return async (app) => {
-    const ctx = (request: FastifyRequest): CommandContext => {
-      const { actor, correlationId } = request.context;
-      const key = request.headers["idempotency-key"];
-      return {
-        now: clock(),
-        actor: actor ?? { id: "anonymous", role: "applicant" },
-        correlationId,
-        ...(typeof key === "string" && key.length > 0 ? { idempotencyKey: key } : {}),
-      };
-    };
+    const ctx = (request: FastifyRequest) => requestContext(request, clock);
     /** Who may see or act on this application (404 rather than 403 would leak less; we say why). */
     const allowed = (request: FastifyRequest, a: ApplicationView) => {
       const actor = request.context.actor;

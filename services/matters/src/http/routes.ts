@@ -1,7 +1,8 @@
+import { requestContext } from "@gov/runtime";
 import type { FastifyPluginAsyncZod, RouteAuth } from "@gov/service-kit";
 import { NotFoundProblem } from "@gov/service-kit";
 import type { FastifyRequest } from "fastify";
-import type { MattersService, RequestContext } from "../application/matters-service.ts";
+import type { MattersService } from "../application/matters-service.ts";
 import type { Catalog } from "../read-models/catalog.ts";
 import { catalogKpis } from "../read-models/kpis.ts";
 import {
@@ -29,16 +30,7 @@ export function mattersRoutes(
   clock: () => string,
 ): FastifyPluginAsyncZod {
   return async (app) => {
-    const ctx = (request: FastifyRequest): RequestContext => {
-      const { actor, correlationId } = request.context;
-      const key = request.headers["idempotency-key"];
-      return {
-        now: clock(),
-        actor: actor ?? { id: "anonymous", role: "applicant" },
-        correlationId,
-        ...(typeof key === "string" && key.length > 0 ? { idempotencyKey: key } : {}),
-      };
-    };
+    const ctx = (request: FastifyRequest) => requestContext(request, clock);
     const answer = (
       id: string,
       r: { nextExpectedRevision: number; events: { type: string }[]; replayed: boolean },
