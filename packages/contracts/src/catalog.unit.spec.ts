@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { catalogEntries, catalogMarkdown, catalogSchemaFiles } from "./catalog.ts";
+import { allTopics } from "./topics.ts";
 
 describe("event catalog", () => {
   it("names every event gov.<service>.<category>.<event>.vN with a schema, on its service's topic", () => {
@@ -13,6 +14,11 @@ describe("event catalog", () => {
       topic: "gov.matters.matter.v1",
     });
     expect(new Set(entries.map((e) => e.type)).size).toBe(entries.length);
+  });
+
+  it("declares every contract's topic as a constant consumers can name", () => {
+    const missing = catalogEntries().filter((e) => !(allTopics as readonly string[]).includes(e.topic));
+    expect(missing.map((e) => `${e.type} → ${e.topic}`)).toEqual([]);
   });
 
   it("docs/events.md is current (regenerate with pnpm docs:events)", () => {

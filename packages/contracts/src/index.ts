@@ -5,4 +5,6 @@ export * from "./intake/events.ts";
 export * from "./matters/elements.ts";
 export * from "./matters/events.ts";
 export * from "./review-and-monitor/events.ts";
+export * from "./roles.ts";
 export * from "./subjects.ts";
+export * from "./topics.ts";

@@ -4,16 +4,9 @@
  * Kafka binding can map them one to one onto `ce_*` headers.
  */
 
-/** Roles known to the platform. The service kit's JWTs carry one of these. */
-export type Role =
-  | "applicant"
-  | "window-clerk"
-  | "officer"
-  | "regulator"
-  | "credit-admin"
-  | "auditor"
-  | "admin"
-  | "system";
+import type { Role } from "@gov/contracts";
+
+export type { Role } from "@gov/contracts";
 
 /** Who caused an event: the authenticated caller, or `system` for scheduled processes and reactions. */
 export interface Actor {

@@ -49,3 +49,17 @@ export class CheckpointConflictError extends Error {
     this.subscriberId = subscriberId;
   }
 }
+
+/**
+ * A decider produced an event whose data breaks its own contract (checked before anything is appended).
+ * A programming error: reported as a server error and logged, never as a client's field error.
+ */
+export class EventContractError extends Error {
+  override readonly name = "EventContractError";
+  /** The wire type and the field at fault, e.g. `gov.intake.application.accepted.v1: data.caseNumber`. */
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(`event breaks its contract: ${field}: ${message}`);
+    this.field = field;
+  }
+}

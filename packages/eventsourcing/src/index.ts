@@ -1,10 +1,6 @@
-export * from "./envelope.ts";
-export * from "./errors.ts";
-export * from "./esdb/index.ts";
-export type * from "./event-store.ts";
+// The kernel and the port, without any adapter: importing this loads neither `pg`, `node:sqlite` nor the
+// EventStoreDB client. Adapters have their own entry points: `@gov/eventsourcing/sqlite`, `/postgres`, `/esdb`.
 export * from "./hash-chain.ts";
 export * from "./kernel/index.ts";
-export * from "./postgres/index.ts";
 export * from "./scoped-store.ts";
-export * from "./sqlite/store.ts";
 export * from "./validation.ts";

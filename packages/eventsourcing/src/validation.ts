@@ -1,20 +1,10 @@
+import { role } from "@gov/contracts";
 import { z } from "zod";
 import type { NewEvent } from "./envelope.ts";
 import { InvalidEventError } from "./errors.ts";
 
 /** Default upper bound for one event's serialised size. Large documents belong in a file store, referenced by hash. */
 export const DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
-
-const roles = [
-  "applicant",
-  "window-clerk",
-  "officer",
-  "regulator",
-  "credit-admin",
-  "auditor",
-  "admin",
-  "system",
-] as const;
 
 const newEventSchema = z.object({
   id: z.uuid(),
@@ -29,7 +19,7 @@ const newEventSchema = z.object({
   caseid: z.string().min(1).max(200).optional(),
   causationid: z.string().min(1).max(200).optional(),
   correlationid: z.string().min(1).max(200).optional(),
-  actor: z.object({ id: z.string().min(1), role: z.enum(roles), department: z.string().min(1).optional() }),
+  actor: z.object({ id: z.string().min(1), role, department: z.string().min(1).optional() }),
   region: z
     .string()
     .regex(/^\d{6}$/, "a 6-digit 行政区划 code")

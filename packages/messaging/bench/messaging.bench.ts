@@ -18,12 +18,9 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  type CheckpointStore,
-  type EventStore,
-  openPostgresEventStore,
-  openSqliteEventStore,
-} from "@gov/eventsourcing";
+import type { CheckpointStore, EventStore } from "@gov/eventsourcing";
+import { openPostgresEventStore } from "@gov/eventsourcing/postgres";
+import { openSqliteEventStore } from "@gov/eventsourcing/sqlite";
 import {
   dropSchema,
   freshSchema,

@@ -10,6 +10,7 @@ import {
 } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
 import { createVerifier } from "./auth.ts";
+import { MIN_LOG_POSITION_HEADER } from "./commands.ts";
 import type { KitConfig } from "./config.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import type { ServiceModule } from "./module.ts";
@@ -128,7 +129,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       if (app.shuttingDown.value) return reply.status(503).send({ status: "shutting-down", checks: [] });
       const checks = await Promise.all(
         modules
-          .flatMap((m) => m.readiness ?? [])
+          .flatMap((m) => [...(m.readiness ?? []), ...(m.readModels ?? []).map((r) => r.readiness)])
           .map(async (c) => {
             try {
               await withTimeout(c.check(), READINESS_TIMEOUT_MS);
@@ -153,7 +154,36 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     options.openapi ? options.openapi() : app.swagger(),
   );
 
-  for (const module of modules) await app.register(module.routes, { prefix: module.prefix });
+  for (const module of modules) {
+    await app.register(
+      async (scope) => {
+        const readModels = module.readModels ?? [];
+        if (readModels.length > 0) {
+          scope.addHook("preHandler", async (request, reply) => {
+            const wanted = request.headers[MIN_LOG_POSITION_HEADER];
+            if (request.method !== "GET" || typeof wanted !== "string") return;
+            if (!/^\d{1,20}([:/]\d{1,20})?$/.test(wanted)) {
+              throw new BadRequestProblem(`the ${MIN_LOG_POSITION_HEADER} header is not a log position`, [
+                { field: `headers.${MIN_LOG_POSITION_HEADER}`, message: "a position from a command reply" },
+              ]);
+            }
+            const waited = await Promise.all(
+              readModels.map((r) => r.waitFor(wanted, config.READ_YOUR_WRITES_TIMEOUT_MS)),
+            );
+            if (waited.every(Boolean)) return;
+            reply.header("retry-after", "1");
+            throw new Problem(
+              503,
+              "Service Unavailable",
+              `the read models have not yet reached log position ${wanted} after ${config.READ_YOUR_WRITES_TIMEOUT_MS} ms; retry`,
+            );
+          });
+        }
+        await scope.register(module.routes);
+      },
+      { prefix: module.prefix },
+    );
+  }
   return app;
 }
 

@@ -1,28 +1,9 @@
+import { type Actor, type Role, roles } from "@gov/contracts";
 import { createRemoteJWKSet, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import type { KitConfig } from "./config.ts";
 import { UnauthorizedProblem } from "./problems.ts";
 
-export const roles = [
-  "applicant",
-  "window-clerk",
-  "officer",
-  "regulator",
-  "credit-admin",
-  "auditor",
-  "admin",
-  "system",
-] as const;
-export type Role = (typeof roles)[number];
-
-/** The authenticated caller, from the token's claims. */
-export interface Actor {
-  id: string;
-  role: Role;
-  /** The department's 统一社会信用代码, for officers and clerks. */
-  department?: string;
-  /** 行政区划 code the actor works in. */
-  region?: string;
-}
+export { type Actor, type Role, roles } from "@gov/contracts";
 
 /** Per-route declaration: `"public"`, or the roles that may call it. Routes without one are denied. */
 export type RouteAuth = "public" | { roles: readonly Role[] };

@@ -18,6 +18,8 @@ export const kitConfigSchema = z.object({
   AUTH_JWKS_URL: z.url().optional(),
   AUTH_ISSUER: z.string().min(1).default("gov-platform"),
   AUTH_AUDIENCE: z.string().min(1).default("gov-platform"),
+  /** How long a read that sends `min-log-position` waits for the read models before answering 503. */
+  READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
   /** Milliseconds to finish in-flight work on SIGTERM before exiting anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 });

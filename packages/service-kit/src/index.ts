@@ -2,6 +2,7 @@ export type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 export type { DestinationStream, Logger } from "pino";
 export * from "./app.ts";
 export * from "./auth.ts";
+export * from "./commands.ts";
 export * from "./config.ts";
 export * from "./logger.ts";
 export type * from "./module.ts";

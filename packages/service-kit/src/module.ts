@@ -8,6 +8,17 @@ export interface ReadinessCheck {
 }
 
 /**
+ * A read model a module serves queries from (the kernel's `memoryReadModel` is one). The kit reports its
+ * readiness, closes it on shutdown, and makes reads that send `min-log-position` wait for it.
+ */
+export interface ReadModelPort {
+  name: string;
+  readiness: ReadinessCheck;
+  waitFor(position: string, timeoutMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
  * What a service hands to the kit. Embedded mode mounts every module in one app; distributed mode runs one
  * module per process. Either way the root endpoints are the kit's.
  */
@@ -17,6 +28,8 @@ export interface ServiceModule {
   prefix: string;
   routes: FastifyPluginAsync;
   readiness?: ReadinessCheck[];
+  /** The module's read models: their readiness counts, they close after the module, reads can wait on them. */
+  readModels?: ReadModelPort[];
   errorMappers?: ErrorMapper[];
   /**
    * Loads the module's demo data (embedded mode, `./scripts/start`). Must be idempotent: the gateway calls it

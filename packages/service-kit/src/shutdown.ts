@@ -15,7 +15,10 @@ export async function shutdown(app: App): Promise<void> {
   } finally {
     clearInterval(sweep);
   }
-  for (const module of [...app.modules].reverse()) await module.close?.();
+  for (const module of [...app.modules].reverse()) {
+    await module.close?.();
+    for (const readModel of module.readModels ?? []) await readModel.close();
+  }
 }
 
 /** Runs `shutdown` on SIGTERM/SIGINT (a second signal or the timeout forces exit). */

@@ -7,7 +7,7 @@ import { seedDemoSubjects } from "./demo/seed.ts";
 import { type MeasuresList, measuresV1 } from "./domain/measures.ts";
 import { creditRoutes } from "./http/routes.ts";
 import { reactionTopics, reactToFinding } from "./reactions/findings.ts";
-import { startRegistryProjection } from "./read-models/registry-projection.ts";
+import { registryReadModel } from "./read-models/registry-projection.ts";
 
 export { CreditService } from "./application/credit-service.ts";
 export { measuresV1 } from "./domain/measures.ts";
@@ -30,7 +30,7 @@ export async function creditModule(
   deps: ServiceDeps,
   options: CreditModuleOptions = {},
 ): Promise<
-  ServiceModule & { service: CreditService; registry: ReturnType<typeof startRegistryProjection>["registry"] }
+  ServiceModule & { service: CreditService; registry: ReturnType<typeof registryReadModel>["model"] }
 > {
   const clock = options.clock ?? deps.clock ?? (() => new Date().toISOString());
   const vault = options.vault ?? (await openKeyVault(deps.settings, "credit"));
@@ -40,9 +40,7 @@ export async function creditModule(
     indexKey: piiIndexKey(deps.settings),
     measures: options.measures ?? measuresV1,
   });
-  const controller = new AbortController();
-  const projection = startRegistryProjection(deps.store, controller.signal);
-  projection.done.catch(() => undefined);
+  const projection = registryReadModel(deps.store);
   const reactions = await deps.bus.subscribe({
     groupId: "credit-reactions",
     topics: reactionTopics,
@@ -51,31 +49,23 @@ export async function creditModule(
   const schedule = startSchedule(
     options.schedulerIntervalMs ?? 60_000,
     () => projection.caughtUp,
-    () => runDueProcesses(service, projection.registry, clock()),
+    () => runDueProcesses(service, projection.model, clock()),
   );
   return {
     name: "credit",
     prefix: "/credit",
     service,
-    registry: projection.registry,
-    routes: creditRoutes(service, projection.registry, clock),
+    registry: projection.model,
+    routes: creditRoutes(service, projection.model, clock),
     errorMappers: [domainErrorMapper],
-    readiness: [
-      {
-        name: "credit-registry",
-        check: async () => {
-          if (!projection.caughtUp) throw new Error("the credit registry is still catching up with the log");
-        },
-      },
-    ],
+    readModels: [projection],
     seedDemo: async () => {
       await seedDemoSubjects(service, clock);
     },
     close: async () => {
       await schedule.stop();
       await reactions.stop();
-      controller.abort();
-      await projection.done.catch(() => undefined);
+      await projection.close();
       if (!options.vault) await vault.close();
     },
   };

@@ -1,5 +1,5 @@
 import { officialCalendar } from "@gov/calendar";
-import { startMemoryProjection } from "@gov/eventsourcing";
+import { memoryReadModel } from "@gov/eventsourcing";
 import type { Subscription } from "@gov/messaging";
 import { domainErrorMapper, piiIndexKey, type ServiceDeps, startSchedule } from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
@@ -42,14 +42,11 @@ export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptio
       handle: (e) => credit.apply(e),
     }),
   ];
-  const controller = new AbortController();
-  const projection = startMemoryProjection(deps.store, {
-    subscriberId: "intake-applications",
+  const projection = memoryReadModel(deps.store, {
+    name: "intake-applications",
     categories: ["application"],
-    model: new ApplicationsModel(),
-    signal: controller.signal,
+    create: () => new ApplicationsModel(),
   });
-  projection.done.catch(() => undefined);
   const service = new IntakeService({
     store: deps.store,
     matters,
@@ -76,11 +73,11 @@ export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptio
     credit,
     routes: intakeRoutes(service, projection.model, clock),
     errorMappers: [domainErrorMapper],
+    readModels: [projection],
     readiness: [
       {
         name: "intake-read-models",
         check: async () => {
-          if (!projection.caughtUp) throw new Error("the applications read model is still catching up");
           for (const s of subscriptions) {
             const lag = await s.lag();
             if (lag > 0) throw new Error(`${s.groupId} is ${lag} events behind`);
@@ -91,8 +88,7 @@ export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptio
     close: async () => {
       await schedule.stop();
       for (const s of subscriptions) await s.stop();
-      controller.abort();
-      await projection.done.catch(() => undefined);
+      await projection.close();
     },
   };
   return module;

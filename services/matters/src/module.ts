@@ -4,7 +4,7 @@ import type { ServiceModule } from "@gov/service-kit";
 import { MattersService } from "./application/matters-service.ts";
 import { seedDemoCatalog } from "./demo/seed.ts";
 import { mattersRoutes } from "./http/routes.ts";
-import { startCatalogProjection } from "./read-models/catalog-projection.ts";
+import { catalogReadModel } from "./read-models/catalog-projection.ts";
 
 export { MattersService } from "./application/matters-service.ts";
 
@@ -16,32 +16,19 @@ export function mattersModule(deps: {
   store: EventStore;
   clock?: () => string;
 }): ServiceModule & { service: MattersService } {
-  const controller = new AbortController();
-  const projection = startCatalogProjection(deps.store, controller.signal);
-  projection.done.catch(() => undefined);
-  const service = new MattersService(deps.store, projection.catalog);
+  const catalog = catalogReadModel(deps.store);
+  const service = new MattersService(deps.store, catalog.model);
   return {
     name: "matters",
     prefix: "/matters",
     service,
-    routes: mattersRoutes(service, projection.catalog, deps.clock ?? (() => new Date().toISOString())),
+    routes: mattersRoutes(service, catalog.model, deps.clock ?? (() => new Date().toISOString())),
     errorMappers: [domainErrorMapper],
     // The demo catalog (services/matters/src/demo), loaded by ./scripts/start and by DEMO_DATA=true.
     seedDemo: async () => {
-      await seedDemoCatalog(service, projection.catalog);
+      await seedDemoCatalog(service, catalog.model);
     },
     // The store's own readiness is checked by whoever opened it (the gateway, or the service's main).
-    readiness: [
-      {
-        name: "matters-catalog",
-        check: async () => {
-          if (!projection.caughtUp) throw new Error("the catalog is still catching up with the log");
-        },
-      },
-    ],
-    close: async () => {
-      controller.abort();
-      await projection.done.catch(() => undefined);
-    },
+    readModels: [catalog],
   };
 }

@@ -24,13 +24,20 @@ export interface HandleOptions<Command, Event extends DomainEvent, State> {
   ids?: { idempotencyKey: string } | { causationEventId: string };
   /** Re-read and re-decide this many times when another writer appended first (default 0: report the conflict). */
   retriesOnConflict?: number;
+  /**
+   * Decide against exactly this stream revision (the caller's `If-Match`): a stream that moved on is a
+   * ConcurrencyError at once, never retried.
+   */
+  expectedRevision?: number;
 }
 
 export interface HandleResult<Event extends DomainEvent, State> {
   /** The domain events the command produced (or, on a replay, produced the first time). */
   events: Event[];
-  /** Global positions of the appended events (empty on a replay or when nothing was appended). */
+  /** Global positions of the appended events (on a replay: of the events first appended; empty when none). */
   positions: string[];
+  /** The log position of the last event the command appended (or first appended, on a replay). */
+  position: string | undefined;
   state: State;
   nextExpectedRevision: number;
   /** True when an idempotent repeat was answered from the store without appending. */
@@ -58,10 +65,20 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
       if (at >= 0) return replay(options, stored, history, at);
     }
     const state = history.reduce<State>((s, e) => (e ? decider.evolve(s, e) : s), decider.initialState());
-    const events = decider.decide(command, state);
     const last = stored.at(-1)?.streamversion;
+    if (options.expectedRevision !== undefined && options.expectedRevision !== (last ?? -1)) {
+      throw new ConcurrencyError(streamId, String(options.expectedRevision), last ?? -1);
+    }
+    const events = decider.decide(command, state);
     if (events.length === 0) {
-      return { events, positions: [], state, nextExpectedRevision: last ?? -1, replayed: false };
+      return {
+        events,
+        positions: [],
+        position: undefined,
+        state,
+        nextExpectedRevision: last ?? -1,
+        replayed: false,
+      };
     }
     const newEvents = events.map((e, i) => toNewEvent(types, e, idAt(i), metadata));
     try {
@@ -69,12 +86,14 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
       return {
         events,
         positions: result.positions,
+        position: result.positions.at(-1),
         state: events.reduce(decider.evolve, state),
         nextExpectedRevision: result.nextExpectedRevision,
         replayed: false,
       };
     } catch (error) {
-      if (error instanceof ConcurrencyError && attempt < (options.retriesOnConflict ?? 0)) continue;
+      const retry = options.expectedRevision === undefined && attempt < (options.retriesOnConflict ?? 0);
+      if (error instanceof ConcurrencyError && retry) continue;
       throw error;
     }
   }
@@ -113,9 +132,11 @@ function replay<Command, Event extends DomainEvent, State>(
     );
   }
   const state = history.reduce<State>((s, e) => (e ? decider.evolve(s, e) : s), decider.initialState());
+  const positions = stored.slice(at, at + again.length).map((r) => r.position);
   return {
     events: again,
-    positions: stored.slice(at, at + again.length).map((r) => r.position),
+    positions,
+    position: positions.at(-1),
     state,
     nextExpectedRevision: stored.at(-1)?.streamversion ?? -1,
     replayed: true,

@@ -1,4 +1,5 @@
 import type { Json, NewEvent, RecordedEvent } from "../envelope.ts";
+import { EventContractError } from "../errors.ts";
 import type { DomainEvent } from "./decider.ts";
 
 /**
@@ -22,17 +23,52 @@ export function upcast(type: string, data: Json, upcasters: Upcasters = {}): { t
   throw new Error(`upcaster chain for ${type} does not end`);
 }
 
+/** What checks an event's data before it is appended: a contract's zod schema (or anything with `safeParse`). */
+export interface DataSchema {
+  safeParse(
+    data: unknown,
+  ):
+    | { success: true }
+    | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+}
+
+export interface EventTypesOptions<Event extends DomainEvent> {
+  /**
+   * The contract's schema per event name (`mattersEventSchemas`, …). Every event is checked against it
+   * before it is appended: data that breaks its own contract is a programming error, never stored.
+   */
+  schemas?: { readonly [K in Event["type"]]?: DataSchema };
+  upcasters?: Upcasters;
+}
+
 export class EventTypes<Event extends DomainEvent> {
   readonly #toWire: EventTypeMap<Event>;
   readonly #fromWire: Map<string, Event["type"]>;
   readonly #upcasters: Upcasters;
+  readonly #schemas: EventTypesOptions<Event>["schemas"];
 
-  constructor(map: EventTypeMap<Event>, upcasters: Upcasters = {}) {
+  constructor(map: EventTypeMap<Event>, options: EventTypesOptions<Event> = {}) {
     this.#toWire = map;
     this.#fromWire = new Map(
       Object.entries(map).map(([short, wire]) => [wire as string, short as Event["type"]]),
     );
-    this.#upcasters = upcasters;
+    this.#upcasters = options.upcasters ?? {};
+    this.#schemas = options.schemas;
+  }
+
+  /**
+   * Checks an event's data against its contract. Throws an EventContractError naming the wire type and the
+   * field (`gov.intake.application.accepted.v1: data.caseNumber`): a decider produced data its own contract
+   * forbids, which is a bug to fix, not input to report to a client.
+   */
+  validate(event: Event): void {
+    const schema = this.#schemas?.[event.type as Event["type"]];
+    if (!schema) return;
+    const result = schema.safeParse(event.data);
+    if (result.success) return;
+    const issue = result.error.issues[0];
+    const path = issue?.path.length ? `.${issue.path.map(String).join(".")}` : "";
+    throw new EventContractError(`${this.wireType(event.type)}: data${path}`, issue?.message ?? "invalid");
   }
 
   wireType(type: Event["type"]): string {
@@ -64,6 +100,7 @@ export function toNewEvent<Event extends DomainEvent>(
   id: string,
   meta: EventMetadata,
 ): NewEvent {
+  types.validate(event);
   const envelope: NewEvent = {
     id,
     type: types.wireType(event.type),

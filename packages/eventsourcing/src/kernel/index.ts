@@ -1,8 +1,14 @@
+export * from "../envelope.ts";
+export * from "../errors.ts";
+export type * from "../event-store.ts";
+export * from "./command.ts";
 export * from "./command-context.ts";
 export * from "./command-handler.ts";
 export * from "./decider.ts";
 export * from "./domain-errors.ts";
 export * from "./event-types.ts";
+export * from "./handler.ts";
 export * from "./ids.ts";
 export * from "./memory-projection.ts";
+export * from "./positions.ts";
 export * from "./subscription.ts";

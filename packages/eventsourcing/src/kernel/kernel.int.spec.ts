@@ -25,12 +25,14 @@ const counter: Decider<Cmd, Ev, St> = {
 };
 const types = new EventTypes<Ev>(
   { Added: "gov.test.counter.added.v2", Closed: "gov.test.counter.closed.v1" },
-  // v1 stored `amount`; v2 calls it `by`. Stored events are never rewritten.
   {
-    "gov.test.counter.added.v1": (d) => ({
-      type: "gov.test.counter.added.v2",
-      data: { by: (d as { amount: number }).amount },
-    }),
+    // v1 stored `amount`; v2 calls it `by`. Stored events are never rewritten.
+    upcasters: {
+      "gov.test.counter.added.v1": (d) => ({
+        type: "gov.test.counter.added.v2",
+        data: { by: (d as { amount: number }).amount },
+      }),
+    },
   },
 );
 const meta: EventMetadata = {

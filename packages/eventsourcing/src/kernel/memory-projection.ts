@@ -1,5 +1,6 @@
 import type { RecordedEvent } from "../envelope.ts";
 import type { EventStore } from "../event-store.ts";
+import { comparePositions } from "./positions.ts";
 import { runCatchUp } from "./subscription.ts";
 
 /** A read model kept in memory: fed every event of its categories, in log order. */
@@ -7,37 +8,105 @@ export interface MemoryModel {
   apply(event: RecordedEvent): void;
 }
 
+/** What a module hands to the service kit for one read model: its readiness, its shutdown, its position. */
+export interface ReadModelHandle<Model> {
+  readonly name: string;
+  readonly model: Model;
+  /** True once the model has read everything the log held when it started (and since). */
+  readonly caughtUp: boolean;
+  /** The log position the model has read up to (undefined before the first page). */
+  readonly position: string | undefined;
+  /**
+   * Resolves true once the model has read the log up to `position` (a command reply's position: read your
+   * own writes), or false after `timeoutMs`.
+   */
+  waitFor(position: string, timeoutMs: number): Promise<boolean>;
+  /** For /health/ready: fails while the model is catching up, or after its subscription stopped. */
+  readonly readiness: { name: string; check(): Promise<void> };
+  /** Stops following the log. */
+  close(): Promise<void>;
+}
+
+export interface MemoryReadModelOptions<Model> {
+  /** Names the read model in readiness and logs, e.g. `matters-catalog`. */
+  name: string;
+  categories: readonly string[];
+  /** Makes an empty model (also used by `rebuild`). */
+  create: () => Model;
+}
+
 /**
- * Keeps an in-memory read model up to date from the log: rebuilt from the start of the log on every start (no
- * checkpoint: the model is small), ready once it has caught up. For read models such as a catalog or a
- * registry that a service answers queries from.
+ * A read model kept in memory and fed from the store's log: rebuilt from the start of the log on every start
+ * (no checkpoint), ready once it has caught up. Returns the model with its readiness, position and close
+ * together, so that a module hands one thing to the kit.
  */
-export function startMemoryProjection<Model extends MemoryModel>(
+export function memoryReadModel<Model extends MemoryModel>(
   store: EventStore,
-  options: { subscriberId: string; categories: readonly string[]; model: Model; signal: AbortSignal },
-) {
-  const { model } = options;
+  options: MemoryReadModelOptions<Model>,
+): ReadModelHandle<Model> & { rebuild(): Promise<Model> } {
+  const model = options.create();
+  const controller = new AbortController();
   let caughtUp = false;
+  let position: string | undefined;
+  let failure: unknown;
+  const waiters = new Set<{ position: string; resolve: (ok: boolean) => void }>();
+  const reached = (wanted: string) => position !== undefined && comparePositions(position, wanted) >= 0;
   const done = runCatchUp({
     store,
-    subscriberId: options.subscriberId,
+    subscriberId: options.name,
     filter: { categories: options.categories },
-    signal: options.signal,
+    signal: controller.signal,
     load: () => undefined,
     handle: (events) => {
       for (const e of events) model.apply(e);
     },
+    onAdvance: (next) => {
+      position = next;
+      for (const w of waiters) if (reached(w.position)) w.resolve(true);
+    },
     onCaughtUp: () => {
       caughtUp = true;
     },
+  }).catch((error: unknown) => {
+    failure = error;
   });
   return {
+    name: options.name,
     model,
-    done,
-    /** True once the model has seen everything the log held (for /health/ready). */
     get caughtUp() {
       return caughtUp;
     },
+    get position() {
+      return position;
+    },
+    waitFor(wanted, timeoutMs) {
+      if (reached(wanted)) return Promise.resolve(true);
+      return new Promise<boolean>((resolve) => {
+        const waiter = {
+          position: wanted,
+          resolve: (ok: boolean) => {
+            clearTimeout(timer);
+            waiters.delete(waiter);
+            resolve(ok);
+          },
+        };
+        const timer = setTimeout(() => waiter.resolve(false), timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+    readiness: {
+      name: options.name,
+      check: async () => {
+        if (failure !== undefined) throw new Error(`${options.name} stopped: ${String(failure)}`);
+        if (!caughtUp) throw new Error(`${options.name} is still catching up with the log`);
+      },
+    },
+    async close() {
+      controller.abort();
+      await done;
+      for (const w of waiters) w.resolve(false);
+    },
+    rebuild: () => rebuildMemoryModel(store, options.categories, options.create()),
   };
 }
 

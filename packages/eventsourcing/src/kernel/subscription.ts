@@ -20,6 +20,8 @@ export interface CatchUpOptions {
   load?: () => Promise<string | undefined> | string | undefined;
   /** Called once whenever the subscriber has read everything there is (e.g. to mark a read model ready). */
   onCaughtUp?: () => void;
+  /** Called after each page with the position read up to, also when a filter left the page empty. */
+  onAdvance?: (position: string) => void;
 }
 
 /**
@@ -42,6 +44,7 @@ export async function runCatchUp(options: CatchUpOptions): Promise<void> {
       if (page.events.length > 0) await options.handle(page.events, next);
       if (checkpoints) await checkpoints.store(subscriberId, next, position);
       position = next;
+      options.onAdvance?.(next);
     }
     if (page.endOfLog) {
       options.onCaughtUp?.();

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openSqliteEventStore } from "@gov/eventsourcing";
+import { openSqliteEventStore } from "@gov/eventsourcing/sqlite";
 import { LocalKafkaBroker, useBackend } from "@gov/testing";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { runRelay } from "../relay/relay.ts";

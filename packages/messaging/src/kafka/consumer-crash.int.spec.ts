@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { openSqliteEventStore } from "@gov/eventsourcing";
+import { openSqliteEventStore } from "@gov/eventsourcing/sqlite";
 import { kafkaBrokers, probeKafka, useBackend } from "@gov/testing";
 import { describe, expect, it, vi } from "vitest";
 import { runRelay } from "../relay/relay.ts";

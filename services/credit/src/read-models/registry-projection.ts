@@ -1,17 +1,11 @@
-import { type EventStore, rebuildMemoryModel, startMemoryProjection } from "@gov/eventsourcing";
+import { type EventStore, memoryReadModel, rebuildMemoryModel } from "@gov/eventsourcing";
 import { CreditRegistry } from "./registry.ts";
 
 const categories = ["subject"];
 
-/** Keeps the in-memory registry up to date from the log; rebuilt from the log on every start. */
-export function startRegistryProjection(store: EventStore, signal: AbortSignal) {
-  const projection = startMemoryProjection(store, {
-    subscriberId: "credit-registry",
-    categories,
-    model: new CreditRegistry(),
-    signal,
-  });
-  return Object.assign(projection, { registry: projection.model });
+/** The registry, kept in memory and fed from the log; rebuilt from the log on every start. */
+export function registryReadModel(store: EventStore) {
+  return memoryReadModel(store, { name: "credit-registry", categories, create: () => new CreditRegistry() });
 }
 
 /** A fresh registry from the whole log, for the rebuild-equals-live check. */

@@ -1,7 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openPostgresEventStore, rebuildMemoryModel } from "@gov/eventsourcing";
+import { rebuildMemoryModel } from "@gov/eventsourcing";
+import { openPostgresEventStore } from "@gov/eventsourcing/postgres";
 import { probePostgres } from "@gov/eventsourcing/testing/postgres";
 import { ApplicationsModel } from "@gov/intake/read-model";
 import { hygieneElements } from "@gov/intake/test-support";

@@ -2,7 +2,7 @@ import { dropSchema, freshSchema, openTestStore, probePostgres } from "@gov/even
 import { useBackend } from "@gov/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { departmentCode, validElements } from "../domain/matter/fixtures.ts";
-import { rebuildCatalog, startCatalogProjection } from "../read-models/catalog-projection.ts";
+import { catalogReadModel, rebuildCatalog } from "../read-models/catalog-projection.ts";
 import { catalogKpis } from "../read-models/kpis.ts";
 import { MattersService, type RequestContext } from "./matters-service.ts";
 
@@ -23,8 +23,9 @@ describe.skipIf(!run)("matters use cases on a real event store", () => {
   });
 
   it("drafts, claims and publishes matters, defines a bundle; the live catalog equals a rebuild from the log", async () => {
-    const projection = startCatalogProjection(store, controller.signal);
-    const service = new MattersService(store, projection.catalog);
+    const projection = catalogReadModel(store);
+    controller.signal.addEventListener("abort", () => void projection.close());
+    const service = new MattersService(store, projection.model);
     const market = validElements();
     const taxCode = departmentCode("11440200MB2C05555");
     const tax = validElements({
@@ -53,7 +54,7 @@ describe.skipIf(!run)("matters use cases on a real event store", () => {
       );
       await service.execute(id, { type: "PublishMatter", data: {} }, admin);
     }
-    await expect.poll(() => projection.catalog.search().length, { timeout: 5000 }).toBe(2);
+    await expect.poll(() => projection.model.search().length, { timeout: 5000 }).toBe(2);
     await service.defineBundle(
       {
         bundleId: "startup",
@@ -63,10 +64,10 @@ describe.skipIf(!run)("matters use cases on a real event store", () => {
       },
       admin,
     );
-    await expect.poll(() => projection.catalog.bundles().length, { timeout: 5000 }).toBe(1);
-    expect(projection.catalog.version("food", 1)?.elements.name).toBe("食品经营许可");
+    await expect.poll(() => projection.model.bundles().length, { timeout: 5000 }).toBe(1);
+    expect(projection.model.version("food", 1)?.elements.name).toBe("食品经营许可");
     const kpis = catalogKpis(projection.catalog);
     expect(kpis.overall.onTheSpot).toMatchObject({ count: 1, total: 2, rate: 0.5, met: false });
-    expect((await rebuildCatalog(store)).snapshot()).toEqual(projection.catalog.snapshot());
+    expect((await rebuildCatalog(store)).snapshot()).toEqual(projection.model.snapshot());
   });
 });

@@ -4,7 +4,7 @@
 //   consumer-child.ts kafka <brokers> <topic> <group> <read-model file>
 //   consumer-child.ts embedded <store file> <topic> <group> <read-model file>
 import { DatabaseSync } from "node:sqlite";
-import { openSqliteEventStore } from "@gov/eventsourcing";
+import { openSqliteEventStore } from "@gov/eventsourcing/sqlite";
 import { EmbeddedEventBus } from "../../embedded/embedded-bus.ts";
 import type { EventBus } from "../../event-bus.ts";
 import { sqliteInbox } from "../../inbox/sqlite-inbox.ts";

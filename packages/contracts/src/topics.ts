@@ -1,0 +1,30 @@
+/**
+ * The Kafka topics integrators and consumers subscribe to: one per service and stream category,
+ * `gov.<service>.<category>.v1` (the relay derives the same name from each event's source and stream).
+ * Consumers name topics through these constants, never as strings.
+ */
+export const topics = {
+  matters: {
+    matter: "gov.matters.matter.v1",
+    bundle: "gov.matters.bundle.v1",
+  },
+  intake: {
+    application: "gov.intake.application.v1",
+    caseSerial: "gov.intake.caseserial.v1",
+  },
+  credit: {
+    subject: "gov.credit.subject.v1",
+  },
+  approval: {
+    permit: "gov.approval.permit.v1",
+  },
+  reviewAndMonitor: {
+    finding: "gov.review-and-monitor.finding.v1",
+  },
+} as const;
+
+type Values<T> = T[keyof T];
+export type Topic = Values<{ [S in keyof typeof topics]: Values<(typeof topics)[S]> }>;
+
+/** Every topic above, for checks such as "each contract's topic is declared here". */
+export const allTopics: readonly Topic[] = Object.values(topics).flatMap((s) => Object.values(s)) as Topic[];

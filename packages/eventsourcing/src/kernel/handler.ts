@@ -1,0 +1,77 @@
+import type { EventStore } from "../event-store.ts";
+import type { Command, CommandInput } from "./command.ts";
+import { type CommandContext, commandIds, eventMetadata } from "./command-context.ts";
+import { type HandleResult, handleCommand } from "./command-handler.ts";
+import { type Decider, type DomainEvent, fold } from "./decider.ts";
+import type { EventTypes } from "./event-types.ts";
+
+/**
+ * How a handler answers another writer appending to the same stream first. The platform has ONE default
+ * (docs/event-store.md): re-read the stream and decide again, up to two more times. A command the new
+ * state no longer allows then fails in the decider (409 with the domain's reason); a caller that pinned a
+ * revision (`If-Match`) gets the conflict at once.
+ */
+export interface RetryPolicy {
+  /** How many times to re-read and re-decide after a conflicting append. */
+  conflictRetries: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = { conflictRetries: 2 };
+
+export interface CommandHandlerOptions<C extends Command, E extends DomainEvent, S> {
+  store: EventStore;
+  decider: Decider<C, E, S>;
+  types: EventTypes<E>;
+  /** The producing service, e.g. `gov.intake` (the envelope's `source`). */
+  source: string;
+  /** The aggregate's stream, e.g. `(id) => \`application-${id}\``. */
+  stream: (id: string) => string;
+  /** The `caseid` its events carry (default: the aggregate id). */
+  caseId?: (id: string) => string | undefined;
+  retry?: RetryPolicy;
+}
+
+export interface CommandHandler<C extends Command, E extends DomainEvent, S> {
+  /** Loads the aggregate, decides, appends with the expected revision; retries as the policy says. */
+  handle(id: string, command: CommandInput<C>, ctx: CommandContext): Promise<HandleResult<E, S>>;
+  /** The aggregate's current state, folded from its stream (for a use case that must look before it acts). */
+  load(id: string): Promise<S>;
+  readonly decider: Decider<C, E, S>;
+}
+
+/**
+ * One command path for every service (style guide: load, decide, append): given a decider, its event
+ * types, the source and the stream naming, returns `handle(id, command, context)`. Ids come from the
+ * context (Idempotency-Key or causing event), the actor and time from its metadata.
+ */
+export function commandHandler<C extends Command, E extends DomainEvent, S>(
+  options: CommandHandlerOptions<C, E, S>,
+): CommandHandler<C, E, S> {
+  const { store, decider, types, source, stream } = options;
+  const retry = options.retry ?? defaultRetryPolicy;
+  return {
+    decider,
+    handle(id, input, ctx) {
+      const caseid = options.caseId ? options.caseId(id) : id;
+      const metadata = { now: ctx.now, actor: ctx.actor };
+      return handleCommand({
+        store,
+        streamId: stream(id),
+        decider,
+        types,
+        command: { ...input, metadata } as C,
+        metadata: eventMetadata(source, ctx, caseid === undefined ? {} : { caseid }),
+        retriesOnConflict: retry.conflictRetries,
+        ...(ctx.expectedRevision === undefined ? {} : { expectedRevision: ctx.expectedRevision }),
+        ...commandIds(ctx),
+      });
+    },
+    async load(id) {
+      const stored = await store.readStream(stream(id));
+      return fold(
+        decider,
+        stored.flatMap((r) => types.toDomain(r) ?? []),
+      );
+    },
+  };
+}
