@@ -1,4 +1,5 @@
 import { createHash, createHmac } from "node:crypto";
+import { validateCreditCode, validateResidentId } from "@gov/identifiers";
 
 /**
  * A person's subject id: `P` + the first 32 hex characters of HMAC-SHA-256 over the normalised 居民身份证号
@@ -38,4 +39,53 @@ export function piiKeyFromEnv(
   const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(value) ? Buffer.from(value, "base64") : Buffer.alloc(0);
   if (decoded.length === 32) return decoded;
   throw new Error(`${name} must be 32 bytes as 64 hex characters or base64`);
+}
+
+/** How a caller names a subject: a person by 居民身份证号, an organisation by 统一社会信用代码. */
+export type SubjectIdentifier = { idNumber: string } | { creditCode: string; name?: string };
+
+/** A checked identifier as a subject reference, or the field at fault and why. */
+export type IdentifiedSubject =
+  | {
+      ok: true;
+      subjectId: string;
+      kind: "person" | "organisation";
+      /** Organisations only (not personal data): the normalised code and the name given. */
+      creditCode?: string;
+      name?: string;
+      /** False for an early 统一社会信用代码 that fails its check character (accepted, with a warning). */
+      checksumOk: boolean;
+      warnings: string[];
+    }
+  | { ok: false; field: "idNumber" | "creditCode"; message: string };
+
+/**
+ * The one way every service turns an identifier into a subject id, so that credit, intake and approval
+ * derive the same id from the same person or organisation. A 居民身份证号 must pass GB 11643-1999's check
+ * character; a 统一社会信用代码 that fails GB 32100-2015's check character is accepted with a warning (some
+ * early codes do). A person's number never leaves this function: only its keyed pseudonym does.
+ */
+export function identifySubject(identifier: SubjectIdentifier, indexKey: Buffer): IdentifiedSubject {
+  if ("idNumber" in identifier) {
+    const id = validateResidentId(identifier.idNumber);
+    if (!id.valid) return { ok: false, field: "idNumber", message: id.message };
+    return {
+      ok: true,
+      subjectId: personSubjectId(id.normalized, indexKey),
+      kind: "person",
+      checksumOk: true,
+      warnings: [],
+    };
+  }
+  const code = validateCreditCode(identifier.creditCode);
+  if (!code.valid) return { ok: false, field: "creditCode", message: code.message };
+  return {
+    ok: true,
+    subjectId: organisationSubjectId(code.normalized),
+    kind: "organisation",
+    creditCode: code.normalized,
+    ...(identifier.name ? { name: identifier.name } : {}),
+    checksumOk: code.checksumOk,
+    warnings: code.checksumOk ? [] : [code.warning],
+  };
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { organisationSubjectId, personSubjectId, piiKeyFromEnv } from "./subject-id.ts";
+import { identifySubject, organisationSubjectId, personSubjectId, piiKeyFromEnv } from "./subject-id.ts";
 
 const key = Buffer.alloc(32, 7);
 
@@ -56,5 +56,30 @@ describe("PII keys from the environment", () => {
     expect(() => piiKeyFromEnv("PII_MASTER_KEY", Buffer.alloc(16).toString("base64"))).toThrow(
       /PII_MASTER_KEY/,
     );
+  });
+
+  it("identifySubject: GB 11643-1999 check character required for a person; GB 32100-2015 failures warned, not refused", () => {
+    const person = identifySubject({ idNumber: "11010519491231002X" }, key);
+    expect(person).toEqual({
+      ok: true,
+      subjectId: personSubjectId("11010519491231002X", key),
+      kind: "person",
+      checksumOk: true,
+      warnings: [],
+    });
+    expect(identifySubject({ idNumber: "110105194912310021" }, key)).toMatchObject({
+      ok: false,
+      field: "idNumber",
+    });
+    const early = identifySubject({ creditCode: "91330106MA2K5N9R4A", name: "早期企业" }, key);
+    expect(early).toMatchObject({ ok: true, kind: "organisation", checksumOk: false, name: "早期企业" });
+    expect(early.ok && early.warnings.length).toBe(1);
+    expect(identifySubject({ creditCode: "91330106MA2K5N9R4F" }, key)).toMatchObject({
+      ok: true,
+      subjectId: "O91330106MA2K5N9R4F",
+      checksumOk: true,
+      warnings: [],
+    });
+    expect(identifySubject({ creditCode: "short" }, key)).toMatchObject({ ok: false, field: "creditCode" });
   });
 });

@@ -12,6 +12,7 @@ import type { ServiceModule } from "@gov/service-kit";
 import type { Registry } from "prom-client";
 import { type AdjustableClock, clockModule, createClock } from "./clock.ts";
 import type { RuntimeSettings } from "./config.ts";
+import { registerSchedulerMetrics } from "./schedule.ts";
 import { openStore } from "./store.ts";
 
 /** The adapters a service module is built on. */
@@ -22,6 +23,8 @@ export interface ServiceDeps {
   settings: RuntimeSettings;
   /** The time commands and scheduled processes read (adjustable in tests with CLOCK=adjustable). */
   clock?: () => string;
+  /** The process's logger (pino), for scheduled processes and reactions. Never give it personal data. */
+  logger: MessagingLogger;
 }
 
 /** A service's own stream categories (distributed mode: it appends only there, and relays only those). */
@@ -107,9 +110,13 @@ export async function startInfrastructure(
     store,
     bus,
     settings,
+    logger,
     clock: clock.now,
     adjustableClock: clock,
     modules,
-    attachMetrics: (registry: Registry) => registerLagMetric(registry, bus),
+    attachMetrics: (registry: Registry) => {
+      registerLagMetric(registry, bus);
+      registerSchedulerMetrics(registry);
+    },
   };
 }

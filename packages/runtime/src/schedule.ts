@@ -1,14 +1,42 @@
+import type { MessagingLogger } from "@gov/messaging";
+import { Counter, type Registry } from "prom-client";
+
+/** One case a scheduled run could not move on, and why (listed by the service, counted in a metric). */
+export interface StuckCase {
+  id: string;
+  action: string;
+  error: string;
+  /** The RFC 9457 problem type of the cause when it has one (e.g. a calendar that is not published). */
+  problemType?: string;
+  since: string;
+}
+
+export interface ScheduleOptions {
+  /** Names the process in logs and metrics, e.g. `intake-deadlines`. */
+  name: string;
+  /** How often to run (0: never; it then runs only when asked). */
+  intervalMs: number;
+  /** Runs only once this says the read model the process reads has caught up. */
+  ready: () => boolean;
+  run: () => Promise<unknown>;
+  logger: MessagingLogger;
+}
+
 /**
- * Runs a module's scheduled process every `intervalMs` (0: never; it then runs only when asked), one run at a
- * time, and only once `ready()` says the read model it reads has caught up. A failed run is retried next time.
+ * Runs a module's scheduled process every `intervalMs`, one run at a time, and only once `ready()` says the
+ * read model it reads has caught up. A failed run is logged with its error and retried next time.
  */
-export function startSchedule(intervalMs: number, ready: () => boolean, run: () => Promise<unknown>) {
+export function startSchedule(options: ScheduleOptions) {
   let running: Promise<unknown> = Promise.resolve();
   const timer =
-    intervalMs > 0
+    options.intervalMs > 0
       ? setInterval(() => {
-          running = running.then(() => (ready() ? run() : undefined)).catch(() => undefined);
-        }, intervalMs)
+          running = running
+            .then(() => (options.ready() ? options.run() : undefined))
+            .catch((error: unknown) =>
+              options.logger.error({ process: options.name, error: String(error) }, "scheduled run failed"),
+            );
+        }, options.intervalMs)
       : undefined;
   timer?.unref();
   return {
@@ -17,4 +45,53 @@ export function startSchedule(intervalMs: number, ready: () => boolean, run: () 
       await running;
     },
   };
+}
+
+let failuresMetric: Counter<"process" | "action" | "reason"> | undefined;
+
+/** Registers `scheduler_case_failures_total{process, action, reason}` (once per registry). */
+export function registerSchedulerMetrics(registry: Registry): void {
+  failuresMetric ??= new Counter({
+    name: "scheduler_case_failures_total",
+    help: "cases a scheduled process could not move on, by process, action and reason",
+    labelNames: ["process", "action", "reason"],
+    registers: [],
+  });
+  if (!registry.getSingleMetric("scheduler_case_failures_total")) registry.registerMetric(failuresMetric);
+}
+
+/**
+ * Runs a scheduled process case by case: one case that cannot proceed never stops the others. Each failure
+ * is logged (ids only, never personal data), counted in `scheduler_case_failures_total`, and returned in
+ * `stuck`; the case is tried again on the next run.
+ */
+export async function forEachCase<Case extends { id: string; action: string }>(
+  process: string,
+  cases: Iterable<Case>,
+  handle: (c: Case) => Promise<boolean>,
+  options: { logger: MessagingLogger; now: string; classify?: (error: unknown) => string | undefined },
+): Promise<{ moved: Record<string, number>; stuck: StuckCase[] }> {
+  const moved: Record<string, number> = {};
+  const stuck: StuckCase[] = [];
+  for (const c of cases) {
+    try {
+      if (await handle(c)) moved[c.action] = (moved[c.action] ?? 0) + 1;
+    } catch (error) {
+      const problemType = options.classify?.(error);
+      const reason = error instanceof Error ? error.name : "error";
+      failuresMetric?.inc({ process, action: c.action, reason });
+      options.logger.warn(
+        { process, caseId: c.id, action: c.action, reason, ...(problemType ? { problemType } : {}) },
+        "scheduled step could not proceed; it is retried next run",
+      );
+      stuck.push({
+        id: c.id,
+        action: c.action,
+        error: error instanceof Error ? error.message : String(error),
+        ...(problemType ? { problemType } : {}),
+        since: options.now,
+      });
+    }
+  }
+  return { moved, stuck };
 }
