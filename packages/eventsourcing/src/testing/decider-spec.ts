@@ -36,6 +36,7 @@ export function deciderSpec<C, E extends DomainEvent, S>(
           const run = () => decider.decide(complete(command), fold(decider, history));
           return {
             /** The command produces exactly these events, in this order. */
+            // biome-ignore lint/suspicious/noThenProperty: the given/when/then dialect; specs never await it.
             then(...expected: E[]): E[] {
               const events = run();
               expect(events).toEqual(expected);
