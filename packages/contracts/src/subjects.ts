@@ -2,7 +2,7 @@ import { z } from "zod";
 import { creditCodeShape } from "./codes.ts";
 
 /**
- * Who an event is about, without personal data in the clear (domain brief §5; PIPL): an organisation by its
+ * Who an event is about, without personal data in the clear (个人信息保护法 第五十一条: de-identification): an organisation by its
  * 统一社会信用代码 (`O` + code; not personal data), a person by a keyed pseudonym (`P` + 32 hex characters of
  * HMAC-SHA-256 over the normalised 居民身份证号 under the platform's PII index key). Every service derives the
  * same id from the same identifier with `@gov/pii`, so none of them needs the number itself in an event.

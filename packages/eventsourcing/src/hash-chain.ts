@@ -3,7 +3,7 @@ import canonicalize from "canonicalize";
 import { GENESIS_HASH, type NewEvent, type RecordedEvent } from "./envelope.ts";
 
 /**
- * Per-stream hash chain (tamper evidence, architecture brief "Event envelope"): each event's `hash` is the
+ * Per-stream hash chain (tamper evidence; docs/event-store.md): each event's `hash` is the
  * SHA-256 of its canonical JSON (RFC 8785 via `canonicalize`), which includes `prevhash`, the previous
  * event's hash. The global `position` is left out: some stores (PostgreSQL, EventStoreDB) assign it only at
  * commit, after the hash must be known.

@@ -1,5 +1,5 @@
 /**
- * 统一社会信用代码 (GB 32100-2015, domain brief §2): 18 characters over `0123456789ABCDEFGHJKLMNPQRTUWXY`
+ * 统一社会信用代码 (GB 32100-2015 法人和其他组织统一社会信用代码编码规则): 18 characters over `0123456789ABCDEFGHJKLMNPQRTUWXY`
  * (no I, O, Z, S, V). Position 1: registering authority; 2: organisation kind; 3–8: region code;
  * 9–17: organisation code; 18: check = 31 − (Σ value × 3^(i−1) mod 31 … mod 31), 31 → 0.
  * Some early codes fail the checksum: they are accepted with a warning, not rejected.

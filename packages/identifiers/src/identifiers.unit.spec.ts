@@ -7,7 +7,7 @@ import {
   validateResidentId,
 } from "./index.ts";
 
-describe("居民身份证号 (GB 11643-1999, domain brief §2)", () => {
+describe("居民身份证号 (GB 11643-1999 公民身份号码)", () => {
   it("accepts a well-formed number whose check character is X", () => {
     // The standard's own worked example: 11010519491231002X
     const r = validateResidentId("11010519491231002x");
@@ -43,7 +43,7 @@ describe("居民身份证号 (GB 11643-1999, domain brief §2)", () => {
   });
 });
 
-describe("统一社会信用代码 (GB 32100-2015, domain brief §2)", () => {
+describe("统一社会信用代码 (GB 32100-2015 法人和其他组织统一社会信用代码编码规则)", () => {
   it("accepts a real-format code with a correct check character", () => {
     // 91350100M000100Y43: the standard's example, check character 3
     expect(creditCodeCheckCharacter("91350100M000100Y4")).toBe("3");
@@ -64,7 +64,7 @@ describe("统一社会信用代码 (GB 32100-2015, domain brief §2)", () => {
     expect(validateCreditCode(`${prefix}0`)).toMatchObject({ valid: true, checksumOk: true });
   });
 
-  it("accepts an early code that fails the checksum, with a warning (domain brief §2)", () => {
+  it("accepts an early code that fails the checksum, with a warning (GB 32100-2015 codes issued before the check character was enforced)", () => {
     const r = validateCreditCode("91350100M000100Y44");
     expect(r).toMatchObject({ valid: true, checksumOk: false });
     expect(r.valid && !r.checksumOk ? r.warning : "").toMatch(/check character/);

@@ -1,5 +1,5 @@
 /**
- * 居民身份证号 (GB 11643-1999, domain brief §2): 6-digit region code, 8-digit birth date, 3-digit
+ * 居民身份证号 (GB 11643-1999 公民身份号码): 6-digit region code, 8-digit birth date, 3-digit
  * sequence, 1 check character. Check = `1 0 X 9 8 7 6 5 4 3 2`[Σ(digit × weight) mod 11] with weights
  * 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2.
  */

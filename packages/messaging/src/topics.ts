@@ -2,7 +2,7 @@ import { streamCategory } from "@gov/eventsourcing";
 import type { BusEvent } from "./event-bus.ts";
 
 /**
- * Topic per service and aggregate category (architecture brief, event flow step 2): `gov.<service>.<category>.v1`,
+ * Topic per service and aggregate category (docs/messaging.md): `gov.<service>.<category>.v1`,
  * e.g. an event with source `gov.matters` on stream `matter-food-1` goes to `gov.matters.matter.v1`.
  */
 export function topicOf(event: Pick<BusEvent, "source" | "subject">): string {

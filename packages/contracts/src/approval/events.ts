@@ -3,7 +3,7 @@ import { departmentRef, isoDate } from "../codes.ts";
 import { subjectRef } from "../subjects.ts";
 
 /**
- * 吊销: a permit revoked as a penalty (domain brief §3 "吊销 (a penalty; a trigger for 严重失信 listing)").
+ * 吊销: a permit revoked as a penalty (行政处罚法 第九条: 吊销许可证件 is a penalty; 市场监督管理严重违法失信名单管理办法 makes it a trigger for listing).
  * Approval will publish it; credit already reacts to it. Defined before approval exists.
  */
 export const permitRevoked = z.object({

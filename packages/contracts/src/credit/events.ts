@@ -3,7 +3,7 @@ import { creditCodeShape, departmentRef, isoDate } from "../codes.ts";
 import { subjectId, subjectKind, subjectRef } from "../subjects.ts";
 
 /**
- * The credit service's events (信用, 红黑名单; domain brief §5). All are on the subject's stream, so that a
+ * The credit service's events (信用, 红黑名单; docs/sources.md lists the rules). All are on the subject's stream, so that a
  * subject's status always follows from its own history. No personal data in the clear: a person's 身份证号 and
  * name travel only encrypted with a key kept outside the event store (erasable), see `protectedIdentity`.
  */
@@ -17,7 +17,7 @@ export const severity = z.enum(["minor", "general", "serious"]);
 export type Severity = z.infer<typeof severity>;
 
 /**
- * The four grounds of 经营异常名录 (domain brief §5): annual report not filed by 30 June, information not
+ * The four grounds of 经营异常名录 (企业经营异常名录管理暂行办法 第四条): annual report not filed by 30 June, information not
  * published when ordered, false information, unreachable at the registered address.
  */
 export const abnormalOperationGround = z.enum([
@@ -46,7 +46,7 @@ export const subjectRegistered = z.object({
     .object({
       creditCode: creditCodeShape,
       name: z.string().min(1).max(200),
-      /** False for an early code that fails the GB 32100 check: accepted, flagged (domain brief §2). */
+      /** False for an early code that fails the GB 32100 check: accepted, flagged (GB 32100-2015). */
       checksumOk: z.boolean(),
     })
     .optional(),

@@ -4,14 +4,14 @@ import { material as matterMaterial } from "../matters/elements.ts";
 import { subjectRef } from "../subjects.ts";
 
 /**
- * The intake service's events (受理, 一窗受理; domain brief §2). Approval reads everything it needs from
+ * The intake service's events (受理, 一窗受理; 行政许可法 第三十二条). Approval reads everything it needs from
  * ApplicationAccepted (the accepted material set, the time limit, the credit measures applied) and never calls
  * intake. Applicants appear as subject ids (`@gov/pii`), never by name or number.
  */
 
 export const applicationId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "1–64 letters, digits, '_' or '-'");
 
-/** Where the application came in (seed 000: 综合窗口, 网上, 掌上, 自助终端, 帮办代办, 跨域通办). */
+/** Where the application came in (国办发〔2018〕45号; 国办发〔2020〕35号 跨省通办: 综合窗口, 网上, 掌上, 自助终端, 帮办代办, 跨域通办). */
 export const channel = z.enum(["window", "online", "mobile", "self-service", "proxy", "cross-region"]);
 
 /** A file the applicant handed in: a reference and its content hash, never the content. */
@@ -22,7 +22,7 @@ export const fileRef = z.object({
 
 /**
  * How one material the matter asks for is met: provided (a file), replaced by a government-issued electronic
- * certificate (then never asked for again, seed 004 §三(三)2), promised (告知承诺), or missing.
+ * certificate (then never asked for again: 国发〔2022〕5号), promised (告知承诺), or missing.
  */
 export const materialProvision = z.discriminatedUnion("provision", [
   z.object({ materialId: z.string().min(1).max(40), provision: z.literal("provided"), file: fileRef }),
@@ -79,7 +79,7 @@ export const applicationSubmitted = z.object({
   /** The applicant asks to promise instead of proving (告知承诺). */
   informedCommitmentRequested: z.boolean(),
   credit: creditSeen,
-  /** Strict-review subjects are flagged for the window and the approver (domain brief §2 credit gate). */
+  /** Strict-review subjects are flagged for the window and the approver (credit gate: 国办发〔2020〕42号; 国办发〔2019〕35号). */
   flags: z.array(z.enum(["strict-review", "green-channel"])),
 });
 

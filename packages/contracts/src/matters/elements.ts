@@ -2,12 +2,12 @@ import { z } from "zod";
 import { departmentRef, regionCode } from "../codes.ts";
 
 /**
- * A matter's implementation elements (实施要素, "八统一"; domain brief §1, seed 004 §三(一)3 "逐项、逐环节明确
+ * A matter's implementation elements (实施要素, "八统一"; 国发〔2022〕5号 §二 and its local plans, e.g. 乐山市 2022 方案 §三(一)3 "逐项、逐环节明确
  * 设定依据、实施机关、许可条件、办理程序、办理时限、申请材料…中介服务、监管主体"). This is the payload a published
  * matter version carries in `gov.matters.matter.published.v1`, so subscribers never need to call back.
  */
 
-/** 事项类型 code set: the on-application kinds (seed 000: the eight kinds of 依申请 matters). */
+/** 事项类型 code set: the on-application kinds (国办发〔2018〕45号 and 粤府〔2018〕103号 "十统一": the eight kinds of 依申请 matters). */
 export const matterTypes = {
   "01": "行政许可",
   "04": "行政征收",
@@ -73,7 +73,7 @@ export const handlingForm = z.enum(["window", "online", "post"]);
 export const deliveryMethod = z.enum(["window", "post", "locker", "download"]);
 
 /**
- * 特别程序 (行政许可法 Art. 45; domain brief §3): 听证, 招标, 拍卖, 检验, 检测, 检疫, 鉴定, 专家评审, and where local
+ * 特别程序 (行政许可法 第四十五条): 听证, 招标, 拍卖, 检验, 检测, 检疫, 鉴定, 专家评审, and where local
  * rules say so 现场勘验, 技术审查, 公示. They pause the time-limit clock.
  */
 export const specialProcedure = z.enum([
@@ -91,8 +91,8 @@ export const specialProcedure = z.enum([
 ]);
 
 /**
- * Risk domains that exclude 告知承诺 (seed 004 §三(三)2: "不得涉及国家安全、国家秘密、公共安全、金融业审慎监管、生态环境保护、
- * 重要涉外以及直接关系人身健康、生命财产安全等"; domain brief §2).
+ * Risk domains that exclude 告知承诺 (国办发〔2020〕42号; 国发〔2022〕5号: "不得涉及国家安全、国家秘密、公共安全、金融业审慎监管、生态环境保护、
+ * 重要涉外以及直接关系人身健康、生命财产安全等").
  */
 export const riskDomain = z.enum([
   "national-security",
@@ -125,7 +125,7 @@ export const material = z.object({
   main: z.boolean(),
   /**
    * The type of government-issued electronic certificate (电子证照) that replaces this material, if any; the
-   * applicant is then never asked for it (seed 004 §三(三)2: 政府部门核发的材料一律免于提交).
+   * applicant is then never asked for it (国发〔2022〕5号: 政府部门核发的材料一律免于提交).
    */
   replacedByCertificate: z.string().min(1).max(100).optional(),
   /** A shared key (e.g. `id-card`, `business-licence`) that lets a bundle ask for one material once. */
@@ -142,7 +142,7 @@ export const legalBasis = z.object({
 
 export const processStep = z.object({
   name: z.string().min(1).max(100),
-  /** Working days for this step (per-step limits are monitored too; domain brief §4). */
+  /** Working days for this step (per-step limits are monitored too: 国办发〔2019〕51号 效能监督). */
   timeLimitDays: z.number().int().min(0).max(365).optional(),
 });
 

@@ -44,7 +44,7 @@ export const matterResumed = z.object({ matterId, version: z.number().int().min(
 export const matterRetired = z.object({ matterId, reason });
 
 /**
- * Transfer after a department reorganisation (seed 000 §六): the old department stays responsible (and keeps
+ * Transfer after a department reorganisation (韶关市 2019 "一网、一门、一次" 改革通知 §六: after 机构改革 the old department stays responsible): the old department stays responsible (and keeps
  * accepting applications) until the new one confirms.
  */
 export const matterTransferRequested = z.object({ matterId, from: departmentRef, to: departmentRef, reason });

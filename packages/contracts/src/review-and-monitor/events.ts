@@ -3,8 +3,8 @@ import { departmentRef, isoDate } from "../codes.ts";
 import { subjectRef } from "../subjects.ts";
 
 /**
- * Findings that review-and-monitor (审管互动) publishes and credit turns into proposed list entries (domain brief
- * §4–5; seed 002 §12 "信用保障、联合惩戒"). Defined here before that service exists, so it publishes exactly these.
+ * Findings that review-and-monitor (审管互动) publishes and credit turns into proposed list entries (审管互动 and
+ * 信用联合惩戒: 国办发〔2020〕42号 §三(三), 国办发〔2019〕35号). Defined here before that service exists, so it publishes exactly these.
  */
 const finding = z.object({
   findingId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
@@ -27,7 +27,7 @@ export const violationFound = finding.extend({
   penaltyDecision: z.string().min(1).max(120).optional(),
 });
 
-/** 告知承诺 post-verification found the promise false (domain brief §2: a false promise → a credit record). */
+/** 告知承诺 post-verification found the promise false (国办发〔2020〕42号 §三(三): a false promise → a credit record). */
 export const falsePromiseFound = finding.extend({
   /** The matter whose 告知承诺 was false. */
   matterId: z.string().min(1).max(64),

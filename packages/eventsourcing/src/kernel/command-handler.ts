@@ -44,7 +44,7 @@ export interface HandleResult<Event extends DomainEvent, State> {
   replayed: boolean;
 }
 
-/** Load the stream, decide, append with the expected revision (architecture brief, event flow step 1). */
+/** Load the stream, decide, append with the expected revision (docs/architecture.md, "Event flow"). */
 export async function handleCommand<Command, Event extends DomainEvent, State>(
   options: HandleOptions<Command, Event, State>,
 ): Promise<HandleResult<Event, State>> {

@@ -1,5 +1,5 @@
 /**
- * A decider is three pure functions (style guide; Emmett, EventSourcing.NodeJS): the state before any event,
+ * A decider is three pure functions (as in Emmett and EventSourcing.NodeJS): the state before any event,
  * how one event changes the state, and which events a command produces in a state. Time, ids and the actor
  * arrive in the command: domain code never reads the clock or draws random ids.
  */

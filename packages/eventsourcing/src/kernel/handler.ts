@@ -40,7 +40,7 @@ export interface CommandHandler<C extends Command, E extends DomainEvent, S> {
 }
 
 /**
- * One command path for every service (style guide: load, decide, append): given a decider, its event
+ * One command path for every service (load, decide, append, as in Emmett): given a decider, its event
  * types, the source and the stream naming, returns `handle(id, command, context)`. Ids come from the
  * context (Idempotency-Key or causing event), the actor and time from its metadata.
  */

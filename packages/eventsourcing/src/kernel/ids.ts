@@ -6,7 +6,7 @@ export const PLATFORM_NAMESPACE = "6c1f0a3e-9b7d-4c2a-8f51-2d9e7b4a0c13";
 /**
  * A deterministic UUID (RFC 9562 version 5: SHA-1 over namespace + name). Reactions derive their event ids
  * from the input event's id, so that a redelivered input appends nothing new (the store's append is
- * idempotent by event id; architecture brief, event flow step 3).
+ * idempotent by event id; see docs/architecture.md, "Event flow").
  */
 export function nameBasedUuid(name: string, namespace = PLATFORM_NAMESPACE): string {
   const ns = Buffer.from(namespace.replaceAll("-", ""), "hex");

@@ -5,7 +5,7 @@ import type { NewEvent, RecordedEvent } from "../envelope.ts";
 import { openSqliteEventStore, type SqliteEventStore } from "../sqlite/store.ts";
 
 /**
- * A real embedded store in a temp file, for HTTP route tests (style guide: given existing streams, when a
+ * A real embedded store in a temp file, for HTTP route tests (given existing streams, when a
  * request, then a status and the new events):
  *
  *   const t = await embeddedTestStore({ "matter-food": [drafted] });

@@ -21,7 +21,7 @@ function event(
 const uid = () => randomUUID().slice(0, 8);
 
 /**
- * The event store contract (architecture brief, "Ports and adapters"): written once, run against every
+ * The event store contract (docs/event-store-adapters.md): written once, run against every
  * adapter with a harness that gives each test a fresh store.
  */
 export function describeEventStoreContract(

@@ -28,7 +28,7 @@ export interface RelayOptions {
 }
 
 /**
- * The relay (architecture brief, event flow step 2): reads the store's global log from its durable checkpoint
+ * The relay (docs/messaging.md): reads the store's global log from its durable checkpoint
  * and publishes each page, moving the checkpoint only after the broker acknowledged the page. A crash between
  * the two publishes that page again on restart (consumers absorb the duplicates); nothing is ever skipped.
  * While the broker is down it backs off and retries the same page; it holds a lease so that two replicas do
