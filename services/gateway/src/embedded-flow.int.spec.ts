@@ -57,7 +57,7 @@ describe("embedded platform: the README's walk-through", () => {
       materials,
     });
     expect(submitted.statusCode).toBe(201);
-    const { applicationId } = submitted.json();
+    const { id: applicationId } = submitted.json();
     await expect.poll(async () => (await get(`/intake/applications/${applicationId}`)).statusCode).toBe(200);
     expect((await get(`/intake/applications/${applicationId}`)).json().flags).toEqual(["green-channel"]);
     const checked = await post(`/intake/applications/${applicationId}/check`, {});
@@ -82,7 +82,7 @@ describe("embedded platform: the README's walk-through", () => {
         file("M04"),
       ],
     });
-    const { applicationId } = submitted.json();
+    const { id: applicationId } = submitted.json();
     await expect.poll(async () => (await get(`/intake/applications/${applicationId}`)).statusCode).toBe(200);
     expect((await get(`/intake/applications/${applicationId}`)).json().flags).toEqual(["strict-review"]);
     expect((await post(`/intake/applications/${applicationId}/check`, {})).json().events).toEqual([
@@ -105,7 +105,7 @@ describe("embedded platform: the README's walk-through", () => {
       materials,
     });
     expect(submitted.statusCode, submitted.body).toBe(201);
-    const { bundleApplicationId, applicationIds } = submitted.json();
+    const { id: bundleApplicationId, applicationIds } = submitted.json();
     expect(applicationIds).toHaveLength(5);
     for (const id of applicationIds) {
       await expect.poll(async () => (await get(`/intake/applications/${id}`)).statusCode).toBe(200);
