@@ -2,6 +2,7 @@ import type { EventStore } from "@gov/eventsourcing";
 import { domainErrorMapper } from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
 import { MattersService } from "./application/matters-service.ts";
+import { startCalendarPart } from "./calendar-module.ts";
 import { seedDemoCatalog } from "./demo/seed.ts";
 import { mattersRoutes } from "./http/routes.ts";
 import { startCatalogProjection } from "./read-models/catalog-projection.ts";
@@ -15,16 +16,33 @@ export { MattersService } from "./application/matters-service.ts";
 export function mattersModule(deps: {
   store: EventStore;
   clock?: () => string;
-}): ServiceModule & { service: MattersService } {
+  settings?: { CALENDAR_WARN_FROM?: string };
+  /** Publish the official working-day calendar shipped with @gov/calendar at start (default true). */
+  seedCalendar?: boolean;
+}): ServiceModule & { service: MattersService; calendar: ReturnType<typeof startCalendarPart> } {
   const controller = new AbortController();
   const projection = startCatalogProjection(deps.store, controller.signal);
   projection.done.catch(() => undefined);
   const service = new MattersService(deps.store, projection.catalog);
+  const clock = deps.clock ?? (() => new Date().toISOString());
+  // The working-day calendar (docs/calendar.md): published in every mode, seeded with the official years.
+  const calendar = startCalendarPart({
+    store: deps.store,
+    clock,
+    signal: controller.signal,
+    ...(deps.settings?.CALENDAR_WARN_FROM ? { warnFrom: deps.settings.CALENDAR_WARN_FROM } : {}),
+    ...(deps.seedCalendar === false ? { seed: false } : {}),
+  });
   return {
     name: "matters",
     prefix: "/matters",
     service,
-    routes: mattersRoutes(service, projection.catalog, deps.clock ?? (() => new Date().toISOString())),
+    calendar,
+    routes: async (app) => {
+      await app.register(calendar.routes(clock));
+      await app.register(mattersRoutes(service, projection.catalog, clock));
+    },
+    gauges: calendar.gauges,
     errorMappers: [domainErrorMapper],
     // The demo catalog (services/matters/src/demo), loaded by ./scripts/start and by DEMO_DATA=true.
     seedDemo: async () => {
@@ -38,10 +56,12 @@ export function mattersModule(deps: {
           if (!projection.caughtUp) throw new Error("the catalog is still catching up with the log");
         },
       },
+      ...calendar.readiness,
     ],
     close: async () => {
       controller.abort();
       await projection.done.catch(() => undefined);
+      await calendar.close();
     },
   };
 }
