@@ -1,1 +1,3 @@
 export * from "./calendar.ts";
+export * from "./published.ts";
+export * from "./seed.ts";

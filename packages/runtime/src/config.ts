@@ -32,6 +32,14 @@ export const runtimeConfig = {
   PII_MASTER_KEY: z.string().min(1).optional(),
   /** `adjustable`: tests may move this process's clock with `PUT /<service>/_clock` (refused in production). */
   CLOCK: z.enum(["system", "adjustable"]).default("system"),
+  /**
+   * Month-day (MM-DD) from which readiness warns, and the `calendar_next_year_missing` gauge reads 1, while next
+   * year's working-day calendar is not published (docs/calendar.md).
+   */
+  CALENDAR_WARN_FROM: z
+    .string()
+    .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, "a month-day MM-DD, e.g. 11-01")
+    .default("11-01"),
   /** Load the module's demo data on start (idempotent; `./scripts/stack` turns it on). */
   DEMO_DATA: z.enum(["true", "false"]).default("false"),
 };

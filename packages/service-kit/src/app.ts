@@ -59,7 +59,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   fastify.setSerializerCompiler(serializerCompiler);
 
   const app = fastify as unknown as App;
-  const metrics = createMetrics();
+  const metrics = createMetrics(modules.flatMap((m) => m.gauges ?? []));
   app.decorate("metrics", metrics);
   app.decorate("shuttingDown", { value: false });
   app.decorate("modules", modules);
@@ -135,11 +135,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
               await withTimeout(c.check(), READINESS_TIMEOUT_MS);
               return { name: c.name, ok: true };
             } catch (error) {
-              return {
-                name: c.name,
-                ok: false,
-                error: error instanceof Error ? error.message : String(error),
-              };
+              const message = error instanceof Error ? error.message : String(error);
+              if (c.degradedOnly) return { name: c.name, ok: true, degraded: true, warning: message };
+              return { name: c.name, ok: false, error: message };
             }
           }),
       );

@@ -1,7 +1,8 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { ModuleGauge } from "./module.ts";
 
 /** Prometheus metrics of one app: its own registry, so that several apps (and tests) never collide. */
-export function createMetrics() {
+export function createMetrics(gauges: readonly ModuleGauge[] = []) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
@@ -23,6 +24,16 @@ export function createMetrics() {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
+  for (const g of gauges) {
+    new Gauge({
+      name: g.name,
+      help: g.help,
+      registers: [registry],
+      async collect() {
+        this.set(await g.value());
+      },
+    });
+  }
   return { registry, requests, errors, duration };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

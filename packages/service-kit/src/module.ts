@@ -5,6 +5,18 @@ import type { ErrorMapper } from "./problems.ts";
 export interface ReadinessCheck {
   name: string;
   check(): Promise<void>;
+  /**
+   * A warning rather than a dependency: when the check fails it is reported as `{ ok: true, degraded: true,
+   * warning }` and `/health/ready` still answers 200 (e.g. next year's working-day calendar is not published).
+   */
+  degradedOnly?: true;
+}
+
+/** A Prometheus gauge a module reports, read on every scrape of `/metrics`. */
+export interface ModuleGauge {
+  name: string;
+  help: string;
+  value(): number | Promise<number>;
 }
 
 /**
@@ -30,6 +42,8 @@ export interface ServiceModule {
   readiness?: ReadinessCheck[];
   /** The module's read models: their readiness counts, they close after the module, reads can wait on them. */
   readModels?: ReadModelPort[];
+  /** Gauges added to the app's `/metrics`. */
+  gauges?: ModuleGauge[];
   errorMappers?: ErrorMapper[];
   /**
    * Loads the module's demo data (embedded mode, `./scripts/start`). Must be idempotent: the gateway calls it

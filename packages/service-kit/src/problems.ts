@@ -1,7 +1,16 @@
 /**
  * Errors as RFC 9457 problem details (`application/problem+json`). Handlers throw these; errors from other
  * packages are mapped by name (the event store's ConcurrencyError → 409, InvalidEventError → 400, …).
+ * A problem is `about:blank` (its HTTP status says it all) unless it has its own type: a URI under
+ * `PROBLEM_TYPE_BASE`, e.g. `https://gov-platform.example/problems/calendar-not-published`.
  */
+
+/** Where the platform's own problem types live (RFC 9457 §3.1.1: a URI that identifies the problem type). */
+export const PROBLEM_TYPE_BASE = "https://gov-platform.example/problems/";
+
+/** The type URI of one of the platform's problem types, e.g. `problemType("calendar-not-published")`. */
+export const problemType = (slug: string): string => `${PROBLEM_TYPE_BASE}${slug}`;
+
 export interface FieldError {
   field: string;
   message: string;
@@ -14,6 +23,8 @@ export interface ProblemBody {
   detail: string;
   instance?: string;
   errors?: FieldError[];
+  /** Extension members of a typed problem (RFC 9457 §3.2), e.g. `year`. */
+  [extension: string]: unknown;
 }
 
 export class Problem extends Error {
@@ -21,11 +32,23 @@ export class Problem extends Error {
   readonly status: number;
   readonly title: string;
   readonly errors: FieldError[] | undefined;
-  constructor(status: number, title: string, detail: string, errors?: FieldError[]) {
+  /** The problem type URI; `about:blank` when unset. */
+  readonly type: string | undefined;
+  /** Extension members added to the body (a typed problem's own fields). */
+  readonly extensions: Record<string, unknown> | undefined;
+  constructor(
+    status: number,
+    title: string,
+    detail: string,
+    errors?: FieldError[],
+    typed?: { type: string; extensions?: Record<string, unknown> },
+  ) {
     super(detail);
     this.status = status;
     this.title = title;
     this.errors = errors;
+    this.type = typed?.type;
+    this.extensions = typed?.extensions;
   }
 }
 
@@ -78,7 +101,8 @@ export const eventStoreErrors: ErrorMapper = (error) => {
 
 export function problemBody(p: Problem, instance: string): ProblemBody {
   const body: ProblemBody = {
-    type: "about:blank",
+    ...p.extensions,
+    type: p.type ?? "about:blank",
     title: p.title,
     status: p.status,
     detail: p.message,

@@ -14,6 +14,8 @@ export interface GatewayOptions {
   piiMasterKey?: string;
   /** CLOCK=adjustable: tests move the platform's clock with `PUT /<service>/_clock` (never in production). */
   adjustableClock?: boolean;
+  /** CALENDAR_WARN_FROM: month-day from which a missing next-year calendar is a readiness warning (11-01). */
+  calendarWarnFrom?: string;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function createGateway(config: KitConfig, options: GatewayOptions =
     RELAY_LEASE_TTL_MS: 10_000,
     DEMO_DATA: options.seedDemo ? "true" : "false",
     CLOCK: options.adjustableClock ? "adjustable" : "system",
+    CALENDAR_WARN_FROM: options.calendarWarnFrom ?? "11-01",
     ...(options.piiIndexKey ? { PII_INDEX_KEY: options.piiIndexKey } : {}),
     ...(options.piiMasterKey ? { PII_MASTER_KEY: options.piiMasterKey } : {}),
   };

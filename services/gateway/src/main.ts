@@ -13,6 +13,7 @@ const gatewayConfig = {
   PII_INDEX_KEY: runtimeConfig.PII_INDEX_KEY,
   PII_MASTER_KEY: runtimeConfig.PII_MASTER_KEY,
   CLOCK: runtimeConfig.CLOCK,
+  CALENDAR_WARN_FROM: runtimeConfig.CALENDAR_WARN_FROM,
 };
 
 let config: ReturnType<typeof loadConfig<typeof gatewayConfig>>;
@@ -29,6 +30,7 @@ const app = await createGateway(config, {
   ...(config.PII_INDEX_KEY ? { piiIndexKey: config.PII_INDEX_KEY } : {}),
   ...(config.PII_MASTER_KEY ? { piiMasterKey: config.PII_MASTER_KEY } : {}),
   adjustableClock: config.CLOCK === "adjustable",
+  calendarWarnFrom: config.CALENDAR_WARN_FROM,
 });
 installGracefulShutdown(app, config.SHUTDOWN_TIMEOUT_MS);
 await app.listen({ port: config.PORT, host: config.HOST });

@@ -10,7 +10,7 @@ import { createProxyGateway, parseUpstreams } from "./proxy.ts";
 describe("distributed gateway (a proxy by path prefix)", () => {
   it("routes /matters/… to the matters process, aggregates readiness and merges OpenAPI", async () => {
     const matters = await buildServiceApp(
-      { service: "matters", categories: ["matter", "bundle"], module: mattersModule },
+      { service: "matters", categories: ["matter", "bundle", "calendar"], module: mattersModule },
       loadRuntimeConfig({
         NODE_ENV: "test",
         LOG_LEVEL: "silent",

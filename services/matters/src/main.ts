@@ -2,4 +2,4 @@
 import { runService } from "@gov/runtime";
 import { mattersModule } from "./module.ts";
 
-await runService({ service: "matters", categories: ["matter", "bundle"], module: mattersModule });
+await runService({ service: "matters", categories: ["matter", "bundle", "calendar"], module: mattersModule });

@@ -1,11 +1,13 @@
 import { z } from "zod";
 import { departmentRef, isoInstant } from "../codes.ts";
+import { calendarYearPublished } from "./calendar.ts";
 import { matterElements } from "./elements.ts";
 
 /**
  * Events published by the matters service (事项清单). Stream categories: `matter` (one stream per matter,
- * id `matter-<matterId>`) and `bundle` (one per "一件事", id `bundle-<bundleId>`). Kafka topics:
- * `gov.matters.matter.v1`, `gov.matters.bundle.v1`.
+ * id `matter-<matterId>`), `bundle` (one per "一件事", id `bundle-<bundleId>`) and `calendar` (one per year of
+ * the working-day calendar, id `calendar-<year>`, see calendar.ts). Kafka topics: `gov.matters.matter.v1`,
+ * `gov.matters.bundle.v1`, `gov.matters.calendar.v1`.
  */
 
 const matterId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
@@ -86,6 +88,7 @@ export const mattersEventTypes = {
   MatterTransferCancelled: "gov.matters.matter.transfer-cancelled.v1",
   BundlePublished: "gov.matters.bundle.published.v1",
   BundleRetired: "gov.matters.bundle.retired.v1",
+  CalendarYearPublished: "gov.matters.calendar.year-published.v1",
 } as const;
 
 export const mattersEventSchemas = {
@@ -101,6 +104,7 @@ export const mattersEventSchemas = {
   MatterTransferCancelled: matterTransferCancelled,
   BundlePublished: bundlePublished,
   BundleRetired: bundleRetired,
+  CalendarYearPublished: calendarYearPublished,
 } as const;
 
 export type MattersEventName = keyof typeof mattersEventSchemas;

@@ -20,7 +20,8 @@ const as = async (role: "admin" | "officer" | "applicant", department?: string) 
 beforeEach(async () => {
   t = await embeddedTestStore();
   app = await buildApp({
-    modules: [mattersModule({ store: t.store })],
+    // No calendar seed: these tests compare the events a request appends.
+    modules: [mattersModule({ store: t.store, seedCalendar: false })],
     config: loadConfig({ NODE_ENV: "test" }),
     logger: createLogger({ level: "silent", pretty: false }),
   });
