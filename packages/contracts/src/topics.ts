@@ -7,6 +7,7 @@ export const topics = {
   matters: {
     matter: "gov.matters.matter.v1",
     bundle: "gov.matters.bundle.v1",
+    calendar: "gov.matters.calendar.v1",
   },
   intake: {
     application: "gov.intake.application.v1",

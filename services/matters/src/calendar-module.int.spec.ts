@@ -11,7 +11,10 @@ let t: Awaited<ReturnType<typeof embeddedTestStore>>;
 let app: App;
 afterEach(async () => {
   await app.close();
-  for (const m of app.modules) await m.close?.();
+  for (const m of app.modules) {
+    await m.close?.();
+    for (const r of m.readModels ?? []) await r.close();
+  }
   await t.dispose();
 });
 

@@ -185,7 +185,8 @@ export class SqliteEventStore implements EventStore {
       const timer = setTimeout(done, timeoutMs);
       // Appends by other processes on the same file are seen by polling.
       const poll = setInterval(() => {
-        if ((this.#sql.lastPosition.get() as { p: number }).p !== start) done();
+        // A store closed while a subscriber waits wakes it (its next read reports the closed store).
+        if (!this.db.isOpen || (this.#sql.lastPosition.get() as { p: number }).p !== start) done();
       }, this.#pollMs);
       this.#appended.on("append", done);
       signal?.addEventListener("abort", done);

@@ -1,49 +1,39 @@
-import { calendarStreamId, mattersEventTypes } from "@gov/contracts";
-import { commandIds, type EventStore, EventTypes, eventMetadata, handleCommand } from "@gov/eventsourcing";
+import { calendarStreamId, mattersEventSchemas, mattersEventTypes } from "@gov/contracts";
+import { type CommandContext, commandHandler, type EventStore, EventTypes } from "@gov/eventsourcing";
 import {
   type CalendarCommand,
   type CalendarEvent,
-  type CalendarState,
   evolveCalendar,
   initialCalendarState,
 } from "../domain/calendar/calendar.ts";
 import { decideCalendar } from "../domain/calendar/decide.ts";
-import { type RequestContext, SOURCE } from "./matters-service.ts";
 
-const calendarDecider = {
-  initialState: initialCalendarState,
-  evolve: evolveCalendar,
-  decide: decideCalendar,
-};
-export const calendarTypes = new EventTypes<CalendarEvent>({
-  CalendarYearPublished: mattersEventTypes.CalendarYearPublished,
-});
+export const calendarTypes = new EventTypes<CalendarEvent>(
+  { CalendarYearPublished: mattersEventTypes.CalendarYearPublished },
+  { schemas: { CalendarYearPublished: mattersEventSchemas.CalendarYearPublished } },
+);
 
 /** The working-day calendar's use cases: one stream per year, `calendar-<year>`. */
 export class CalendarService {
-  readonly #store: EventStore;
+  readonly #years;
 
   constructor(store: EventStore) {
-    this.#store = store;
+    this.#years = commandHandler({
+      store,
+      decider: { initialState: initialCalendarState, evolve: evolveCalendar, decide: decideCalendar },
+      types: calendarTypes,
+      source: "gov.matters",
+      stream: (year) => calendarStreamId(Number(year)),
+      caseId: () => undefined,
+    });
   }
 
-  async year(year: number): Promise<CalendarState> {
-    const events = await this.#store.readStream(calendarStreamId(year));
-    return events
-      .flatMap((e) => calendarTypes.toDomain(e) ?? [])
-      .reduce(evolveCalendar, initialCalendarState());
+  year(year: number) {
+    return this.#years.load(String(year));
   }
 
   /** Publishes a year's arrangement: version 1, a correction (n+1), or nothing when it is unchanged. */
-  publish(data: CalendarCommand["data"], ctx: RequestContext) {
-    return handleCommand({
-      store: this.#store,
-      streamId: calendarStreamId(data.year),
-      decider: calendarDecider,
-      types: calendarTypes,
-      command: { type: "PublishCalendarYear", data, metadata: { now: ctx.now, actor: ctx.actor } },
-      metadata: eventMetadata(SOURCE, ctx),
-      ...commandIds(ctx),
-    });
+  publish(data: CalendarCommand["data"], ctx: CommandContext) {
+    return this.#years.handle(String(data.year), { type: "PublishCalendarYear", data }, ctx);
   }
 }

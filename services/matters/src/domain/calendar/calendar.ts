@@ -1,5 +1,5 @@
 import type { CalendarNotice, MattersEventData } from "@gov/contracts";
-import type { CommandMetadata } from "../matter/commands.ts";
+import type { Command } from "@gov/eventsourcing";
 
 /**
  * One year of the working-day calendar (stream `calendar-<year>`): the arrangement of the State Council's
@@ -21,18 +21,17 @@ export type CalendarState =
   | { status: "unpublished" }
   | { status: "published"; year: number; version: number; content: CalendarContent };
 
-export type CalendarCommand = {
-  type: "PublishCalendarYear";
-  data: {
+export type CalendarCommand = Command<
+  "PublishCalendarYear",
+  {
     year: number;
     holidays: readonly string[];
     makeUpWorkdays: readonly string[];
     notice: CalendarNotice;
     /** Why a published version is corrected (required for a correction). */
     reason?: string;
-  };
-  metadata: CommandMetadata;
-};
+  }
+>;
 
 export const initialCalendarState = (): CalendarState => ({ status: "unpublished" });
 

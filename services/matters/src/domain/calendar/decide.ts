@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { isCalendarDate, weekdayOf } from "@gov/calendar";
 import type { CalendarNotice } from "@gov/contracts";
-import { RuleViolation } from "../errors.ts";
+import { RuleViolation } from "@gov/eventsourcing";
 import type { CalendarCommand, CalendarContent, CalendarEvent, CalendarState } from "./calendar.ts";
 
 type Problem = { field: string; message: string };
@@ -13,7 +13,7 @@ export function decideCalendar(command: CalendarCommand, state: CalendarState): 
       return publishCalendarYear(command, state);
     default: {
       const unreachable: never = command.type;
-      return unreachable;
+      throw new Error(`unknown command ${String(unreachable)}`);
     }
   }
 }

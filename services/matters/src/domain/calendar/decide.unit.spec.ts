@@ -9,12 +9,11 @@ import {
 } from "./calendar.ts";
 import { decideCalendar } from "./decide.ts";
 
-const spec = deciderSpec({
-  initialState: initialCalendarState,
-  evolve: evolveCalendar,
-  decide: decideCalendar,
-});
-const metadata = { now: "2026-11-30T09:00:00+08:00", actor: { id: "admin-1", role: "admin" } };
+const metadata = { now: "2026-11-30T09:00:00+08:00", actor: { id: "admin-1", role: "admin" as const } };
+const spec = deciderSpec(
+  { initialState: initialCalendarState, evolve: evolveCalendar, decide: decideCalendar },
+  { metadata },
+);
 const notice = { title: "测试通知（测试数据，非真实的2027年通知）", number: "TEST〔2026〕1号" };
 
 /** Test data for 2027 (plausible, not the real 2027 notice): 1/1–3 off, Saturday 2/20 worked. */
@@ -33,7 +32,10 @@ const v1: CalendarEvent = { type: "CalendarYearPublished", data: { ...arrangemen
 
 const violations = (command: CalendarCommand, given: CalendarEvent[] = []) => {
   try {
-    spec.given(given).when(command).events();
+    spec
+      .given(...given)
+      .when(command)
+      .events();
   } catch (error) {
     if (error instanceof RuleViolation) return error.problems.map((p) => p.field);
     throw error;
@@ -44,41 +46,39 @@ const violations = (command: CalendarCommand, given: CalendarEvent[] = []) => {
 describe("calendar decider: PublishCalendarYear", () => {
   it("publishes a year's first arrangement as version 1, dates ascending", () => {
     spec
-      .given([])
+      .given()
       .when(publish({ holidays: ["2027-01-03", "2027-01-01", "2027-01-02"] }))
-      .thenEvents([v1]);
+      .then(v1);
   });
 
   it("republishing the same content produces no event, whatever the order of the dates or a reason", () => {
     spec
-      .given([v1])
+      .given(v1)
       .when(publish({ holidays: ["2027-01-02", "2027-01-03", "2027-01-01"], reason: "again" }))
-      .thenEvents([]);
+      .thenNothingHappened();
   });
 
   it("a different content is a correction: the next version, naming the version it supersedes and why", () => {
     const corrected = ["2027-01-01", "2027-01-02", "2027-01-03", "2027-01-04"];
     spec
-      .given([v1])
+      .given(v1)
       .when(publish({ holidays: corrected, reason: "  1/4 was left out  " }))
-      .thenEvents([
-        {
-          type: "CalendarYearPublished",
-          data: {
-            ...arrangement,
-            holidays: corrected,
-            version: 2,
-            supersedesVersion: 1,
-            reason: "1/4 was left out",
-          },
+      .then({
+        type: "CalendarYearPublished",
+        data: {
+          ...arrangement,
+          holidays: corrected,
+          version: 2,
+          supersedesVersion: 1,
+          reason: "1/4 was left out",
         },
-      ]);
+      });
     const v2 = spec
-      .given([v1])
+      .given(v1)
       .when(publish({ holidays: corrected, reason: "x" }))
       .events();
     const v3 = spec
-      .given([v1, ...v2])
+      .given(v1, ...v2)
       .when(publish({ notice: { ...notice, publishedOn: "2026-11-05" }, reason: "y" }))
       .events();
     expect(v3[0]?.data).toMatchObject({ version: 3, supersedesVersion: 2, holidays: arrangement.holidays });
@@ -120,7 +120,7 @@ describe("calendar decider: PublishCalendarYear", () => {
       violations(publish({ year: 1999, holidays: ["2027-01-01"], notice: { title: "", number: "x" } })),
     ).toEqual(["year", "holidays[0]", "makeUpWorkdays[0]", "notice.title"]);
     spec
-      .given([])
+      .given()
       .when(publish({ notice: { title: "", number: "" } }))
       .thenThrows(RuleViolation);
   });
