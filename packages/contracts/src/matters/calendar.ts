@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isoDate } from "../codes.ts";
+import { topics } from "../topics.ts";
 
 /**
  * The working-day calendar, published by the matters service as data: one stream per year in the category
@@ -9,7 +10,7 @@ import { isoDate } from "../codes.ts";
  */
 
 /** The topic every `calendar-<year>` stream travels on (`gov.<service>.<category>.v1`). */
-export const calendarTopic = "gov.matters.calendar.v1";
+export const calendarTopic = topics.matters.calendar;
 
 /** The stream of one year's calendar. */
 export const calendarStreamId = (year: number): string => `calendar-${year}`;
