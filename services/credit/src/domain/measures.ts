@@ -72,7 +72,7 @@ export const measuresV1: MeasuresList = {
     serious: { minMonths: 12, maxMonths: 36, basis: "信用修复管理办法" },
     // 轻微: not disclosed as a rule; where disclosed, at most 3 months, repairable once the duties are
     // performed (信用修复管理办法). A configurable default.
-    minor: { minMonths: 0, maxMonths: 3, basis: "configurable default" },
+    minor: { minMonths: 0, maxMonths: 3, basis: "信用修复管理办法 (at most 3 months); configurable default" },
   },
   // How long a red-list entry lasts unless the issuing department says otherwise: a configurable default.
   redListMonths: 36,
