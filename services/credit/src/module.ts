@@ -1,20 +1,22 @@
 import type { KeyVault } from "@gov/pii";
 import { domainErrorMapper, openKeyVault, piiIndexKey, type ServiceDeps, startSchedule } from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
-import { CreditService } from "./application/credit-service.ts";
-import { runDueProcesses } from "./application/scheduler.ts";
+import { runDueProcesses, SCHEDULER } from "./application/scheduler.ts";
+import { type SubjectCommands, subjectCommands } from "./application/subjects.ts";
 import { seedDemoSubjects } from "./demo/seed.ts";
 import { type MeasuresList, measuresV1 } from "./domain/measures.ts";
 import { creditRoutes } from "./http/routes.ts";
 import { reactionTopics, reactToFinding } from "./reactions/findings.ts";
+import type { CreditRegistry } from "./read-models/registry.ts";
 import { registryReadModel } from "./read-models/registry-projection.ts";
 
-export { CreditService } from "./application/credit-service.ts";
-export { measuresV1 } from "./domain/measures.ts";
+export type { Registration } from "./application/register.ts";
+export { registerSubject } from "./application/register.ts";
+export { SOURCE, type SubjectCommands, subjectStream, subjectTypes } from "./application/subjects.ts";
+export { type MeasuresList, measuresV1 } from "./domain/measures.ts";
+export type { CreditRegistry, SubjectView } from "./read-models/registry.ts";
 
 export interface CreditModuleOptions {
-  /** The clock of commands and of the scheduler (tests move it; default: the system clock). */
-  clock?: () => string;
   /** How often the scheduled process runs (default every minute; 0: only through POST /credit/scheduler/run). */
   schedulerIntervalMs?: number;
   measures?: MeasuresList;
@@ -22,50 +24,58 @@ export interface CreditModuleOptions {
   vault?: KeyVault;
 }
 
+export type CreditModule = ServiceModule & {
+  /** The one command path for subjects (reactions, demo data and tests issue commands through it). */
+  subjects: SubjectCommands;
+  registry: CreditRegistry;
+  measures: MeasuresList;
+  vault: KeyVault;
+  indexKey: Buffer;
+};
+
 /**
  * The credit service (信用) as a module: its registry follows the log from the start; it reacts to findings
  * of review-and-monitor and approval through the bus; a scheduled process lets entries take effect and expire.
+ * Commands and the scheduler read `deps.clock` (default: the system clock).
  */
 export async function creditModule(
   deps: ServiceDeps,
   options: CreditModuleOptions = {},
-): Promise<
-  ServiceModule & { service: CreditService; registry: ReturnType<typeof registryReadModel>["model"] }
-> {
-  const clock = options.clock ?? deps.clock ?? (() => new Date().toISOString());
+): Promise<CreditModule> {
+  const clock = deps.clock ?? (() => new Date().toISOString());
+  const { logger } = deps;
   const vault = options.vault ?? (await openKeyVault(deps.settings, "credit"));
-  const service = new CreditService({
-    store: deps.store,
-    vault,
-    indexKey: piiIndexKey(deps.settings),
-    measures: options.measures ?? measuresV1,
-  });
-  const projection = registryReadModel(deps.store);
+  const indexKey = piiIndexKey(deps.settings);
+  const measures = options.measures ?? measuresV1;
+  const subjects = subjectCommands(deps.store, measures);
+  const registry = registryReadModel(deps.store);
   const reactions = await deps.bus.subscribe({
     groupId: "credit-reactions",
     topics: reactionTopics,
-    handle: (event) => reactToFinding(service, event, clock()),
+    handle: (event) => reactToFinding({ subjects, measures }, event, clock()),
   });
-  const schedule = startSchedule(
-    options.schedulerIntervalMs ?? 60_000,
-    () => projection.caughtUp,
-    () => runDueProcesses(service, projection.model, clock()),
-  );
+  const schedule = startSchedule({
+    name: SCHEDULER,
+    intervalMs: options.schedulerIntervalMs ?? 60_000,
+    ready: () => registry.caughtUp,
+    run: () => runDueProcesses(subjects, registry.model, clock(), logger),
+    logger,
+  });
   return {
     name: "credit",
     prefix: "/credit",
-    service,
-    registry: projection.model,
-    routes: creditRoutes(service, projection.model, clock),
+    subjects,
+    registry: registry.model,
+    measures,
+    vault,
+    indexKey,
+    routes: creditRoutes({ subjects, registry: registry.model, measures, vault, indexKey, clock, logger }),
     errorMappers: [domainErrorMapper],
-    readModels: [projection],
-    seedDemo: async () => {
-      await seedDemoSubjects(service, clock);
-    },
+    readModels: [registry],
+    seedDemo: () => seedDemoSubjects({ subjects, vault, indexKey, measures }, clock),
     close: async () => {
       await schedule.stop();
       await reactions.stop();
-      await projection.close();
       if (!options.vault) await vault.close();
     },
   };

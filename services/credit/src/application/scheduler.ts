@@ -1,25 +1,37 @@
-import { businessDate } from "../domain/dates.ts";
+import { chinaDate } from "@gov/calendar";
+import type { MessagingLogger } from "@gov/messaging";
+import { forEachCase } from "@gov/runtime";
 import type { CreditRegistry } from "../read-models/registry.ts";
-import type { CreditService } from "./credit-service.ts";
+import type { SubjectCommands } from "./subjects.ts";
 
-const scheduler = { id: "credit-scheduler", role: "system" } as const;
+export const SCHEDULER = "credit-scheduler";
+const scheduler = { id: SCHEDULER, role: "system" } as const;
 
 /**
- * The scheduled, idempotent process (domain brief §5): entries whose objection window has closed take effect,
- * entries at their maximum disclosure period expire. The registry says what may be due; the decider checks
- * against the subject's own stream, so a lagging registry, a second run or a second replica changes nothing.
+ * The scheduled, idempotent process: entries whose objection window has closed take effect, entries at their
+ * maximum disclosure period stop being disclosed (信用修复管理办法). The registry says what may be due; the
+ * decider checks against the subject's own stream, so a lagging registry, a second run or a second replica
+ * changes nothing. One entry that cannot move on never stops the others: it is listed in `stuck`.
  */
-export async function runDueProcesses(service: CreditService, registry: CreditRegistry, now: string) {
-  const result = { tookEffect: 0, expired: 0 };
-  for (const due of registry.due(businessDate(now))) {
-    const r = await service.execute(
-      due.subjectId,
-      { type: due.action, data: { listingId: due.listingId } },
-      { now, actor: scheduler },
-    );
-    if (r.events.length === 0) continue;
-    if (due.action === "TakeEffect") result.tookEffect++;
-    else result.expired++;
-  }
-  return result;
+export async function runDueProcesses(
+  subjects: SubjectCommands,
+  registry: CreditRegistry,
+  now: string,
+  logger: MessagingLogger,
+) {
+  const due = registry.due(chinaDate(now)).map((d) => ({ ...d, id: `${d.subjectId}/${d.listingId}` }));
+  const { moved, stuck } = await forEachCase(
+    SCHEDULER,
+    due,
+    async (d) => {
+      const r = await subjects.handle(
+        d.subjectId,
+        { type: d.action, data: { listingId: d.listingId } },
+        { now, actor: scheduler },
+      );
+      return r.events.length > 0;
+    },
+    { logger, now },
+  );
+  return { tookEffect: moved.TakeEffect ?? 0, expired: moved.ExpireListing ?? 0, stuck };
 }

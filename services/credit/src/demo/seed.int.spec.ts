@@ -1,13 +1,15 @@
+import { serviceTestApp } from "@gov/runtime/testing";
 import { useBackend } from "@gov/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { creditTestApp } from "../test-support.ts";
+import { creditModule } from "../module.ts";
 
 useBackend("sqlite", "credit demo subjects (sqlite)", true);
 
 describe("the credit demo data (./scripts/start)", () => {
-  let h: Awaited<ReturnType<typeof creditTestApp>>;
+  const start = () => serviceTestApp((deps) => creditModule(deps, { schedulerIntervalMs: 0 }));
+  let h: Awaited<ReturnType<typeof start>>;
   beforeAll(async () => {
-    h = await creditTestApp();
+    h = await start();
   });
   afterAll(async () => {
     await h?.dispose();
@@ -17,7 +19,7 @@ describe("the credit demo data (./scripts/start)", () => {
     await h.module.seedDemo?.();
     await expect.poll(() => h.module.registry.all().length).toBe(6);
     for (const list of ["red", "black", "abnormal-operation"] as const) {
-      const res = await h.app.inject({ method: "GET", url: `/credit/lists/${list}` });
+      const res = await h.request({ method: "GET", url: `/credit/lists/${list}` });
       expect(res.json().length, list).toBeGreaterThanOrEqual(1);
     }
     const pending = h.module.registry.all().flatMap((s) => s.listings.filter((l) => l.stage === "notified"));

@@ -1,6 +1,7 @@
 import { creditCodeCheckCharacter, residentIdCheckCharacter } from "@gov/identifiers";
-import type { CreditService, Registration } from "../application/credit-service.ts";
-import type { ListingInput } from "../domain/commands.ts";
+import { type Registration, type RegistrationDeps, registerSubject } from "../application/register.ts";
+import type { MeasuresList } from "../domain/measures.ts";
+import type { ListingInput } from "../domain/subject/commands.ts";
 
 const withCheck = (first17: string, check: (s: string) => string) => `${first17}${check(first17)}`;
 const org = (first17: string) => withCheck(first17, creditCodeCheckCharacter);
@@ -145,28 +146,32 @@ const loader = { id: "demo-credit-loader", role: "credit-admin" } as const;
  * Loads the demo subjects through the service's commands, as of a few days or weeks ago so that the entries
  * meant to be in force have passed their objection windows. Idempotent: a second load stores nothing.
  */
-export async function seedDemoSubjects(service: CreditService, clock: () => string): Promise<void> {
+export async function seedDemoSubjects(
+  deps: RegistrationDeps & { measures: MeasuresList },
+  clock: () => string,
+): Promise<void> {
+  const { subjects, measures } = deps;
   const daysAgo = (n: number) => new Date(Date.parse(clock()) - n * 86_400_000).toISOString();
   for (const subject of demoSubjects) {
     const oldest = Math.max(...subject.listings.map((l) => l.daysAgo));
-    const { subjectId } = await service.register(subject.registration, {
+    const { subjectId } = await registerSubject(deps, subject.registration, {
       now: daysAgo(oldest),
       actor: loader,
       idempotencyKey: `demo-credit:register`,
     });
     for (const { input, daysAgo: age, effective } of subject.listings) {
-      const state = await service.subject(subjectId);
+      const state = await subjects.load(subjectId);
       if (state.status === "registered" && state.listings[input.listingId]) continue;
-      await service.execute(
+      await subjects.handle(
         subjectId,
         { type: "ProposeListing", data: { ...input, source: { kind: "manual" } } },
         { now: daysAgo(age), actor: loader, idempotencyKey: `demo-credit:${input.listingId}` },
       );
       if (effective) {
-        await service.execute(
+        await subjects.handle(
           subjectId,
           { type: "TakeEffect", data: { listingId: input.listingId } },
-          { now: daysAgo(age - service.measures.objectionDays - 1), actor: loader },
+          { now: daysAgo(age - measures.objectionDays - 1), actor: loader },
         );
       }
     }

@@ -1,14 +1,8 @@
 /**
  * Calendar dates (YYYY-MM-DD) for disclosure periods and objection windows. These count calendar days and
- * months, not working days: the periods of the 信用修复管理办法 are stated in months and years.
+ * months, not working days: the periods of the 信用修复管理办法 are stated in months and years. The business
+ * date of an instant is `chinaDate` of @gov/calendar.
  */
-
-/** The business date in China (UTC+8) of an instant. */
-export function businessDate(instant: string): string {
-  const t = Date.parse(instant);
-  if (Number.isNaN(t)) throw new RangeError(`not an ISO-8601 instant: ${instant}`);
-  return new Date(t + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 function parse(date: string): Date {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);

@@ -1,10 +1,10 @@
 import type { CreditList, CreditMeasures, CreditStatus, Severity } from "@gov/contracts";
 
 /**
- * The 联合奖惩 measures list: which entries lead to which status and measures, the disclosure periods, the
- * objection window, and how other services' findings become proposed entries. Data, versioned, not code
- * branches (credit issue; seed 002 §12 "信任在先、过程管控，信用保障、联合惩戒"). A new version is a new object
- * with a new `version`; entries record the version their periods came from.
+ * The 联合奖惩 measures list (国务院关于建立完善守信联合激励和失信联合惩戒制度加快推进社会诚信建设的指导意见
+ * 国发〔2016〕33号): which entries lead to which status and measures, the disclosure periods, the objection
+ * window, and how other services' findings become proposed entries. Data, versioned, not code branches. A new
+ * version is a new object with a new `version`; entries record the version their periods came from.
  */
 export interface MeasuresList {
   version: string;
@@ -16,7 +16,7 @@ export interface MeasuresList {
   periods: Record<Severity, { minMonths: number; maxMonths: number; basis: string }>;
   /** How long a red-list entry lasts unless the issuing department says otherwise. */
   redListMonths: number;
-  /** Calendar days the subject has to object after the notice (configurable; the brief sets no number). */
+  /** Calendar days the subject has to object after the notice (configurable; no national rule sets one number). */
   objectionDays: number;
   /** Findings of other services → proposed entries (`null`: not listed). */
   reactions: {
@@ -31,12 +31,21 @@ const none = { deferredMaterials: false, informedCommitment: false, autoApproval
 export const measuresV1: MeasuresList = {
   version: "2026-04-01",
   rules: [
-    // domain brief §5: black → strict review, no 容缺, no 告知承诺, no auto-approval, heavier supervision.
-    { list: "black", severities: ["general", "serious"], status: "strict-review", basis: "domain brief §5" },
-    // 经营异常名录 is a restriction too (seed 002 §12 联合惩戒).
-    { list: "abnormal-operation", status: "strict-review", basis: "seed 002 §12" },
-    // domain brief §5: red → green channel, 容缺 allowed, fewer inspections.
-    { list: "red", status: "green-channel", basis: "domain brief §5" },
+    // 失信联合惩戒: black → strict review, no 容缺, no 告知承诺, no auto-approval, heavier supervision.
+    {
+      list: "black",
+      severities: ["general", "serious"],
+      status: "strict-review",
+      basis: "国发〔2016〕33号 (失信联合惩戒)",
+    },
+    // 经营异常名录 is 失信信息 too (信用修复管理办法: 异常名录信息), restricted likewise.
+    {
+      list: "abnormal-operation",
+      status: "strict-review",
+      basis: "企业经营异常名录管理暂行办法 (国家工商行政管理总局令第68号); 国发〔2016〕33号",
+    },
+    // 守信联合激励: red → green channel (绿色通道), 容缺受理 allowed, fewer inspections.
+    { list: "red", status: "green-channel", basis: "国发〔2016〕33号 (守信联合激励)" },
   ],
   precedence: ["strict-review", "green-channel", "normal"],
   measures: {
@@ -57,13 +66,15 @@ export const measuresV1: MeasuresList = {
     },
   },
   periods: {
-    // 信用修复管理办法 (in force 2026-04-01), domain brief §5: 一般 min 3 months, max 1 year; 严重 min 1 year, max 3 years.
-    general: { minMonths: 3, maxMonths: 12, basis: "信用修复管理办法; domain brief §5" },
-    serious: { minMonths: 12, maxMonths: 36, basis: "信用修复管理办法; domain brief §5" },
-    // 轻微: not in the brief; a configurable default of 3 months, repairable at once.
-    minor: { minMonths: 0, maxMonths: 3, basis: "configurable default" },
+    // 信用修复管理办法 (国家发展和改革委员会令, in force 2026-04-01): 一般 min 3 months, max 1 year; 严重 min
+    // 1 year, max 3 years.
+    general: { minMonths: 3, maxMonths: 12, basis: "信用修复管理办法" },
+    serious: { minMonths: 12, maxMonths: 36, basis: "信用修复管理办法" },
+    // 轻微: not disclosed as a rule; where disclosed, at most 3 months, repairable once the duties are
+    // performed (信用修复管理办法). A configurable default.
+    minor: { minMonths: 0, maxMonths: 3, basis: "信用修复管理办法 (at most 3 months); configurable default" },
   },
-  // domain brief §5: e.g. three years without a bad record.
+  // How long a red-list entry lasts unless the issuing department says otherwise: a configurable default.
   redListMonths: 36,
   objectionDays: 15,
   reactions: {
@@ -72,9 +83,10 @@ export const measuresV1: MeasuresList = {
       general: { list: "black", severity: "general" },
       serious: { list: "black", severity: "serious" },
     },
-    // domain brief §2: a false promise → a credit record; such subjects get neither 容缺 nor 告知承诺.
+    // A false promise is recorded as 失信 and such subjects lose 告知承诺 (国务院办公厅关于全面推行证明事项
+    // 告知承诺制的指导意见 国办发〔2020〕42号).
     falsePromise: { list: "black", severity: "general" },
-    // domain brief §3: 吊销 is a trigger for 严重失信 listing.
+    // 吊销许可证 is 严重失信信息 (信用修复管理办法).
     permitRevoked: { list: "black", severity: "serious" },
   },
 };

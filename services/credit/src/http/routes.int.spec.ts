@@ -1,11 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type Role, creditEventTypes as wire } from "@gov/contracts";
 import { verifyChain } from "@gov/eventsourcing";
 import { creditCodeCheckCharacter, residentIdCheckCharacter } from "@gov/identifiers";
+import { serviceTestApp } from "@gov/runtime/testing";
 import { useBackend } from "@gov/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { creditModule } from "../module.ts";
 import { rebuildRegistry } from "../read-models/registry-projection.ts";
-import { creditTestApp } from "../test-support.ts";
 
 useBackend("sqlite", "credit HTTP API (sqlite)", true);
 
@@ -13,30 +15,22 @@ const ID = `33010619850312004${residentIdCheckCharacter("33010619850312004")}`;
 const CODE = `91330106MA2H3K7P1${creditCodeCheckCharacter("91330106MA2H3K7P1")}`;
 const market = { creditCode: "11330100002489110X", name: "杭州市市场监督管理局" };
 
-let h: Awaited<ReturnType<typeof creditTestApp>>;
+const start = () => serviceTestApp((deps) => creditModule(deps, { schedulerIntervalMs: 0 }));
+let h: Awaited<ReturnType<typeof start>>;
 beforeEach(async () => {
-  h = await creditTestApp();
+  h = await start();
 });
 afterEach(async () => {
   await h.dispose();
 });
 
-const post = async (
-  url: string,
-  payload: unknown,
-  role: Parameters<typeof h.as>[0] = "credit-admin",
-  sub?: string,
-) => h.app.inject({ method: "POST", url, payload: payload as object, headers: await h.as(role, sub) });
-const get = async (url: string, role: Parameters<typeof h.as>[0] = "credit-admin", sub?: string) =>
-  h.app.inject({ method: "GET", url, headers: await h.as(role, sub) });
-const registerOrg = async () =>
-  (
-    await post("/credit/subjects", {
-      kind: "organisation",
-      creditCode: CODE,
-      name: "杭州示例餐饮管理有限公司",
-    })
-  ).json().subjectId as string;
+const caller = (role: Role, sub?: string) => (sub ? { role, sub } : role);
+const post = (url: string, body: unknown, role: Role = "credit-admin", sub?: string) =>
+  h.request({ method: "POST", url, body, as: caller(role, sub) });
+const get = (url: string, role: Role = "credit-admin", sub?: string) =>
+  h.request({ method: "GET", url, as: caller(role, sub) });
+const organisation = { kind: "organisation", creditCode: CODE, name: "杭州示例餐饮管理有限公司" };
+const registerOrg = async () => (await post("/credit/subjects", organisation)).json().id as string;
 const blackListing = (listingId = "L1", severity = "serious") => ({
   listingId,
   list: "black",
@@ -54,39 +48,67 @@ const settled = async () => {
   await expect.poll(() => h.module.registry.all().flatMap((s) => s.history).length).toBe(head);
 };
 
-describe("credit API: subjects (domain brief §2 identifiers)", () => {
+describe("credit API: subjects (identifiers: GB 11643-1999, GB 32100-2015)", () => {
   it("registers an organisation by its 统一社会信用代码; the subject id is O + the code", async () => {
-    const res = await post("/credit/subjects", { kind: "organisation", creditCode: CODE, name: "示例公司" });
-    expect(res.statusCode).toBe(201);
-    expect(res.json()).toEqual({ subjectId: `O${CODE}`, created: true, warnings: [] });
+    const { body } = await h
+      .when({
+        method: "POST",
+        url: "/credit/subjects",
+        as: "credit-admin",
+        body: { kind: "organisation", creditCode: CODE, name: "示例公司" },
+      })
+      .thenAppended(201, { type: wire.SubjectRegistered, subject: `subject-O${CODE}`, caseid: `O${CODE}` });
+    expect(body).toEqual({
+      id: `O${CODE}`,
+      revision: 0,
+      events: [{ type: "SubjectRegistered" }],
+      replayed: false,
+      position: expect.any(String),
+      created: true,
+      warnings: [],
+    });
   });
 
-  it("accepts an early code that fails its check character, with a warning (GB 32100 exception)", async () => {
+  it("accepts an early code that fails its check character, with a warning (GB 32100-2015 exception)", async () => {
     const wrong = `${CODE.slice(0, 17)}${CODE[17] === "0" ? "1" : "0"}`;
-    const res = await post("/credit/subjects", {
-      kind: "organisation",
-      creditCode: wrong,
-      name: "早期代码公司",
-    });
-    expect(res.statusCode).toBe(201);
-    expect(res.json().warnings).toHaveLength(1);
+    const { body } = await h
+      .when({
+        method: "POST",
+        url: "/credit/subjects",
+        as: "credit-admin",
+        body: { kind: "organisation", creditCode: wrong, name: "早期代码公司" },
+      })
+      .thenAppended(201, wire.SubjectRegistered);
+    expect((body as { warnings: string[] }).warnings).toHaveLength(1);
   });
 
   it("refuses a malformed credit code or a 身份证号 with a wrong check character (400 naming the field), storing nothing", async () => {
-    const bad = await post("/credit/subjects", { kind: "organisation", creditCode: "123", name: "x" });
-    expect(bad.statusCode).toBe(400);
-    expect(JSON.stringify(bad.json())).toContain("body.creditCode");
+    await h
+      .when({
+        method: "POST",
+        url: "/credit/subjects",
+        as: "credit-admin",
+        body: { kind: "organisation", creditCode: "123", name: "x" },
+      })
+      .thenRefused(400, ["body.creditCode"]);
     const wrongCheck = `${ID.slice(0, 17)}${ID[17] === "1" ? "2" : "1"}`;
-    const person = await post("/credit/subjects", { kind: "person", idNumber: wrongCheck, name: "示例甲" });
-    expect(person.statusCode).toBe(400);
-    expect(JSON.stringify(person.json())).toContain("body.idNumber");
+    await h
+      .when({
+        method: "POST",
+        url: "/credit/subjects",
+        as: "credit-admin",
+        body: { kind: "person", idNumber: wrongCheck, name: "示例甲" },
+      })
+      .thenRefused(400, ["body.idNumber"]);
     expect(await h.newEvents()).toEqual([]);
   });
 
   it("registers a person under a pseudonym; the number and name are only in the store encrypted", async () => {
-    const res = await post("/credit/subjects", { kind: "person", idNumber: ID, name: "示例甲" });
-    expect(res.statusCode).toBe(201);
-    const { subjectId } = res.json();
+    const person = { kind: "person", idNumber: ID, name: "示例甲" };
+    const { body } = await h
+      .when({ method: "POST", url: "/credit/subjects", as: "credit-admin", body: person })
+      .thenAppended(201, wire.SubjectRegistered);
+    const subjectId = (body as { id: string }).id;
     expect(subjectId).toMatch(/^P[0-9a-f]{32}$/);
     const stored = JSON.stringify(await h.newEvents());
     expect(stored).not.toContain(ID);
@@ -98,15 +120,16 @@ describe("credit API: subjects (domain brief §2 identifiers)", () => {
     // Another service's role sees the status, not the person.
     expect((await get(`/credit/subjects/${subjectId}`, "window-clerk")).json().person).toBeUndefined();
     // Registering again changes nothing.
-    expect(
-      (await post("/credit/subjects", { kind: "person", idNumber: ID, name: "示例甲" })).statusCode,
-    ).toBe(200);
+    const again = await h
+      .when({ method: "POST", url: "/credit/subjects", as: "credit-admin", body: person })
+      .thenAppended(200);
+    expect(again.body).toMatchObject({ id: subjectId, revision: 0, events: [], created: false });
   });
 
   it("looks a subject up by identifier in the body (never in a URL); unknown subjects are normal", async () => {
-    const malformed = await post("/credit/lookup", { creditCode: "x" }, "window-clerk");
-    expect(malformed.statusCode).toBe(400);
-    expect(JSON.stringify(malformed.json())).toContain("body.creditCode");
+    await h
+      .when({ method: "POST", url: "/credit/lookup", as: "window-clerk", body: { creditCode: "x" } })
+      .thenRefused(400, ["body.creditCode"]);
     const unknown = await post("/credit/lookup", { idNumber: ID }, "window-clerk");
     expect(unknown.json()).toMatchObject({ registered: false, status: "normal" });
     const subjectId = await registerOrg();
@@ -119,37 +142,67 @@ describe("credit API: subjects (domain brief §2 identifiers)", () => {
   });
 });
 
-describe("credit API: an entry's life over HTTP (domain brief §5)", () => {
+describe("credit API: an entry's life over HTTP (国办发〔2020〕49号; 信用修复管理办法)", () => {
   it("notice → objection by the subject → dismissed → in force after the window → repair after the minimum → normal", async () => {
     const subjectId = await registerOrg();
-    const proposed = await post(`/credit/subjects/${subjectId}/listings`, blackListing());
-    expect(proposed.statusCode).toBe(201);
-    expect(proposed.json().events.map((e: { type: string }) => e.type)).toEqual([
-      "ListingProposed",
-      "NoticeIssued",
-    ]);
+    const entry = `/credit/subjects/${subjectId}/listings/L1`;
+    const proposed = await h
+      .when({
+        method: "POST",
+        url: `/credit/subjects/${subjectId}/listings`,
+        as: "credit-admin",
+        body: blackListing(),
+      })
+      .thenAppended(201, wire.ListingProposed, wire.NoticeIssued);
+    expect(proposed.body).toMatchObject({
+      id: subjectId,
+      revision: 2,
+      events: [{ type: "ListingProposed" }, { type: "NoticeIssued" }],
+      replayed: false,
+    });
+    expect(proposed.response.headers.etag).toBe('"2"');
+    expect(proposed.response.headers["log-position"]).toBe((proposed.body as { position: string }).position);
 
     // The subject itself objects (an applicant token whose subject is the subject id); nobody else may.
     const objection = { grounds: "许可证系依法注销，并非吊销" };
-    expect(
-      (await post(`/credit/subjects/${subjectId}/listings/L1/objection`, objection, "applicant", "Oother"))
-        .statusCode,
-    ).toBe(403);
-    expect(
-      (await post(`/credit/subjects/${subjectId}/listings/L1/objection`, objection, "applicant", subjectId))
-        .statusCode,
-    ).toBe(200);
-    const dismissed = await post(`/credit/subjects/${subjectId}/listings/L1/objection/decision`, {
-      upheld: false,
-      reasons: "经核查，系吊销",
-    });
-    expect(dismissed.statusCode).toBe(200);
+    await h
+      .when({
+        method: "POST",
+        url: `${entry}/objection`,
+        as: { role: "applicant", sub: "Oother" },
+        body: objection,
+      })
+      .thenRefused(403);
+    await h
+      .when({
+        method: "POST",
+        url: `${entry}/objection`,
+        as: { role: "applicant", sub: subjectId },
+        body: objection,
+      })
+      .thenAppended(200, wire.ObjectionFiled);
+    await h
+      .when({
+        method: "POST",
+        url: `${entry}/objection/decision`,
+        as: "credit-admin",
+        body: { upheld: false, reasons: "经核查，系吊销" },
+      })
+      .thenAppended(200, wire.ObjectionDismissed);
 
     // Still inside the window: the scheduler leaves it; after the window it takes effect.
-    expect((await post("/credit/scheduler/run", {}, "system")).json()).toEqual({ tookEffect: 0, expired: 0 });
+    expect((await post("/credit/scheduler/run", {}, "system")).json()).toEqual({
+      tookEffect: 0,
+      expired: 0,
+      stuck: [],
+    });
     h.clock.advanceDays(16);
     await settled();
-    expect((await post("/credit/scheduler/run", {}, "system")).json()).toEqual({ tookEffect: 1, expired: 0 });
+    expect((await post("/credit/scheduler/run", {}, "system")).json()).toEqual({
+      tookEffect: 1,
+      expired: 0,
+      stuck: [],
+    });
     await settled();
     expect((await post("/credit/lookup", { creditCode: CODE }, "window-clerk")).json()).toMatchObject({
       status: "strict-review",
@@ -161,28 +214,26 @@ describe("credit API: an entry's life over HTTP (domain brief §5)", () => {
       },
       causes: [{ listingId: "L1", list: "black", severity: "serious" }],
     });
-    expect((await h.app.inject({ method: "GET", url: "/credit/lists/black" })).json()).toMatchObject([
+    expect((await h.request({ method: "GET", url: "/credit/lists/black" })).json()).toMatchObject([
       { subjectId, organisation: { creditCode: CODE }, listing: { listingId: "L1", stage: "effective" } },
     ]);
 
     const repair = { dutiesPerformed: ["已缴清罚款", "已停业整改"], creditPromise: true };
-    const early = await post(
-      `/credit/subjects/${subjectId}/listings/L1/repair`,
-      repair,
-      "applicant",
-      subjectId,
-    );
-    expect(early.statusCode).toBe(409);
+    const asSubject = { role: "applicant", sub: subjectId } as const;
+    await h.when({ method: "POST", url: `${entry}/repair`, as: asSubject, body: repair }).thenRefused(409);
     h.clock.advanceDays(366);
-    expect(
-      (await post(`/credit/subjects/${subjectId}/listings/L1/repair`, repair, "applicant", subjectId))
-        .statusCode,
-    ).toBe(200);
-    const approved = await post(`/credit/subjects/${subjectId}/listings/L1/repair/decision`, {
-      approved: true,
-      reasons: "已履行法定义务并作出信用承诺",
-    });
-    expect(approved.json().events.map((e: { type: string }) => e.type)).toEqual([
+    await h
+      .when({ method: "POST", url: `${entry}/repair`, as: asSubject, body: repair })
+      .thenAppended(200, wire.RepairRequested);
+    const approved = await h
+      .when({
+        method: "POST",
+        url: `${entry}/repair/decision`,
+        as: "credit-admin",
+        body: { approved: true, reasons: "已履行法定义务并作出信用承诺" },
+      })
+      .thenAppended(200, wire.RepairApproved, wire.CreditStatusChanged);
+    expect((approved.body as { events: { type: string }[] }).events.map((e) => e.type)).toEqual([
       "RepairApproved",
       "CreditStatusChanged",
     ]);
@@ -198,7 +249,7 @@ describe("credit API: an entry's life over HTTP (domain brief §5)", () => {
     ).toContain("gov.credit.subject.repair-approved.v1");
   });
 
-  it("expires an entry at its maximum period by the scheduled process, once (domain brief §5)", async () => {
+  it("expires an entry at its maximum period by the scheduled process, once (信用修复管理办法)", async () => {
     const subjectId = await registerOrg();
     await post(`/credit/subjects/${subjectId}/listings`, blackListing("G1", "general"));
     h.clock.advanceDays(16);
@@ -206,66 +257,101 @@ describe("credit API: an entry's life over HTTP (domain brief §5)", () => {
     await post("/credit/scheduler/run", {}, "system");
     h.clock.advanceDays(365);
     await settled();
-    expect((await post("/credit/scheduler/run", {}, "admin")).json()).toEqual({ tookEffect: 0, expired: 1 });
+    expect((await post("/credit/scheduler/run", {}, "admin")).json()).toEqual({
+      tookEffect: 0,
+      expired: 1,
+      stuck: [],
+    });
     await settled();
-    expect((await post("/credit/scheduler/run", {}, "admin")).json()).toEqual({ tookEffect: 0, expired: 0 });
+    expect((await post("/credit/scheduler/run", {}, "admin")).json()).toEqual({
+      tookEffect: 0,
+      expired: 0,
+      stuck: [],
+    });
     expect(h.module.registry.get(subjectId)).toMatchObject({ status: "normal" });
   });
 
   it("rejects bad input with the fields named and stores nothing; conflicts are 409; unknown subjects 404", async () => {
     const subjectId = await registerOrg();
-    const before = (await h.newEvents()).length;
-    const bad = await post(`/credit/subjects/${subjectId}/listings`, { listingId: "L 1", list: "grey" });
-    expect(bad.statusCode).toBe(400);
-    const fields = JSON.stringify(bad.json());
-    for (const f of ["listingId", "list", "issuingDepartment", "legalBasis", "reason"])
-      expect(fields).toContain(f);
-    const noSeverity = await post(`/credit/subjects/${subjectId}/listings`, {
-      ...blackListing(),
-      severity: undefined,
-    });
-    expect(noSeverity.statusCode).toBe(400);
-    expect(JSON.stringify(noSeverity.json())).toContain("body.severity");
-    expect((await h.newEvents()).length).toBe(before);
-    await post(`/credit/subjects/${subjectId}/listings`, blackListing());
-    expect((await post(`/credit/subjects/${subjectId}/listings`, blackListing())).statusCode).toBe(409);
-    expect((await post(`/credit/subjects/O${"1".repeat(18)}/listings`, blackListing())).statusCode).toBe(404);
+    const listings = `/credit/subjects/${subjectId}/listings`;
+    await h
+      .when({ method: "POST", url: listings, as: "credit-admin", body: { listingId: "L 1", list: "grey" } })
+      .thenRefused(400, [
+        "body.listingId",
+        "body.list",
+        "body.issuingDepartment",
+        "body.legalBasis",
+        "body.reason",
+      ]);
+    await h
+      .when({
+        method: "POST",
+        url: listings,
+        as: "credit-admin",
+        body: { ...blackListing(), severity: undefined },
+      })
+      .thenRefused(400, ["body.severity"]);
+    await h
+      .when({ method: "POST", url: listings, as: "credit-admin", body: blackListing() })
+      .thenAppended(201, wire.ListingProposed, wire.NoticeIssued);
+    await h
+      .when({ method: "POST", url: listings, as: "credit-admin", body: blackListing() })
+      .thenRefused(409);
+    await h
+      .when({
+        method: "POST",
+        url: `/credit/subjects/O${"1".repeat(18)}/listings`,
+        as: "credit-admin",
+        body: blackListing(),
+      })
+      .thenRefused(404);
     expect((await get("/credit/subjects/not-a-subject")).statusCode).toBe(400);
   });
 
   it("lets only credit administrators manage entries, and applicants read only their own record", async () => {
     const subjectId = await registerOrg();
-    expect(
-      (await post(`/credit/subjects/${subjectId}/listings`, blackListing(), "window-clerk")).statusCode,
-    ).toBe(403);
-    expect(
-      (await post("/credit/subjects", { kind: "organisation", creditCode: CODE, name: "x" }, "officer"))
-        .statusCode,
-    ).toBe(403);
+    await h
+      .when({
+        method: "POST",
+        url: `/credit/subjects/${subjectId}/listings`,
+        as: "window-clerk",
+        body: blackListing(),
+      })
+      .thenRefused(403);
+    await h
+      .when({
+        method: "POST",
+        url: "/credit/subjects",
+        as: "officer",
+        body: { kind: "organisation", creditCode: CODE, name: "x" },
+      })
+      .thenRefused(403);
     await settled();
     expect((await get(`/credit/subjects/${subjectId}`, "applicant", "Osomeone-else")).statusCode).toBe(403);
     expect((await get(`/credit/subjects/${subjectId}`, "applicant", subjectId)).statusCode).toBe(200);
-    const anonymous = await h.app.inject({ method: "GET", url: `/credit/subjects/${subjectId}` });
+    const anonymous = await h.request({ method: "GET", url: `/credit/subjects/${subjectId}` });
     expect(anonymous.statusCode).toBe(401);
   });
 });
 
-describe("credit API: erasure (PIPL; credit issue)", () => {
+describe("credit API: erasure (个人信息保护法 第四十七条)", () => {
   it("destroys the person's key: the identity is unreadable, the record and the hash chain stay", async () => {
-    const { subjectId } = (
+    const subjectId = (
       await post("/credit/subjects", { kind: "person", idNumber: ID, name: "示例甲" })
-    ).json();
+    ).json().id as string;
     await post(`/credit/subjects/${subjectId}/listings`, blackListing());
-    expect(
-      (await post(`/credit/subjects/${subjectId}/erasure`, { request: "删除请求 2026-007" }, "credit-admin"))
-        .statusCode,
-    ).toBe(403);
-    const erased = await post(
-      `/credit/subjects/${subjectId}/erasure`,
-      { request: "删除请求 2026-007" },
-      "admin",
-    );
-    expect(erased.statusCode).toBe(200);
+    const erasure = { request: "删除请求 2026-007" };
+    await h
+      .when({
+        method: "POST",
+        url: `/credit/subjects/${subjectId}/erasure`,
+        as: "credit-admin",
+        body: erasure,
+      })
+      .thenRefused(403);
+    await h
+      .when({ method: "POST", url: `/credit/subjects/${subjectId}/erasure`, as: "admin", body: erasure })
+      .thenAppended(200, wire.IdentityErased);
     await settled();
     const view = (await get(`/credit/subjects/${subjectId}`)).json();
     expect(view).toMatchObject({ erased: true, listings: [{ listingId: "L1" }] });

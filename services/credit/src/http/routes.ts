@@ -1,13 +1,28 @@
-import type { CreditList } from "@gov/contracts";
+import type { Role } from "@gov/contracts";
+import type { CommandInput } from "@gov/eventsourcing";
+import { RuleViolation } from "@gov/eventsourcing";
+import type { MessagingLogger } from "@gov/messaging";
+import { identifySubject, type KeyVault } from "@gov/pii";
 import { requestContext } from "@gov/runtime";
-import type { FastifyPluginAsyncZod, Role, RouteAuth } from "@gov/service-kit";
-import { ForbiddenProblem, NotFoundProblem } from "@gov/service-kit";
-import type { FastifyRequest } from "fastify";
-import type { CreditService } from "../application/credit-service.ts";
+import {
+  auth,
+  commandReply,
+  commandResult,
+  type FastifyPluginAsyncZod,
+  ForbiddenProblem,
+  NotFoundProblem,
+  publicRoute,
+} from "@gov/service-kit";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { z } from "zod";
+import { eraseIdentity, openIdentity } from "../application/erase.ts";
+import { registerSubject } from "../application/register.ts";
 import { runDueProcesses } from "../application/scheduler.ts";
+import type { SubjectCommands } from "../application/subjects.ts";
+import type { MeasuresList } from "../domain/measures.ts";
+import type { SubjectCommand } from "../domain/subject/commands.ts";
 import type { CreditRegistry, SubjectView } from "../read-models/registry.ts";
 import {
-  commandResult,
   erasureBody,
   listingBody,
   listingParams,
@@ -16,14 +31,16 @@ import {
   objectionBody,
   objectionDecisionBody,
   registrationBody,
+  registrationResult,
   repairBody,
   repairDecisionBody,
   subjectParams,
   withdrawBody,
 } from "./schemas.ts";
 
-const creditAdmins: Role[] = ["credit-admin", "admin"];
-const readers: Role[] = [
+const creditAdmins: readonly Role[] = ["credit-admin", "admin"];
+/** Other services' roles, auditors and the platform: they read a subject's status (never a person). */
+const readers: readonly Role[] = [
   "window-clerk",
   "officer",
   "regulator",
@@ -32,18 +49,24 @@ const readers: Role[] = [
   "admin",
   "system",
 ];
-const auth = (roles: Role[]): { auth: RouteAuth } => ({ auth: { roles } });
+
+export interface CreditRouteDeps {
+  subjects: SubjectCommands;
+  registry: CreditRegistry;
+  measures: MeasuresList;
+  vault: KeyVault;
+  indexKey: Buffer;
+  clock: () => string;
+  logger: MessagingLogger;
+}
 
 /**
  * HTTP → commands and queries. Credit administrators manage entries; the subject (an applicant whose token's
  * subject is its subject id) or an administrator on its behalf objects and asks for repair; other services'
  * roles and auditors read; an applicant reads only its own record.
  */
-export function creditRoutes(
-  service: CreditService,
-  registry: CreditRegistry,
-  clock: () => string,
-): FastifyPluginAsyncZod {
+export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
+  const { subjects, registry, measures, vault, indexKey, clock } = deps;
   return async (app) => {
     const ctx = (request: FastifyRequest) => requestContext(request, clock);
     /** An applicant acts only on its own record. */
@@ -53,61 +76,62 @@ export function creditRoutes(
         throw new ForbiddenProblem("an applicant may act only on its own credit record");
       }
     };
-    const answer = (subjectId: string, r: Awaited<ReturnType<CreditService["execute"]>>) => ({
-      subjectId,
-      revision: r.nextExpectedRevision,
-      events: r.events.map((e) => ({ type: e.type })),
-      replayed: r.replayed,
-    });
     const view = async (s: SubjectView, staff: boolean) => {
       const { identity, history: _h, ...rest } = s;
       // Only credit administrators see a person's (masked) number and name, opened with the subject's key.
-      const person = staff && identity ? await service.identity(s.subjectId, identity) : undefined;
+      const person = staff && identity ? await openIdentity(vault, s.subjectId, identity) : undefined;
       return { ...rest, ...(person ? { person } : {}) };
     };
 
     app.post(
       "/subjects",
-      { config: auth(creditAdmins), schema: { body: registrationBody, tags: ["credit"] } },
+      {
+        config: auth(...creditAdmins),
+        schema: {
+          body: registrationBody,
+          response: { 200: registrationResult, 201: registrationResult },
+          tags: ["credit"],
+        },
+      },
       async (request, reply) => {
-        const r = await service.register(request.body, ctx(request));
-        return reply.status(r.created ? 201 : 200).send(r);
+        const r = await registerSubject({ subjects, vault, indexKey }, request.body, ctx(request));
+        const { created, warnings } = r;
+        return reply
+          .status(created ? 201 : 200)
+          .send(commandReply(reply, r.subjectId, r.result, { created, warnings }));
       },
     );
 
     app.post(
       "/lookup",
-      { config: auth([...readers, "applicant"]), schema: { body: lookupBody, tags: ["credit"] } },
+      { config: auth(...readers, "applicant"), schema: { body: lookupBody, tags: ["credit"] } },
       async (request) => {
-        const subjectId = service.subjectIdOf(request.body);
+        const found = identifySubject(request.body, indexKey);
+        if (!found.ok) throw new RuleViolation([{ field: found.field, message: found.message }]);
+        const { subjectId } = found;
         ownOrStaff(request, subjectId);
         const s = registry.get(subjectId);
-        if (!s)
-          return {
-            subjectId,
-            registered: false,
-            status: "normal",
-            measures: service.measures.measures.normal,
-          };
+        if (!s) return { subjectId, registered: false, status: "normal", measures: measures.measures.normal };
         return { registered: true, ...(await view(s, false)) };
       },
     );
 
     app.get(
       "/subjects/:subjectId",
-      { config: auth([...readers, "applicant"]), schema: { params: subjectParams, tags: ["credit"] } },
+      { config: auth(...readers, "applicant"), schema: { params: subjectParams, tags: ["credit"] } },
       async (request) => {
         ownOrStaff(request, request.params.subjectId);
         const s = registry.get(request.params.subjectId);
         if (!s) throw new NotFoundProblem(`no subject ${request.params.subjectId}`);
-        return view(s, creditAdmins.includes(request.context.actor?.role as Role));
+        const role = request.context.actor?.role;
+        return view(s, role !== undefined && creditAdmins.includes(role));
       },
     );
 
     app.get(
       "/subjects/:subjectId/history",
       {
-        config: auth(["credit-admin", "admin", "auditor", "regulator", "applicant"]),
+        config: auth("credit-admin", "admin", "auditor", "regulator", "applicant"),
         schema: { params: subjectParams, tags: ["credit"] },
       },
       async (request) => {
@@ -121,7 +145,7 @@ export function creditRoutes(
     app.post(
       "/subjects/:subjectId/listings",
       {
-        config: auth(creditAdmins),
+        config: auth(...creditAdmins),
         schema: {
           params: subjectParams,
           body: listingBody,
@@ -132,7 +156,7 @@ export function creditRoutes(
       async (request, reply) => {
         const { subjectId } = request.params;
         const { startDate, validUntil, severity, ground, ...rest } = request.body;
-        const r = await service.execute(
+        const r = await subjects.handle(
           subjectId,
           {
             type: "ProposeListing",
@@ -147,62 +171,66 @@ export function creditRoutes(
           },
           ctx(request),
         );
-        return reply.status(201).send(answer(subjectId, r));
+        return reply.status(201).send(commandReply(reply, subjectId, r));
       },
     );
 
-    const listingCommand = <B>(
-      path: string,
-      roles: Role[],
-      body: import("zod").ZodType<B>,
-      toCommand: (listingId: string, body: B) => Parameters<CreditService["execute"]>[1],
-      subjectMayAct = false,
-    ) =>
-      app.post(
-        `/subjects/:subjectId/listings/:listingId/${path}`,
-        {
-          config: auth(subjectMayAct ? [...roles, "applicant"] : roles),
-          schema: { params: listingParams, body, response: { 200: commandResult }, tags: ["credit"] },
-        },
-        async (request) => {
-          const { subjectId, listingId } = request.params;
-          ownOrStaff(request, subjectId);
-          const r = await service.execute(subjectId, toCommand(listingId, request.body as B), ctx(request));
-          return answer(subjectId, r);
-        },
-      );
+    /** The options of a command on one entry, `POST /subjects/:subjectId/listings/:listingId/<command>`. */
+    const entryRoute = <Body extends z.ZodType>(roles: readonly Role[], body: Body) => ({
+      config: auth(...roles),
+      schema: { params: listingParams, body, response: { 200: commandResult }, tags: ["credit"] },
+    });
+    const onEntry = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      subjectId: string,
+      command: CommandInput<SubjectCommand>,
+    ) => {
+      ownOrStaff(request, subjectId);
+      return commandReply(reply, subjectId, await subjects.handle(subjectId, command, ctx(request)));
+    };
+    const entry = "/subjects/:subjectId/listings/:listingId";
+    // The subject itself may object and ask for repair.
+    const subjectOrAdmins: readonly Role[] = [...creditAdmins, "applicant"];
 
-    listingCommand(
-      "objection",
-      creditAdmins,
-      objectionBody,
-      (listingId, b) => ({ type: "FileObjection", data: { listingId, grounds: b.grounds } }),
-      true,
+    app.post(`${entry}/objection`, entryRoute(subjectOrAdmins, objectionBody), async (request, reply) => {
+      const { subjectId, listingId } = request.params;
+      const { grounds } = request.body;
+      return onEntry(request, reply, subjectId, { type: "FileObjection", data: { listingId, grounds } });
+    });
+    app.post(
+      `${entry}/objection/decision`,
+      entryRoute(creditAdmins, objectionDecisionBody),
+      async (request, reply) => {
+        const { subjectId, listingId } = request.params;
+        const data = { listingId, ...request.body };
+        return onEntry(request, reply, subjectId, { type: "DecideObjection", data });
+      },
     );
-    listingCommand("objection/decision", creditAdmins, objectionDecisionBody, (listingId, b) => ({
-      type: "DecideObjection",
-      data: { listingId, ...b },
-    }));
-    listingCommand(
-      "repair",
-      creditAdmins,
-      repairBody,
-      (listingId, b) => ({ type: "RequestRepair", data: { listingId, ...b } }),
-      true,
+    app.post(`${entry}/repair`, entryRoute(subjectOrAdmins, repairBody), async (request, reply) => {
+      const { subjectId, listingId } = request.params;
+      const data = { listingId, ...request.body };
+      return onEntry(request, reply, subjectId, { type: "RequestRepair", data });
+    });
+    app.post(
+      `${entry}/repair/decision`,
+      entryRoute(creditAdmins, repairDecisionBody),
+      async (request, reply) => {
+        const { subjectId, listingId } = request.params;
+        const data = { listingId, ...request.body };
+        return onEntry(request, reply, subjectId, { type: "DecideRepair", data });
+      },
     );
-    listingCommand("repair/decision", creditAdmins, repairDecisionBody, (listingId, b) => ({
-      type: "DecideRepair",
-      data: { listingId, ...b },
-    }));
-    listingCommand("withdraw", creditAdmins, withdrawBody, (listingId, b) => ({
-      type: "WithdrawListing",
-      data: { listingId, reason: b.reason },
-    }));
+    app.post(`${entry}/withdraw`, entryRoute(creditAdmins, withdrawBody), async (request, reply) => {
+      const { subjectId, listingId } = request.params;
+      const { reason } = request.body;
+      return onEntry(request, reply, subjectId, { type: "WithdrawListing", data: { listingId, reason } });
+    });
 
     app.post(
       "/subjects/:subjectId/erasure",
       {
-        config: auth(["admin"]),
+        config: auth("admin"),
         schema: {
           params: subjectParams,
           body: erasureBody,
@@ -210,28 +238,23 @@ export function creditRoutes(
           tags: ["credit"],
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const { subjectId } = request.params;
-        return answer(subjectId, await service.erase(subjectId, request.body.request, ctx(request)));
+        const r = await eraseIdentity({ subjects, vault }, subjectId, request.body.request, ctx(request));
+        return commandReply(reply, subjectId, r);
       },
     );
 
     app.get(
       "/lists/:list",
-      { config: { auth: "public" }, schema: { params: listParams, tags: ["credit"] } },
-      async (request) => registry.onList(request.params.list as CreditList),
+      { config: publicRoute(), schema: { params: listParams, tags: ["credit"] } },
+      async (request) => registry.onList(request.params.list),
     );
 
-    app.get(
-      "/measures",
-      { config: { auth: "public" }, schema: { tags: ["credit"] } },
-      async () => service.measures,
-    );
+    app.get("/measures", { config: publicRoute(), schema: { tags: ["credit"] } }, async () => measures);
 
-    app.post(
-      "/scheduler/run",
-      { config: auth(["admin", "system"]), schema: { tags: ["credit"] } },
-      async () => runDueProcesses(service, registry, clock()),
+    app.post("/scheduler/run", { config: auth("admin", "system"), schema: { tags: ["credit"] } }, async () =>
+      runDueProcesses(subjects, registry, clock(), deps.logger),
     );
   };
 }

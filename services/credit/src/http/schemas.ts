@@ -7,6 +7,7 @@ import {
   severity,
   subjectId,
 } from "@gov/contracts";
+import { commandResult } from "@gov/service-kit";
 import { z } from "zod";
 
 export const subjectParams = z.object({ subjectId });
@@ -15,9 +16,9 @@ export const listParams = z.object({ list: creditList });
 
 const name = z.string().trim().min(1).max(200);
 export const registrationBody = z.discriminatedUnion("kind", [
-  /** 居民身份证号: the check character is checked (GB 11643). */
+  /** 居民身份证号: the check character is checked (GB 11643-1999). */
   z.object({ kind: z.literal("person"), idNumber: z.string().min(1).max(40), name }),
-  /** 统一社会信用代码: an early code failing its check is accepted with a warning (GB 32100). */
+  /** 统一社会信用代码: an early code failing its check is accepted with a warning (GB 32100-2015). */
   z.object({ kind: z.literal("organisation"), creditCode: z.string().min(1).max(40), name }),
 ]);
 
@@ -50,10 +51,8 @@ export const repairDecisionBody = z.object({ approved: z.boolean(), reasons: tex
 export const withdrawBody = z.object({ reason: text });
 export const erasureBody = z.object({ request: z.string().trim().min(1).max(500) });
 
-/** What a command answers: the subject, its stream revision and the events the command produced. */
-export const commandResult = z.object({
-  subjectId: z.string(),
-  revision: z.number(),
-  events: z.array(z.object({ type: z.string() })),
-  replayed: z.boolean(),
+/** A registration's reply: the one command reply, plus whether it created the subject and any warnings. */
+export const registrationResult = commandResult.extend({
+  created: z.boolean(),
+  warnings: z.array(z.string()),
 });

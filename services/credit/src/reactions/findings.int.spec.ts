@@ -2,9 +2,11 @@ import { randomUUID } from "node:crypto";
 import { approvalEventTypes, reviewAndMonitorEventTypes } from "@gov/contracts";
 import type { NewEvent } from "@gov/eventsourcing";
 import { creditCodeCheckCharacter } from "@gov/identifiers";
+import type { BusEvent } from "@gov/messaging";
+import { serviceTestApp } from "@gov/runtime/testing";
 import { useBackend } from "@gov/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { creditTestApp } from "../test-support.ts";
+import { creditModule } from "../module.ts";
 import { reactToFinding } from "./findings.ts";
 
 useBackend("sqlite", "credit reactions over the embedded bus (sqlite)", true);
@@ -49,15 +51,16 @@ const violation = (severity: "minor" | "general" | "serious") =>
     severity,
   });
 
-let h: Awaited<ReturnType<typeof creditTestApp>>;
+const start = () => serviceTestApp((deps) => creditModule(deps, { schedulerIntervalMs: 0 }));
+let h: Awaited<ReturnType<typeof start>>;
 beforeEach(async () => {
-  h = await creditTestApp();
+  h = await start();
 });
 afterEach(async () => {
   await h.dispose();
 });
 
-describe("credit reacts to other services' findings (credit issue; measures list reactions)", () => {
+describe("credit reacts to other services' findings (the measures list's reactions)", () => {
   it("a serious violation and a 吊销 become proposed black-list entries with due process; a minor one is not listed", async () => {
     const revoked = foreign("gov.approval", `permit-${randomUUID()}`, approvalEventTypes.PermitRevoked, {
       permitId: "JY33301060012345",
@@ -90,19 +93,20 @@ describe("credit reacts to other services' findings (credit issue; measures list
 
   it("a redelivered finding changes nothing (ids derived from the finding's event id)", async () => {
     const f = violation("general");
-    const event = {
+    const event: BusEvent = {
       ...f.event,
       subject: f.stream,
+      streamversion: 0,
       position: "0",
       hash: "",
       prevhash: "",
       specversion: "1.0",
     };
-    await reactToFinding(h.module.service, event as never, h.clock.now());
+    await reactToFinding(h.module, event, h.clock.now());
     const once = (await h.newEvents()).length;
-    await reactToFinding(h.module.service, event as never, h.clock.now());
+    await reactToFinding(h.module, event, h.clock.now());
     expect((await h.newEvents()).length).toBe(once);
-    const state = await h.module.service.subject(subject.subjectId);
+    const state = await h.module.subjects.load(subject.subjectId);
     expect(state.status === "registered" && Object.keys(state.listings)).toHaveLength(1);
   });
 });

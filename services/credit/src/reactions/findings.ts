@@ -5,13 +5,20 @@ import {
   permitRevoked,
   reviewAndMonitorEventTypes,
   type SubjectRef,
+  topics,
   violationFound,
 } from "@gov/contracts";
 import type { BusEvent } from "@gov/messaging";
-import type { CreditService } from "../application/credit-service.ts";
+import type { SubjectCommands } from "../application/subjects.ts";
+import type { MeasuresList } from "../domain/measures.ts";
 
-/** The topics credit reacts to (credit issue: violations, false promises, 吊销). */
-export const reactionTopics = ["gov.review-and-monitor.finding.v1", "gov.approval.permit.v1"];
+/** The topics credit reacts to: review-and-monitor's findings (violations, false promises), approval's 吊销. */
+export const reactionTopics = [topics.reviewAndMonitor.finding, topics.approval.permit];
+
+export interface ReactionDeps {
+  subjects: SubjectCommands;
+  measures: MeasuresList;
+}
 
 const reactor = { id: "credit-reactions", role: "system" } as const;
 
@@ -20,12 +27,12 @@ const reactor = { id: "credit-reactions", role: "system" } as const;
  * same due process as a manual entry. Ids derive from the finding's event id, so a redelivered finding
  * appends nothing new (exactly once in effect).
  */
-export async function reactToFinding(service: CreditService, event: BusEvent, now: string): Promise<void> {
-  const proposal = proposalFor(service, event);
+export async function reactToFinding(deps: ReactionDeps, event: BusEvent, now: string): Promise<void> {
+  const proposal = proposalFor(deps.measures, event);
   if (!proposal) return;
   const { subject } = proposal;
   const ctx = (suffix: string) => ({ now, actor: reactor, causationEventId: `${event.id}${suffix}` });
-  await service.execute(
+  await deps.subjects.handle(
     subject.subjectId,
     {
       type: "RegisterSubject",
@@ -46,7 +53,7 @@ export async function reactToFinding(service: CreditService, event: BusEvent, no
     ctx(":register"),
   );
   const { subject: _s, ...listing } = proposal;
-  await service.execute(
+  await deps.subjects.handle(
     subject.subjectId,
     {
       type: "ProposeListing",
@@ -60,8 +67,8 @@ export async function reactToFinding(service: CreditService, event: BusEvent, no
   );
 }
 
-function proposalFor(service: CreditService, event: BusEvent) {
-  const reactions = service.measures.reactions;
+function proposalFor(measures: MeasuresList, event: BusEvent) {
+  const reactions = measures.reactions;
   switch (event.type) {
     case reviewAndMonitorEventTypes.ViolationFound: {
       const d = violationFound.parse(event.data);

@@ -1,13 +1,13 @@
 import type { CreditEventData, CreditList, CreditMeasures, CreditStatus, Severity } from "@gov/contracts";
 import type { Json } from "@gov/eventsourcing";
-import { subjectTypes } from "../application/credit-service.ts";
+import { subjectTypes } from "../application/subjects.ts";
 import {
   evolveSubject,
   initialSubjectState,
   type Listing,
   type SubjectEvent,
   type SubjectState,
-} from "../domain/subject.ts";
+} from "../domain/subject/subject.ts";
 
 export type ListingView = Listing & { source: CreditEventData["ListingProposed"]["source"] };
 

@@ -1,11 +1,11 @@
-import { NotFound, RuleViolation, StateConflict } from "@gov/eventsourcing";
+import { type CommandMetadata, NotFound, RuleViolation, StateConflict } from "@gov/eventsourcing";
 import { deciderSpec } from "@gov/eventsourcing/testing";
 import { describe, expect, it } from "vitest";
-import type { CommandMetadata, ListingInput, SubjectCommand } from "./commands.ts";
-import { addMonths } from "./dates.ts";
+import { addMonths } from "../dates.ts";
+import { type MeasuresList, measuresV1 } from "../measures.ts";
+import type { ListingInput, SubjectCommand } from "./commands.ts";
 import { subjectDecider } from "./decide.ts";
-import { type MeasuresList, measuresV1 } from "./measures.ts";
-import { evolveSubject, initialSubjectState, type SubjectEvent } from "./subject.ts";
+import type { SubjectEvent } from "./subject.ts";
 
 const ORG = "O91350100M000100Y43";
 const PERSON = `P${"a".repeat(32)}`;
@@ -15,17 +15,7 @@ const at = (date: string): CommandMetadata => ({
 });
 const dept = { creditCode: "11330100002489110X", name: "杭州市市场监督管理局" };
 
-const specFor = (measures: MeasuresList) => {
-  const spec = deciderSpec({
-    initialState: initialSubjectState,
-    evolve: evolveSubject,
-    decide: subjectDecider(measures).decide,
-  });
-  return (...history: SubjectEvent[]) => ({
-    when: (command: SubjectCommand) => spec.given(history).when(command),
-  });
-};
-const given = specFor(measuresV1);
+const spec = deciderSpec(subjectDecider(measuresV1));
 
 const orgRegistered: SubjectEvent = {
   type: "SubjectRegistered",
@@ -62,23 +52,25 @@ const cmd = <T extends SubjectCommand["type"]>(
 ) => ({ type, data, metadata: at(date) }) as SubjectCommand;
 
 /** The events of proposing L1 (black, serious) on 2026-05-06. */
-const proposedSerious = given(orgRegistered).when(propose("2026-05-06")).events();
+const proposedSerious = spec.given(orgRegistered).when(propose("2026-05-06")).events();
 
 describe("credit subject: registration", () => {
   it("registers a subject once; registering again changes nothing", () => {
-    given()
+    spec
+      .given()
       .when(cmd("RegisterSubject", orgRegistered.data, "2026-05-06"))
-      .thenEvents([orgRegistered]);
-    given(orgRegistered)
+      .then(orgRegistered);
+    spec
+      .given(orgRegistered)
       .when(cmd("RegisterSubject", orgRegistered.data, "2026-05-06"))
-      .thenEvents([]);
+      .thenNothingHappened();
   });
   it("refuses any other command for an unknown subject", () => {
-    given().when(propose("2026-05-06")).thenThrows(NotFound);
+    spec.given().when(propose("2026-05-06")).thenThrows(NotFound);
   });
 });
 
-describe("credit subject: proposing entries (domain brief §5)", () => {
+describe("credit subject: proposing entries (信用修复管理办法; 国发〔2016〕33号)", () => {
   it("严重: disclosed 1–3 years (信用修复管理办法), told first with a 15-day objection window", () => {
     expect(proposedSerious).toEqual([
       {
@@ -100,7 +92,8 @@ describe("credit subject: proposing entries (domain brief §5)", () => {
   });
 
   it("一般: disclosed 3 months – 1 year (信用修复管理办法)", () => {
-    const [proposed] = given(orgRegistered)
+    const [proposed] = spec
+      .given(orgRegistered)
       .when(propose("2026-11-30", { severity: "general" }))
       .events();
     expect(proposed?.data).toMatchObject({
@@ -114,7 +107,8 @@ describe("credit subject: proposing entries (domain brief §5)", () => {
   });
 
   it("red list (守信激励): effective at once for 3 years, green channel", () => {
-    const events = given(orgRegistered)
+    const events = spec
+      .given(orgRegistered)
       .when(propose("2026-05-06", { list: "red", severity: undefined, reason: "纳税信用A级" }))
       .events();
     expect(events.map((e) => e.type)).toEqual([
@@ -134,7 +128,7 @@ describe("credit subject: proposing entries (domain brief §5)", () => {
     ["a black-list entry without a severity", { severity: undefined }, "severity"],
     ["a red-list entry with a severity", { list: "red", severity: "general" }, "severity"],
     [
-      "经营异常名录 without one of its four grounds (domain brief §5)",
+      "经营异常名录 without one of its four grounds (国家工商行政管理总局令第68号 第四条)",
       { list: "abnormal-operation" },
       "ground",
     ],
@@ -142,7 +136,8 @@ describe("credit subject: proposing entries (domain brief §5)", () => {
     ["an end date on a punitive entry", { validUntil: "2030-01-01" }, "validUntil"],
   ] as const)("refuses %s", (_, over, field) => {
     const run = () =>
-      given(orgRegistered)
+      spec
+        .given(orgRegistered)
         .when(propose("2026-05-06", over as Partial<ListingInput>))
         .events();
     expect(run).toThrow(RuleViolation);
@@ -154,7 +149,8 @@ describe("credit subject: proposing entries (domain brief §5)", () => {
   });
 
   it("refuses 经营异常名录 for a person (market entities only)", () => {
-    given(personRegistered)
+    spec
+      .given(personRegistered)
       .when(
         propose("2026-05-06", {
           list: "abnormal-operation",
@@ -165,21 +161,24 @@ describe("credit subject: proposing entries (domain brief §5)", () => {
       .thenThrows(/organisations only/);
   });
 
-  it("refuses a red-list entry while a black-list entry is pending or effective (domain brief §5: no bad record)", () => {
-    given(orgRegistered, ...proposedSerious)
+  it("refuses a red-list entry while a black-list entry is pending or effective (守信激励: no bad record)", () => {
+    spec
+      .given(orgRegistered, ...proposedSerious)
       .when(propose("2026-05-07", { listingId: "R1", list: "red", severity: undefined }))
       .thenThrows(/black-list or 经营异常 entry \(L1\)/);
   });
 
   it("refuses a second entry with the same id (409)", () => {
-    given(orgRegistered, ...proposedSerious)
+    spec
+      .given(orgRegistered, ...proposedSerious)
       .when(propose("2026-05-07"))
       .thenThrows(StateConflict);
   });
 });
 
-describe("credit subject: objection (due process, domain brief §5)", () => {
-  const objected = given(orgRegistered, ...proposedSerious)
+describe("credit subject: objection (due process, 国办发〔2020〕49号)", () => {
+  const objected = spec
+    .given(orgRegistered, ...proposedSerious)
     .when(cmd("FileObjection", { listingId: "L1", grounds: "许可证已依法注销，非吊销" }, "2026-05-21"))
     .events();
 
@@ -193,15 +192,17 @@ describe("credit subject: objection (due process, domain brief §5)", () => {
   });
 
   it("refuses an objection after the window closed (409)", () => {
-    given(orgRegistered, ...proposedSerious)
+    spec
+      .given(orgRegistered, ...proposedSerious)
       .when(cmd("FileObjection", { listingId: "L1", grounds: "迟到的异议" }, "2026-05-22"))
       .thenThrows(/closed on 2026-05-21/);
   });
 
   it("an upheld objection withdraws the entry; the status never changed", () => {
-    given(orgRegistered, ...proposedSerious, ...objected)
+    spec
+      .given(orgRegistered, ...proposedSerious, ...objected)
       .when(cmd("DecideObjection", { listingId: "L1", upheld: true, reasons: "异议成立" }, "2026-05-25"))
-      .thenEvents([
+      .then(
         {
           type: "ObjectionUpheld",
           data: { subjectId: ORG, listingId: "L1", reasons: "异议成立", decidedOn: "2026-05-25" },
@@ -210,11 +211,12 @@ describe("credit subject: objection (due process, domain brief §5)", () => {
           type: "ListingWithdrawn",
           data: { subjectId: ORG, listingId: "L1", reason: "objection upheld", withdrawnOn: "2026-05-25" },
         },
-      ]);
+      );
   });
 
   it("a dismissed objection after the window lets the entry take effect at once: strict review", () => {
-    const events = given(orgRegistered, ...proposedSerious, ...objected)
+    const events = spec
+      .given(orgRegistered, ...proposedSerious, ...objected)
       .when(cmd("DecideObjection", { listingId: "L1", upheld: false, reasons: "异议不成立" }, "2026-05-25"))
       .events();
     expect(events.map((e) => e.type)).toEqual([
@@ -234,7 +236,8 @@ describe("credit subject: objection (due process, domain brief §5)", () => {
   });
 
   it("refuses to decide an objection that was never filed (409)", () => {
-    given(orgRegistered, ...proposedSerious)
+    spec
+      .given(orgRegistered, ...proposedSerious)
       .when(cmd("DecideObjection", { listingId: "L1", upheld: true, reasons: "x" }, "2026-05-25"))
       .thenThrows(StateConflict);
   });
@@ -242,12 +245,14 @@ describe("credit subject: objection (due process, domain brief §5)", () => {
 
 describe("credit subject: taking effect (scheduled, idempotent)", () => {
   it("does nothing while the objection window is open", () => {
-    given(orgRegistered, ...proposedSerious)
+    spec
+      .given(orgRegistered, ...proposedSerious)
       .when(cmd("TakeEffect", { listingId: "L1" }, "2026-05-21"))
-      .thenEvents([]);
+      .thenNothingHappened();
   });
 
-  const effective = given(orgRegistered, ...proposedSerious)
+  const effective = spec
+    .given(orgRegistered, ...proposedSerious)
     .when(cmd("TakeEffect", { listingId: "L1" }, "2026-05-22"))
     .events();
 
@@ -256,9 +261,10 @@ describe("credit subject: taking effect (scheduled, idempotent)", () => {
   });
 
   it("does nothing the second time", () => {
-    given(orgRegistered, ...proposedSerious, ...effective)
+    spec
+      .given(orgRegistered, ...proposedSerious, ...effective)
       .when(cmd("TakeEffect", { listingId: "L1" }, "2026-06-01"))
-      .thenEvents([]);
+      .thenNothingHappened();
   });
 
   it("strict review wins over the green channel when both lists hold an entry (measures list precedence)", () => {
@@ -274,17 +280,19 @@ describe("credit subject: taking effect (scheduled, idempotent)", () => {
       },
       { type: "ListingTookEffect", data: { subjectId: ORG, listingId: "R0", effectiveFrom: "2026-05-01" } },
     ];
-    const events = given(orgRegistered, ...red, ...proposedSerious)
+    const events = spec
+      .given(orgRegistered, ...red, ...proposedSerious)
       .when(cmd("TakeEffect", { listingId: "L1" }, "2026-05-22"))
       .events();
     expect(events.at(-1)?.data).toMatchObject({ status: "strict-review", causes: [{ listingId: "L1" }] });
   });
 });
 
-describe("credit subject: repair (信用修复, domain brief §5)", () => {
+describe("credit subject: repair (信用修复管理办法)", () => {
   const effective = [
     ...proposedSerious,
-    ...given(orgRegistered, ...proposedSerious)
+    ...spec
+      .given(orgRegistered, ...proposedSerious)
       .when(cmd("TakeEffect", { listingId: "L1" }, "2026-05-22"))
       .events(),
   ];
@@ -296,21 +304,25 @@ describe("credit subject: repair (信用修复, domain brief §5)", () => {
     );
 
   it("refuses a repair before the minimum period (严重: 1 year)", () => {
-    given(orgRegistered, ...effective)
+    spec
+      .given(orgRegistered, ...effective)
       .when(repair("2027-05-05"))
       .thenThrows(/from 2027-05-06/);
   });
 
   it("refuses a repair without a credit promise or duties performed (400)", () => {
-    given(orgRegistered, ...effective)
+    spec
+      .given(orgRegistered, ...effective)
       .when(repair("2027-05-06", { creditPromise: false }))
       .thenThrows(RuleViolation);
-    given(orgRegistered, ...effective)
+    spec
+      .given(orgRegistered, ...effective)
       .when(repair("2027-05-06", { dutiesPerformed: [] }))
       .thenThrows(RuleViolation);
   });
 
-  const requested = given(orgRegistered, ...effective)
+  const requested = spec
+    .given(orgRegistered, ...effective)
     .when(repair("2027-05-06"))
     .events();
 
@@ -319,13 +331,15 @@ describe("credit subject: repair (信用修复, domain brief §5)", () => {
   });
 
   it("refuses a second request while one is pending (409)", () => {
-    given(orgRegistered, ...effective, ...requested)
+    spec
+      .given(orgRegistered, ...effective, ...requested)
       .when(repair("2027-05-07"))
       .thenThrows(/already has a repair/);
   });
 
   it("an approved repair ends the entry: status back to normal", () => {
-    const events = given(orgRegistered, ...effective, ...requested)
+    const events = spec
+      .given(orgRegistered, ...effective, ...requested)
       .when(
         cmd(
           "DecideRepair",
@@ -339,46 +353,53 @@ describe("credit subject: repair (信用修复, domain brief §5)", () => {
   });
 
   it("a refused repair keeps the entry; a new request may follow", () => {
-    const refused = given(orgRegistered, ...effective, ...requested)
+    const refused = spec
+      .given(orgRegistered, ...effective, ...requested)
       .when(cmd("DecideRepair", { listingId: "L1", approved: false, reasons: "罚款未缴清" }, "2027-05-10"))
       .events();
     expect(refused.map((e) => e.type)).toEqual(["RepairRefused"]);
     expect(
-      given(orgRegistered, ...effective, ...requested, ...refused)
+      spec
+        .given(orgRegistered, ...effective, ...requested, ...refused)
         .when(repair("2027-05-11"))
         .events(),
     ).toHaveLength(1);
   });
 
   it("refuses a repair of an entry that is not yet effective (409)", () => {
-    given(orgRegistered, ...proposedSerious)
+    spec
+      .given(orgRegistered, ...proposedSerious)
       .when(repair("2027-05-06"))
       .thenThrows(StateConflict);
   });
 });
 
-describe("credit subject: automatic expiry at the maximum period (domain brief §5)", () => {
+describe("credit subject: automatic expiry at the maximum period (信用修复管理办法)", () => {
   const effective = [
     ...proposedSerious,
-    ...given(orgRegistered, ...proposedSerious)
+    ...spec
+      .given(orgRegistered, ...proposedSerious)
       .when(cmd("TakeEffect", { listingId: "L1" }, "2026-05-22"))
       .events(),
   ];
   it("does nothing before the maximum (严重: 3 years)", () => {
-    given(orgRegistered, ...effective)
+    spec
+      .given(orgRegistered, ...effective)
       .when(cmd("ExpireListing", { listingId: "L1" }, "2029-05-05"))
-      .thenEvents([]);
+      .thenNothingHappened();
   });
-  const expired = given(orgRegistered, ...effective)
+  const expired = spec
+    .given(orgRegistered, ...effective)
     .when(cmd("ExpireListing", { listingId: "L1" }, "2029-05-06"))
     .events();
   it("expires on the maximum date and the status returns to normal", () => {
     expect(expired.map((e) => e.type)).toEqual(["ListingExpired", "CreditStatusChanged"]);
   });
   it("is idempotent", () => {
-    given(orgRegistered, ...effective, ...expired)
+    spec
+      .given(orgRegistered, ...effective, ...expired)
       .when(cmd("ExpireListing", { listingId: "L1" }, "2029-06-01"))
-      .thenEvents([]);
+      .thenNothingHappened();
   });
 });
 
@@ -390,7 +411,7 @@ describe("credit subject: the measures list is data", () => {
       objectionDays: 5,
       periods: { ...measuresV1.periods, serious: { minMonths: 6, maxMonths: 24, basis: "test" } },
     };
-    const events = specFor(v2)(orgRegistered).when(propose("2026-05-06")).events();
+    const events = deciderSpec(subjectDecider(v2)).given(orgRegistered).when(propose("2026-05-06")).events();
     expect(events[0]?.data).toMatchObject({
       minDisclosureUntil: addMonths("2026-05-06", 6),
       maxDisclosureUntil: "2028-05-06",
@@ -402,16 +423,24 @@ describe("credit subject: the measures list is data", () => {
 
 describe("credit subject: erasure", () => {
   it("records a person's erasure once; organisations have no personal identity to erase", () => {
-    given(personRegistered)
+    spec
+      .given(personRegistered)
       .when(cmd("EraseIdentity", { request: "个人信息删除请求 2026-001" }, "2026-06-01"))
-      .thenEvents([
-        {
-          type: "IdentityErased",
-          data: { subjectId: PERSON, erasedOn: "2026-06-01", request: "个人信息删除请求 2026-001" },
-        },
-      ]);
-    given(orgRegistered)
+      .then({
+        type: "IdentityErased",
+        data: { subjectId: PERSON, erasedOn: "2026-06-01", request: "个人信息删除请求 2026-001" },
+      });
+    spec
+      .given(orgRegistered)
       .when(cmd("EraseIdentity", { request: "x" }, "2026-06-01"))
       .thenThrows(StateConflict);
+    const erased: SubjectEvent = {
+      type: "IdentityErased",
+      data: { subjectId: PERSON, erasedOn: "2026-06-01", request: "个人信息删除请求 2026-001" },
+    };
+    spec
+      .given(personRegistered, erased)
+      .when(cmd("EraseIdentity", { request: "个人信息删除请求 2026-002" }, "2026-06-02"))
+      .thenNothingHappened();
   });
 });

@@ -5,13 +5,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { dropSchema, freshSchema, openTestStore, probePostgres } from "@gov/eventsourcing/testing/postgres";
 import { creditCodeCheckCharacter } from "@gov/identifiers";
-import { connectKafka, EmbeddedEventBus, runRelay } from "@gov/messaging";
+import { connectKafka, EmbeddedEventBus, runRelay, silentLogger } from "@gov/messaging";
 import { runtimeConfig } from "@gov/runtime";
-import { kafkaBrokers, probeKafka, useBackend } from "@gov/testing";
+import { kafkaBrokers, probeKafka, testClock, useBackend } from "@gov/testing";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { registerSubject } from "../application/register.ts";
 import { creditModule } from "../module.ts";
-import { testClock } from "../test-support.ts";
 
 const suite = "credit status over Kafka to another process";
 const run =
@@ -30,9 +30,12 @@ describe.skipIf(!run)(suite, () => {
     const settings = z.object(runtimeConfig).parse({ DATA_DIR: dir });
     const bus = new EmbeddedEventBus(store, store.checkpoints);
     const clock = testClock();
-    const module = await creditModule({ store, bus, settings }, { clock: clock.now, schedulerIntervalMs: 0 });
-    const { service } = module;
-    const admin = { now: clock.now(), actor: { id: "credit-admin-1", role: "credit-admin" } };
+    const module = await creditModule(
+      { store, bus, settings, logger: silentLogger, clock: clock.now },
+      { schedulerIntervalMs: 0 },
+    );
+    const { subjects } = module;
+    const admin = { now: clock.now(), actor: { id: "credit-admin-1", role: "credit-admin" } } as const;
     const tag = randomUUID()
       .replaceAll("-", "")
       .slice(0, 4)
@@ -40,12 +43,13 @@ describe.skipIf(!run)(suite, () => {
       .replace(/[IOSVZ]/g, "A");
     const ids: string[] = [];
     for (const [i, list] of (["black", "red", "black"] as const).entries()) {
-      const { subjectId } = await service.register(
+      const { subjectId } = await registerSubject(
+        module,
         { kind: "organisation", creditCode: code(`91330106${tag}MA2H${i}`), name: `示例公司${i}` },
         admin,
       );
       ids.push(subjectId);
-      await service.execute(
+      await subjects.handle(
         subjectId,
         {
           type: "ProposeListing",
@@ -65,10 +69,10 @@ describe.skipIf(!run)(suite, () => {
     clock.advanceDays(16);
     const later = { now: clock.now(), actor: admin.actor };
     for (const [i, subjectId] of ids.entries()) {
-      await service.execute(subjectId, { type: "TakeEffect", data: { listingId: `L${i}` } }, later);
+      await subjects.handle(subjectId, { type: "TakeEffect", data: { listingId: `L${i}` } }, later);
     }
     // The third subject's entry ends again (withdrawn after a correction).
-    await service.execute(
+    await subjects.handle(
       ids[2] as string,
       { type: "WithdrawListing", data: { listingId: "L2", reason: "更正" } },
       later,
@@ -123,6 +127,7 @@ describe.skipIf(!run)(suite, () => {
     await relay;
     await kafka.close();
     await module.close?.();
+    for (const r of module.readModels ?? []) await r.close();
     await bus.close();
     await store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,47 @@
+import type { CreditEventData, CreditList, DepartmentRef, Severity } from "@gov/contracts";
+import type { Command } from "@gov/eventsourcing";
+
+export type ListingInput = {
+  listingId: string;
+  list: CreditList;
+  severity?: Severity;
+  ground?: CreditEventData["ListingProposed"]["ground"];
+  issuingDepartment: DepartmentRef;
+  legalBasis: string;
+  reason: string;
+  /** Defaults to the business date of the command. */
+  startDate?: string;
+  /** Red list only: when the entry ends, if not after the measures list's default. */
+  validUntil?: string;
+  source: CreditEventData["ListingProposed"]["source"];
+};
+
+export type RegisterSubject = Command<"RegisterSubject", CreditEventData["SubjectRegistered"]>;
+export type ProposeListing = Command<"ProposeListing", ListingInput>;
+export type FileObjection = Command<"FileObjection", { listingId: string; grounds: string }>;
+export type DecideObjection = Command<
+  "DecideObjection",
+  { listingId: string; upheld: boolean; reasons: string }
+>;
+export type TakeEffect = Command<"TakeEffect", { listingId: string }>;
+export type RequestRepair = Command<
+  "RequestRepair",
+  { listingId: string; dutiesPerformed: string[]; creditPromise: boolean }
+>;
+export type DecideRepair = Command<"DecideRepair", { listingId: string; approved: boolean; reasons: string }>;
+export type WithdrawListing = Command<"WithdrawListing", { listingId: string; reason: string }>;
+export type ExpireListing = Command<"ExpireListing", { listingId: string }>;
+export type EraseIdentity = Command<"EraseIdentity", { request: string }>;
+
+/** Everything that can be asked of a credit subject. */
+export type SubjectCommand =
+  | RegisterSubject
+  | ProposeListing
+  | FileObjection
+  | DecideObjection
+  | TakeEffect
+  | RequestRepair
+  | DecideRepair
+  | WithdrawListing
+  | ExpireListing
+  | EraseIdentity;
