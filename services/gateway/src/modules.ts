@@ -10,5 +10,5 @@ import type { ServiceModule } from "@gov/service-kit";
  */
 export async function embeddedModules(deps: ServiceDeps): Promise<ServiceModule[]> {
   // Matters first: its demo catalog loads before the services that build on it.
-  return [mattersModule(deps), await creditModule(deps), await intakeModule(deps)];
+  return [await mattersModule(deps), await creditModule(deps), await intakeModule(deps)];
 }

@@ -1,21 +1,14 @@
 import type { EventStore } from "@gov/eventsourcing";
-import { embeddedTestStore } from "@gov/eventsourcing/testing";
-import { type App, buildApp, createLogger, loadConfig } from "@gov/service-kit";
+import { serviceTestApp } from "@gov/runtime/testing";
 import { useBackend } from "@gov/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { mattersModule } from "./module.ts";
 
 useBackend("sqlite", "matters calendar seed (sqlite)", true);
 
-let t: Awaited<ReturnType<typeof embeddedTestStore>>;
-let app: App;
+let h: Awaited<ReturnType<typeof serviceTestApp<Awaited<ReturnType<typeof mattersModule>>>>>;
 afterEach(async () => {
-  await app.close();
-  for (const m of app.modules) {
-    await m.close?.();
-    for (const r of m.readModels ?? []) await r.close();
-  }
-  await t.dispose();
+  await h.dispose();
 });
 
 /** The store, except that the first append to a calendar stream fails as an unreachable database would. */
@@ -39,14 +32,14 @@ function failingOnce(store: EventStore): EventStore {
 
 describe("the calendar seed at start", () => {
   it("is not ready while the seed cannot be published, retries on the next readiness check, then is ready", async () => {
-    t = await embeddedTestStore();
-    const module = mattersModule({ store: failingOnce(t.store), clock: () => "2026-06-01T09:00:00+08:00" });
-    app = await buildApp({
-      modules: [module],
-      config: loadConfig({ NODE_ENV: "test" }),
-      logger: createLogger({ level: "silent", pretty: false }),
-    });
-    await module.calendar.seeded();
+    h = await serviceTestApp((deps) =>
+      mattersModule(
+        { ...deps, store: failingOnce(deps.store) },
+        { clock: () => "2026-06-01T09:00:00+08:00" },
+      ),
+    );
+    const app = h.app;
+    await h.module.calendar.seeded();
     const first = await app.inject({ method: "GET", url: "/health/ready" });
     expect(first.statusCode).toBe(503);
     expect(first.json().checks).toContainEqual({

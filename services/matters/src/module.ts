@@ -1,49 +1,53 @@
-import type { EventStore } from "@gov/eventsourcing";
-import { domainErrorMapper } from "@gov/runtime";
+import { domainErrorMapper, type ServiceDeps } from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
-import { MattersService } from "./application/matters-service.ts";
+import { type MattersCommands, mattersCommands } from "./application/commands.ts";
 import { startCalendarPart } from "./calendar-module.ts";
 import { seedDemoCatalog } from "./demo/seed.ts";
 import { mattersRoutes } from "./http/routes.ts";
 import { catalogReadModel } from "./read-models/catalog-projection.ts";
 
-export { MattersService } from "./application/matters-service.ts";
+export type { MattersCommands } from "./application/commands.ts";
+
+export interface MattersModuleOptions {
+  /** The time commands read (default: the deps' clock, else the system clock). */
+  clock?: () => string;
+  /** Publish the official working-day calendar shipped with @gov/calendar at start (default true). */
+  seedCalendar?: boolean;
+}
 
 /**
  * The matters service (事项清单) as a module: mounted by the embedded gateway, or alone in its own process.
- * Its catalog read model follows the store's log from the start and is ready once it has caught up.
+ * Its catalog read model follows the store's log from the start and is ready once it has caught up; the kit
+ * reports its readiness, closes it on shutdown and lets reads wait for it (`min-log-position`). It also
+ * publishes the working-day calendar (docs/calendar.md), seeded with the official years in every mode.
  */
-export function mattersModule(deps: {
-  store: EventStore;
-  clock?: () => string;
-  settings?: { CALENDAR_WARN_FROM?: string };
-  /** Publish the official working-day calendar shipped with @gov/calendar at start (default true). */
-  seedCalendar?: boolean;
-}): ServiceModule & { service: MattersService; calendar: ReturnType<typeof startCalendarPart> } {
+export async function mattersModule(
+  deps: ServiceDeps,
+  options: MattersModuleOptions = {},
+): Promise<ServiceModule & { commands: MattersCommands; calendar: ReturnType<typeof startCalendarPart> }> {
+  const clock = options.clock ?? deps.clock ?? (() => new Date().toISOString());
   const catalog = catalogReadModel(deps.store);
-  const service = new MattersService(deps.store, catalog.model);
-  const clock = deps.clock ?? (() => new Date().toISOString());
-  // The working-day calendar (docs/calendar.md): published in every mode, seeded with the official years.
+  const commands = mattersCommands(deps.store, catalog.model);
   const calendar = startCalendarPart({
     store: deps.store,
     clock,
-    ...(deps.settings?.CALENDAR_WARN_FROM ? { warnFrom: deps.settings.CALENDAR_WARN_FROM } : {}),
-    ...(deps.seedCalendar === false ? { seed: false } : {}),
+    ...(deps.settings.CALENDAR_WARN_FROM ? { warnFrom: deps.settings.CALENDAR_WARN_FROM } : {}),
+    ...(options.seedCalendar === false ? { seed: false } : {}),
   });
   return {
     name: "matters",
     prefix: "/matters",
-    service,
+    commands,
     calendar,
     routes: async (app) => {
       await app.register(calendar.routes(clock));
-      await app.register(mattersRoutes(service, catalog.model, clock));
+      await app.register(mattersRoutes({ commands, catalog: catalog.model, clock }));
     },
     gauges: calendar.gauges,
     errorMappers: [domainErrorMapper],
     // The demo catalog (services/matters/src/demo), loaded by ./scripts/start and by DEMO_DATA=true.
     seedDemo: async () => {
-      await seedDemoCatalog(service, catalog.model);
+      await seedDemoCatalog(commands, catalog.model, { now: clock });
     },
     // The store's own readiness is checked by whoever opened it (the gateway, or the service's main).
     readModels: [catalog, calendar.readModel],

@@ -39,8 +39,9 @@ type MatterInput = Omit<
   >;
 
 /**
- * A demo matter of `department`: region and 行使层级 from the department, 实施编码 = credit code + level + 基本编码
- * (domain brief §1), the department supervising its own approvals unless said otherwise (谁审批、谁监管).
+ * A demo matter of `department`: region and 行使层级 from the department, 实施编码 = credit code + level +
+ * 基本编码 (政务服务事项基本目录及实施清单 编码要求), the department supervising its own approvals unless said
+ * otherwise (谁审批、谁监管: 乐山市加快推进政务服务标准化规范化便利化工作方案 (2022) 三(二)2).
  */
 export function demoMatter(matterId: string, department: DemoDepartment, input: MatterInput): DemoMatter {
   const { region, level, ...implementingDepartment } = department;
@@ -86,7 +87,8 @@ export function material(
 
 /**
  * A material a government department issued, available as an electronic certificate (电子证照): never asked for
- * again (seed 004 §三(三)2), and asked once across a bundle through its shared key.
+ * again (乐山市加快推进政务服务标准化规范化便利化工作方案 (2022) 三(三)2), and asked once across a bundle through
+ * its shared key.
  */
 export function certificate(
   id: string,

@@ -10,7 +10,7 @@ export interface DemoBundle {
 
 const ref = ({ creditCode, name }: DemoDepartment): DepartmentRef => ({ creditCode, name });
 
-/** "一件事" bundles (domain brief §1; seed 004 §三(三)1): one form, one set of materials, one window. */
+/** "一件事" bundles (乐山市加快推进政务服务标准化规范化便利化工作方案 (2022) 三(三)1): one form, one set of materials, one window. */
 export const demoBundles: DemoBundle[] = [
   {
     bundleId: "enterprise-opening",

@@ -5,8 +5,8 @@ import { mergeMaterials } from "../domain/bundle/decide.ts";
 import { checkMatterElements } from "../domain/matter/invariants.ts";
 import { demoBundles, demoMatters } from "./seed.ts";
 
-describe("the demo catalog (issue: at least 20 matters, 6 departments, every on-application type, 2 bundles)", () => {
-  it("has at least 20 matters of at least 6 departments, covering every on-application type (domain brief §1)", () => {
+describe("the demo catalog (at least 20 matters, 6 departments, every on-application type, 2 bundles)", () => {
+  it("has at least 20 matters of at least 6 departments, covering every on-application type (the eight 依申请 kinds)", () => {
     expect(demoMatters.length).toBeGreaterThanOrEqual(20);
     const depts = new Set(demoMatters.map((m) => m.elements.implementingDepartment.creditCode));
     expect(depts.size).toBeGreaterThanOrEqual(6);
@@ -44,7 +44,7 @@ describe("the demo catalog (issue: at least 20 matters, 6 departments, every on-
       const depts = new Set(matters.map((m) => m.elements.implementingDepartment.creditCode));
       expect(depts.size, b.bundleId).toBeGreaterThanOrEqual(3);
       expect(depts.has(b.leadDepartment.creditCode), b.bundleId).toBe(true);
-      // 一套材料 (seed 001): fewer materials to bring than the matters list one by one.
+      // 一套材料 (乐山市加快推进政务服务标准化规范化便利化工作方案 (2022) 三(三)1): fewer materials to bring than the matters list one by one.
       const listed = matters.reduce((n, m) => n + m.elements.materials.length, 0);
       const merged = mergeMaterials(matters);
       expect(merged.length, b.bundleId).toBeLessThan(listed);

@@ -15,7 +15,7 @@ export function organisationCode(first8: string): string {
 }
 
 /**
- * A demo department's 统一社会信用代码 (GB 32100, domain brief §2): registering authority 1 (机构编制), kind 1
+ * A demo department's 统一社会信用代码 (GB 32100-2015): registering authority 1 (机构编制), kind 1
  * (机关) or 2 (事业单位), the region, the organisation code and the check character.
  */
 function department(

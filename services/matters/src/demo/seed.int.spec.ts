@@ -1,4 +1,6 @@
-import { embeddedTestStore } from "@gov/eventsourcing/testing";
+import type { EventStore } from "@gov/eventsourcing";
+import type { ServiceDeps } from "@gov/runtime";
+import { serviceTestApp } from "@gov/runtime/testing";
 import { useBackend } from "@gov/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mattersModule } from "../module.ts";
@@ -7,7 +9,7 @@ import { demoBundles, demoMatters, seedDemoCatalog } from "./seed.ts";
 
 useBackend("sqlite", "demo catalog loaded into a SQLite store", true);
 
-async function logLength(store: Awaited<ReturnType<typeof embeddedTestStore>>["store"]) {
+async function logLength(store: EventStore) {
   let count = 0;
   let after: string | undefined;
   for (;;) {
@@ -19,18 +21,23 @@ async function logLength(store: Awaited<ReturnType<typeof embeddedTestStore>>["s
 }
 
 describe("loading the demo catalog", () => {
-  let t: Awaited<ReturnType<typeof embeddedTestStore>>;
+  let h: Awaited<ReturnType<typeof start>>;
+  let deps: ServiceDeps;
+  const start = () =>
+    serviceTestApp((d) => {
+      deps = d;
+      return mattersModule(d);
+    });
   beforeAll(async () => {
-    t = await embeddedTestStore();
+    h = await start();
   });
   afterAll(async () => {
-    await t?.dispose();
+    await h?.dispose();
   });
 
   it("publishes every demo matter and both bundles through the service's commands", async () => {
-    const m = mattersModule({ store: t.store });
-    await m.seedDemo?.();
-    const catalog = await rebuildCatalog(t.store);
+    await h.module.seedDemo?.();
+    const catalog = await rebuildCatalog(h.store);
     expect(catalog.search().filter((x) => x.status === "published")).toHaveLength(demoMatters.length);
     expect(
       catalog
@@ -41,22 +48,25 @@ describe("loading the demo catalog", () => {
     for (const b of catalog.bundles()) {
       const demo = demoBundles.find((x) => x.bundleId === b.bundleId);
       expect(b.data.matters.map((x) => x.matterId)).toEqual(demo?.matterIds);
-      // 一套材料 (seed 001): the birth certificate and the business licence are asked once for the whole bundle.
+      // 一套材料 (乐山市加快推进政务服务标准化规范化便利化工作方案 (2022) 三(三)1): the birth certificate and
+      // the business licence are asked once for the whole bundle.
       const shared = b.data.materials.filter((x) => x.satisfies.length > 1);
       expect(shared.length).toBeGreaterThan(0);
     }
-    await m.close?.();
   });
 
   it("stores nothing more when loaded again, in the same process or after a restart", async () => {
-    const before = await logLength(t.store);
-    const restarted = mattersModule({ store: t.store });
-    const again = await seedDemoCatalog(restarted.service, await rebuildCatalog(t.store), {
-      now: () => "2027-01-04T09:00:00+08:00",
-    });
-    expect(again).toEqual({ drafted: 0, claimed: 0, published: 0, bundles: 0 });
-    await restarted.seedDemo?.();
-    expect(await logLength(t.store)).toBe(before);
-    await restarted.close?.();
+    const before = await logLength(h.store);
+    const restarted = await mattersModule(deps);
+    try {
+      const again = await seedDemoCatalog(restarted.commands, await rebuildCatalog(h.store), {
+        now: () => "2027-01-04T09:00:00+08:00",
+      });
+      expect(again).toEqual({ drafted: 0, claimed: 0, published: 0, bundles: 0 });
+      await restarted.seedDemo?.();
+      expect(await logLength(h.store)).toBe(before);
+    } finally {
+      for (const r of restarted.readModels ?? []) await r.close();
+    }
   });
 });

@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { MattersService, RequestContext } from "../application/matters-service.ts";
+import type { Actor } from "@gov/contracts";
+import type { CommandContext } from "@gov/eventsourcing";
+import type { MattersCommands } from "../application/commands.ts";
 import type { Catalog } from "../read-models/catalog.ts";
 import type { DemoMatter } from "./build.ts";
 import { type DemoBundle, demoBundles } from "./bundles.ts";
@@ -17,7 +19,7 @@ export interface SeedResult {
   bundles: number;
 }
 
-const admin = { id: "demo-catalog-loader", role: "admin" } as const;
+const admin: Actor = { id: "demo-catalog-loader", role: "admin" };
 
 /**
  * Loads the demo catalog through the service's own commands (draft → 认领 by the department → publish; then the
@@ -25,40 +27,47 @@ const admin = { id: "demo-catalog-loader", role: "admin" } as const;
  * command carries an idempotency key, so a second load — or two processes loading at once — stores nothing new.
  */
 export async function seedDemoCatalog(
-  service: MattersService,
+  commands: MattersCommands,
   catalog: Catalog,
   options: { now?: () => string; timeoutMs?: number } = {},
 ): Promise<SeedResult> {
   const now = options.now ?? (() => new Date().toISOString());
   const result: SeedResult = { drafted: 0, claimed: 0, published: 0, bundles: 0 };
-  const ctx = (key: string, actor: RequestContext["actor"] = admin): RequestContext => ({
+  const { matters } = commands;
+  const ctx = (key: string, actor: Actor = admin): CommandContext => ({
     now: now(),
     actor,
     idempotencyKey: `demo-catalog:${key}`,
   });
   for (const { matterId, elements } of demoMatters) {
-    let state = await service.matter(matterId);
+    let state = await matters.load(matterId);
     if (state.status === "none") {
-      await service.draft(matterId, elements, ctx(`${matterId}:draft`));
+      await matters.handle(
+        matterId,
+        { type: "DraftMatter", data: { matterId, elements } },
+        ctx(`${matterId}:draft`),
+      );
       result.drafted++;
-      state = await service.matter(matterId);
+      state = await matters.load(matterId);
     }
-    if (state.status !== "active") continue; // retired by someone since: leave it so
+    if (state.status !== "draft") continue; // published already, or retired by someone since: leave it so
     if (!state.claimed) {
-      const officer = { id: "demo-catalog-loader", role: "officer", department: state.department.creditCode };
-      await service.execute(matterId, { type: "ClaimMatter", data: {} }, ctx(`${matterId}:claim`, officer));
+      const officer: Actor = {
+        id: "demo-catalog-loader",
+        role: "officer",
+        department: state.department.creditCode,
+      };
+      await matters.handle(matterId, { type: "ClaimMatter", data: {} }, ctx(`${matterId}:claim`, officer));
       result.claimed++;
     }
-    if (!state.published) {
-      await service.execute(matterId, { type: "PublishMatter", data: {} }, ctx(`${matterId}:publish`));
-      result.published++;
-    }
+    await matters.handle(matterId, { type: "PublishMatter", data: {} }, ctx(`${matterId}:publish`));
+    result.published++;
   }
   for (const bundle of demoBundles) {
     if (catalog.bundle(bundle.bundleId)) continue;
     await untilPublished(catalog, bundle, options.timeoutMs ?? 30_000);
     if (catalog.bundle(bundle.bundleId)) continue;
-    await service.defineBundle(bundle, ctx(`${bundle.bundleId}:define`));
+    await commands.defineBundle(bundle, ctx(`${bundle.bundleId}:define`));
     result.bundles++;
   }
   return result;

@@ -1,17 +1,16 @@
 import { calendarTopic, mattersEventTypes } from "@gov/contracts";
-import { embeddedTestStore } from "@gov/eventsourcing/testing";
 import { topicOf } from "@gov/messaging";
-import { type App, buildApp, createLogger, loadConfig, mintToken } from "@gov/service-kit";
+import type { ServiceDeps } from "@gov/runtime";
+import { serviceTestApp } from "@gov/runtime/testing";
+import { mintToken } from "@gov/service-kit";
 import { useBackend } from "@gov/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SOURCE } from "../application/matters-service.ts";
 import { mattersModule } from "../module.ts";
 
 useBackend("sqlite", "matters calendar API (sqlite)", true);
 
-let t: Awaited<ReturnType<typeof embeddedTestStore>>;
-let app: App;
-let module: ReturnType<typeof mattersModule>;
+let h: Awaited<ReturnType<typeof serviceTestApp<Awaited<ReturnType<typeof mattersModule>>>>>;
+let deps: ServiceDeps;
 let now = "2026-11-29T10:00:00+08:00";
 const as = async (role: "admin" | "officer" | "window-clerk") => ({
   authorization: `Bearer ${await mintToken({ sub: `${role}-1`, role })}`,
@@ -34,27 +33,22 @@ const test2027 = {
   notice: { title: "测试数据：2027年节假日安排（非真实通知）", number: "TEST〔2026〕1号" },
 };
 
-const calendarEvents = async () => (await t.newEvents()).filter((e) => e.type === TYPE);
+const calendarEvents = async () => (await h.newEvents()).filter((e) => e.type === TYPE);
 
 beforeEach(async () => {
   now = "2026-11-29T10:00:00+08:00";
-  t = await embeddedTestStore();
-  module = mattersModule({ store: t.store, clock: () => now });
-  app = await buildApp({
-    modules: [module],
-    config: loadConfig({ NODE_ENV: "test" }),
-    logger: createLogger({ level: "silent", pretty: false }),
+  h = await serviceTestApp((d) => {
+    deps = d;
+    return mattersModule(d, { clock: () => now });
   });
-  await module.calendar.seeded();
+  await h.module.calendar.seeded();
 });
 afterEach(async () => {
-  await app.close();
-  for (const m of app.modules) await m.close?.();
-  await t.dispose();
+  await h.dispose();
 });
 
 const put = async (year: number, payload: Record<string, unknown>, role: "admin" | "officer" = "admin") =>
-  app.inject({ method: "PUT", url: `/matters/calendar/${year}`, headers: await as(role), payload });
+  h.app.inject({ method: "PUT", url: `/matters/calendar/${year}`, headers: await as(role), payload });
 
 describe("working-day calendar API", () => {
   it("publishes the shipped official years at start, as the system actor, once", async () => {
@@ -66,20 +60,21 @@ describe("working-day calendar API", () => {
     expect(seeded.every((e) => e.actor.role === "system" && e.actor.id === "calendar-seed")).toBe(true);
     // The category's topic is the one the contract names for subscribers.
     expect(seeded.map((e) => topicOf(e))).toEqual([calendarTopic, calendarTopic]);
-    expect(topicOf({ source: SOURCE, subject: "calendar-2027" })).toBe("gov.matters.calendar.v1");
+    expect(topicOf({ source: "gov.matters", subject: "calendar-2027" })).toBe("gov.matters.calendar.v1");
 
     // A restart (a second module on the same store) publishes nothing more.
-    const again = mattersModule({ store: t.store, clock: () => now });
+    const again = await mattersModule(deps, { clock: () => now });
     await again.calendar.seeded();
     await again.close?.();
+    for (const r of again.readModels ?? []) await r.close();
     expect(await calendarEvents()).toHaveLength(2);
   });
 
   it("lists the published years with version, notice and counts; shows one year with its history", async () => {
     await expect
-      .poll(async () => (await app.inject({ method: "GET", url: "/matters/calendar" })).json().years)
+      .poll(async () => (await h.app.inject({ method: "GET", url: "/matters/calendar" })).json().years)
       .toHaveLength(2);
-    const list = (await app.inject({ method: "GET", url: "/matters/calendar" })).json();
+    const list = (await h.app.inject({ method: "GET", url: "/matters/calendar" })).json();
     expect(list.years[1]).toMatchObject({
       year: 2026,
       version: 1,
@@ -88,7 +83,7 @@ describe("working-day calendar API", () => {
       holidays: 33,
       makeUpWorkdays: 6,
     });
-    const y2026 = await app.inject({ method: "GET", url: "/matters/calendar/2026" });
+    const y2026 = await h.app.inject({ method: "GET", url: "/matters/calendar/2026" });
     expect(y2026.statusCode).toBe(200);
     expect(y2026.json().makeUpWorkdays).toEqual([
       "2026-01-04",
@@ -99,7 +94,7 @@ describe("working-day calendar API", () => {
       "2026-10-10",
     ]);
     expect(y2026.json().history.map((h: { version: number }) => h.version)).toEqual([1]);
-    const none = await app.inject({ method: "GET", url: "/matters/calendar/2027" });
+    const none = await h.app.inject({ method: "GET", url: "/matters/calendar/2027" });
     expect(none.statusCode).toBe(404);
     expect(none.json().detail).toBe("no working-day calendar published for 2027");
   });
@@ -133,14 +128,14 @@ describe("working-day calendar API", () => {
     expect(stored.every((e) => e.actor.id === "admin-1")).toBe(true);
 
     await expect
-      .poll(async () => (await app.inject({ method: "GET", url: "/matters/calendar/2027" })).json().version)
+      .poll(async () => (await h.app.inject({ method: "GET", url: "/matters/calendar/2027" })).json().version)
       .toBe(2);
-    const y2027 = (await app.inject({ method: "GET", url: "/matters/calendar/2027" })).json();
+    const y2027 = (await h.app.inject({ method: "GET", url: "/matters/calendar/2027" })).json();
     expect(y2027.history).toMatchObject([
       { version: 1, makeUpWorkdays: 1 },
       { version: 2, supersedesVersion: 1, reason: "test: 2/20 is not worked", makeUpWorkdays: 0 },
     ]);
-    expect(module.calendar.calendar.current().isWorkingDay("2027-02-20")).toBe(false);
+    expect(h.module.calendar.calendar.current().isWorkingDay("2027-02-20")).toBe(false);
   });
 
   it("refuses bad input with 400 naming the fields, and stores nothing", async () => {
@@ -183,37 +178,37 @@ describe("working-day calendar API", () => {
   it("lets only an admin publish (403 otherwise, 401 without a token), and stores nothing", async () => {
     const before = (await calendarEvents()).length;
     expect((await put(2027, test2027, "officer")).statusCode).toBe(403);
-    const anonymous = await app.inject({ method: "PUT", url: "/matters/calendar/2027", payload: test2027 });
+    const anonymous = await h.app.inject({ method: "PUT", url: "/matters/calendar/2027", payload: test2027 });
     expect(anonymous.statusCode).toBe(401);
     expect(await calendarEvents()).toHaveLength(before);
   });
 
   it("warns in readiness, and in the calendar_next_year_missing gauge, until next year is published", async () => {
     await expect
-      .poll(async () => (await app.inject({ method: "GET", url: "/health/ready" })).statusCode)
+      .poll(async () => (await h.app.inject({ method: "GET", url: "/health/ready" })).statusCode)
       .toBe(200);
-    const ready = (await app.inject({ method: "GET", url: "/health/ready" })).json();
+    const ready = (await h.app.inject({ method: "GET", url: "/health/ready" })).json();
     expect(ready.checks).toContainEqual({
       name: "matters-calendar-next-year",
       ok: true,
       degraded: true,
       warning: "next year's working-day calendar is not published (2027)",
     });
-    expect((await app.inject({ method: "GET", url: "/metrics" })).body).toMatch(
+    expect((await h.app.inject({ method: "GET", url: "/metrics" })).body).toMatch(
       /^calendar_next_year_missing 1$/m,
     );
 
     now = "2026-10-31T10:00:00+08:00"; // before CALENDAR_WARN_FROM (11-01): no warning yet
-    expect((await app.inject({ method: "GET", url: "/metrics" })).body).toMatch(
+    expect((await h.app.inject({ method: "GET", url: "/metrics" })).body).toMatch(
       /^calendar_next_year_missing 0$/m,
     );
     now = "2026-11-29T10:00:00+08:00";
 
     await put(2027, test2027);
     await expect
-      .poll(async () => (await app.inject({ method: "GET", url: "/metrics" })).body)
+      .poll(async () => (await h.app.inject({ method: "GET", url: "/metrics" })).body)
       .toMatch(/^calendar_next_year_missing 0$/m);
-    const after = (await app.inject({ method: "GET", url: "/health/ready" })).json();
+    const after = (await h.app.inject({ method: "GET", url: "/health/ready" })).json();
     expect(after.checks).toContainEqual({ name: "matters-calendar-next-year", ok: true });
   });
 });

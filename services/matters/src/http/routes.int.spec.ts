@@ -1,198 +1,191 @@
-import { embeddedTestStore } from "@gov/eventsourcing/testing";
-import { type App, buildApp, createLogger, loadConfig, mintToken } from "@gov/service-kit";
+import { mattersEventTypes as t } from "@gov/contracts";
+import { serviceTestApp } from "@gov/runtime/testing";
 import { useBackend } from "@gov/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { departmentCode, validElements } from "../domain/matter/fixtures.ts";
 import { mattersModule } from "../module.ts";
+import { rebuildCatalog } from "../read-models/catalog-projection.ts";
 
 useBackend("sqlite", "matters HTTP API (sqlite)", true);
 
-let t: Awaited<ReturnType<typeof embeddedTestStore>>;
-let app: App;
+let h: Awaited<ReturnType<typeof start>>;
+// No calendar seed: these tests compare the events a request appends.
+const start = () => serviceTestApp((deps) => mattersModule(deps, { seedCalendar: false }));
 const elements = validElements();
 const dept = elements.implementingDepartment.creditCode;
-const token = (role: "admin" | "officer" | "applicant", department?: string) =>
-  mintToken({ sub: `${role}-1`, role, ...(department ? { department } : {}) });
-const as = async (role: "admin" | "officer" | "applicant", department?: string) => ({
-  authorization: `Bearer ${await token(role, department)}`,
-});
+const officer = { role: "officer" as const, department: dept };
+const draft = (matterId = "food", as: "admin" | "applicant" = "admin") =>
+  h.when({ method: "POST", url: "/matters", as, body: { matterId, elements } });
 
 beforeEach(async () => {
-  t = await embeddedTestStore();
-  app = await buildApp({
-    // No calendar seed: these tests compare the events a request appends.
-    modules: [mattersModule({ store: t.store, seedCalendar: false })],
-    config: loadConfig({ NODE_ENV: "test" }),
-    logger: createLogger({ level: "silent", pretty: false }),
-  });
+  h = await start();
 });
 afterEach(async () => {
-  await app.close();
-  for (const m of app.modules) await m.close?.();
-  await t.dispose();
+  await h.dispose();
 });
 
-describe("matters API (domain brief §1)", () => {
+describe("matters API: draft → 认领 → publish, then everyone reads the published version", () => {
   it("drafts, claims and publishes a matter, which everyone can then read with every element", async () => {
-    const draft = await app.inject({
-      method: "POST",
-      url: "/matters",
-      headers: await as("admin"),
-      payload: { matterId: "food", elements },
+    const drafted = await draft().thenAppended(201, t.MatterDrafted);
+    expect(drafted.body).toEqual({
+      id: "food",
+      revision: 0,
+      events: [{ type: "MatterDrafted" }],
+      replayed: false,
+      position: drafted.events[0]?.position,
     });
-    expect(draft.statusCode).toBe(201);
-    expect(draft.json()).toMatchObject({ id: "food", revision: 0, events: [{ type: "MatterDrafted" }] });
-    const claim = await app.inject({
-      method: "POST",
-      url: "/matters/food/claim",
-      headers: await as("officer", dept),
+    expect(drafted.response.headers.etag).toBe('"0"');
+    expect(drafted.response.headers["log-position"]).toBe(drafted.events[0]?.position);
+    await h
+      .when({ method: "POST", url: "/matters/food/claim", as: officer })
+      .thenAppended(200, t.MatterClaimed);
+    const published = await h
+      .when({ method: "POST", url: "/matters/food/publish", as: "admin", body: {} })
+      .thenAppended(200, t.MatterPublished);
+    expect(published.body).toMatchObject({ id: "food", revision: 2, events: [{ type: "MatterPublished" }] });
+
+    // Read your own writes: a read that sends the reply's position waits for the catalog to reach it.
+    const position = published.response.headers["log-position"];
+    expect(typeof position).toBe("string");
+    const read = await h.request({
+      method: "GET",
+      url: "/matters/food",
+      headers: { "min-log-position": String(position) },
     });
-    expect(claim.statusCode).toBe(200);
-    const publish = await app.inject({
-      method: "POST",
-      url: "/matters/food/publish",
-      headers: await as("admin"),
-      payload: {},
-    });
-    expect(publish.statusCode).toBe(200);
-    expect((await t.newEvents()).map((e) => e.type)).toEqual([
-      "gov.matters.matter.drafted.v1",
-      "gov.matters.matter.claimed.v1",
-      "gov.matters.matter.published.v1",
-    ]);
-    await expect
-      .poll(async () => (await app.inject({ method: "GET", url: "/matters/food" })).json().status)
-      .toBe("published");
-    const v1 = await app.inject({ method: "GET", url: "/matters/food/versions/1" });
+    expect(read.json().status).toBe("published");
+    const v1 = await h.request({ method: "GET", url: "/matters/food/versions/1" });
     expect(v1.json().elements).toEqual(elements);
-    const search = await app.inject({ method: "GET", url: "/matters?type=01&text=食品" });
+    const search = await h.request({ method: "GET", url: "/matters?type=01&text=食品" });
     expect(search.json().map((m: { matterId: string }) => m.matterId)).toEqual(["food"]);
-    expect((await app.inject({ method: "GET", url: "/matters/kpis" })).json().overall.mattersInForce).toBe(1);
+    expect((await h.request({ method: "GET", url: "/matters/kpis" })).json().overall.mattersInForce).toBe(1);
   });
 
   it("rejects elements that break the rules with 400 naming each field, and stores nothing", async () => {
     const bad = { ...elements, promisedTimeLimitDays: 30, allowsAutoApproval: true, basicCode: "12" };
-    const res = await app.inject({
-      method: "POST",
-      url: "/matters",
-      headers: await as("admin"),
-      payload: { matterId: "food", elements: bad },
-    });
-    expect(res.statusCode).toBe(400);
-    const fields = res.json().errors.map((e: { field: string }) => e.field);
-    expect(fields).toEqual(
-      expect.arrayContaining([
+    await h
+      .when({ method: "POST", url: "/matters", as: "admin", body: { matterId: "food", elements: bad } })
+      .thenRefused(400, [
         "body.elements.promisedTimeLimitDays",
         "body.elements.allowsAutoApproval",
         "body.elements.basicCode",
-      ]),
-    );
-    const malformed = await app.inject({
-      method: "POST",
-      url: "/matters",
-      headers: await as("admin"),
-      payload: { matterId: "food", elements: { ...elements, type: "02", onlineDepth: 7 } },
-    });
-    expect(malformed.statusCode).toBe(400);
-    expect(malformed.json().errors.map((e: { field: string }) => e.field)).toEqual(
-      expect.arrayContaining(["body.elements.type", "body.elements.onlineDepth"]),
-    );
-    expect(await t.newEvents()).toEqual([]);
+      ]);
+    await h
+      .when({
+        method: "POST",
+        url: "/matters",
+        as: "admin",
+        body: { matterId: "food", elements: { ...elements, type: "02", onlineDepth: 7 } },
+      })
+      .thenRefused(400, ["body.elements.type", "body.elements.onlineDepth"]);
+    expect(await h.newEvents()).toEqual([]);
   });
 
   it("answers 404 for an unknown matter, 409 for a command the state does not allow, 403 for the wrong role or department", async () => {
-    expect((await app.inject({ method: "GET", url: "/matters/nothing" })).statusCode).toBe(404);
-    expect(
-      (
-        await app.inject({
-          method: "POST",
-          url: "/matters/nothing/publish",
-          headers: await as("admin"),
-          payload: {},
-        })
-      ).statusCode,
-    ).toBe(404);
-    await app.inject({
-      method: "POST",
-      url: "/matters",
-      headers: await as("admin"),
-      payload: { matterId: "food", elements },
-    });
-    const early = await app.inject({
-      method: "POST",
-      url: "/matters/food/publish",
-      headers: await as("admin"),
-      payload: {},
-    });
-    expect(early.statusCode).toBe(409);
-    expect(early.json().detail).toMatch(/认领/);
-    expect(
-      (
-        await app.inject({
-          method: "POST",
-          url: "/matters",
-          headers: await as("applicant"),
-          payload: { matterId: "x", elements },
-        })
-      ).statusCode,
-    ).toBe(403);
-    const otherDept = await app.inject({
-      method: "POST",
-      url: "/matters/food/claim",
-      headers: await as("officer", departmentCode("11440200MB2C09999")),
-    });
-    expect(otherDept.statusCode).toBe(403);
-    expect(
-      (
-        await app.inject({
-          method: "POST",
-          url: "/matters",
-          headers: await as("admin"),
-          payload: { matterId: "food", elements },
-        })
-      ).statusCode,
-    ).toBe(409);
+    expect((await h.request({ method: "GET", url: "/matters/nothing" })).statusCode).toBe(404);
+    await h.when({ method: "POST", url: "/matters/nothing/publish", as: "admin", body: {} }).thenRefused(404);
+    await draft().thenAppended(201, t.MatterDrafted);
+    const early = await h
+      .when({ method: "POST", url: "/matters/food/publish", as: "admin", body: {} })
+      .thenRefused(409);
+    expect((early.body as { detail: string }).detail).toMatch(/认领/);
+    await draft("x", "applicant").thenRefused(403);
+    await h
+      .when({
+        method: "POST",
+        url: "/matters/food/claim",
+        as: { role: "officer", department: departmentCode("11440200MB2C09999") },
+      })
+      .thenRefused(403);
+    await draft().thenRefused(409);
   });
 
   it("replays a repeated Idempotency-Key instead of acting twice", async () => {
-    const headers = { ...(await as("admin")), "idempotency-key": "draft-food-1" };
-    const first = await app.inject({
+    const headers = { "idempotency-key": "draft-food-1" };
+    const request = {
       method: "POST",
       url: "/matters",
+      as: "admin",
       headers,
-      payload: { matterId: "food", elements },
-    });
-    const again = await app.inject({
-      method: "POST",
-      url: "/matters",
-      headers,
-      payload: { matterId: "food", elements },
-    });
-    expect(first.statusCode).toBe(201);
-    expect(again.statusCode).toBe(201);
-    expect(again.json().replayed).toBe(true);
-    expect(await t.newEvents()).toHaveLength(1);
+      body: { matterId: "food", elements },
+    } as const;
+    const first = await h.when(request).thenAppended(201, t.MatterDrafted);
+    const again = await h.when(request).thenAppended(201);
+    expect(again.body).toEqual({ ...(first.body as object), replayed: true });
+    expect(await h.newEvents()).toHaveLength(1);
   });
 
   it("keeps the live catalog equal to a rebuild from the log", async () => {
-    const { rebuildCatalog } = await import("../read-models/catalog-projection.ts");
-    await app.inject({
-      method: "POST",
-      url: "/matters",
-      headers: await as("admin"),
-      payload: { matterId: "food", elements },
-    });
-    await app.inject({ method: "POST", url: "/matters/food/claim", headers: await as("officer", dept) });
-    await app.inject({
-      method: "POST",
-      url: "/matters/food/publish",
-      headers: await as("admin"),
-      payload: {},
-    });
-    await expect
-      .poll(async () => (await app.inject({ method: "GET", url: "/matters/food" })).json().status)
-      .toBe("published");
-    const live = (await app.inject({ method: "GET", url: "/matters/food" })).json();
-    expect((await rebuildCatalog(t.store)).get("food")).toEqual(live);
+    await draft().thenAppended(201, t.MatterDrafted);
+    await h
+      .when({ method: "POST", url: "/matters/food/claim", as: officer })
+      .thenAppended(200, t.MatterClaimed);
+    const published = await h
+      .when({ method: "POST", url: "/matters/food/publish", as: "admin", body: {} })
+      .thenAppended(200, t.MatterPublished);
+    const live = (
+      await h.request({
+        method: "GET",
+        url: "/matters/food",
+        headers: { "min-log-position": String(published.response.headers["log-position"]) },
+      })
+    ).json();
+    expect(live.status).toBe("published");
+    expect((await rebuildCatalog(h.store)).get("food")).toEqual(live);
+  });
+});
+
+describe("matters API: 一件事 bundles of published matters", () => {
+  const taxCode = departmentCode("11440200MB2C05555");
+  const tax = validElements({
+    name: "发票申领",
+    caseKind: "on-the-spot",
+    promisedTimeLimitDays: 0,
+    processSteps: [{ name: "受理" }],
+    onlineDepth: 4,
+    onSiteVisits: 0,
+    implementingDepartment: { creditCode: taxCode, name: "税务局", nature: "statutory-organ" },
+    implementationCode: `${taxCode}3${elements.basicCode}`,
+  });
+  const bundle = {
+    bundleId: "startup",
+    name: "企业开办",
+    leadDepartment: { creditCode: dept, name: "市场监管局" },
+    matterIds: ["food", "invoice"],
+  };
+
+  it("defines a bundle from the matters' published versions and retires it; a matter without one is 404", async () => {
+    await h.when({ method: "POST", url: "/matters/bundles", as: "admin", body: bundle }).thenRefused(404);
+    let position = "";
+    for (const [matterId, e] of [
+      ["food", elements],
+      ["invoice", tax],
+    ] as const) {
+      await h
+        .when({ method: "POST", url: "/matters", as: "admin", body: { matterId, elements: e } })
+        .thenAppended(201, t.MatterDrafted);
+      await h
+        .when({
+          method: "POST",
+          url: `/matters/${matterId}/claim`,
+          as: { role: "officer", department: e.implementingDepartment.creditCode },
+        })
+        .thenAppended(200, t.MatterClaimed);
+      const published = await h
+        .when({ method: "POST", url: `/matters/${matterId}/publish`, as: "admin", body: {} })
+        .thenAppended(200, t.MatterPublished);
+      position = String(published.response.headers["log-position"]);
+    }
+    // The bundle reads the matters' versions from the catalog: let it catch up first.
+    await h.request({ method: "GET", url: "/matters/kpis", headers: { "min-log-position": position } });
+    const defined = await h
+      .when({ method: "POST", url: "/matters/bundles", as: "admin", body: bundle })
+      .thenAppended(201, { type: t.BundlePublished, subject: "bundle-startup", source: "gov.matters" });
+    expect(defined.body).toMatchObject({ id: "startup", revision: 0, events: [{ type: "BundlePublished" }] });
+    await h
+      .when({ method: "POST", url: "/matters/bundles/startup/retire", as: "admin", body: { reason: "合并" } })
+      .thenAppended(200, t.BundleRetired);
+    await h
+      .when({ method: "POST", url: "/matters/bundles/startup/retire", as: "admin", body: { reason: "合并" } })
+      .thenRefused(409);
   });
 });

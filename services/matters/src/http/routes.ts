@@ -1,14 +1,19 @@
 import { requestContext } from "@gov/runtime";
-import type { FastifyPluginAsyncZod, RouteAuth } from "@gov/service-kit";
-import { NotFoundProblem } from "@gov/service-kit";
+import {
+  auth,
+  commandReply,
+  commandResult,
+  type FastifyPluginAsyncZod,
+  NotFoundProblem,
+  publicRoute,
+} from "@gov/service-kit";
 import type { FastifyRequest } from "fastify";
-import type { MattersService } from "../application/matters-service.ts";
+import type { MattersCommands } from "../application/commands.ts";
 import type { Catalog } from "../read-models/catalog.ts";
 import { catalogKpis } from "../read-models/kpis.ts";
 import {
   bundleBody,
   bundleIdParam,
-  commandResult,
   draftBody,
   matterIdParam,
   publishBody,
@@ -19,27 +24,20 @@ import {
   versionParams,
 } from "./schemas.ts";
 
-const admins: { auth: RouteAuth } = { auth: { roles: ["admin"] } };
-const departments: { auth: RouteAuth } = { auth: { roles: ["officer", "admin"] } };
-const everyone: { auth: RouteAuth } = { auth: "public" };
+const admins = auth("admin");
+const departments = auth("officer", "admin");
+const everyone = publicRoute();
 
 /** HTTP → commands and queries. Catalog administrators write; everyone reads published matters. */
-export function mattersRoutes(
-  service: MattersService,
-  catalog: Catalog,
-  clock: () => string,
-): FastifyPluginAsyncZod {
+export function mattersRoutes(deps: {
+  commands: MattersCommands;
+  catalog: Catalog;
+  clock: () => string;
+}): FastifyPluginAsyncZod {
+  const { commands, catalog, clock } = deps;
+  const { matters } = commands;
   return async (app) => {
     const ctx = (request: FastifyRequest) => requestContext(request, clock);
-    const answer = (
-      id: string,
-      r: { nextExpectedRevision: number; events: { type: string }[]; replayed: boolean },
-    ) => ({
-      id,
-      revision: r.nextExpectedRevision,
-      events: r.events.map((e) => ({ type: e.type })),
-      replayed: r.replayed,
-    });
 
     app.get(
       "/",
@@ -70,8 +68,8 @@ export function mattersRoutes(
       "/bundles",
       { config: admins, schema: { body: bundleBody, response: { 201: commandResult }, tags: ["bundles"] } },
       async (request, reply) => {
-        const r = await service.defineBundle(request.body, ctx(request));
-        return reply.status(201).send(answer(request.body.bundleId, r));
+        const result = await commands.defineBundle(request.body, ctx(request));
+        return reply.status(201).send(commandReply(reply, request.body.bundleId, result));
       },
     );
     app.post(
@@ -85,11 +83,15 @@ export function mattersRoutes(
           tags: ["bundles"],
         },
       },
-      async (request) =>
-        answer(
-          request.params.bundleId,
-          await service.retireBundle(request.params.bundleId, request.body.reason, ctx(request)),
-        ),
+      async (request, reply) => {
+        const { bundleId } = request.params;
+        const result = await commands.bundles.handle(
+          bundleId,
+          { type: "RetireBundle", data: { reason: request.body.reason } },
+          ctx(request),
+        );
+        return commandReply(reply, bundleId, result);
+      },
     );
 
     app.get(
@@ -118,8 +120,13 @@ export function mattersRoutes(
       "/",
       { config: admins, schema: { body: draftBody, response: { 201: commandResult }, tags: ["matters"] } },
       async (request, reply) => {
-        const r = await service.draft(request.body.matterId, request.body.elements, ctx(request));
-        return reply.status(201).send(answer(request.body.matterId, r));
+        const { matterId, elements } = request.body;
+        const result = await matters.handle(
+          matterId,
+          { type: "DraftMatter", data: { matterId, elements } },
+          ctx(request),
+        );
+        return reply.status(201).send(commandReply(reply, matterId, result));
       },
     );
     app.put(
@@ -133,15 +140,15 @@ export function mattersRoutes(
           tags: ["matters"],
         },
       },
-      async (request) =>
-        answer(
-          request.params.matterId,
-          await service.execute(
-            request.params.matterId,
-            { type: "ReviseMatter", data: request.body },
-            ctx(request),
-          ),
-        ),
+      async (request, reply) => {
+        const { matterId } = request.params;
+        const result = await matters.handle(
+          matterId,
+          { type: "ReviseMatter", data: request.body },
+          ctx(request),
+        );
+        return commandReply(reply, matterId, result);
+      },
     );
 
     const simple = [
@@ -153,11 +160,11 @@ export function mattersRoutes(
       app.post(
         `/:matterId/${path}`,
         { config, schema: { params: matterIdParam, response: { 200: commandResult }, tags: ["matters"] } },
-        async (request) =>
-          answer(
-            request.params.matterId,
-            await service.execute(request.params.matterId, { type, data: {} }, ctx(request)),
-          ),
+        async (request, reply) => {
+          const { matterId } = request.params;
+          const result = await matters.handle(matterId, { type, data: {} }, ctx(request));
+          return commandReply(reply, matterId, result);
+        },
       );
     }
     const withReason = [
@@ -177,11 +184,11 @@ export function mattersRoutes(
             tags: ["matters"],
           },
         },
-        async (request) =>
-          answer(
-            request.params.matterId,
-            await service.execute(request.params.matterId, { type, data: request.body }, ctx(request)),
-          ),
+        async (request, reply) => {
+          const { matterId } = request.params;
+          const result = await matters.handle(matterId, { type, data: request.body }, ctx(request));
+          return commandReply(reply, matterId, result);
+        },
       );
     }
     app.post(
@@ -195,12 +202,11 @@ export function mattersRoutes(
           tags: ["matters"],
         },
       },
-      async (request) => {
+      async (request, reply) => {
+        const { matterId } = request.params;
         const data = request.body.effectiveFrom ? { effectiveFrom: request.body.effectiveFrom } : {};
-        return answer(
-          request.params.matterId,
-          await service.execute(request.params.matterId, { type: "PublishMatter", data }, ctx(request)),
-        );
+        const result = await matters.handle(matterId, { type: "PublishMatter", data }, ctx(request));
+        return commandReply(reply, matterId, result);
       },
     );
     app.post(
@@ -214,15 +220,15 @@ export function mattersRoutes(
           tags: ["matters"],
         },
       },
-      async (request) =>
-        answer(
-          request.params.matterId,
-          await service.execute(
-            request.params.matterId,
-            { type: "RequestTransfer", data: request.body },
-            ctx(request),
-          ),
-        ),
+      async (request, reply) => {
+        const { matterId } = request.params;
+        const result = await matters.handle(
+          matterId,
+          { type: "RequestTransfer", data: request.body },
+          ctx(request),
+        );
+        return commandReply(reply, matterId, result);
+      },
     );
   };
 }

@@ -26,11 +26,3 @@ export const searchQuery = z.object({
   caseKind: z.enum(["on-the-spot", "promised"]).optional(),
   text: z.string().max(100).optional(),
 });
-
-/** What a command answers: the matter's id, its stream revision and the events the command produced. */
-export const commandResult = z.object({
-  id: z.string(),
-  revision: z.number(),
-  events: z.array(z.object({ type: z.string() })),
-  replayed: z.boolean(),
-});

@@ -4,7 +4,7 @@ import { mattersEventTypes } from "@gov/contracts";
 /**
  * The catalog read model: every matter with its status, current published version and all past versions,
  * and every bundle. Built only from the matters service's events, so it can be dropped and rebuilt from
- * the log at any time and must come out identical (architecture brief, invariants).
+ * the log at any time and must come out identical.
  */
 
 export interface PublishedVersionView {

@@ -2,8 +2,8 @@ import type { DepartmentRef } from "@gov/contracts";
 import type { Catalog, MatterView } from "./catalog.ts";
 
 /**
- * Catalog KPIs with the targets the seeds set (domain brief §1 "Catalog KPIs"): 网上可办率 ≥ 90 %,
- * 即办件比率 > 60 %, 最多跑一次 ≥ 90 %. Computed over matters in force (published, not suspended or retired).
+ * Catalog KPIs with the targets local implementation plans of the “一网、一门、一次” reform (国办发〔2018〕45号)
+ * set: 网上可办率 ≥ 90 % and 最多跑一次 ≥ 90 % (广西, by the end of 2019), 即办件比率 > 60 % (德州市, 2020). Computed over matters in force (published, not suspended or retired).
  * 网上可办 here means online handling is offered at depth Ⅱ or more (online submission at least).
  */
 export interface KpiFigure {

@@ -1,7 +1,9 @@
-import type { DepartmentRef, MatterElements, MattersEventData } from "@gov/contracts";
-import type { CommandMetadata } from "../matter/commands.ts";
+import type { MatterElements, MattersEventData } from "@gov/contracts";
 
-/** "一件事" bundle: a life event made of published matters across departments (domain brief §1, seed 004 §三(三)1). */
+/**
+ * "一件事" bundle: a life event (新生儿出生, 企业开办 …) made of published matters across departments, with a lead
+ * department (乐山市加快推进政务服务标准化规范化便利化工作方案, 2022, 三(三)1 深化“一件事一次办”改革).
+ */
 export type BundleEvent =
   | { type: "BundlePublished"; data: MattersEventData["BundlePublished"] }
   | { type: "BundleRetired"; data: MattersEventData["BundleRetired"] };
@@ -11,21 +13,13 @@ export type BundleState =
   | { status: "published"; bundleId: string; version: number }
   | { status: "retired"; bundleId: string };
 
-/** A matter as the bundle needs it: its published version, looked up by the command handler from the catalog. */
+/** A matter as the bundle needs it: its published version, looked up from the catalog by the define-bundle use case. */
 export interface BundledMatter {
   matterId: string;
   version: number;
   suspended: boolean;
   elements: MatterElements;
 }
-
-export type BundleCommand =
-  | {
-      type: "DefineBundle";
-      data: { bundleId: string; name: string; leadDepartment: DepartmentRef; matters: BundledMatter[] };
-      metadata: CommandMetadata;
-    }
-  | { type: "RetireBundle"; data: { reason: string }; metadata: CommandMetadata };
 
 export const initialBundleState = (): BundleState => ({ status: "none" });
 

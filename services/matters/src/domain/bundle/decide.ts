@@ -1,43 +1,23 @@
 import type { MattersEventData } from "@gov/contracts";
-import { NotFound, RuleViolation, StateConflict } from "../errors.ts";
-import type { BundleCommand, BundledMatter, BundleEvent, BundleState } from "./bundle.ts";
+import { type Decider, NotFound, RuleViolation, StateConflict } from "@gov/eventsourcing";
+import {
+  type BundledMatter,
+  type BundleEvent,
+  type BundleState,
+  evolveBundle,
+  initialBundleState,
+} from "./bundle.ts";
+import type { BundleCommand, DefineBundle, RetireBundle } from "./commands.ts";
 
 type MergedMaterial = MattersEventData["BundlePublished"]["materials"][number];
 
+/** The bundle decider: a bundle is defined (version 1, 2 …) until it is retired. Pure; throws domain errors. */
 export function decideBundle(command: BundleCommand, state: BundleState): BundleEvent[] {
   switch (command.type) {
-    case "DefineBundle": {
-      if (state.status === "retired") throw new StateConflict(`bundle ${state.bundleId} is retired`);
-      const { bundleId, name, leadDepartment, matters } = command.data;
-      const problems = checkBundle(command.data);
-      if (problems.length > 0) throw new RuleViolation(problems);
-      const version = state.status === "published" ? state.version + 1 : 1;
-      return [
-        {
-          type: "BundlePublished",
-          data: {
-            bundleId,
-            name,
-            version,
-            leadDepartment,
-            matters: matters.map((m) => ({
-              matterId: m.matterId,
-              version: m.version,
-              department: {
-                creditCode: m.elements.implementingDepartment.creditCode,
-                name: m.elements.implementingDepartment.name,
-              },
-            })),
-            materials: mergeMaterials(matters),
-          },
-        },
-      ];
-    }
-    case "RetireBundle": {
-      if (state.status === "none") throw new NotFound("bundle does not exist");
-      if (state.status === "retired") throw new StateConflict(`bundle ${state.bundleId} is already retired`);
-      return [{ type: "BundleRetired", data: { bundleId: state.bundleId, reason: command.data.reason } }];
-    }
+    case "DefineBundle":
+      return defineBundle(command, state);
+    case "RetireBundle":
+      return retireBundle(command, state);
     default: {
       const unreachable: never = command;
       return unreachable;
@@ -45,10 +25,51 @@ export function decideBundle(command: BundleCommand, state: BundleState): Bundle
   }
 }
 
-function checkBundle(data: Extract<BundleCommand, { type: "DefineBundle" }>["data"]) {
+export const bundleDecider: Decider<BundleCommand, BundleEvent, BundleState> = {
+  initialState: initialBundleState,
+  evolve: evolveBundle,
+  decide: decideBundle,
+};
+
+function defineBundle({ data }: DefineBundle, state: BundleState): BundleEvent[] {
+  if (state.status === "retired") throw new StateConflict(`bundle ${state.bundleId} is retired`);
+  const { bundleId, name, leadDepartment, matters } = data;
+  const problems = checkBundle(data);
+  if (problems.length > 0) throw new RuleViolation(problems);
+  const version = state.status === "published" ? state.version + 1 : 1;
+  return [
+    {
+      type: "BundlePublished",
+      data: {
+        bundleId,
+        name,
+        version,
+        leadDepartment,
+        matters: matters.map((m) => ({
+          matterId: m.matterId,
+          version: m.version,
+          department: {
+            creditCode: m.elements.implementingDepartment.creditCode,
+            name: m.elements.implementingDepartment.name,
+          },
+        })),
+        materials: mergeMaterials(matters),
+      },
+    },
+  ];
+}
+
+function retireBundle({ data }: RetireBundle, state: BundleState): BundleEvent[] {
+  if (state.status === "none") throw new NotFound("bundle does not exist");
+  if (state.status === "retired") throw new StateConflict(`bundle ${state.bundleId} is already retired`);
+  return [{ type: "BundleRetired", data: { bundleId: state.bundleId, reason: data.reason } }];
+}
+
+function checkBundle(data: DefineBundle["data"]) {
   const problems: { field: string; message: string }[] = [];
   const ids = data.matters.map((m) => m.matterId);
-  // 一件事 = several matters, one window, one set of materials (seed 004 §三(三)1).
+  // 一件事 = several matters, one window, one set of materials: 一次告知、一表申请、一套材料、一窗受理
+  // (乐山市加快推进政务服务标准化规范化便利化工作方案, 2022, 三(三)1).
   if (new Set(ids).size < 2)
     problems.push({ field: "matterIds", message: "a bundle needs at least two different matters" });
   if (new Set(ids).size !== ids.length)
@@ -68,7 +89,7 @@ function checkBundle(data: Extract<BundleCommand, { type: "DefineBundle" }>["dat
 }
 
 /**
- * One set of materials (一套材料, seed 001; seed 004 §三(三)1): materials with the same `sharedKey` are asked once and
+ * One set of materials (一套材料; 乐山市加快推进政务服务标准化规范化便利化工作方案, 2022, 三(三)1): materials with the same `sharedKey` are asked once and
  * satisfy every matter that lists them; the rest keep one entry each, keyed `<matterId>:<materialId>`.
  */
 export function mergeMaterials(matters: readonly BundledMatter[]): MergedMaterial[] {

@@ -1,11 +1,10 @@
 import type { MatterElements } from "@gov/contracts";
+import { type CommandMetadata, NotFound, RuleViolation, StateConflict } from "@gov/eventsourcing";
+import { deciderSpec } from "@gov/eventsourcing/testing";
 import { describe, expect, it } from "vitest";
-import { NotFound, RuleViolation, StateConflict } from "../errors.ts";
-import type { CommandMetadata } from "../matter/commands.ts";
 import { departmentCode, validElements } from "../matter/fixtures.ts";
 import type { BundledMatter, BundleEvent } from "./bundle.ts";
-import { evolveBundle, initialBundleState } from "./bundle.ts";
-import { decideBundle, mergeMaterials } from "./decide.ts";
+import { bundleDecider, mergeMaterials } from "./decide.ts";
 
 const metadata: CommandMetadata = { now: "2026-03-02T09:00:00+08:00", actor: { id: "admin", role: "admin" } };
 const market = departmentCode("11440200MB2C01234");
@@ -55,6 +54,7 @@ const own = (id: string, name: string) => ({
 
 const licence = matter("business-licence", market, [idCard("M01"), own("M02", "公司章程")]);
 const invoices = matter("invoice", tax, [idCard("T01"), own("T02", "发票领用申请表")]);
+const spec = deciderSpec(bundleDecider, { metadata });
 const define = (matters: BundledMatter[], lead = market) => ({
   type: "DefineBundle" as const,
   data: {
@@ -63,10 +63,10 @@ const define = (matters: BundledMatter[], lead = market) => ({
     leadDepartment: { creditCode: lead, name: "市场监管局" },
     matters,
   },
-  metadata,
 });
+const retire = (reason: string) => ({ type: "RetireBundle" as const, data: { reason } });
 
-describe("一件事 bundles (domain brief §1; seed 004 §三(三)1: 一表申请、一套材料)", () => {
+describe("一件事 bundles (乐山市加快推进政务服务标准化规范化便利化工作方案, 2022, 三(三)1: 一表申请、一套材料)", () => {
   it("asks a material shared by several matters once", () => {
     const merged = mergeMaterials([licence, invoices]);
     expect(merged.find((m) => m.key === "id-card")?.satisfies).toEqual([
@@ -77,7 +77,10 @@ describe("一件事 bundles (domain brief §1; seed 004 §三(三)1: 一表申�
   });
 
   it("publishes version 1 with the matters' versions, departments and the merged list", () => {
-    const [event] = decideBundle(define([licence, invoices]), initialBundleState());
+    const [event] = spec
+      .given()
+      .when(define([licence, invoices]))
+      .events();
     expect(event?.type).toBe("BundlePublished");
     if (event?.type !== "BundlePublished") return;
     expect(event.data.version).toBe(1);
@@ -86,38 +89,49 @@ describe("一件事 bundles (domain brief §1; seed 004 §三(三)1: 一表申�
   });
 
   it("redefining a bundle publishes the next version", () => {
-    const history: BundleEvent[] = decideBundle(define([licence, invoices]), initialBundleState());
-    const state = history.reduce(evolveBundle, initialBundleState());
-    const [next] = decideBundle(define([licence, invoices]), state);
+    const history: BundleEvent[] = spec
+      .given()
+      .when(define([licence, invoices]))
+      .events();
+    const [next] = spec
+      .given(...history)
+      .when(define([licence, invoices]))
+      .events();
     expect(next?.type === "BundlePublished" && next.data.version).toBe(2);
   });
 
   it("needs two different matters, none suspended, and a lead department that implements one of them", () => {
-    expect(() => decideBundle(define([licence]), initialBundleState())).toThrow(RuleViolation);
-    expect(() => decideBundle(define([licence, licence]), initialBundleState())).toThrow(/twice/);
-    expect(() =>
-      decideBundle(define([licence, { ...invoices, suspended: true }]), initialBundleState()),
-    ).toThrow(/suspended/);
-    expect(() =>
-      decideBundle(define([licence, invoices], departmentCode("11440200MB2C07777")), initialBundleState()),
-    ).toThrow(/牵头部门/);
+    spec
+      .given()
+      .when(define([licence]))
+      .thenThrows(RuleViolation);
+    spec
+      .given()
+      .when(define([licence, licence]))
+      .thenThrows(/twice/);
+    spec
+      .given()
+      .when(define([licence, { ...invoices, suspended: true }]))
+      .thenThrows(/suspended/);
+    spec
+      .given()
+      .when(define([licence, invoices], departmentCode("11440200MB2C07777")))
+      .thenThrows(/牵头部门/);
   });
 
   it("retires once; unknown bundles are 404", () => {
-    const state = decideBundle(define([licence, invoices]), initialBundleState()).reduce(
-      evolveBundle,
-      initialBundleState(),
-    );
-    const retired = decideBundle({ type: "RetireBundle", data: { reason: "合并" }, metadata }, state);
-    expect(retired).toEqual([
-      { type: "BundleRetired", data: { bundleId: "enterprise-startup", reason: "合并" } },
-    ]);
-    const after = retired.reduce(evolveBundle, state);
-    expect(() => decideBundle({ type: "RetireBundle", data: { reason: "x" }, metadata }, after)).toThrow(
-      StateConflict,
-    );
-    expect(() =>
-      decideBundle({ type: "RetireBundle", data: { reason: "x" }, metadata }, initialBundleState()),
-    ).toThrow(NotFound);
+    const defined = spec
+      .given()
+      .when(define([licence, invoices]))
+      .events();
+    const retired = spec
+      .given(...defined)
+      .when(retire("合并"))
+      .then({ type: "BundleRetired", data: { bundleId: "enterprise-startup", reason: "合并" } });
+    spec
+      .given(...defined, ...retired)
+      .when(retire("x"))
+      .thenThrows(StateConflict);
+    spec.given().when(retire("x")).thenThrows(NotFound);
   });
 });

@@ -1,19 +1,28 @@
 import type { DepartmentRef, MatterElements } from "@gov/contracts";
+import type { Command } from "@gov/eventsourcing";
 
-/** Who issues a command and when: from the HTTP layer or a scheduled process (domain code never reads the clock). */
-export interface CommandMetadata {
-  now: string;
-  actor: { id: string; role: string; department?: string };
-}
+type NoData = Record<string, never>;
 
+export type DraftMatter = Command<"DraftMatter", { matterId: string; elements: MatterElements }>;
+export type ReviseMatter = Command<"ReviseMatter", { elements: MatterElements }>;
+export type ClaimMatter = Command<"ClaimMatter", NoData>;
+export type PublishMatter = Command<"PublishMatter", { effectiveFrom?: string }>;
+export type SuspendMatter = Command<"SuspendMatter", { reason: string }>;
+export type ResumeMatter = Command<"ResumeMatter", NoData>;
+export type RetireMatter = Command<"RetireMatter", { reason: string }>;
+export type RequestTransfer = Command<"RequestTransfer", { to: DepartmentRef; reason: string }>;
+export type ConfirmTransfer = Command<"ConfirmTransfer", NoData>;
+export type CancelTransfer = Command<"CancelTransfer", { reason: string }>;
+
+/** What a catalog administrator or a department asks of a matter. */
 export type MatterCommand =
-  | { type: "DraftMatter"; data: { matterId: string; elements: MatterElements }; metadata: CommandMetadata }
-  | { type: "ReviseMatter"; data: { elements: MatterElements }; metadata: CommandMetadata }
-  | { type: "ClaimMatter"; data: Record<string, never>; metadata: CommandMetadata }
-  | { type: "PublishMatter"; data: { effectiveFrom?: string }; metadata: CommandMetadata }
-  | { type: "SuspendMatter"; data: { reason: string }; metadata: CommandMetadata }
-  | { type: "ResumeMatter"; data: Record<string, never>; metadata: CommandMetadata }
-  | { type: "RetireMatter"; data: { reason: string }; metadata: CommandMetadata }
-  | { type: "RequestTransfer"; data: { to: DepartmentRef; reason: string }; metadata: CommandMetadata }
-  | { type: "ConfirmTransfer"; data: Record<string, never>; metadata: CommandMetadata }
-  | { type: "CancelTransfer"; data: { reason: string }; metadata: CommandMetadata };
+  | DraftMatter
+  | ReviseMatter
+  | ClaimMatter
+  | PublishMatter
+  | SuspendMatter
+  | ResumeMatter
+  | RetireMatter
+  | RequestTransfer
+  | ConfirmTransfer
+  | CancelTransfer;

@@ -1,11 +1,17 @@
 import type { DepartmentRef } from "@gov/contracts";
+import {
+  type CommandMetadata,
+  fold,
+  NotFound,
+  NotPermitted,
+  RuleViolation,
+  StateConflict,
+} from "@gov/eventsourcing";
 import { deciderSpec } from "@gov/eventsourcing/testing";
 import { describe, expect, it } from "vitest";
-import { NotFound, NotPermitted, RuleViolation, StateConflict } from "../errors.ts";
-import type { CommandMetadata, MatterCommand } from "./commands.ts";
-import { decideMatter } from "./decide.ts";
+import { matterDecider } from "./decide.ts";
 import { departmentCode, validElements } from "./fixtures.ts";
-import { evolveMatter, initialMatterState, type MatterEvent } from "./matter.ts";
+import type { MatterEvent } from "./matter.ts";
 
 const now = "2026-03-02T09:00:00+08:00";
 const admin: CommandMetadata = { now, actor: { id: "catalog-admin", role: "admin" } };
@@ -23,11 +29,7 @@ const newDept: DepartmentRef = {
   name: "韶关市政务服务数据管理局",
 };
 
-const spec = deciderSpec({ initialState: initialMatterState, evolve: evolveMatter, decide: decideMatter });
-/** given(events).when(command) returns the decision as a function, for `toEqual` on its result or `toThrow`. */
-const given = (...history: MatterEvent[]) => ({
-  when: (command: MatterCommand) => spec.given(history).when(command).events,
-});
+const spec = deciderSpec(matterDecider, { metadata: admin });
 
 const drafted: MatterEvent = { type: "MatterDrafted", data: { matterId: "food", version: 1, elements } };
 const claimed: MatterEvent = { type: "MatterClaimed", data: { matterId: "food", department: dept } };
@@ -36,49 +38,50 @@ const published: MatterEvent = {
   data: { matterId: "food", version: 1, effectiveFrom: now, elements },
 };
 
-describe("matter decider: drafting (domain brief §1 lifecycle)", () => {
+describe("matter decider: drafting (lifecycle: draft → published version → suspended → retired)", () => {
   it("drafts a new matter as version 1", () => {
-    expect(
-      given().when({ type: "DraftMatter", data: { matterId: "food", elements }, metadata: admin })(),
-    ).toEqual([drafted]);
+    spec
+      .given()
+      .when({ type: "DraftMatter", data: { matterId: "food", elements } })
+      .then(drafted);
   });
 
   it("refuses a second draft of an existing matter (409)", () => {
-    expect(
-      given(drafted).when({ type: "DraftMatter", data: { matterId: "food", elements }, metadata: admin }),
-    ).toThrow(StateConflict);
+    spec
+      .given(drafted)
+      .when({ type: "DraftMatter", data: { matterId: "food", elements } })
+      .thenThrows(StateConflict);
   });
 
   it("rejects invalid elements naming each field under elements.*", () => {
     const bad = validElements({ promisedTimeLimitDays: 40, allowsAutoApproval: true });
+    const decision = spec.given().when({ type: "DraftMatter", data: { matterId: "food", elements: bad } });
+    let thrown: unknown;
     try {
-      given().when({ type: "DraftMatter", data: { matterId: "food", elements: bad }, metadata: admin })();
-      expect.unreachable();
+      decision.events();
     } catch (e) {
-      expect(e).toBeInstanceOf(RuleViolation);
-      expect((e as RuleViolation).problems.map((p) => p.field)).toEqual(
-        expect.arrayContaining(["elements.promisedTimeLimitDays", "elements.allowsAutoApproval"]),
-      );
+      thrown = e;
     }
+    expect(thrown).toBeInstanceOf(RuleViolation);
+    expect((thrown as RuleViolation).problems.map((p) => p.field)).toEqual(
+      expect.arrayContaining(["elements.promisedTimeLimitDays", "elements.allowsAutoApproval"]),
+    );
   });
 
   it("editing a published matter starts draft version 2; the published version stays", () => {
     const revised = validElements({ promisedTimeLimitDays: 12 });
-    const events = given(drafted, claimed, published).when({
-      type: "ReviseMatter",
-      data: { elements: revised },
-      metadata: admin,
-    })();
-    expect(events).toEqual([
-      { type: "MatterDrafted", data: { matterId: "food", version: 2, elements: revised } },
-    ]);
+    spec
+      .given(drafted, claimed, published)
+      .when({ type: "ReviseMatter", data: { elements: revised } })
+      .then({ type: "MatterDrafted", data: { matterId: "food", version: 2, elements: revised } });
   });
 
   it("revising a draft keeps its version", () => {
     const revised = validElements({ promisedTimeLimitDays: 12 });
-    expect(
-      given(drafted).when({ type: "ReviseMatter", data: { elements: revised }, metadata: admin })(),
-    ).toEqual([{ type: "MatterDraftRevised", data: { matterId: "food", version: 1, elements: revised } }]);
+    spec
+      .given(drafted)
+      .when({ type: "ReviseMatter", data: { elements: revised } })
+      .then({ type: "MatterDraftRevised", data: { matterId: "food", version: 1, elements: revised } });
   });
 
   it("does not let an edit change the implementing department (that is a transfer)", () => {
@@ -86,37 +89,38 @@ describe("matter decider: drafting (domain brief §1 lifecycle)", () => {
       implementingDepartment: { ...elements.implementingDepartment, creditCode: newDept.creditCode },
       implementationCode: `${newDept.creditCode}3${elements.basicCode}`,
     });
-    expect(given(drafted).when({ type: "ReviseMatter", data: { elements: moved }, metadata: admin })).toThrow(
-      RuleViolation,
-    );
+    spec
+      .given(drafted)
+      .when({ type: "ReviseMatter", data: { elements: moved } })
+      .thenThrows(RuleViolation);
   });
 
   it("answers 404 for a command on a matter that does not exist", () => {
-    expect(given().when({ type: "PublishMatter", data: {}, metadata: admin })).toThrow(NotFound);
+    spec.given().when({ type: "PublishMatter", data: {} }).thenThrows(NotFound);
   });
 });
 
 describe("matter decider: 认领 and publication", () => {
   it("lets the implementing department claim its matter", () => {
-    expect(
-      given(drafted).when({ type: "ClaimMatter", data: {}, metadata: officerOf(dept.creditCode) })(),
-    ).toEqual([claimed]);
+    spec
+      .given(drafted)
+      .when({ type: "ClaimMatter", data: {}, metadata: officerOf(dept.creditCode) })
+      .then(claimed);
   });
 
   it("refuses a claim by another department (403)", () => {
-    expect(
-      given(drafted).when({ type: "ClaimMatter", data: {}, metadata: officerOf(newDept.creditCode) }),
-    ).toThrow(NotPermitted);
+    spec
+      .given(drafted)
+      .when({ type: "ClaimMatter", data: {}, metadata: officerOf(newDept.creditCode) })
+      .thenThrows(NotPermitted);
   });
 
   it("refuses to publish before the department has claimed the matter", () => {
-    expect(given(drafted).when({ type: "PublishMatter", data: {}, metadata: admin })).toThrow(/认领/);
+    spec.given(drafted).when({ type: "PublishMatter", data: {} }).thenThrows(/认领/);
   });
 
   it("publishes the draft as an immutable numbered version carrying every element", () => {
-    expect(given(drafted, claimed).when({ type: "PublishMatter", data: {}, metadata: admin })()).toEqual([
-      published,
-    ]);
+    spec.given(drafted, claimed).when({ type: "PublishMatter", data: {} }).then(published);
   });
 
   it("publishes version 2 superseding version 1", () => {
@@ -125,13 +129,10 @@ describe("matter decider: 认领 and publication", () => {
       type: "MatterDrafted",
       data: { matterId: "food", version: 2, elements: v2 },
     };
-    const events = given(drafted, claimed, published, draft2).when({
-      type: "PublishMatter",
-      data: { effectiveFrom: "2026-04-01T00:00:00+08:00" },
-      metadata: admin,
-    })();
-    expect(events).toEqual([
-      {
+    spec
+      .given(drafted, claimed, published, draft2)
+      .when({ type: "PublishMatter", data: { effectiveFrom: "2026-04-01T00:00:00+08:00" } })
+      .then({
         type: "MatterPublished",
         data: {
           matterId: "food",
@@ -140,14 +141,14 @@ describe("matter decider: 认领 and publication", () => {
           effectiveFrom: "2026-04-01T00:00:00+08:00",
           elements: v2,
         },
-      },
-    ]);
+      });
   });
 
   it("has nothing to publish without a draft", () => {
-    expect(
-      given(drafted, claimed, published).when({ type: "PublishMatter", data: {}, metadata: admin }),
-    ).toThrow(StateConflict);
+    spec
+      .given(drafted, claimed, published)
+      .when({ type: "PublishMatter", data: {} })
+      .thenThrows(StateConflict);
   });
 });
 
@@ -158,91 +159,70 @@ describe("matter decider: suspension and retirement", () => {
   };
 
   it("suspends and resumes a published matter", () => {
-    expect(
-      given(drafted, claimed, published).when({
-        type: "SuspendMatter",
-        data: { reason: "法规修订" },
-        metadata: admin,
-      })(),
-    ).toEqual([suspended]);
-    expect(
-      given(drafted, claimed, published, suspended).when({
-        type: "ResumeMatter",
-        data: {},
-        metadata: admin,
-      })(),
-    ).toEqual([{ type: "MatterResumed", data: { matterId: "food", version: 1 } }]);
+    spec
+      .given(drafted, claimed, published)
+      .when({ type: "SuspendMatter", data: { reason: "法规修订" } })
+      .then(suspended);
+    spec
+      .given(drafted, claimed, published, suspended)
+      .when({ type: "ResumeMatter", data: {} })
+      .then({ type: "MatterResumed", data: { matterId: "food", version: 1 } });
   });
 
   it("cannot suspend a matter that was never published, nor twice", () => {
-    expect(given(drafted).when({ type: "SuspendMatter", data: { reason: "x" }, metadata: admin })).toThrow(
-      StateConflict,
-    );
-    expect(
-      given(drafted, claimed, published, suspended).when({
-        type: "SuspendMatter",
-        data: { reason: "x" },
-        metadata: admin,
-      }),
-    ).toThrow(StateConflict);
+    spec
+      .given(drafted)
+      .when({ type: "SuspendMatter", data: { reason: "x" } })
+      .thenThrows(StateConflict);
+    spec
+      .given(drafted, claimed, published, suspended)
+      .when({ type: "SuspendMatter", data: { reason: "x" } })
+      .thenThrows(StateConflict);
   });
 
   it("refuses every command on a retired matter", () => {
     const retired: MatterEvent = { type: "MatterRetired", data: { matterId: "food", reason: "事项取消" } };
-    expect(
-      given(drafted, claimed, published, retired).when({
-        type: "ReviseMatter",
-        data: { elements },
-        metadata: admin,
-      }),
-    ).toThrow(/retired/);
+    spec
+      .given(drafted, claimed, published, retired)
+      .when({ type: "ReviseMatter", data: { elements } })
+      .thenThrows(/retired/);
   });
 });
 
-describe("matter decider: transfer between departments (seed 000 §六)", () => {
+describe("matter decider: transfer between departments after a reorganisation (机构改革职能划转)", () => {
   const requested: MatterEvent = {
     type: "MatterTransferRequested",
     data: { matterId: "food", from: dept, to: newDept, reason: "机构改革" },
   };
 
   it("records a transfer request; the old department stays responsible until confirmation", () => {
-    expect(
-      given(drafted, claimed, published).when({
-        type: "RequestTransfer",
-        data: { to: newDept, reason: "机构改革" },
-        metadata: admin,
-      })(),
-    ).toEqual([requested]);
-    const state = [drafted, claimed, published, requested].reduce(evolveMatter, initialMatterState());
-    expect(state.status === "active" && state.department.creditCode).toBe(dept.creditCode);
+    spec
+      .given(drafted, claimed, published)
+      .when({ type: "RequestTransfer", data: { to: newDept, reason: "机构改革" } })
+      .then(requested);
+    const state = fold(matterDecider, [drafted, claimed, published, requested]);
+    expect(state).toMatchObject({ status: "published", department: { creditCode: dept.creditCode } });
   });
 
   it("refuses a transfer to the same department", () => {
-    expect(
-      given(drafted, claimed, published).when({
-        type: "RequestTransfer",
-        data: { to: dept, reason: "x" },
-        metadata: admin,
-      }),
-    ).toThrow(RuleViolation);
+    spec
+      .given(drafted, claimed, published)
+      .when({ type: "RequestTransfer", data: { to: dept, reason: "x" } })
+      .thenThrows(RuleViolation);
   });
 
   it("only the receiving department confirms", () => {
-    expect(
-      given(drafted, claimed, published, requested).when({
-        type: "ConfirmTransfer",
-        data: {},
-        metadata: officerOf(dept.creditCode),
-      }),
-    ).toThrow(NotPermitted);
+    spec
+      .given(drafted, claimed, published, requested)
+      .when({ type: "ConfirmTransfer", data: {}, metadata: officerOf(dept.creditCode) })
+      .thenThrows(NotPermitted);
   });
 
   it("on confirmation re-publishes under the new department with a new 实施编码", () => {
-    const events = given(drafted, claimed, published, requested).when({
-      type: "ConfirmTransfer",
-      data: {},
-      metadata: officerOf(newDept.creditCode),
-    })();
+    const events = spec
+      .given(drafted, claimed, published, requested)
+      .when({ type: "ConfirmTransfer", data: {}, metadata: officerOf(newDept.creditCode) })
+      .events();
     expect(events[0]).toEqual({
       type: "MatterTransferConfirmed",
       data: { matterId: "food", from: dept, to: newDept },
@@ -258,11 +238,10 @@ describe("matter decider: transfer between departments (seed 000 §六)", () => 
 
   it("carries a pending draft forward to the version after the transfer", () => {
     const draft2: MatterEvent = { type: "MatterDrafted", data: { matterId: "food", version: 2, elements } };
-    const events = given(drafted, claimed, published, draft2, requested).when({
-      type: "ConfirmTransfer",
-      data: {},
-      metadata: admin,
-    })();
+    const events = spec
+      .given(drafted, claimed, published, draft2, requested)
+      .when({ type: "ConfirmTransfer", data: {} })
+      .events();
     expect(events.map((e) => e.type)).toEqual([
       "MatterTransferConfirmed",
       "MatterPublished",
@@ -274,24 +253,16 @@ describe("matter decider: transfer between departments (seed 000 §六)", () => 
 
   it("blocks publication while a transfer is pending, and can be cancelled", () => {
     const draft2: MatterEvent = { type: "MatterDrafted", data: { matterId: "food", version: 2, elements } };
-    expect(
-      given(drafted, claimed, published, requested, draft2).when({
-        type: "PublishMatter",
-        data: {},
-        metadata: admin,
-      }),
-    ).toThrow(/transfer/);
-    expect(
-      given(drafted, claimed, published, requested).when({
-        type: "CancelTransfer",
-        data: { reason: "撤回" },
-        metadata: admin,
-      })(),
-    ).toEqual([
-      {
+    spec
+      .given(drafted, claimed, published, requested, draft2)
+      .when({ type: "PublishMatter", data: {} })
+      .thenThrows(/transfer/);
+    spec
+      .given(drafted, claimed, published, requested)
+      .when({ type: "CancelTransfer", data: { reason: "撤回" } })
+      .then({
         type: "MatterTransferCancelled",
         data: { matterId: "food", from: dept, to: newDept, reason: "撤回" },
-      },
-    ]);
+      });
   });
 });

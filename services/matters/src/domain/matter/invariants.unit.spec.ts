@@ -11,11 +11,11 @@ describe("matter element invariants", () => {
     expect(checkMatterElements(validElements())).toEqual([]);
   });
 
-  it("rejects a promised limit above the statutory one (domain brief §1: promised ≤ statutory)", () => {
+  it("rejects a promised limit above the statutory one (承诺办结时限 ≤ 法定办结时限)", () => {
     expect(fields(validElements({ promisedTimeLimitDays: 25 }))).toContain("promisedTimeLimitDays");
   });
 
-  it("requires 0 days for 即办件 and ≥ 1 for 承诺件 (domain brief §1)", () => {
+  it("requires 0 days for 即办件 and ≥ 1 for 承诺件", () => {
     expect(fields(validElements({ caseKind: "on-the-spot", promisedTimeLimitDays: 3 }))).toContain(
       "promisedTimeLimitDays",
     );
@@ -35,14 +35,14 @@ describe("matter element invariants", () => {
     ).toEqual([]);
   });
 
-  it("requires 0 on-site visits and online handling for 全程网办 (depth Ⅳ, domain brief §1)", () => {
+  it("requires 0 on-site visits and online handling for 全程网办 (depth Ⅳ)", () => {
     expect(fields(validElements({ onlineDepth: 4, onSiteVisits: 1 }))).toContain("onSiteVisits");
     expect(fields(validElements({ onlineDepth: 4, onSiteVisits: 0, handlingForms: ["window"] }))).toContain(
       "handlingForms",
     );
   });
 
-  it("allows 容缺后补 only on non-main materials (domain brief §2 容缺受理)", () => {
+  it("allows 容缺后补 only on non-main materials (容缺受理, 乐山市加快推进政务服务标准化规范化便利化工作方案 (2022) 三(三)2)", () => {
     const e = validElements();
     const materials = e.materials.map((m) => (m.id === "M03" ? { ...m, main: true } : m));
     expect(fields({ ...e, materials })).toContain("materials[2].necessity");
@@ -54,19 +54,19 @@ describe("matter element invariants", () => {
     expect(fields({ ...e, materials })).toContain("allowsDeferredMaterials");
   });
 
-  it("refuses 告知承诺 on high-risk matters (seed 004 §三(三)2)", () => {
+  it("refuses 告知承诺 on high-risk matters (乐山市加快推进政务服务标准化规范化便利化工作方案 (2022) 三(三)2)", () => {
     expect(fields(validElements({ allowsInformedCommitment: true }))).toContain("allowsInformedCommitment");
     expect(fields(validElements({ allowsInformedCommitment: true, riskDomains: [] }))).not.toContain(
       "allowsInformedCommitment",
     );
   });
 
-  it("refuses 秒批 on a matter with special procedures (domain brief §3)", () => {
+  it("refuses 秒批 on a matter with special procedures (特别程序)", () => {
     expect(fields(validElements({ allowsAutoApproval: true }))).toContain("allowsAutoApproval");
     expect(fields(validElements({ allowsAutoApproval: true, specialProcedures: [] }))).toEqual([]);
   });
 
-  it("checks 基本编码 and 实施编码 (domain brief §1: 12 and 31 characters)", () => {
+  it("checks 基本编码 and 实施编码 (政务服务事项基本目录及实施清单 编码要求: 12 and 31 characters)", () => {
     expect(fields(validElements({ basicCode: "99011700200" }))).toContain("basicCode");
     expect(fields(validElements({ basicCode: "990117002000" }))).toContain("basicCode");
     expect(fields(validElements({ implementationCode: "X".repeat(31) }))).toContain("implementationCode");

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { matterPublished, mattersEventTypes } from "@gov/contracts";
+import { matterPublished, mattersEventTypes, topics } from "@gov/contracts";
+import type { CommandContext } from "@gov/eventsourcing";
 import { dropSchema, freshSchema, openTestStore, probePostgres } from "@gov/eventsourcing/testing/postgres";
 import { connectKafka, runRelay } from "@gov/messaging";
 import { spawnChild } from "@gov/messaging/testing";
 import { kafkaBrokers, probeKafka, useBackend } from "@gov/testing";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import type { RequestContext } from "../application/matters-service.ts";
 import { validElements } from "../domain/matter/fixtures.ts";
-import { mattersModule } from "../module.ts";
+import { matterHandler } from "./commands.ts";
 
 const suite = "MatterPublished over Kafka to another process";
 const run =
@@ -19,15 +19,15 @@ describe.skipIf(!run)(suite, () => {
 
   it("a subscriber in its own process receives MatterPublished carrying the full published version", async () => {
     const store = await openTestStore(schema);
-    const module = mattersModule({ store });
+    const matters = matterHandler(store);
     const matterId = `food-${randomUUID().slice(0, 8)}`;
     const elements = validElements();
-    const admin: RequestContext = {
+    const admin: CommandContext = {
       now: "2026-03-02T09:00:00+08:00",
       actor: { id: "admin-1", role: "admin" },
     };
-    await module.service.draft(matterId, elements, admin);
-    await module.service.execute(
+    await matters.handle(matterId, { type: "DraftMatter", data: { matterId, elements } }, admin);
+    await matters.handle(
       matterId,
       { type: "ClaimMatter", data: {} },
       {
@@ -35,7 +35,7 @@ describe.skipIf(!run)(suite, () => {
         actor: { id: "o-1", role: "officer", department: elements.implementingDepartment.creditCode },
       },
     );
-    await module.service.execute(matterId, { type: "PublishMatter", data: {} }, admin);
+    await matters.handle(matterId, { type: "PublishMatter", data: {} }, admin);
 
     const kafka = connectKafka({ brokers: kafkaBrokers(), clientId: "matters-test" });
     const controller = new AbortController();
@@ -50,7 +50,7 @@ describe.skipIf(!run)(suite, () => {
     const subscriber = spawnChild("print-consumer.ts", [
       kafkaBrokers().join(","),
       `integration-${matterId}`,
-      "gov.matters.matter.v1",
+      topics.matters.matter,
     ]);
     type Line = { type: string; subject: string; data: unknown; actor: { id: string } };
     const published = () =>
@@ -70,7 +70,6 @@ describe.skipIf(!run)(suite, () => {
     controller.abort();
     await relay;
     await kafka.close();
-    await module.close?.();
     await store.close();
   });
 });

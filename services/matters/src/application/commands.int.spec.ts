@@ -1,10 +1,11 @@
+import type { CommandContext } from "@gov/eventsourcing";
 import { dropSchema, freshSchema, openTestStore, probePostgres } from "@gov/eventsourcing/testing/postgres";
 import { useBackend } from "@gov/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { departmentCode, validElements } from "../domain/matter/fixtures.ts";
 import { catalogReadModel, rebuildCatalog } from "../read-models/catalog-projection.ts";
 import { catalogKpis } from "../read-models/kpis.ts";
-import { MattersService, type RequestContext } from "./matters-service.ts";
+import { mattersCommands } from "./commands.ts";
 
 const available = await probePostgres();
 const run = useBackend("postgres", "matters service on a real store (postgres)", available);
@@ -25,7 +26,7 @@ describe.skipIf(!run)("matters use cases on a real event store", () => {
   it("drafts, claims and publishes matters, defines a bundle; the live catalog equals a rebuild from the log", async () => {
     const projection = catalogReadModel(store);
     controller.signal.addEventListener("abort", () => void projection.close());
-    const service = new MattersService(store, projection.model);
+    const { matters, defineBundle } = mattersCommands(store, projection.model);
     const market = validElements();
     const taxCode = departmentCode("11440200MB2C05555");
     const tax = validElements({
@@ -38,13 +39,13 @@ describe.skipIf(!run)("matters use cases on a real event store", () => {
       implementingDepartment: { creditCode: taxCode, name: "税务局", nature: "statutory-organ" },
       implementationCode: `${taxCode}3${market.basicCode}`,
     });
-    const admin: RequestContext = { now: "2026-03-02T09:00:00+08:00", actor: { id: "admin", role: "admin" } };
+    const admin: CommandContext = { now: "2026-03-02T09:00:00+08:00", actor: { id: "admin", role: "admin" } };
     for (const [id, e] of [
       ["food", market],
       ["invoice", tax],
     ] as const) {
-      await service.draft(id, e, admin);
-      await service.execute(
+      await matters.handle(id, { type: "DraftMatter", data: { matterId: id, elements: e } }, admin);
+      await matters.handle(
         id,
         { type: "ClaimMatter", data: {} },
         {
@@ -52,10 +53,10 @@ describe.skipIf(!run)("matters use cases on a real event store", () => {
           actor: { id: "o", role: "officer", department: e.implementingDepartment.creditCode },
         },
       );
-      await service.execute(id, { type: "PublishMatter", data: {} }, admin);
+      await matters.handle(id, { type: "PublishMatter", data: {} }, admin);
     }
     await expect.poll(() => projection.model.search().length, { timeout: 5000 }).toBe(2);
-    await service.defineBundle(
+    await defineBundle(
       {
         bundleId: "startup",
         name: "企业开办",
@@ -66,7 +67,7 @@ describe.skipIf(!run)("matters use cases on a real event store", () => {
     );
     await expect.poll(() => projection.model.bundles().length, { timeout: 5000 }).toBe(1);
     expect(projection.model.version("food", 1)?.elements.name).toBe("食品经营许可");
-    const kpis = catalogKpis(projection.catalog);
+    const kpis = catalogKpis(projection.model);
     expect(kpis.overall.onTheSpot).toMatchObject({ count: 1, total: 2, rate: 0.5, met: false });
     expect((await rebuildCatalog(store)).snapshot()).toEqual(projection.model.snapshot());
   });

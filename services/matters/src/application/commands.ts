@@ -1,0 +1,131 @@
+import {
+  type DepartmentRef,
+  type MattersEventName,
+  mattersEventSchemas,
+  mattersEventTypes,
+} from "@gov/contracts";
+import {
+  type CommandContext,
+  commandHandler,
+  type EventStore,
+  EventTypes,
+  NotFound,
+} from "@gov/eventsourcing";
+import type { BundleEvent } from "../domain/bundle/bundle.ts";
+import { bundleDecider } from "../domain/bundle/decide.ts";
+import { matterDecider } from "../domain/matter/decide.ts";
+import type { MatterEvent } from "../domain/matter/matter.ts";
+import type { Catalog } from "../read-models/catalog.ts";
+
+/** The envelope `source` of every event this service appends. */
+export const SOURCE = "gov.matters";
+
+export const matterStream = (matterId: string) => `matter-${matterId}`;
+export const bundleStream = (bundleId: string) => `bundle-${bundleId}`;
+
+function pick<T extends object, K extends keyof T>(from: T, keys: readonly K[]): Pick<T, K> {
+  const picked = {} as Pick<T, K>;
+  for (const key of keys) picked[key] = from[key];
+  return picked;
+}
+
+/** The contract's wire names and schemas for one aggregate's events: every append is checked against them. */
+function contractOf<K extends MattersEventName>(names: readonly K[]) {
+  return { map: pick(mattersEventTypes, names), schemas: pick(mattersEventSchemas, names) };
+}
+
+const matterContract = contractOf([
+  "MatterDrafted",
+  "MatterDraftRevised",
+  "MatterClaimed",
+  "MatterPublished",
+  "MatterSuspended",
+  "MatterResumed",
+  "MatterRetired",
+  "MatterTransferRequested",
+  "MatterTransferConfirmed",
+  "MatterTransferCancelled",
+]);
+const bundleContract = contractOf(["BundlePublished", "BundleRetired"]);
+
+export const matterTypes = new EventTypes<MatterEvent>(matterContract.map, {
+  schemas: matterContract.schemas,
+});
+export const bundleTypes = new EventTypes<BundleEvent>(bundleContract.map, {
+  schemas: bundleContract.schemas,
+});
+
+// A matter or a bundle is not a case (办件): their events carry no `caseid`.
+const noCase = () => undefined;
+
+export const matterHandler = (store: EventStore) =>
+  commandHandler({
+    store,
+    decider: matterDecider,
+    types: matterTypes,
+    source: SOURCE,
+    stream: matterStream,
+    caseId: noCase,
+  });
+export type MatterHandler = ReturnType<typeof matterHandler>;
+
+export const bundleHandler = (store: EventStore) =>
+  commandHandler({
+    store,
+    decider: bundleDecider,
+    types: bundleTypes,
+    source: SOURCE,
+    stream: bundleStream,
+    caseId: noCase,
+  });
+export type BundleHandler = ReturnType<typeof bundleHandler>;
+
+export interface DefineBundleInput {
+  bundleId: string;
+  name: string;
+  leadDepartment: DepartmentRef;
+  matterIds: string[];
+}
+
+/**
+ * 一件事: looks up the matters' published versions in the catalog read model (a matter without one is 404),
+ * then defines the bundle with them.
+ */
+export function defineBundle(
+  bundles: BundleHandler,
+  catalog: Catalog,
+  input: DefineBundleInput,
+  ctx: CommandContext,
+) {
+  const matters = input.matterIds.map((matterId, i) => {
+    const view = catalog.get(matterId);
+    if (!view?.current || view.status === "retired") {
+      throw new NotFound(`matterIds[${i}]: matter ${matterId} has no published version`);
+    }
+    return {
+      matterId,
+      version: view.current.version,
+      suspended: view.status === "suspended",
+      elements: view.current.elements,
+    };
+  });
+  const { bundleId, name, leadDepartment } = input;
+  return bundles.handle(
+    bundleId,
+    { type: "DefineBundle", data: { bundleId, name, leadDepartment, matters } },
+    ctx,
+  );
+}
+
+/** The service's command side: one handler per aggregate, and the use cases that look before they act. */
+export function mattersCommands(store: EventStore, catalog: Catalog) {
+  const matters = matterHandler(store);
+  const bundles = bundleHandler(store);
+  return {
+    matters,
+    bundles,
+    defineBundle: (input: DefineBundleInput, ctx: CommandContext) =>
+      defineBundle(bundles, catalog, input, ctx),
+  };
+}
+export type MattersCommands = ReturnType<typeof mattersCommands>;
