@@ -19,7 +19,7 @@ interface Received {
   notices: IntakeEventData["CorrectionRequested"][];
 }
 
-/** Received, no notice given yet: awaiting the window's completeness check (or Art. 32 deemed acceptance). */
+/** Received, no notice given yet: awaiting the window's completeness check (or deemed acceptance, 行政许可法 第三十二条). */
 export interface AwaitingCheck extends Received {
   status: "submitted";
 }

@@ -4,7 +4,7 @@ import { type CommandMetadata, NotFound, RuleViolation, StateConflict } from "@g
 import { deciderSpec } from "@gov/eventsourcing/testing";
 import { describe, expect, it } from "vitest";
 import type { ApplicationEvent } from "./application.ts";
-import type { ApplicationCommand, SubmitApplication } from "./commands.ts";
+import type { ApplicationCommand, CheckApplication, SubmitApplication } from "./commands.ts";
 import { applicationDecider } from "./decide.ts";
 import {
   applicant,
@@ -56,12 +56,15 @@ const submit = (
   },
   metadata: at(date),
 });
-const check = (date: string, caseNumber?: string, defects: { materialId: string; note: string }[] = []) =>
-  ({
-    type: "CheckApplication",
-    data: { defects, ...(caseNumber ? { caseNumber } : {}) },
-    metadata: at(date),
-  }) as ApplicationCommand;
+const check = (
+  date: string,
+  caseNumber?: string,
+  defects: { materialId: string; note: string }[] = [],
+): CheckApplication => ({
+  type: "CheckApplication",
+  data: { defects, ...(caseNumber ? { caseNumber } : {}) },
+  metadata: at(date),
+});
 const submitted = (
   date: string,
   ...args: Parameters<typeof submit> extends [string, ...infer R] ? R : never
