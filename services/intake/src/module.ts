@@ -3,31 +3,33 @@ import { memoryReadModel } from "@gov/eventsourcing";
 import type { Subscription } from "@gov/messaging";
 import { domainErrorMapper, piiIndexKey, type ServiceDeps, startSchedule } from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
-import { IntakeService } from "./application/intake-service.ts";
-import { runDueProcesses } from "./application/scheduler.ts";
+import { applicationHandler } from "./application/applications.ts";
+import { intakeScheduler, PROCESS } from "./application/scheduler.ts";
+import type { WorkingDays } from "./domain/application/decide.ts";
 import { intakeRoutes } from "./http/routes.ts";
 import { ApplicationsModel } from "./read-models/applications.ts";
-import { CreditView, creditTopics } from "./views/credit-view.ts";
-import { MattersView, mattersTopics } from "./views/matters-view.ts";
+import { CreditCopy, creditTopics } from "./read-models/credit-copy.ts";
+import { MattersCopy, mattersTopics } from "./read-models/matters-copy.ts";
 
-export { IntakeService } from "./application/intake-service.ts";
+export type { ApplicationView } from "./read-models/applications.ts";
+export { ApplicationsModel } from "./read-models/applications.ts";
 
 export interface IntakeModuleOptions {
-  /** The clock of commands and of the scheduler (tests move it; default: the system clock). */
-  clock?: () => string;
   /** How often the scheduled processes run (default every minute; 0: only through POST /intake/scheduler/run). */
   schedulerIntervalMs?: number;
+  /** The working-day calendar deadlines are counted with (default: the official calendar). */
+  calendar?: WorkingDays;
 }
 
 /**
  * The intake service (受理) as a module. It keeps its own copies of the catalog and of credit statuses from
- * their events (never calling those services), its applications from its own log, and runs the Art. 32 and
- * 容缺 deadlines as a scheduled process.
+ * their events (never calling those services), its applications from its own log, and runs the deadlines of
+ * 行政许可法 第三十二条 and of 容缺 as a scheduled process.
  */
 export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptions = {}) {
-  const clock = options.clock ?? deps.clock ?? (() => new Date().toISOString());
-  const matters = new MattersView();
-  const credit = new CreditView();
+  const clock = deps.clock ?? (() => new Date().toISOString());
+  const matters = new MattersCopy();
+  const credit = new CreditCopy();
   const subscriptions: Subscription[] = [
     await deps.bus.subscribe({
       groupId: "intake-matters-view",
@@ -42,38 +44,42 @@ export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptio
       handle: (e) => credit.apply(e),
     }),
   ];
-  const projection = memoryReadModel(deps.store, {
+  const applications = memoryReadModel(deps.store, {
     name: "intake-applications",
     categories: ["application"],
     create: () => new ApplicationsModel(),
   });
-  const service = new IntakeService({
-    store: deps.store,
-    matters,
-    credit,
-    calendar: officialCalendar(),
-    indexKey: piiIndexKey(deps.settings),
+  const handler = applicationHandler(deps.store, options.calendar ?? officialCalendar());
+  const scheduler = intakeScheduler({ handler, store: deps.store, logger: deps.logger }, applications.model);
+  const schedule = startSchedule({
+    name: PROCESS,
+    intervalMs: options.schedulerIntervalMs ?? 60_000,
+    ready: () => applications.caughtUp,
+    run: () => scheduler.run(clock()),
+    logger: deps.logger,
   });
-  const schedule = startSchedule(
-    options.schedulerIntervalMs ?? 60_000,
-    () => projection.caughtUp,
-    () => runDueProcesses(service, projection.model, clock()),
-  );
   const module: ServiceModule & {
-    service: IntakeService;
     applications: ApplicationsModel;
-    matters: MattersView;
-    credit: CreditView;
+    matters: MattersCopy;
+    credit: CreditCopy;
   } = {
     name: "intake",
     prefix: "/intake",
-    service,
-    applications: projection.model,
+    applications: applications.model,
     matters,
     credit,
-    routes: intakeRoutes(service, projection.model, clock),
+    routes: intakeRoutes({
+      handler,
+      store: deps.store,
+      matters,
+      credit,
+      indexKey: piiIndexKey(deps.settings),
+      applications: applications.model,
+      scheduler,
+      clock,
+    }),
     errorMappers: [domainErrorMapper],
-    readModels: [projection],
+    readModels: [applications],
     readiness: [
       {
         name: "intake-read-models",
@@ -88,7 +94,6 @@ export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptio
     close: async () => {
       await schedule.stop();
       for (const s of subscriptions) await s.stop();
-      await projection.close();
     },
   };
   return module;

@@ -1,13 +1,24 @@
-import { intakeEventTypes } from "@gov/contracts";
+import { caseNumberAllocated, type IntakeEventData, intakeEventTypes } from "@gov/contracts";
 import {
   ConcurrencyError,
   type EventStore,
+  EventTypes,
   IdempotencyConflictError,
   nameBasedUuid,
+  toNewEvent,
 } from "@gov/eventsourcing";
+import { SOURCE } from "./applications.ts";
+
+type SerialEvent = { type: "CaseNumberAllocated"; data: IntakeEventData["CaseNumberAllocated"] };
+
+/** The case-serial stream's one event, checked against the contract before it is appended. */
+const serialTypes = new EventTypes<SerialEvent>(
+  { CaseNumberAllocated: intakeEventTypes.CaseNumberAllocated },
+  { schemas: { CaseNumberAllocated: caseNumberAllocated } },
+);
 
 /**
- * 办件编号 = 31-character 实施编码 + yyyyMMdd + 4-digit daily serial (domain brief §2), unique under concurrency:
+ * 办件编号 = 31-character 实施编码 + yyyyMMdd + 4-digit daily serial, unique under concurrency:
  * each (实施编码, day) is a stream whose revision is the serial, appended with optimistic concurrency, so two
  * windows accepting at once get different serials and none is skipped. The event id comes from the
  * application, so asking again for the same application returns its serial.
@@ -28,15 +39,20 @@ export async function allocateCaseNumber(
       await store.append(
         stream,
         [
-          {
+          toNewEvent(
+            serialTypes,
+            {
+              type: "CaseNumberAllocated",
+              data: { applicationId: input.applicationId, caseNumber, serial },
+            },
             id,
-            type: intakeEventTypes.CaseNumberAllocated,
-            source: "gov.intake",
-            time: input.now,
-            data: { applicationId: input.applicationId, caseNumber, serial },
-            actor: { id: "intake", role: "system" },
-            caseid: input.applicationId,
-          },
+            {
+              source: SOURCE,
+              time: input.now,
+              actor: { id: "intake", role: "system" },
+              caseid: input.applicationId,
+            },
+          ),
         ],
         head === undefined ? "no-stream" : head,
       );
@@ -44,7 +60,7 @@ export async function allocateCaseNumber(
     } catch (error) {
       if (error instanceof IdempotencyConflictError) {
         const mine = (await store.readStream(stream)).find((e) => e.id === id);
-        if (mine) return (mine.data as { caseNumber: string }).caseNumber;
+        if (mine) return caseNumberAllocated.parse(mine.data).caseNumber;
       }
       if (!(error instanceof ConcurrencyError)) throw error;
     }

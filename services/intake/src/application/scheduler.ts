@@ -1,24 +1,62 @@
+import type { Actor } from "@gov/contracts";
+import type { MessagingLogger } from "@gov/messaging";
+import { forEachCase, type StuckCase } from "@gov/runtime";
 import type { ApplicationsModel } from "../read-models/applications.ts";
-import type { IntakeService } from "./intake-service.ts";
+import { type CheckDeps, deemAccepted } from "./check.ts";
 
-const scheduler = { id: "intake-scheduler", role: "system" } as const;
+const scheduler: Actor = { id: "intake-scheduler", role: "system" };
+
+/** The process's name in logs and in `scheduler_case_failures_total`. */
+export const PROCESS = "intake-deadlines";
+
+export interface SchedulerRun {
+  deemedAccepted: number;
+  terminated: number;
+  /** The applications this run could not move on (each is tried again next run). */
+  stuck: StuckCase[];
+}
 
 /**
- * The scheduled, idempotent processes (domain brief §2): Art. 32 deemed acceptance when no notice came within 5
- * working days, and termination when 容缺 materials were not supplied in time. The read model names candidates;
- * the decider checks each against the application's own stream, so a repeat or a second replica does nothing.
+ * The scheduled, idempotent processes: deemed acceptance when no notice came within 5 working days
+ * (行政许可法 第三十二条), and termination when 容缺 materials were not supplied in time. The read model names
+ * candidates; the decider checks each against the application's own stream, so a repeat or a second replica
+ * does nothing. One application that cannot proceed (say, a date the calendar has no year for) never stops
+ * the others: it is logged, counted, and listed until a run moves it on.
  */
-export async function runDueProcesses(service: IntakeService, model: ApplicationsModel, now: string) {
-  const result = { deemedAccepted: 0, terminated: 0 };
-  for (const c of model.candidates()) {
-    const ctx = { now, actor: scheduler };
-    if (c.action === "DeemAccepted") {
-      const r = await service.deemAccepted(c.applicationId, ctx);
-      result.deemedAccepted += r.events.length > 0 ? 1 : 0;
-    } else {
-      const r = await service.execute(c.applicationId, { type: "TerminateUnsupplied", data: {} }, ctx);
-      result.terminated += r.events.length > 0 ? 1 : 0;
-    }
-  }
-  return result;
+export function intakeScheduler(deps: CheckDeps & { logger: MessagingLogger }, model: ApplicationsModel) {
+  let stuck: StuckCase[] = [];
+  let lastRunAt: string | undefined;
+  return {
+    async run(now: string): Promise<SchedulerRun> {
+      const cases = model.candidates().map((c) => ({ id: c.applicationId, action: c.action }));
+      const ctx = { now, actor: scheduler };
+      const result = await forEachCase(
+        PROCESS,
+        cases,
+        async (c) => {
+          const r =
+            c.action === "DeemAccepted"
+              ? await deemAccepted(deps, c.id, ctx)
+              : await deps.handler.handle(c.id, { type: "TerminateUnsupplied", data: {} }, ctx);
+          return r.events.length > 0;
+        },
+        { logger: deps.logger, now },
+      );
+      // A case stuck before keeps the time it first got stuck.
+      const before = new Map(stuck.map((s) => [`${s.action}:${s.id}`, s.since]));
+      stuck = result.stuck.map((s) => ({ ...s, since: before.get(`${s.action}:${s.id}`) ?? s.since }));
+      lastRunAt = now;
+      return {
+        deemedAccepted: result.moved.DeemAccepted ?? 0,
+        terminated: result.moved.TerminateUnsupplied ?? 0,
+        stuck,
+      };
+    },
+    /** The applications the last run could not move on. */
+    status(): { lastRunAt?: string; stuck: StuckCase[] } {
+      return { ...(lastRunAt ? { lastRunAt } : {}), stuck };
+    },
+  };
 }
+
+export type IntakeScheduler = ReturnType<typeof intakeScheduler>;

@@ -1,14 +1,21 @@
+import { officialArrangements, WorkingDayCalendar } from "@gov/calendar";
 import { rebuildMemoryModel } from "@gov/eventsourcing";
+import { serviceTestApp, type TestCaller } from "@gov/runtime/testing";
 import { useBackend } from "@gov/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { hygieneMatter } from "../domain/fixtures.ts";
+import { hygieneMatter } from "../domain/application/fixtures.ts";
+import { type IntakeModuleOptions, intakeModule } from "../module.ts";
 import { ApplicationsModel } from "../read-models/applications.ts";
-import { intakeTestApp } from "../test-support.ts";
+import { applicationCommandResult, bundleCommandResult } from "./schemas.ts";
+import { creditStatus, hygieneElements, publishBundle, publishMatter } from "./test-fixtures.ts";
 
 useBackend("sqlite", "intake HTTP API (sqlite)", true);
 
 const CODE = "91330106MA2H3K7P1E";
 const SUBJECT = `O${CODE}`;
+const submitted = "gov.intake.application.submitted.v1";
+const accepted = "gov.intake.application.accepted.v1";
+const serial = "gov.intake.caseserial.allocated.v1";
 const file = (id: string) => ({
   materialId: id,
   provision: "provided",
@@ -28,100 +35,155 @@ const application = (materials: object[] = complete, over: object = {}) => ({
   ...over,
 });
 
-let h: Awaited<ReturnType<typeof intakeTestApp>>;
-beforeEach(async () => {
-  h = await intakeTestApp();
-  await h.publishMatter();
+const clerk: TestCaller = { role: "window-clerk", region: "330100" };
+const applicantCaller: TestCaller = { role: "applicant", sub: SUBJECT };
+
+const start = (options: IntakeModuleOptions = {}) =>
+  serviceTestApp((deps) => intakeModule(deps, { schedulerIntervalMs: 0, ...options }), {
+    start: "2026-09-29T10:00:00+08:00",
+  });
+let h: Awaited<ReturnType<typeof start>>;
+const open = async (options: IntakeModuleOptions = {}) => {
+  h = await start(options);
+  await publishMatter(h);
   await expect.poll(() => h.module.matters.size).toBe(1);
-});
+};
 afterEach(async () => {
   await h.dispose();
 });
 
-const clerk = () => h.as("window-clerk", { region: "330100" });
-const post = async (url: string, payload: object, headers?: Record<string, string>) =>
-  h.app.inject({ method: "POST", url, payload, headers: headers ?? (await clerk()) });
-const get = async (url: string, headers?: Record<string, string>) =>
-  h.app.inject({ method: "GET", url, headers: headers ?? (await clerk()) });
+/** The one command reply, checked against its schema. */
+const replyOf = (body: unknown) => applicationCommandResult.parse(body);
+/** A GET that waits until the read model has read the log up to `position` (read your own writes). */
+const get = async (url: string, as: TestCaller = clerk, position?: string) => {
+  const res = await h.request({
+    method: "GET",
+    url,
+    as,
+    ...(position ? { headers: { "min-log-position": position } } : {}),
+  });
+  return { status: res.statusCode, json: res.json() };
+};
+const post = (url: string, body: object, as: TestCaller = clerk) =>
+  h.request({ method: "POST", url, as, body });
+/** Submits as a clerk; answers the application id once the read model has it. */
+const submit = async (materials: object[] = complete, over: object = {}) => {
+  const { body } = await h
+    .when({ method: "POST", url: "/intake/applications", as: clerk, body: application(materials, over) })
+    .thenAppended(201, submitted);
+  const reply = replyOf(body);
+  await get(`/intake/applications/${reply.id}`, clerk, reply.position);
+  return reply.id;
+};
 const seen = async (id: string, status: string) =>
   expect.poll(() => h.module.applications.get(id)?.status).toBe(status);
 
-describe("intake API: from submission to acceptance (domain brief §2)", () => {
+describe("intake API: from submission to acceptance (行政许可法 第三十二条)", () => {
+  beforeEach(() => open());
+
   it("a window clerk submits a complete application; the check accepts it with a case number and a due date", async () => {
-    const submitted = await post("/intake/applications", application());
-    expect(submitted.statusCode).toBe(201);
-    const { applicationId } = submitted.json();
-    await seen(applicationId, "submitted");
-    expect(
-      (await get("/intake/queue")).json().map((a: { applicationId: string }) => a.applicationId),
-    ).toEqual([applicationId]);
-    const checked = await post(`/intake/applications/${applicationId}/check`, { defects: [] });
-    expect(checked.statusCode).toBe(200);
-    expect(checked.json().caseNumber).toBe(`${hygieneMatter.implementationCode}202609290001`);
-    await seen(applicationId, "accepted");
-    const view = (await get(`/intake/applications/${applicationId}`)).json();
-    expect(view.accepted).toMatchObject({ mode: "complete", acceptedOn: "2026-09-29", dueOn: "2026-10-12" });
-    expect((await get("/intake/queue")).json()).toEqual([]);
+    const { body, response } = await h
+      .when({ method: "POST", url: "/intake/applications", as: clerk, body: application() })
+      .thenAppended(201, {
+        type: submitted,
+        source: "gov.intake",
+        actor: { id: "window-clerk-1", role: "window-clerk" },
+      });
+    const reply = replyOf(body);
+    expect(reply).toMatchObject({ revision: 0, events: [{ type: "ApplicationSubmitted" }], replayed: false });
+    expect(reply).not.toHaveProperty("warnings");
+    expect(response.headers.etag).toBe('"0"');
+    expect(response.headers["log-position"]).toBe(reply.position);
+    const view = await get(`/intake/applications/${reply.id}`, clerk, reply.position);
+    expect(view.json).toMatchObject({ status: "submitted", checksumOk: true, warnings: [] });
+    expect((await get("/intake/queue")).json.map((a: { applicationId: string }) => a.applicationId)).toEqual([
+      reply.id,
+    ]);
+    const checked = await h
+      .when({
+        method: "POST",
+        url: `/intake/applications/${reply.id}/check`,
+        as: clerk,
+        body: { defects: [] },
+      })
+      .thenAppended(200, serial, { type: accepted, caseid: reply.id });
+    expect(replyOf(checked.body)).toMatchObject({
+      id: reply.id,
+      revision: 1,
+      events: [{ type: "ApplicationAccepted" }],
+      caseNumber: `${hygieneMatter.implementationCode}202609290001`,
+    });
+    const after = await get(`/intake/applications/${reply.id}`, clerk, replyOf(checked.body).position);
+    expect(after.json.accepted).toMatchObject({
+      mode: "complete",
+      acceptedOn: "2026-09-29",
+      dueOn: "2026-10-12",
+    });
+    expect((await get("/intake/queue")).json).toEqual([]);
   });
 
   it("an incomplete application gets one notice; the applicant supplements; the next check accepts", async () => {
-    const { applicationId } = (
-      await post("/intake/applications", application([file("M01"), file("M04")]))
-    ).json();
-    const notice = await post(`/intake/applications/${applicationId}/check`, {});
-    expect(notice.json().events).toEqual([{ type: "CorrectionRequested" }]);
-    await seen(applicationId, "correction-requested");
-    expect(
-      (await get(`/intake/applications/${applicationId}`))
-        .json()
-        .notices[0].items.map((i: { materialId: string }) => i.materialId),
-    ).toEqual(["LIC", "M03"]);
-    const applicantHeaders = await h.as("applicant", { sub: SUBJECT });
-    const supplement = await post(
-      `/intake/applications/${applicationId}/supplement`,
-      { materials: [{ materialId: "LIC", provision: "certificate", certificateId: "ZZ-1" }, file("M03")] },
-      applicantHeaders,
-    );
-    expect(supplement.statusCode).toBe(200);
-    await seen(applicationId, "supplemented");
-    expect((await post(`/intake/applications/${applicationId}/check`, {})).json().events).toEqual([
-      { type: "ApplicationAccepted" },
+    const id = await submit([file("M01"), file("M04")]);
+    const notice = await h
+      .when({ method: "POST", url: `/intake/applications/${id}/check`, as: clerk, body: {} })
+      .thenAppended(200, "gov.intake.application.correction-requested.v1");
+    expect(replyOf(notice.body).events).toEqual([{ type: "CorrectionRequested" }]);
+    expect(replyOf(notice.body)).not.toHaveProperty("caseNumber");
+    const view = await get(`/intake/applications/${id}`, clerk, replyOf(notice.body).position);
+    expect(view.json.status).toBe("correction-requested");
+    expect(view.json.notices[0].items.map((i: { materialId: string }) => i.materialId)).toEqual([
+      "LIC",
+      "M03",
     ]);
+    const supplement = await h
+      .when({
+        method: "POST",
+        url: `/intake/applications/${id}/supplement`,
+        as: applicantCaller,
+        body: {
+          materials: [{ materialId: "LIC", provision: "certificate", certificateId: "ZZ-1" }, file("M03")],
+        },
+      })
+      .thenAppended(200, "gov.intake.application.materials-supplemented.v1");
+    await get(`/intake/applications/${id}`, clerk, replyOf(supplement.body).position);
+    await seen(id, "supplemented");
+    await h
+      .when({ method: "POST", url: `/intake/applications/${id}/check`, as: clerk, body: {} })
+      .thenAppended(200, serial, accepted);
   });
 
   it("refuses 告知承诺 to a black-listed (strict-review) applicant, and flags the application (credit gate)", async () => {
-    await h.creditStatus(SUBJECT, "strict-review");
+    await creditStatus(h, SUBJECT, "strict-review");
     await expect.poll(() => h.module.credit.of(SUBJECT).status).toBe("strict-review");
     const promising = complete.map((m) =>
       m.materialId === "M03" ? { materialId: "M03", provision: "promised" } : m,
     );
-    const { applicationId } = (
-      await post("/intake/applications", application(promising, { informedCommitmentRequested: true }))
-    ).json();
-    await seen(applicationId, "submitted");
-    expect((await get(`/intake/applications/${applicationId}`)).json().flags).toEqual(["strict-review"]);
-    await post(`/intake/applications/${applicationId}/check`, {});
-    await seen(applicationId, "correction-requested");
-    expect((await get(`/intake/applications/${applicationId}`)).json().notices[0].items).toEqual([
+    const id = await submit(promising, { informedCommitmentRequested: true });
+    expect((await get(`/intake/applications/${id}`)).json.flags).toEqual(["strict-review"]);
+    const notice = await h
+      .when({ method: "POST", url: `/intake/applications/${id}/check`, as: clerk, body: {} })
+      .thenAppended(200, "gov.intake.application.correction-requested.v1");
+    const view = await get(`/intake/applications/${id}`, clerk, replyOf(notice.body).position);
+    expect(view.json.status).toBe("correction-requested");
+    expect(view.json.notices[0].items).toEqual([
       expect.objectContaining({ materialId: "M03", problem: "promise-not-allowed" }),
     ]);
   });
 
-  it("deems an application accepted on its day of receipt when no notice came within 5 working days (Art. 32)", async () => {
-    const { applicationId } = (await post("/intake/applications", application())).json();
-    await seen(applicationId, "submitted");
+  it("deems an application accepted on its day of receipt when no notice came within 5 working days (第三十二条)", async () => {
+    const id = await submit();
     h.clock.set("2026-10-12T18:00:00+08:00");
-    expect((await post("/intake/scheduler/run", {}, await h.as("system"))).json()).toEqual({
-      deemedAccepted: 0,
-      terminated: 0,
-    });
+    await h
+      .when({ method: "POST", url: "/intake/scheduler/run", as: "system", body: {} })
+      .thenAppended(200)
+      .then(({ body }) => expect(body).toEqual({ deemedAccepted: 0, terminated: 0, stuck: [] }));
     h.clock.set("2026-10-13T09:00:00+08:00");
-    expect((await post("/intake/scheduler/run", {}, await h.as("system"))).json()).toEqual({
-      deemedAccepted: 1,
-      terminated: 0,
-    });
-    await seen(applicationId, "accepted");
-    expect((await get(`/intake/applications/${applicationId}`)).json().accepted).toMatchObject({
+    await h
+      .when({ method: "POST", url: "/intake/scheduler/run", as: "system", body: {} })
+      .thenAppended(200, serial, accepted)
+      .then(({ body }) => expect(body).toEqual({ deemedAccepted: 1, terminated: 0, stuck: [] }));
+    await seen(id, "accepted");
+    expect((await get(`/intake/applications/${id}`)).json.accepted).toMatchObject({
       mode: "deemed",
       acceptedOn: "2026-09-29",
       caseNumber: `${hygieneMatter.implementationCode}202609290001`,
@@ -130,20 +192,15 @@ describe("intake API: from submission to acceptance (domain brief §2)", () => {
 
   it("gives concurrent acceptances of one matter on one day distinct, gap-free serials", async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 8; i++)
-      ids.push((await post("/intake/applications", application())).json().applicationId);
-    for (const id of ids) await seen(id, "submitted");
-    const headers = await clerk();
-    const results = await Promise.all(ids.map((id) => post(`/intake/applications/${id}/check`, {}, headers)));
-    const serials = results.map((r) => r.json().caseNumber.slice(-4)).sort();
+    for (let i = 0; i < 8; i++) ids.push(await submit());
+    const results = await Promise.all(ids.map((id) => post(`/intake/applications/${id}/check`, {})));
+    const serials = results.map((r) => replyOf(r.json()).caseNumber?.slice(-4)).sort();
     expect(serials).toEqual(["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008"]);
   });
 
   it("a rebuild of the applications from the log equals the live read model", async () => {
-    const a = (await post("/intake/applications", application())).json().applicationId;
-    const b = (await post("/intake/applications", application([file("M01")]))).json().applicationId;
-    await seen(a, "submitted");
-    await seen(b, "submitted");
+    const a = await submit();
+    const b = await submit([file("M01")]);
     await post(`/intake/applications/${a}/check`, {});
     await post(`/intake/applications/${b}/check`, {});
     await seen(b, "correction-requested");
@@ -151,85 +208,186 @@ describe("intake API: from submission to acceptance (domain brief §2)", () => {
     const rebuilt = await rebuildMemoryModel(h.store, ["application"], new ApplicationsModel());
     expect(rebuilt.snapshot()).toEqual(h.module.applications.snapshot());
   });
+
+  it("accepts an early 统一社会信用代码 that fails its check character, with a warning in the reply and on the view (GB 32100-2015)", async () => {
+    const early = "91330106MA2H3K7P10";
+    const { body } = await h
+      .when({
+        method: "POST",
+        url: "/intake/applications",
+        as: clerk,
+        body: application(complete, { applicant: { kind: "organisation", creditCode: early } }),
+      })
+      .thenAppended(201, { type: submitted, data: { applicant: { subjectId: `O${early}` } } });
+    const reply = replyOf(body);
+    expect(reply.warnings).toEqual([expect.stringMatching(/check character/)]);
+    const view = await get(`/intake/applications/${reply.id}`, clerk, reply.position);
+    expect(view.json).toMatchObject({ checksumOk: false, warnings: reply.warnings });
+  });
+
+  it('one "一件事" form makes one application per matter: the reply names the bundle application and its cases', async () => {
+    await publishMatter(h, hygieneElements, "second-matter");
+    await publishBundle(h, "open-a-restaurant", [hygieneMatter.matterId, "second-matter"]);
+    await expect.poll(() => h.module.matters.bundle("open-a-restaurant")).toBeDefined();
+    const { body, response } = await h
+      .when({
+        method: "POST",
+        url: "/intake/bundle-applications",
+        as: clerk,
+        body: {
+          bundleId: "open-a-restaurant",
+          applicant: { kind: "organisation", creditCode: CODE },
+          channel: "window",
+          materials: [{ materialId: "LIC", provision: "certificate", certificateId: "ZZ-1" }],
+        },
+      })
+      .thenAppended(201, submitted, submitted);
+    const reply = bundleCommandResult.parse(body);
+    expect(reply.id).toMatch(/^B/);
+    expect(reply.applicationIds).toHaveLength(2);
+    expect(reply.events).toEqual([{ type: "ApplicationSubmitted" }, { type: "ApplicationSubmitted" }]);
+    expect(response.headers.etag).toBeUndefined();
+    const bundle = await get(`/intake/bundle-applications/${reply.id}`, clerk, reply.position);
+    expect(bundle.json.cases.map((c: { applicationId: string }) => c.applicationId).sort()).toEqual(
+      [...reply.applicationIds].sort(),
+    );
+  });
+});
+
+describe("intake API: one stuck application never stops the others", () => {
+  // A calendar with 2026 only: counting working days into 2027 fails (the year is not loaded).
+  const only2026 = new WorkingDayCalendar(
+    new Map([...officialArrangements()].filter(([year]) => year === 2026)),
+  );
+  beforeEach(() => open({ calendar: only2026 }));
+
+  it("moves the others on, and lists the stuck one for admins until it can proceed", async () => {
+    const due = await submit();
+    h.clock.set("2026-12-29T10:00:00+08:00");
+    const stuck = await submit();
+    h.clock.set("2027-01-15T09:00:00+08:00");
+    const run = await h
+      .when({ method: "POST", url: "/intake/scheduler/run", as: "admin", body: {} })
+      .thenAppended(200, serial, { type: accepted, caseid: due });
+    expect(run.body).toEqual({
+      deemedAccepted: 1,
+      terminated: 0,
+      stuck: [
+        {
+          id: stuck,
+          action: "DeemAccepted",
+          error: expect.stringMatching(/2027/),
+          since: "2027-01-15T01:00:00.000Z",
+        },
+      ],
+    });
+    await seen(due, "accepted");
+    h.clock.set("2027-01-16T09:00:00+08:00");
+    await post("/intake/scheduler/run", {}, { role: "system" });
+    const listed = await get("/intake/scheduler", { role: "admin" });
+    expect(listed.json).toEqual({
+      lastRunAt: "2027-01-16T01:00:00.000Z",
+      stuck: [expect.objectContaining({ id: stuck, since: "2027-01-15T01:00:00.000Z" })],
+    });
+    expect((await get("/intake/scheduler", clerk)).status).toBe(403);
+  });
 });
 
 describe("intake API: bad input and roles", () => {
-  it("rejects bad input with the fields named, and stores nothing", async () => {
-    const before = (await h.newEvents()).length;
-    const cases: [object, string, number][] = [
-      [application(complete, { matterId: "no-such-matter" }), "no published matter", 404],
-      [
-        application(complete, { applicant: { kind: "organisation", creditCode: "12345" } }),
-        "body.applicant.creditCode",
-        400,
-      ],
-      [application([file("X9")]), "body.materials[0].materialId", 400],
-      [application(complete, { channel: "fax" }), "channel", 400],
-      [{ applicant: { kind: "person", idNumber: "110105194912310021" } }, "matterId", 400],
-    ];
-    for (const [payload, expected, status] of cases) {
-      const res = await post("/intake/applications", payload);
-      expect(res.statusCode, expected).toBe(status);
-      expect(JSON.stringify(res.json())).toContain(expected);
+  beforeEach(() => open());
+
+  it("rejects bad input with the fields named relative to the body, and stores nothing", async () => {
+    await h
+      .when({
+        method: "POST",
+        url: "/intake/applications",
+        as: clerk,
+        body: application(complete, { matterId: "no-such-matter" }),
+      })
+      .thenRefused(404)
+      .then(({ body }) => expect(JSON.stringify(body)).toContain("no published matter"));
+    for (const [applicant, field] of [
+      [{ kind: "organisation", creditCode: "12345" }, "body.applicant.creditCode"],
+      [{ kind: "person", idNumber: "110105194912310022" }, "body.applicant.idNumber"],
+    ] as const) {
+      const { body } = await h
+        .when({
+          method: "POST",
+          url: "/intake/applications",
+          as: clerk,
+          body: application(complete, { applicant }),
+        })
+        .thenRefused(400, [field]);
+      expect(JSON.stringify(body)).not.toContain("body.body");
     }
-    expect((await h.newEvents()).length).toBe(before);
+    await h
+      .when({ method: "POST", url: "/intake/applications", as: clerk, body: application([file("X9")]) })
+      .thenRefused(400, ["body.materials[0].materialId"]);
+    await h
+      .when({
+        method: "POST",
+        url: "/intake/applications",
+        as: clerk,
+        body: application(complete, { channel: "fax" }),
+      })
+      .thenRefused(400)
+      .then(({ body }) => expect(JSON.stringify(body)).toContain("channel"));
+    await h
+      .when({
+        method: "POST",
+        url: "/intake/applications",
+        as: clerk,
+        body: { applicant: { kind: "person", idNumber: "110105194912310021" } },
+      })
+      .thenRefused(400)
+      .then(({ body }) => expect(JSON.stringify(body)).toContain("matterId"));
   });
 
   it("lets applicants act only for themselves, clerks in their region, officers read their department's", async () => {
-    const forOther = await post(
-      "/intake/applications",
-      application(),
-      await h.as("applicant", { sub: "Osomebody-else" }),
+    await h
+      .when({
+        method: "POST",
+        url: "/intake/applications",
+        as: { role: "applicant", sub: "Osomebody-else" },
+        body: application(),
+      })
+      .thenRefused(403);
+    const own = await h
+      .when({ method: "POST", url: "/intake/applications", as: applicantCaller, body: application() })
+      .thenAppended(201, { type: submitted, actor: { id: SUBJECT, role: "applicant" } });
+    const { id, position } = replyOf(own.body);
+    expect((await get(`/intake/applications/${id}`, applicantCaller, position)).status).toBe(200);
+    expect((await get(`/intake/applications/${id}`, { role: "applicant", sub: "Oother" })).status).toBe(403);
+    expect((await get(`/intake/applications/${id}`, { role: "window-clerk", region: "440200" })).status).toBe(
+      403,
     );
-    expect(forOther.statusCode).toBe(403);
-    const own = await post("/intake/applications", application(), await h.as("applicant", { sub: SUBJECT }));
-    expect(own.statusCode).toBe(201);
-    const { applicationId } = own.json();
-    await seen(applicationId, "submitted");
-    expect(
-      (await get(`/intake/applications/${applicationId}`, await h.as("applicant", { sub: SUBJECT })))
-        .statusCode,
-    ).toBe(200);
-    expect(
-      (await get(`/intake/applications/${applicationId}`, await h.as("applicant", { sub: "Oother" })))
-        .statusCode,
-    ).toBe(403);
-    expect(
-      (await get(`/intake/applications/${applicationId}`, await h.as("window-clerk", { region: "440200" })))
-        .statusCode,
-    ).toBe(403);
     expect(
       (
-        await get(
-          `/intake/applications/${applicationId}`,
-          await h.as("officer", { department: hygieneMatter.department.creditCode }),
-        )
-      ).statusCode,
+        await get(`/intake/applications/${id}`, {
+          role: "officer",
+          department: hygieneMatter.department.creditCode,
+        })
+      ).status,
     ).toBe(200);
-    expect(
-      (await post(`/intake/applications/${applicationId}/check`, {}, await h.as("officer"))).statusCode,
-    ).toBe(403);
-    expect(
-      (
-        await post(
-          `/intake/applications/${applicationId}/check`,
-          {},
-          await h.as("applicant", { sub: SUBJECT }),
-        )
-      ).statusCode,
-    ).toBe(403);
-    expect(
-      (await h.app.inject({ method: "GET", url: `/intake/applications/${applicationId}` })).statusCode,
-    ).toBe(401);
+    await h
+      .when({ method: "POST", url: `/intake/applications/${id}/check`, as: "officer", body: {} })
+      .thenRefused(403);
+    await h
+      .when({ method: "POST", url: `/intake/applications/${id}/check`, as: applicantCaller, body: {} })
+      .thenRefused(403);
+    await h.when({ method: "GET", url: `/intake/applications/${id}` }).thenRefused(401);
   });
 
   it("answers a conflict with 409 (a supplement with no notice open) and an unknown application with 404", async () => {
-    const { applicationId } = (await post("/intake/applications", application())).json();
-    await seen(applicationId, "submitted");
-    expect(
-      (await post(`/intake/applications/${applicationId}/supplement`, { materials: [file("M03")] }))
-        .statusCode,
-    ).toBe(409);
-    expect((await get("/intake/applications/Anope")).statusCode).toBe(404);
+    const id = await submit();
+    await h
+      .when({
+        method: "POST",
+        url: `/intake/applications/${id}/supplement`,
+        as: clerk,
+        body: { materials: [file("M03")] },
+      })
+      .thenRefused(409);
+    expect((await get("/intake/applications/Anope")).status).toBe(404);
   });
 });

@@ -1,37 +1,57 @@
-import type { CommandContext } from "@gov/eventsourcing";
+import type { Role } from "@gov/contracts";
+import { comparePositions } from "@gov/eventsourcing";
 import { requestContext } from "@gov/runtime";
-import type { FastifyPluginAsyncZod, Role, RouteAuth } from "@gov/service-kit";
-import { ForbiddenProblem, NotFoundProblem } from "@gov/service-kit";
+import {
+  auth,
+  commandReply,
+  type FastifyPluginAsyncZod,
+  ForbiddenProblem,
+  NotFoundProblem,
+} from "@gov/service-kit";
 import type { FastifyRequest } from "fastify";
-import type { IntakeService } from "../application/intake-service.ts";
-import { runDueProcesses } from "../application/scheduler.ts";
+import type { ApplicationResult } from "../application/applications.ts";
+import { type CheckDeps, checkApplication } from "../application/check.ts";
+import type { IntakeScheduler } from "../application/scheduler.ts";
+import { type SubmitDeps, submitApplication, submitBundle } from "../application/submit.ts";
 import type { ApplicationsModel, ApplicationView } from "../read-models/applications.ts";
 import {
+  applicationCommandResult,
   applicationParams,
   bundleApplicationParams,
+  bundleCommandResult,
   bundleSubmitBody,
   checkBody,
-  commandResult,
   materialsBody,
   queueQuery,
   rejectBody,
+  schedulerRunResult,
+  schedulerStatus,
   submitBody,
   withdrawBody,
 } from "./schemas.ts";
 
-const auth = (roles: Role[]): { auth: RouteAuth } => ({ auth: { roles } });
 const windowStaff: Role[] = ["window-clerk", "admin"];
+const readers: Role[] = ["applicant", "window-clerk", "officer", "auditor", "regulator", "admin", "system"];
+
+export interface IntakeRoutesDeps extends SubmitDeps, CheckDeps {
+  applications: ApplicationsModel;
+  scheduler: IntakeScheduler;
+  clock: () => string;
+}
+
+/** The case number of the acceptance a command produced, for the reply. */
+const caseNumberOf = (r: ApplicationResult) => {
+  for (const e of r.events) if (e.type === "ApplicationAccepted") return { caseNumber: e.data.caseNumber };
+  return {};
+};
 
 /**
  * HTTP → commands and queries. Applicants act on their own applications (their token's subject is their
  * subject id); window clerks on their region's; officers read their department's matters' applications;
  * auditors, regulators and admins read all.
  */
-export function intakeRoutes(
-  service: IntakeService,
-  model: ApplicationsModel,
-  clock: () => string,
-): FastifyPluginAsyncZod {
+export function intakeRoutes(deps: IntakeRoutesDeps): FastifyPluginAsyncZod {
+  const { applications: model, clock } = deps;
   return async (app) => {
     const ctx = (request: FastifyRequest) => requestContext(request, clock);
     /** Who may see or act on this application (404 rather than 403 would leak less; we say why). */
@@ -55,57 +75,53 @@ export function intakeRoutes(
       if (!allowed(request, a)) throw new ForbiddenProblem("this application is not yours to see or handle");
       return a;
     };
-    const answer = (applicationId: string, r: Awaited<ReturnType<IntakeService["execute"]>>) => {
-      const accepted = r.events.find((e) => e.type === "ApplicationAccepted");
-      return {
-        applicationId,
-        revision: r.nextExpectedRevision,
-        events: r.events.map((e) => ({ type: e.type })),
-        replayed: r.replayed,
-        ...(accepted ? { caseNumber: (accepted.data as { caseNumber: string }).caseNumber } : {}),
-      };
-    };
 
     app.post(
       "/applications",
       {
-        config: auth(["applicant", ...windowStaff]),
-        schema: { body: submitBody, response: { 201: commandResult }, tags: ["intake"] },
+        config: auth("applicant", ...windowStaff),
+        schema: { body: submitBody, response: { 201: applicationCommandResult }, tags: ["intake"] },
       },
       async (request, reply) => {
-        const c = ctx(request);
-        const applicant = service.applicantRef(request.body.applicant, "body.applicant");
-        if (c.actor.role === "applicant" && applicant.subjectId !== c.actor.id) {
-          throw new ForbiddenProblem(
-            "an applicant submits only for itself (or through 帮办代办 at a window)",
-          );
-        }
-        const { applicationId, result } = await service.submit(request.body, c);
-        return reply.status(201).send(answer(applicationId, result));
+        const { id, result, warnings } = await submitApplication(deps, request.body, ctx(request));
+        return reply
+          .status(201)
+          .send(commandReply(reply, id, result, warnings.length > 0 ? { warnings } : {}));
       },
     );
 
     app.post(
       "/bundle-applications",
-      { config: auth(["applicant", ...windowStaff]), schema: { body: bundleSubmitBody, tags: ["intake"] } },
+      {
+        config: auth("applicant", ...windowStaff),
+        schema: { body: bundleSubmitBody, response: { 201: bundleCommandResult }, tags: ["intake"] },
+      },
       async (request, reply) => {
-        const c = ctx(request);
-        const applicant = service.applicantRef(request.body.applicant, "body.applicant");
-        if (c.actor.role === "applicant" && applicant.subjectId !== c.actor.id) {
-          throw new ForbiddenProblem(
-            "an applicant submits only for itself (or through 帮办代办 at a window)",
-          );
-        }
-        return reply.status(201).send(await service.submitBundle(request.body, c));
+        const { id, cases, warnings } = await submitBundle(deps, request.body, ctx(request));
+        // A bundle is no stream of its own: one reply for its cases, readable once the last is (log-position),
+        // with no ETag (each case has its own revision to pin).
+        const positions = cases
+          .flatMap((c) => (c.result.position ? [c.result.position] : []))
+          .sort(comparePositions);
+        const body = commandReply(
+          reply,
+          id,
+          {
+            events: cases.flatMap((c) => c.result.events),
+            nextExpectedRevision: Math.max(...cases.map((c) => c.result.nextExpectedRevision)),
+            replayed: cases.every((c) => c.result.replayed),
+            position: positions.at(-1),
+          },
+          { applicationIds: cases.map((c) => c.id), ...(warnings.length > 0 ? { warnings } : {}) },
+        );
+        reply.removeHeader("etag");
+        return reply.status(201).send(body);
       },
     );
 
     app.get(
       "/bundle-applications/:bundleApplicationId",
-      {
-        config: auth(["applicant", "window-clerk", "officer", "auditor", "regulator", "admin", "system"]),
-        schema: { params: bundleApplicationParams, tags: ["intake"] },
-      },
+      { config: auth(...readers), schema: { params: bundleApplicationParams, tags: ["intake"] } },
       async (request) => {
         const b = model.bundle(request.params.bundleApplicationId);
         if (!b) throw new NotFoundProblem(`no bundle application ${request.params.bundleApplicationId}`);
@@ -116,17 +132,14 @@ export function intakeRoutes(
 
     app.get(
       "/applications/:applicationId",
-      {
-        config: auth(["applicant", "window-clerk", "officer", "auditor", "regulator", "admin", "system"]),
-        schema: { params: applicationParams, tags: ["intake"] },
-      },
+      { config: auth(...readers), schema: { params: applicationParams, tags: ["intake"] } },
       async (request) => find(request, request.params.applicationId),
     );
 
     app.get(
       "/queue",
       {
-        config: auth(["window-clerk", "officer", "admin"]),
+        config: auth("window-clerk", "officer", "admin"),
         schema: { querystring: queueQuery, tags: ["intake"] },
       },
       async (request) => {
@@ -140,43 +153,99 @@ export function intakeRoutes(
       },
     );
 
-    const command = <B>(
-      path: string,
-      roles: Role[],
-      body: import("zod").ZodType<B>,
-      run: (applicationId: string, body: B, c: CommandContext) => ReturnType<IntakeService["execute"]>,
-    ) =>
-      app.post(
-        `/applications/:applicationId/${path}`,
-        {
-          config: auth(roles),
-          schema: { params: applicationParams, body, response: { 200: commandResult }, tags: ["intake"] },
-        },
-        async (request) => {
-          const { applicationId } = request.params;
-          find(request, applicationId);
-          return answer(applicationId, await run(applicationId, request.body as B, ctx(request)));
-        },
-      );
+    const command = {
+      params: applicationParams,
+      response: { 200: applicationCommandResult },
+      tags: ["intake"],
+    };
 
-    command("check", windowStaff, checkBody, (id, b, c) => service.check(id, b.defects, c));
-    command("supplement", ["applicant", ...windowStaff], materialsBody, (id, b, c) =>
-      service.execute(id, { type: "SupplementMaterials", data: { materials: b.materials } }, c),
+    app.post(
+      "/applications/:applicationId/check",
+      { config: auth(...windowStaff), schema: { ...command, body: checkBody } },
+      async (request, reply) => {
+        const { applicationId } = request.params;
+        find(request, applicationId);
+        const r = await checkApplication(deps, applicationId, request.body.defects, ctx(request));
+        return commandReply(reply, applicationId, r, caseNumberOf(r));
+      },
     );
-    command("reject", windowStaff, rejectBody, (id, b, c) =>
-      service.execute(id, { type: "RejectApplication", data: b }, c),
+
+    app.post(
+      "/applications/:applicationId/supplement",
+      { config: auth("applicant", ...windowStaff), schema: { ...command, body: materialsBody } },
+      async (request, reply) => {
+        const { applicationId } = request.params;
+        find(request, applicationId);
+        const r = await deps.handler.handle(
+          applicationId,
+          { type: "SupplementMaterials", data: { materials: request.body.materials } },
+          ctx(request),
+        );
+        return commandReply(reply, applicationId, r);
+      },
     );
-    command("deferred-materials", ["applicant", ...windowStaff], materialsBody, (id, b, c) =>
-      service.execute(id, { type: "SupplyDeferredMaterials", data: { materials: b.materials } }, c),
+
+    app.post(
+      "/applications/:applicationId/reject",
+      { config: auth(...windowStaff), schema: { ...command, body: rejectBody } },
+      async (request, reply) => {
+        const { applicationId } = request.params;
+        find(request, applicationId);
+        const r = await deps.handler.handle(
+          applicationId,
+          { type: "RejectApplication", data: request.body },
+          ctx(request),
+        );
+        return commandReply(reply, applicationId, r);
+      },
     );
-    command("withdraw", ["applicant", ...windowStaff], withdrawBody, (id, b, c) =>
-      service.execute(id, { type: "WithdrawApplication", data: { reason: b.reason } }, c),
+
+    app.post(
+      "/applications/:applicationId/deferred-materials",
+      { config: auth("applicant", ...windowStaff), schema: { ...command, body: materialsBody } },
+      async (request, reply) => {
+        const { applicationId } = request.params;
+        find(request, applicationId);
+        const r = await deps.handler.handle(
+          applicationId,
+          { type: "SupplyDeferredMaterials", data: { materials: request.body.materials } },
+          ctx(request),
+        );
+        return commandReply(reply, applicationId, r);
+      },
+    );
+
+    app.post(
+      "/applications/:applicationId/withdraw",
+      { config: auth("applicant", ...windowStaff), schema: { ...command, body: withdrawBody } },
+      async (request, reply) => {
+        const { applicationId } = request.params;
+        find(request, applicationId);
+        const r = await deps.handler.handle(
+          applicationId,
+          { type: "WithdrawApplication", data: { reason: request.body.reason } },
+          ctx(request),
+        );
+        return commandReply(reply, applicationId, r);
+      },
     );
 
     app.post(
       "/scheduler/run",
-      { config: auth(["admin", "system"]), schema: { tags: ["intake"] } },
-      async () => runDueProcesses(service, model, clock()),
+      {
+        config: auth("admin", "system"),
+        schema: { response: { 200: schedulerRunResult }, tags: ["intake"] },
+      },
+      async () => deps.scheduler.run(clock()),
+    );
+
+    app.get(
+      "/scheduler",
+      {
+        config: auth("admin", "system"),
+        schema: { response: { 200: schedulerStatus }, tags: ["intake"] },
+      },
+      async () => deps.scheduler.status(),
     );
   };
 }

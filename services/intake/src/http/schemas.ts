@@ -1,4 +1,5 @@
 import { applicationId, channel, materialProvision } from "@gov/contracts";
+import { commandResult } from "@gov/service-kit";
 import { z } from "zod";
 
 export const applicationParams = z.object({ applicationId });
@@ -58,10 +59,31 @@ export const queueQuery = z.object({
     .optional(),
 });
 
-export const commandResult = z.object({
-  applicationId: z.string(),
-  revision: z.number(),
-  events: z.array(z.object({ type: z.string() })),
-  replayed: z.boolean(),
+/** The one command reply, with the case number when the command accepted the application. */
+export const applicationCommandResult = commandResult.extend({
   caseNumber: z.string().optional(),
+  /** What the window should know, e.g. a 统一社会信用代码 whose check character does not match. */
+  warnings: z.array(z.string()).optional(),
 });
+
+/** A "一件事" submission: the bundle application id, and the applications it made (one per matter). */
+export const bundleCommandResult = commandResult.extend({
+  applicationIds: z.array(z.string()),
+  warnings: z.array(z.string()).optional(),
+});
+
+const stuckCase = z.object({
+  id: z.string(),
+  action: z.string(),
+  error: z.string(),
+  problemType: z.string().optional(),
+  since: z.string(),
+});
+
+export const schedulerRunResult = z.object({
+  deemedAccepted: z.number().int(),
+  terminated: z.number().int(),
+  stuck: z.array(stuckCase),
+});
+
+export const schedulerStatus = z.object({ lastRunAt: z.string().optional(), stuck: z.array(stuckCase) });

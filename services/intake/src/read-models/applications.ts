@@ -1,16 +1,31 @@
 import { type IntakeEventData, intakeEventTypes } from "@gov/contracts";
 import type { RecordedEvent } from "@gov/eventsourcing";
-import { applicationTypes } from "../application/types.ts";
-import { type ApplicationEvent, type ApplicationState, evolveApplication } from "../domain/application.ts";
+import { validateCreditCode } from "@gov/identifiers";
+import { applicationTypes } from "../application/applications.ts";
+import {
+  type ActiveApplication,
+  type ApplicationEvent,
+  type ApplicationState,
+  type ApplicationStatus,
+  evolveApplication,
+  initialApplicationState,
+} from "../domain/application/application.ts";
 
 type Candidate = { applicationId: string; action: "DeemAccepted" | "TerminateUnsupplied" };
 
 export interface ApplicationView {
   applicationId: string;
   bundleApplicationId?: string;
-  status: Exclude<ApplicationState["status"], "none">;
+  status: ApplicationStatus;
   matter: IntakeEventData["ApplicationSubmitted"]["matter"];
   applicant: IntakeEventData["ApplicationSubmitted"]["applicant"];
+  /**
+   * False when the applicant's 统一社会信用代码 fails its check character (GB 32100-2015): accepted, but the
+   * window clerk should look at the licence. Derived from the recorded code, so a rebuild gives the same.
+   */
+  checksumOk: boolean;
+  /** What the window should know about the application, e.g. the check-character warning. */
+  warnings: string[];
   channel: string;
   receivedOn: string;
   flags: string[];
@@ -34,14 +49,14 @@ export class ApplicationsModel {
     const event = applicationTypes.toDomain(recorded);
     if (!event) return;
     const id = event.data.applicationId;
-    const entry = this.#apps.get(id) ?? { state: { status: "none" } as ApplicationState, view: undefined };
+    const entry = this.#apps.get(id) ?? { state: initialApplicationState(), view: undefined };
     const state = evolveApplication(entry.state, event);
     if (state.status === "none") return;
     const view = entry.view ?? initialView(state);
     view.status = state.status;
     view.notices = state.notices;
-    view.outstanding = state.outstanding;
-    if (state.accepted) view.accepted = state.accepted;
+    if ("outstanding" in state) view.outstanding = state.outstanding;
+    if ("accepted" in state) view.accepted = state.accepted;
     outcome(view, event);
     view.history.push({ type: recorded.type, time: recorded.time, position: recorded.position });
     this.#apps.set(id, { state, view });
@@ -55,7 +70,7 @@ export class ApplicationsModel {
     return [...this.#apps.values()].map((a) => a.view);
   }
 
-  /** A "一件事" application: its cases, and accepted once every case is (domain brief §2). */
+  /** A "一件事" application: its cases, and accepted once every case is. */
   bundle(bundleApplicationId: string) {
     const cases = this.all().filter((a) => a.bundleApplicationId === bundleApplicationId);
     if (cases.length === 0) return undefined;
@@ -80,7 +95,7 @@ export class ApplicationsModel {
       );
   }
 
-  /** For the scheduler: applications that may be due for Art. 32 or for 容缺 termination. */
+  /** For the scheduler: applications that may be due for deemed acceptance (行政许可法 第三十二条) or 容缺 termination. */
   candidates(): Candidate[] {
     return this.all().flatMap((a): Candidate[] => {
       if (a.status === "submitted")
@@ -96,8 +111,10 @@ export class ApplicationsModel {
   }
 }
 
-function initialView(state: Exclude<ApplicationState, { status: "none" }>): ApplicationView {
+function initialView(state: ActiveApplication): ApplicationView {
   const s = state.submitted;
+  const code = s.applicant.creditCode ? validateCreditCode(s.applicant.creditCode) : undefined;
+  const warning = code?.valid && !code.checksumOk ? code.warning : undefined;
   return {
     applicationId: state.applicationId,
     ...(s.bundleApplicationId ? { bundleApplicationId: s.bundleApplicationId } : {}),
@@ -107,6 +124,8 @@ function initialView(state: Exclude<ApplicationState, { status: "none" }>): Appl
     channel: s.channel,
     receivedOn: s.receivedOn,
     flags: s.flags,
+    checksumOk: warning === undefined,
+    warnings: warning === undefined ? [] : [warning],
     notices: [],
     outstanding: [],
     history: [],

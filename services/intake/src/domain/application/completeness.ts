@@ -9,12 +9,16 @@ export type Assessment =
   | { outcome: "accept"; mode: "deferred-materials"; deferred: string[] };
 
 /**
- * The completeness check against the matter version recorded at submission (domain brief §2):
+ * The completeness check against the matter version recorded at submission:
  * - a material is met when provided, replaced by an electronic certificate, or promised where 告知承诺 applies;
  * - 告知承诺 applies only where the matter allows it and the applicant's credit status allows it (credit gate);
  * - if only 容缺后补 (non-main) materials are missing, the matter allows 容缺受理 and the credit status allows it,
  *   the application is accepted with those materials deferred;
- * - otherwise every problem goes into ONE correction notice (一次性告知).
+ * - otherwise every problem goes into ONE correction notice (一次性告知, 行政许可法 第三十二条).
+ *
+ * 告知承诺: 国务院办公厅关于全面推行证明事项和涉企经营许可事项告知承诺制的指导意见 (国办发〔2020〕42号);
+ * 容缺受理 and the credit gate: 国务院关于建立完善守信联合激励和失信联合惩戒制度加快推进社会诚信建设的指导意见
+ * (国发〔2016〕33号).
  */
 export function assess(
   submitted: Pick<Submitted, "matter" | "credit" | "informedCommitmentRequested">,
@@ -50,7 +54,7 @@ export function assess(
     }
   }
   if (items.length === 0) return { outcome: "accept", mode: promised ? "informed-commitment" : "complete" };
-  // 容缺受理 (domain brief §2): main materials complete, only 容缺后补 materials missing.
+  // 容缺受理: main materials complete, only 容缺后补 materials missing.
   const deferrable = items.every((item) => {
     const req = requirements.find((r) => r.id === item.materialId);
     return item.problem === "missing" && req?.necessity === "deferrable" && !req.main;

@@ -1,8 +1,8 @@
-import { creditEventTypes, creditStatusChanged, type IntakeEventData } from "@gov/contracts";
+import { creditEventTypes, creditStatusChanged, type IntakeEventData, topics } from "@gov/contracts";
 import type { BusEvent } from "@gov/messaging";
 
 /** The topic intake follows to keep its own copy of credit statuses (it never calls the credit service). */
-export const creditTopics = ["gov.credit.subject.v1"];
+export const creditTopics = [topics.credit.subject];
 
 type CreditSeen = IntakeEventData["ApplicationSubmitted"]["credit"];
 
@@ -16,7 +16,7 @@ const normal: CreditSeen = {
 };
 
 /** Intake's copy of every subject's credit status and measures, from CreditStatusChanged. */
-export class CreditView {
+export class CreditCopy {
   readonly #subjects = new Map<string, CreditSeen>();
 
   apply(event: BusEvent): void {

@@ -2,13 +2,14 @@ import {
   type MatterElements,
   type MatterRef,
   type MattersEventData,
-  matterPublished,
+  mattersEventSchemas,
   mattersEventTypes,
+  topics,
 } from "@gov/contracts";
 import type { BusEvent } from "@gov/messaging";
 
 /** The topics intake follows to keep its own copy of the catalog (it never calls the matters service). */
-export const mattersTopics = ["gov.matters.matter.v1", "gov.matters.bundle.v1"];
+export const mattersTopics = [topics.matters.matter, topics.matters.bundle];
 
 interface MatterCopy {
   status: "published" | "suspended" | "retired";
@@ -18,18 +19,16 @@ interface MatterCopy {
 /**
  * Intake's copy of the catalog, from MatterPublished (which carries the full version) and the lifecycle
  * events: enough to check an application against the version in force, and the bundles with their merged
- * material lists.
+ * material lists. Each event is read through the matters contract's schema.
  */
-export class MattersView {
+export class MattersCopy {
   readonly #matters = new Map<string, MatterCopy>();
   readonly #bundles = new Map<string, MattersEventData["BundlePublished"]>();
 
   apply(event: BusEvent): void {
-    const data = event.data as Record<string, unknown>;
-    const matterId = data.matterId as string;
     switch (event.type) {
       case mattersEventTypes.MatterPublished: {
-        const d = matterPublished.parse(event.data);
+        const d = mattersEventSchemas.MatterPublished.parse(event.data);
         this.#matters.set(d.matterId, {
           status: "published",
           current: { version: d.version, elements: d.elements },
@@ -37,21 +36,21 @@ export class MattersView {
         break;
       }
       case mattersEventTypes.MatterSuspended:
-        this.#set(matterId, "suspended");
+        this.#set(mattersEventSchemas.MatterSuspended.parse(event.data).matterId, "suspended");
         break;
       case mattersEventTypes.MatterResumed:
-        this.#set(matterId, "published");
+        this.#set(mattersEventSchemas.MatterResumed.parse(event.data).matterId, "published");
         break;
       case mattersEventTypes.MatterRetired:
-        this.#set(matterId, "retired");
+        this.#set(mattersEventSchemas.MatterRetired.parse(event.data).matterId, "retired");
         break;
       case mattersEventTypes.BundlePublished: {
-        const d = event.data as MattersEventData["BundlePublished"];
+        const d = mattersEventSchemas.BundlePublished.parse(event.data);
         this.#bundles.set(d.bundleId, d);
         break;
       }
       case mattersEventTypes.BundleRetired:
-        this.#bundles.delete((event.data as { bundleId: string }).bundleId);
+        this.#bundles.delete(mattersEventSchemas.BundleRetired.parse(event.data).bundleId);
         break;
     }
   }

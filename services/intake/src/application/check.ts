@@ -1,0 +1,77 @@
+import { chinaDate } from "@gov/calendar";
+import type { CommandContext, CommandInput, EventStore } from "@gov/eventsourcing";
+import type { CheckApplication, DeemAccepted } from "../domain/application/commands.ts";
+import type { ApplicationHandler, ApplicationResult } from "./applications.ts";
+import { allocateCaseNumber } from "./case-numbers.ts";
+
+/** The commands that may accept an application, and so need a case number. */
+type Accepting = CommandInput<CheckApplication> | CommandInput<DeemAccepted>;
+
+export interface CheckDeps {
+  handler: ApplicationHandler;
+  /** Where the daily case serials are kept. */
+  store: EventStore;
+}
+
+const withCaseNumber = (input: Accepting, caseNumber: string | undefined): Accepting => {
+  const extra = caseNumber ? { caseNumber } : {};
+  return input.type === "CheckApplication"
+    ? { type: input.type, data: { ...input.data, ...extra } }
+    : { type: input.type, data: { ...input.data, ...extra } };
+};
+
+/**
+ * Looks before it acts: decides once with a placeholder case number to learn whether (and as of which day)
+ * the command accepts, draws a serial of that day only then, and hands the command to the handler.
+ */
+async function acceptingCommand(
+  deps: CheckDeps,
+  applicationId: string,
+  input: Accepting,
+  ctx: CommandContext,
+): Promise<ApplicationResult> {
+  const state = await deps.handler.load(applicationId);
+  let caseNumber: string | undefined;
+  if (state.status !== "none") {
+    const { matter } = state.submitted;
+    const placeholder = (date: string) => `${matter.implementationCode}${date.replaceAll("-", "")}0000`;
+    const accepts = (date: string) => {
+      try {
+        return deps.handler.decider
+          .decide(
+            { ...withCaseNumber(input, placeholder(date)), metadata: { now: ctx.now, actor: ctx.actor } },
+            state,
+          )
+          .some((e) => e.type === "ApplicationAccepted");
+      } catch {
+        // The handler decides again and reports the refusal.
+        return false;
+      }
+    };
+    const date = [chinaDate(ctx.now), state.submitted.receivedOn].find(accepts);
+    if (date) {
+      caseNumber = await allocateCaseNumber(deps.store, {
+        implementationCode: matter.implementationCode,
+        date,
+        applicationId,
+        now: ctx.now,
+      });
+    }
+  }
+  return deps.handler.handle(applicationId, withCaseNumber(input, caseNumber), ctx);
+}
+
+/** The window's completeness check; a case number is drawn only when the decision accepts. */
+export function checkApplication(
+  deps: CheckDeps,
+  applicationId: string,
+  defects: { materialId: string; note: string }[],
+  ctx: CommandContext,
+) {
+  return acceptingCommand(deps, applicationId, { type: "CheckApplication", data: { defects } }, ctx);
+}
+
+/** Scheduled: deemed acceptance (行政许可法 第三十二条), with a case number of the day of receipt. */
+export function deemAccepted(deps: CheckDeps, applicationId: string, ctx: CommandContext) {
+  return acceptingCommand(deps, applicationId, { type: "DeemAccepted", data: {} }, ctx);
+}

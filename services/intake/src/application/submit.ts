@@ -1,0 +1,171 @@
+import { createHash, randomUUID } from "node:crypto";
+import type { Actor, IntakeEventData, MaterialProvision, SubjectRef } from "@gov/contracts";
+import {
+  type CommandContext,
+  NotFound,
+  NotPermitted,
+  RuleViolation,
+  StateConflict,
+} from "@gov/eventsourcing";
+import { identifySubject } from "@gov/pii";
+import type { CreditCopy } from "../read-models/credit-copy.ts";
+import type { MattersCopy } from "../read-models/matters-copy.ts";
+import type { ApplicationHandler, ApplicationResult } from "./applications.ts";
+
+export type ApplicantInput =
+  | { kind: "person"; idNumber: string }
+  | { kind: "organisation"; creditCode: string; name?: string };
+
+export interface SubmitInput {
+  matterId: string;
+  applicant: ApplicantInput;
+  channel: IntakeEventData["ApplicationSubmitted"]["channel"];
+  materials: MaterialProvision[];
+  informedCommitmentRequested?: boolean;
+}
+
+export interface BundleSubmitInput extends Omit<SubmitInput, "matterId"> {
+  bundleId: string;
+}
+
+/** What a submission looks at before it acts: intake's copies of the catalog and of credit statuses. */
+export interface SubmitDeps {
+  handler: ApplicationHandler;
+  matters: MattersCopy;
+  credit: CreditCopy;
+  /** The PII index key a person's subject id is derived under. */
+  indexKey: Buffer;
+}
+
+/** The applicant as a subject, and what the window should know about the identifier. */
+export interface IdentifiedApplicant {
+  applicant: SubjectRef;
+  /** False for a 统一社会信用代码 that fails its check character (GB 32100-2015), accepted with a warning. */
+  checksumOk: boolean;
+  warnings: string[];
+}
+
+/**
+ * The applicant as a subject (`identifySubject`: 居民身份证号 checked per GB 11643-1999, 统一社会信用代码 per
+ * GB 32100-2015, a person only by pseudonym). Fields are named relative to the request body. An applicant
+ * submits only for itself; window staff may submit for anyone (帮办代办).
+ */
+export function identifyApplicant(
+  input: ApplicantInput,
+  indexKey: Buffer,
+  actor: Actor,
+): IdentifiedApplicant {
+  const found = identifySubject(
+    input.kind === "person"
+      ? { idNumber: input.idNumber }
+      : { creditCode: input.creditCode, ...(input.name ? { name: input.name } : {}) },
+    indexKey,
+  );
+  if (!found.ok) throw new RuleViolation([{ field: `applicant.${found.field}`, message: found.message }]);
+  if (actor.role === "applicant" && found.subjectId !== actor.id) {
+    throw new NotPermitted("an applicant submits only for itself (or through 帮办代办 at a window)");
+  }
+  const applicant: SubjectRef = {
+    subjectId: found.subjectId,
+    kind: found.kind,
+    ...(found.creditCode ? { creditCode: found.creditCode } : {}),
+    ...(found.name ? { name: found.name } : {}),
+  };
+  return { applicant, checksumOk: found.checksumOk, warnings: found.warnings };
+}
+
+/** An id derived from the caller and its Idempotency-Key (so a retried submission is one application). */
+const derivedId = (prefix: "A" | "B", ctx: CommandContext, key: string | undefined) =>
+  key
+    ? `${prefix}${createHash("sha256").update(`${ctx.actor.id}\u0000${key}`).digest("hex").slice(0, 24)}`
+    : `${prefix}${randomUUID().replaceAll("-", "").slice(0, 24)}`;
+
+/**
+ * Submits an application for the matter version in force, recording the applicant's credit status as intake
+ * knows it. With an Idempotency-Key the application id derives from it, so a retried submission is one
+ * application.
+ */
+export async function submitApplication(
+  deps: SubmitDeps,
+  input: SubmitInput,
+  ctx: CommandContext,
+): Promise<{ id: string; result: ApplicationResult } & IdentifiedApplicant> {
+  const identified = identifyApplicant(input.applicant, deps.indexKey, ctx.actor);
+  const { id, result } = await submitFor(deps, identified.applicant, input, ctx);
+  return { id, result, ...identified };
+}
+
+async function submitFor(
+  deps: SubmitDeps,
+  applicant: SubjectRef,
+  input: Omit<SubmitInput, "applicant"> & { bundleApplicationId?: string },
+  ctx: CommandContext,
+) {
+  const found = deps.matters.inForce(input.matterId);
+  if ("problem" in found) {
+    if (found.problem.startsWith("no published")) throw new NotFound(found.problem);
+    throw new StateConflict(found.problem);
+  }
+  const id = derivedId("A", ctx, ctx.idempotencyKey);
+  const result = await deps.handler.handle(
+    id,
+    {
+      type: "SubmitApplication",
+      data: {
+        applicationId: id,
+        ...(input.bundleApplicationId ? { bundleApplicationId: input.bundleApplicationId } : {}),
+        matter: found.ref,
+        requirements: found.elements.materials,
+        applicant,
+        channel: input.channel,
+        materials: input.materials,
+        informedCommitmentRequested: input.informedCommitmentRequested ?? false,
+        credit: deps.credit.of(applicant.subjectId),
+      },
+    },
+    ctx,
+  );
+  return { id, result };
+}
+
+/**
+ * "一件事": one form and one set of materials for a bundle, fanned out into one application per matter that
+ * share a bundle application id (国务院关于进一步优化政务服务提升行政效能推动“高效办成一件事”的指导意见).
+ * Materials are keyed by the bundle's merged list: a shared material (e.g. the business licence) is handed in
+ * once and counts for every matter that asks for it.
+ */
+export async function submitBundle(deps: SubmitDeps, input: BundleSubmitInput, ctx: CommandContext) {
+  const identified = identifyApplicant(input.applicant, deps.indexKey, ctx.actor);
+  const bundle = deps.matters.bundle(input.bundleId);
+  if (!bundle) throw new NotFound(`no published bundle ${input.bundleId}`);
+  const keys = new Set(bundle.materials.map((m) => m.key));
+  const unknown = input.materials.flatMap((m, i) =>
+    keys.has(m.materialId)
+      ? []
+      : [{ field: `materials[${i}].materialId`, message: `the bundle lists no material ${m.materialId}` }],
+  );
+  if (unknown.length > 0) throw new RuleViolation(unknown);
+  for (const { matterId } of bundle.matters) {
+    const found = deps.matters.inForce(matterId);
+    if ("problem" in found) throw new StateConflict(`bundle ${input.bundleId}: ${found.problem}`);
+  }
+  const base = ctx.idempotencyKey ?? randomUUID();
+  const bundleApplicationId = derivedId("B", ctx, base);
+  const cases: { id: string; result: ApplicationResult }[] = [];
+  for (const { matterId } of bundle.matters) {
+    const materials = input.materials.flatMap((given) =>
+      (bundle.materials.find((m) => m.key === given.materialId)?.satisfies ?? [])
+        .filter((s) => s.matterId === matterId)
+        .map((s): MaterialProvision => ({ ...given, materialId: s.materialId })),
+    );
+    cases.push(
+      await submitFor(
+        deps,
+        identified.applicant,
+        { ...input, matterId, materials, bundleApplicationId },
+        { ...ctx, idempotencyKey: `${base}:${matterId}` },
+      ),
+    );
+  }
+  return { id: bundleApplicationId, cases, ...identified };
+}
