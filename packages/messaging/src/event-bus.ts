@@ -20,7 +20,7 @@ export interface Delivery {
 
 /**
  * Handles one event. Delivery is at least once: the handler must make a repeat harmless, either by committing
- * its writes together with the event id (see `sqliteInbox`, `postgresInbox`) or by appending with event ids
+ * its writes together with the event id (see `sqliteInbox`) or by appending with event ids
  * derived from the input's id (`handleCommand` with `ids: { causationEventId }`).
  */
 export type EventHandler = (event: BusEvent, delivery: Delivery) => Promise<void> | void;

@@ -1,7 +1,6 @@
 export * from "./cloudevents.ts";
 export * from "./embedded/embedded-bus.ts";
 export type * from "./event-bus.ts";
-export * from "./inbox/postgres-inbox.ts";
 export * from "./inbox/sqlite-inbox.ts";
 export * from "./kafka/connect.ts";
 export * from "./kafka/kafka-bus.ts";

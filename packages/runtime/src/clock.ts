@@ -1,4 +1,4 @@
-import type { RouteAuth, ServiceModule } from "@gov/service-kit";
+import { BadRequestProblem, type RouteAuth, type ServiceModule } from "@gov/service-kit";
 import { z } from "zod";
 
 /** The time a service's commands and scheduled processes read (domain code never reads the clock itself). */
@@ -26,7 +26,10 @@ export function createClock(): AdjustableClock {
 const clockBody = z.object({ now: z.iso.datetime({ offset: true }) });
 const admins: { auth: RouteAuth } = { auth: { roles: ["admin", "system"] } };
 
-/** `GET|PUT <prefix>/_clock` for an adjustable clock (mounted only with CLOCK=adjustable). */
+/**
+ * `GET|PUT <prefix>/_clock` for an adjustable clock, for admins (mounted only with CLOCK=adjustable, which
+ * `loadRuntimeConfig` refuses in production).
+ */
 export function clockModule(clock: AdjustableClock, prefix: string): ServiceModule {
   return {
     name: `clock${prefix.replaceAll("/", ":")}`,
@@ -36,7 +39,6 @@ export function clockModule(clock: AdjustableClock, prefix: string): ServiceModu
       app.put("/_clock", { config: admins, schema: { hide: true } }, async (request) => {
         const body = clockBody.safeParse(request.body);
         if (!body.success) {
-          const { BadRequestProblem } = await import("@gov/service-kit");
           throw new BadRequestProblem("body.now must be an ISO-8601 instant with an offset", [
             { field: "body.now", message: "an ISO-8601 instant with an offset" },
           ]);

@@ -8,9 +8,9 @@ import {
   registerLagMetric,
   runRelay,
 } from "@gov/messaging";
-import type { ServiceModule } from "@gov/service-kit";
+import type { Closer, Infrastructure, ReadinessCheck } from "@gov/service-kit";
 import type { Registry } from "prom-client";
-import { type AdjustableClock, clockModule, createClock } from "./clock.ts";
+import { type AdjustableClock, createClock } from "./clock.ts";
 import type { RuntimeSettings } from "./config.ts";
 import { registerSchedulerMetrics } from "./schedule.ts";
 import { openStore } from "./store.ts";
@@ -33,36 +33,28 @@ export interface ServiceScope {
   categories: readonly string[];
 }
 
-const infraModule = (name: string, part: Partial<ServiceModule>): ServiceModule => ({
-  name,
-  prefix: "/",
-  routes: async () => {},
-  ...part,
-});
+/** The adapters a service runs on, with their readiness checks and closers (for `buildApp`'s `infrastructure`). */
+export interface StartedInfrastructure extends ServiceDeps, Infrastructure {
+  /** The clock behind `clock` (moved by `PUT /<service>/_clock` with CLOCK=adjustable). */
+  adjustableClock: AdjustableClock;
+  /** Registers the bus's lag and the schedulers' metrics in the app's registry. */
+  attachMetrics(registry: Registry): void;
+}
 
 /**
  * Opens the store and the bus the settings name, and the relay for `scope`'s categories when a Kafka bus is
- * configured. Returns them as modules, store first, so that the kit closes them last, after the services.
+ * configured. Returns them with their readiness checks and their closers, bus (and relay) before store: hand
+ * them to `buildApp({ infrastructure })`, which closes them in that order after every module.
  */
 export async function startInfrastructure(
   settings: RuntimeSettings,
   logger: MessagingLogger,
   scope?: ServiceScope,
-): Promise<
-  ServiceDeps & {
-    adjustableClock: AdjustableClock;
-    modules: ServiceModule[];
-    attachMetrics(registry: Registry): void;
-  }
-> {
+): Promise<StartedInfrastructure> {
   const opened = await openStore(settings);
   const store = scope ? ownCategoriesOnly(opened, scope.service, scope.categories) : opened;
-  const modules: ServiceModule[] = [
-    infraModule("event-store", {
-      readiness: [{ name: "event-store", check: () => opened.ping() }],
-      close: () => opened.close(),
-    }),
-  ];
+  const readiness: ReadinessCheck[] = [{ name: "event-store", check: () => opened.ping() }];
+  const closers: Closer[] = [];
   const kafkaBus = (settings.EVENT_BUS ?? (settings.KAFKA_BROKERS ? "kafka" : "embedded")) === "kafka";
   let bus: EventBus;
   if (kafkaBus) {
@@ -89,23 +81,22 @@ export async function startInfrastructure(
             signal: relay.signal,
           }).catch((error) => logger.error({ error: String(error) }, "relay stopped"))
         : Promise.resolve();
-    modules.push(
-      infraModule("kafka", {
-        readiness: [{ name: "kafka", check: () => kafka.ping() }],
-        close: async () => {
-          relay.abort();
-          await relaying;
-          await kafka.close();
-        },
-      }),
-    );
+    readiness.push({ name: "kafka", check: () => kafka.ping() });
+    closers.push({
+      name: "kafka",
+      close: async () => {
+        relay.abort();
+        await relaying;
+        await kafka.close();
+      },
+    });
   } else {
     const embedded = new EmbeddedEventBus(opened, opened.checkpoints, logger);
     bus = embedded;
-    modules.push(infraModule("event-bus", { close: () => embedded.close() }));
+    closers.push({ name: "event-bus", close: () => embedded.close() });
   }
+  closers.push({ name: "event-store", close: () => opened.close() });
   const clock = createClock();
-  if (settings.CLOCK === "adjustable" && scope) modules.push(clockModule(clock, `/${scope.service}`));
   return {
     store,
     bus,
@@ -113,7 +104,8 @@ export async function startInfrastructure(
     logger,
     clock: clock.now,
     adjustableClock: clock,
-    modules,
+    readiness,
+    closers,
     attachMetrics: (registry: Registry) => {
       registerLagMetric(registry, bus);
       registerSchedulerMetrics(registry);

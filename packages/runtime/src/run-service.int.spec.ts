@@ -1,4 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   dropSchema,
   freshSchema,
@@ -6,7 +9,7 @@ import {
   testConnectionString,
 } from "@gov/eventsourcing/testing/postgres";
 import { connectKafka } from "@gov/messaging";
-import { shutdown } from "@gov/service-kit";
+import { mintToken, shutdown } from "@gov/service-kit";
 import { kafkaBrokers, probeKafka, useBackend } from "@gov/testing";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
@@ -24,6 +27,118 @@ describe("runtime configuration", () => {
     expect(() => loadRuntimeConfig({ EVENT_STORE: "esdb", EVENT_BUS: "kafka", NODE_ENV: "test" })).toThrow(
       /ESDB_CONNECTION_STRING: required when EVENT_STORE=esdb; KAFKA_BROKERS: required when EVENT_BUS=kafka/,
     );
+  });
+});
+
+describe("a service process on SQLite and the embedded bus", () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  const sqliteConfig = (env: Record<string, string> = {}) => {
+    const dir = mkdtempSync(join(tmpdir(), "run-service-"));
+    dirs.push(dir);
+    return loadRuntimeConfig({
+      NODE_ENV: "test",
+      LOG_LEVEL: "silent",
+      EVENT_STORE: "sqlite",
+      EVENT_BUS: "embedded",
+      DATA_DIR: dir,
+      ...env,
+    });
+  };
+
+  it("closes the module first, while the store still answers, and the store last", async () => {
+    const closed: string[] = [];
+    let read: () => Promise<unknown> = async () => undefined;
+    const app = await buildServiceApp(
+      {
+        service: "test",
+        categories: ["thing"],
+        module: (deps) => {
+          read = async () => deps.store.readAll({ limit: 1 });
+          return {
+            name: "test",
+            prefix: "/test",
+            routes: async () => {},
+            close: async () => {
+              await read();
+              closed.push("module (store open)");
+            },
+          };
+        },
+      },
+      sqliteConfig(),
+    );
+    expect((await app.inject({ method: "GET", url: "/health/ready" })).json()).toEqual({
+      status: "ready",
+      checks: [{ name: "event-store", ok: true }],
+    });
+    await shutdown(app);
+    expect(closed).toEqual(["module (store open)"]);
+    await expect(read()).rejects.toThrow(); // the store closed after the module
+  });
+
+  it("with DEMO_DATA=true is not ready until the demo data has loaded", async () => {
+    const app = await buildServiceApp(
+      {
+        service: "test",
+        categories: ["thing"],
+        module: () => ({ name: "test", prefix: "/test", routes: async () => {}, seedDemo: async () => {} }),
+      },
+      sqliteConfig({ DEMO_DATA: "true" }),
+    );
+    const ready = async () => app.inject({ method: "GET", url: "/health/ready" });
+    expect((await ready()).statusCode).toBe(503);
+    expect((await ready()).json().checks).toContainEqual({
+      name: "demo-data",
+      ok: false,
+      error: "the demo data has not been loaded yet",
+    });
+    await app.seedDemo();
+    expect((await ready()).statusCode).toBe(200);
+    await shutdown(app);
+  });
+
+  it("mounts PUT /<service>/_clock with CLOCK=adjustable (for admins), and refuses it in production", async () => {
+    const app = await buildServiceApp(
+      {
+        service: "test",
+        categories: ["thing"],
+        module: (deps) => ({
+          name: "test",
+          prefix: "/test",
+          routes: async (r) => {
+            r.get("/now", { config: { auth: "public" } }, async () => ({ now: deps.clock?.() }));
+          },
+        }),
+      },
+      sqliteConfig({ CLOCK: "adjustable" }),
+    );
+    const admin = { authorization: `Bearer ${await mintToken({ sub: "a", role: "admin" })}` };
+    const moved = await app.inject({
+      method: "PUT",
+      url: "/test/_clock",
+      headers: admin,
+      payload: { now: "2031-03-04T09:00:00+08:00" },
+    });
+    expect(moved.statusCode).toBe(200);
+    expect((await app.inject({ method: "GET", url: "/test/now" })).json().now).toMatch(/^2031-03-04T01:00/);
+    const clerk = { authorization: `Bearer ${await mintToken({ sub: "c", role: "window-clerk" })}` };
+    expect(
+      (
+        await app.inject({
+          method: "PUT",
+          url: "/test/_clock",
+          headers: clerk,
+          payload: { now: "2031-01-01T00:00:00Z" },
+        })
+      ).statusCode,
+    ).toBe(403);
+    await shutdown(app);
+    expect(() =>
+      loadRuntimeConfig({ NODE_ENV: "production", AUTH_JWT_SECRET: "x".repeat(32), CLOCK: "adjustable" }),
+    ).toThrow(/CLOCK/);
   });
 });
 

@@ -8,6 +8,7 @@ import {
   loadConfig,
   type ServiceModule,
 } from "@gov/service-kit";
+import { clockModule } from "./clock.ts";
 import { type RuntimeSettings, runtimeConfig, runtimeProblems } from "./config.ts";
 import { type ServiceDeps, type ServiceScope, startInfrastructure } from "./infrastructure.ts";
 
@@ -23,17 +24,36 @@ export function loadRuntimeConfig(env: Record<string, string | undefined>): KitC
   return config;
 }
 
-/** Builds one service's app on the configured adapters (tests call this; `runService` also listens). */
-export async function buildServiceApp(definition: ServiceDefinition, config: KitConfig & RuntimeSettings) {
+/**
+ * Builds one service's app on the configured adapters (tests call this; `runService` also listens and loads
+ * the demo data): the service's module, with CLOCK=adjustable the `/<service>/_clock` routes, and the store,
+ * bus and relay as the app's infrastructure (ready when they answer, closed after the module).
+ */
+export async function buildServiceApp(
+  definition: ServiceDefinition,
+  config: KitConfig & RuntimeSettings,
+): Promise<App> {
   const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.NODE_ENV === "development" });
   const infra = await startInfrastructure(config, logger, definition);
-  const modules = [...infra.modules, await definition.module(infra)];
-  const app = await buildApp({ modules, config, logger, title: `政务服务 ${definition.service}` });
+  const modules = [await definition.module(infra)];
+  if (config.CLOCK === "adjustable")
+    modules.push(clockModule(infra.adjustableClock, `/${definition.service}`));
+  const app = await buildApp({
+    modules,
+    config,
+    logger,
+    title: `政务服务 ${definition.service}`,
+    infrastructure: infra,
+    demoData: config.DEMO_DATA === "true",
+  });
   infra.attachMetrics(app.metrics.registry);
   return app;
 }
 
-/** A service's `main`: configuration from the environment, adapters, the app, graceful shutdown, listen. */
+/**
+ * A service's `main`: configuration from the environment, adapters, the app, graceful shutdown, listen, then
+ * the demo data when DEMO_DATA=true (readiness answers 503 `demo-data` until it has loaded).
+ */
 export async function runService(definition: ServiceDefinition): Promise<App> {
   let config: KitConfig & RuntimeSettings;
   try {
@@ -46,9 +66,10 @@ export async function runService(definition: ServiceDefinition): Promise<App> {
   const app = await buildServiceApp(definition, config);
   installGracefulShutdown(app, config.SHUTDOWN_TIMEOUT_MS);
   await app.listen({ port: config.PORT, host: config.HOST });
-  if (config.DEMO_DATA === "true") {
-    for (const m of app.modules) await m.seedDemo?.();
-  }
   app.log.info({ service: definition.service, port: config.PORT }, `${definition.service} listening`);
+  if (config.DEMO_DATA === "true") {
+    await app.seedDemo();
+    app.log.info({ service: definition.service }, `${definition.service} demo data loaded`);
+  }
   return app;
 }

@@ -4,9 +4,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type App, buildApp } from "./app.ts";
 import { DEVELOPMENT_SECRET, mintToken } from "./auth.ts";
+import { commandReply, commandResult, MIN_LOG_POSITION_HEADER, publicRoute } from "./commands.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
-import type { ServiceModule } from "./module.ts";
+import type { ReadModelPort, ServiceModule } from "./module.ts";
 import { ConflictProblem } from "./problems.ts";
 import { shutdown } from "./shutdown.ts";
 
@@ -245,6 +246,239 @@ describe("service kit over HTTP", () => {
     expect(await res.json()).toEqual({ slow: "done" });
     await closing;
     await expect(fetch(`${url}/health/live`)).rejects.toThrow();
+  });
+});
+
+describe("read-your-writes, command replies, readiness and shutdown", () => {
+  let other: App | undefined;
+  afterEach(async () => {
+    await other?.close();
+    other = undefined;
+  });
+  const quiet = () => createLogger({ level: "silent", pretty: false });
+  const build = async (
+    modules: ServiceModule[],
+    extra: Partial<Parameters<typeof buildApp>[0]> = {},
+    env: Record<string, string> = {},
+  ) => {
+    other = await buildApp({
+      modules,
+      config: loadConfig({ NODE_ENV: "test", READ_YOUR_WRITES_TIMEOUT_MS: "50", ...env }),
+      logger: quiet(),
+      ...extra,
+    });
+    return other;
+  };
+  /** A read model that has read the log up to `reached` (positions compared as numbers here). */
+  const fakeReadModel = (reached: number, calls: string[] = [], name = "fake-view"): ReadModelPort => ({
+    name,
+    readiness: { name, check: async () => {} },
+    waitFor: async (position, timeoutMs) => {
+      calls.push(`${position}/${timeoutMs}`);
+      return Number(position) <= reached;
+    },
+    close: async () => {},
+  });
+  const readingModule = (readModel: ReadModelPort): ServiceModule => ({
+    name: "views",
+    prefix: "/views",
+    readModels: [readModel],
+    routes: async (r) => {
+      r.get("/", { config: publicRoute() }, async () => ({ seen: true }));
+      r.post("/", { config: publicRoute() }, async () => ({ posted: true }));
+    },
+  });
+
+  it("makes a GET with min-log-position wait for the module's read models: 200 once they reached it, else 503 with retry-after", async () => {
+    const calls: string[] = [];
+    const app = await build([readingModule(fakeReadModel(7, calls))]);
+    const get = (position?: string) =>
+      app.inject({
+        method: "GET",
+        url: "/views/",
+        ...(position === undefined ? {} : { headers: { [MIN_LOG_POSITION_HEADER]: position } }),
+      });
+    const reached = await get("7");
+    expect(reached.statusCode).toBe(200);
+    expect(reached.json()).toEqual({ seen: true });
+    expect(calls).toEqual(["7/50"]);
+
+    const behind = await get("8");
+    expect(behind.statusCode).toBe(503);
+    expect(behind.headers["retry-after"]).toBe("1");
+    expect(behind.headers["content-type"]).toMatch(/application\/problem\+json/);
+    expect(behind.json()).toMatchObject({ status: 503, detail: expect.stringContaining("log position 8") });
+
+    // No header: no wait; a write is never held back.
+    expect((await get()).statusCode).toBe(200);
+    const post = await app.inject({
+      method: "POST",
+      url: "/views/",
+      headers: { [MIN_LOG_POSITION_HEADER]: "99" },
+      payload: {},
+    });
+    expect(post.statusCode).toBe(200);
+    expect(calls).toEqual(["7/50", "8/50"]);
+  });
+
+  it("refuses a malformed min-log-position with a 400 naming the header", async () => {
+    const app = await build([readingModule(fakeReadModel(7))]);
+    const res = await app.inject({
+      method: "GET",
+      url: "/views/",
+      headers: { [MIN_LOG_POSITION_HEADER]: "yesterday" },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers["content-type"]).toMatch(/application\/problem\+json/);
+    expect(res.json().errors.map((e: { field: string }) => e.field)).toEqual([
+      `headers.${MIN_LOG_POSITION_HEADER}`,
+    ]);
+  });
+
+  it("answers a command with the one reply shape, the log-position header and the new revision as etag", async () => {
+    const app = await build([
+      {
+        name: "commands",
+        prefix: "/commands",
+        routes: async (r) => {
+          r.post(
+            "/",
+            {
+              config: publicRoute(),
+              schema: { response: { 201: commandResult.extend({ caseNumber: z.string() }) } },
+            },
+            async (_request, reply) => {
+              const handled = {
+                events: [{ type: "ThingMade" }],
+                nextExpectedRevision: 3,
+                replayed: false,
+                position: "42",
+              };
+              return reply.status(201).send(commandReply(reply, "thing-1", handled, { caseNumber: "C-1" }));
+            },
+          );
+        },
+      },
+    ]);
+    const res = await app.inject({ method: "POST", url: "/commands/", payload: {} });
+    expect(res.statusCode).toBe(201);
+    expect(res.headers["log-position"]).toBe("42");
+    expect(res.headers.etag).toBe('"3"');
+    expect(res.json()).toEqual({
+      id: "thing-1",
+      revision: 3,
+      events: [{ type: "ThingMade" }],
+      replayed: false,
+      position: "42",
+      caseNumber: "C-1",
+    });
+  });
+
+  it("is not ready until the demo data has loaded, when the service promises it", async () => {
+    let release: () => void = () => {};
+    const seeded: string[] = [];
+    const seeding = (name: string, wait?: Promise<void>): ServiceModule => ({
+      name,
+      prefix: `/${name}`,
+      routes: async () => {},
+      seedDemo: async () => {
+        await wait;
+        seeded.push(name);
+      },
+    });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const app = await build([seeding("first", gate), seeding("second")], { demoData: true });
+    const ready = async () => (await app.inject({ method: "GET", url: "/health/ready" })).json();
+    expect(await ready()).toMatchObject({
+      status: "not-ready",
+      checks: [{ name: "demo-data", ok: false, error: "the demo data has not been loaded yet" }],
+    });
+    const loading = app.seedDemo();
+    expect(await ready()).toMatchObject({
+      status: "not-ready",
+      checks: [{ name: "demo-data", ok: false, error: "the demo data is still loading" }],
+    });
+    release();
+    await loading;
+    expect(seeded).toEqual(["first", "second"]); // in module order
+    expect(await ready()).toMatchObject({ status: "ready", checks: [{ name: "demo-data", ok: true }] });
+    await app.seedDemo(); // once
+    expect(seeded).toEqual(["first", "second"]);
+  });
+
+  it("reports a failed demo-data load in readiness; without demo data there is no such check", async () => {
+    const failing = await build(
+      [
+        {
+          name: "broken",
+          prefix: "/broken",
+          routes: async () => {},
+          seedDemo: async () => {
+            throw new Error("catalog file missing");
+          },
+        },
+      ],
+      { demoData: true },
+    );
+    await expect(failing.seedDemo()).rejects.toThrow(/catalog file missing/);
+    expect((await failing.inject({ method: "GET", url: "/health/ready" })).json().checks).toEqual([
+      { name: "demo-data", ok: false, error: "loading the demo data failed: catalog file missing" },
+    ]);
+    await failing.close();
+    const plain = await build([readingModule(fakeReadModel(0))]);
+    expect((await plain.inject({ method: "GET", url: "/health/ready" })).json()).toEqual({
+      status: "ready",
+      checks: [{ name: "fake-view", ok: true }],
+    });
+  });
+
+  it("closes on shutdown: the server first, then the modules (last mounted first, each before its read models), then the infrastructure in its order", async () => {
+    const closed: string[] = [];
+    const mark = (name: string) => async () => void closed.push(name);
+    const module = (name: string): ServiceModule => ({
+      name,
+      prefix: `/${name}`,
+      routes: async () => {},
+      readModels: [{ ...fakeReadModel(0, [], `${name}-view`), close: mark(`${name}-view`) }],
+      close: mark(name),
+    });
+    const app = await build([module("matters"), module("intake")], {
+      infrastructure: {
+        readiness: [{ name: "event-store", check: async () => {} }],
+        closers: [
+          { name: "event-bus", close: mark("event-bus") },
+          { name: "event-store", close: mark("event-store") },
+        ],
+      },
+    });
+    app.addHook("onClose", async () => {
+      // A hook added after buildApp runs before the kit's: the modules are still open here.
+      closed.push(`late hook (listening: ${app.server.listening})`);
+    });
+    expect(
+      (await app.inject({ method: "GET", url: "/health/ready" }))
+        .json()
+        .checks.map((c: { name: string }) => c.name),
+    ).toEqual(["event-store", "matters-view", "intake-view"]);
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    await shutdown(app);
+    expect(closed).toEqual([
+      "late hook (listening: false)",
+      "intake",
+      "intake-view",
+      "matters",
+      "matters-view",
+      "event-bus",
+      "event-store",
+    ]);
+    // A second close (a test harness disposing the modules itself) does not close them again.
+    for (const m of app.modules) {
+      await m.close?.();
+      for (const r of m.readModels ?? []) await r.close();
+    }
+    expect(closed).toHaveLength(7);
   });
 });
 

@@ -50,6 +50,25 @@ export interface ServiceModule {
    * on every start, against a store that may already hold the data.
    */
   seedDemo?: () => Promise<void>;
-  /** Releases the module's resources on shutdown (subscriptions, store handles). */
+  /**
+   * Releases the module's resources on shutdown (subscriptions, store handles). The kit runs it as an
+   * `onClose` hook, after in-flight requests have finished and before the module's read models and the
+   * infrastructure close; it runs once even if called again.
+   */
   close?: () => Promise<void>;
+}
+
+/** Something to release on shutdown, named for the log (an event store, a bus, a relay). */
+export interface Closer {
+  name: string;
+  close(): Promise<void>;
+}
+
+/**
+ * What the modules run on (the runtime's event store, bus and relay): its readiness checks count, and its
+ * closers run on shutdown in the order given, after every module and read model has closed.
+ */
+export interface Infrastructure {
+  readiness: readonly ReadinessCheck[];
+  closers: readonly Closer[];
 }

@@ -2,8 +2,9 @@ import closeWithGrace from "close-with-grace";
 import type { App } from "./app.ts";
 
 /**
- * Graceful shutdown: mark not ready, stop accepting, let in-flight requests finish (fastify's close), then
- * close every module's resources. `shutdown()` is what the signal handler runs; tests call it directly.
+ * Graceful shutdown: mark not ready, stop accepting, let in-flight requests finish, then fastify's `onClose`
+ * hooks close the modules, their read models and the infrastructure (see `buildApp`). `shutdown()` is what
+ * the signal handler runs; tests call it directly.
  */
 export async function shutdown(app: App): Promise<void> {
   app.shuttingDown.value = true;
@@ -14,10 +15,6 @@ export async function shutdown(app: App): Promise<void> {
     await closing;
   } finally {
     clearInterval(sweep);
-  }
-  for (const module of [...app.modules].reverse()) {
-    await module.close?.();
-    for (const readModel of module.readModels ?? []) await readModel.close();
   }
 }
 

@@ -1,12 +1,22 @@
 import { mkdirSync } from "node:fs";
 import { clockModule, type RuntimeSettings, startInfrastructure } from "@gov/runtime";
-import { type App, buildApp, createLogger, type DestinationStream, type KitConfig } from "@gov/service-kit";
+import {
+  type App,
+  buildApp,
+  ConfigError,
+  createLogger,
+  type DestinationStream,
+  type KitConfig,
+} from "@gov/service-kit";
 import { embeddedModules } from "./modules.ts";
 
 export interface GatewayOptions {
   /** Folder of the SQLite event-store file (default `.data` under the working directory). */
   dataDir?: string;
-  /** Load each module's demo data (`seedDemo`) after start-up (default false; `./scripts/start` turns it on). */
+  /**
+   * Load each module's demo data (`seedDemo`, in module order) before returning (default false;
+   * `./scripts/start` turns it on); `/health/ready` counts it (`demo-data`).
+   */
   seedDemo?: boolean;
   logStream?: DestinationStream;
   /** PII_INDEX_KEY and PII_MASTER_KEY (development keys when absent outside production). */
@@ -20,9 +30,15 @@ export interface GatewayOptions {
 
 /**
  * The embedded platform: one SQLite event store, the embedded bus over its log, every service module in one
- * app, the root endpoints. The store and bus come first so that they are closed last, after every service.
+ * app, the root endpoints. The store and bus are the app's infrastructure: ready when they answer, closed
+ * after every service.
  */
 export async function createGateway(config: KitConfig, options: GatewayOptions = {}): Promise<App> {
+  if (options.adjustableClock && config.NODE_ENV === "production") {
+    throw new ConfigError([
+      { variable: "CLOCK", message: "an adjustable clock is for tests, never in production" },
+    ]);
+  }
   const logger = createLogger({
     level: config.LOG_LEVEL,
     pretty: config.NODE_ENV === "development",
@@ -50,12 +66,15 @@ export async function createGateway(config: KitConfig, options: GatewayOptions =
   const clocks = options.adjustableClock
     ? services.map((m) => clockModule(infra.adjustableClock, m.prefix))
     : [];
-  const modules = [...infra.modules, ...services, ...clocks];
-  const app = await buildApp({ modules, config, logger, title: "政务服务 platform (embedded)" });
+  const app = await buildApp({
+    modules: [...services, ...clocks],
+    config,
+    logger,
+    title: "政务服务 platform (embedded)",
+    infrastructure: infra,
+    demoData: options.seedDemo ?? false,
+  });
   infra.attachMetrics(app.metrics.registry);
-  if (options.seedDemo) {
-    // In module order: a later module's demo data may build on an earlier one's.
-    for (const m of modules) await m.seedDemo?.();
-  }
+  if (options.seedDemo) await app.seedDemo();
   return app;
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig, shutdown } from "@gov/service-kit";
+import { loadConfig, mintToken, shutdown } from "@gov/service-kit";
 import { describe, expect, it } from "vitest";
 import { createGateway } from "./gateway.ts";
 
@@ -33,6 +33,8 @@ describe("embedded gateway with the demo data (./scripts/start)", () => {
       seedDemo: true,
     });
     const get = async (url: string) => (await app.inject({ method: "GET", url })).json();
+    // Ready means the demo data the platform promised has loaded.
+    expect((await get("/health/ready")).checks).toContainEqual({ name: "demo-data", ok: true });
     await expect.poll(async () => (await get("/matters/")).length).toBeGreaterThanOrEqual(20);
     const matters: { department: { creditCode: string }; current: { elements: { type: string } } }[] =
       await get("/matters/");
@@ -51,5 +53,34 @@ describe("embedded gateway with the demo data (./scripts/start)", () => {
     }
     await shutdown(app);
     rmSync(dataDir, { recursive: true, force: true });
+  });
+});
+
+describe("embedded gateway with an adjustable clock", () => {
+  it("lets an admin move every service's clock, and is refused in production", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "gateway-clock-"));
+    const app = await createGateway(loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent" }), {
+      dataDir,
+      adjustableClock: true,
+    });
+    const admin = { authorization: `Bearer ${await mintToken({ sub: "a", role: "admin" })}` };
+    for (const service of ["matters", "credit", "intake"]) {
+      const moved = await app.inject({
+        method: "PUT",
+        url: `/${service}/_clock`,
+        headers: admin,
+        payload: { now: "2031-03-04T09:00:00+08:00" },
+      });
+      expect(moved.statusCode, service).toBe(200);
+      expect(moved.json().now).toMatch(/^2031-03-04T01:00/);
+    }
+    await shutdown(app);
+    rmSync(dataDir, { recursive: true, force: true });
+    await expect(
+      createGateway(loadConfig({ NODE_ENV: "production", AUTH_JWT_SECRET: "s".repeat(32) }), {
+        dataDir,
+        adjustableClock: true,
+      }),
+    ).rejects.toThrow(/CLOCK: an adjustable clock is for tests/);
   });
 });
