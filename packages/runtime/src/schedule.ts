@@ -1,5 +1,6 @@
 import type { MessagingLogger } from "@gov/messaging";
 import { Counter, type Registry } from "prom-client";
+import { domainErrorMapper } from "./domain-errors.ts";
 
 /** One case a scheduled run could not move on, and why (listed by the service, counted in a metric). */
 export interface StuckCase {
@@ -77,7 +78,7 @@ export async function forEachCase<Case extends { id: string; action: string }>(
     try {
       if (await handle(c)) moved[c.action] = (moved[c.action] ?? 0) + 1;
     } catch (error) {
-      const problemType = options.classify?.(error);
+      const problemType = (options.classify ?? problemTypeOf)(error);
       const reason = error instanceof Error ? error.name : "error";
       failuresMetric?.inc({ process, action: c.action, reason });
       options.logger.warn(
@@ -94,4 +95,10 @@ export async function forEachCase<Case extends { id: string; action: string }>(
     }
   }
   return { moved, stuck };
+}
+
+/** The RFC 9457 type of the problem an error maps to, when it has its own (e.g. a calendar not published). */
+function problemTypeOf(error: unknown): string | undefined {
+  const type = error instanceof Error ? domainErrorMapper(error)?.type : undefined;
+  return type === "about:blank" ? undefined : type;
 }

@@ -1,4 +1,5 @@
-import { officialCalendar } from "@gov/calendar";
+import { PublishedCalendar } from "@gov/calendar";
+import { topics } from "@gov/contracts";
 import { memoryReadModel } from "@gov/eventsourcing";
 import type { Subscription } from "@gov/messaging";
 import { domainErrorMapper, piiIndexKey, type ServiceDeps, startSchedule } from "@gov/runtime";
@@ -17,7 +18,10 @@ export { ApplicationsModel } from "./read-models/applications.ts";
 export interface IntakeModuleOptions {
   /** How often the scheduled processes run (default every minute; 0: only through POST /intake/scheduler/run). */
   schedulerIntervalMs?: number;
-  /** The working-day calendar deadlines are counted with (default: the official calendar). */
+  /**
+   * The working-day calendar deadlines are counted with (default: intake's copy of the calendar the matters
+   * service publishes, from its topic).
+   */
   calendar?: WorkingDays;
 }
 
@@ -30,7 +34,15 @@ export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptio
   const clock = deps.clock ?? (() => new Date().toISOString());
   const matters = new MattersCopy();
   const credit = new CreditCopy();
+  // Intake's copy of the published working-day calendar (docs/calendar.md): every deadline counts with it.
+  const published = new PublishedCalendar();
   const subscriptions: Subscription[] = [
+    await deps.bus.subscribe({
+      groupId: "intake-calendar-view",
+      topics: [topics.matters.calendar],
+      ephemeral: true,
+      handle: (e) => void published.apply(e),
+    }),
     await deps.bus.subscribe({
       groupId: "intake-matters-view",
       topics: mattersTopics,
@@ -49,7 +61,11 @@ export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptio
     categories: ["application"],
     create: () => new ApplicationsModel(),
   });
-  const handler = applicationHandler(deps.store, options.calendar ?? officialCalendar());
+  const calendar: WorkingDays = options.calendar ?? {
+    addWorkingDays: (start, days) => published.current().addWorkingDays(start, days),
+    versionsUsed: (from, to) => published.current().versionsUsed(from, to),
+  };
+  const handler = applicationHandler(deps.store, calendar);
   const scheduler = intakeScheduler({ handler, store: deps.store, logger: deps.logger }, applications.model);
   const schedule = startSchedule({
     name: PROCESS,
@@ -59,12 +75,14 @@ export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptio
     logger: deps.logger,
   });
   const module: ServiceModule & {
+    calendar: PublishedCalendar;
     applications: ApplicationsModel;
     matters: MattersCopy;
     credit: CreditCopy;
   } = {
     name: "intake",
     prefix: "/intake",
+    calendar: published,
     applications: applications.model,
     matters,
     credit,

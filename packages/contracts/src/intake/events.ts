@@ -124,6 +124,15 @@ export const applicationAccepted = z.object({
   /** The promised time limit in working days, and the date it ends (counting from the day after acceptance). */
   promisedTimeLimitDays: z.number().int().min(0),
   dueOn: isoDate,
+  /**
+   * The published working-day calendar versions `dueOn` was counted with (e.g. `2026.v1+2027.v1`): a later
+   * correction of a year does not move a deadline already computed. Absent on events recorded before
+   * calendars were published as data.
+   */
+  calendarVersion: z
+    .string()
+    .regex(/^\d{4}\.v\d+(\+\d{4}\.v\d+)*$/)
+    .optional(),
   credit: creditSeen,
   flags: z.array(z.enum(["strict-review", "green-channel"])),
 });

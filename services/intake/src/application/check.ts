@@ -1,5 +1,13 @@
 import { chinaDate } from "@gov/calendar";
-import type { CommandContext, CommandInput, EventStore } from "@gov/eventsourcing";
+import {
+  type CommandContext,
+  type CommandInput,
+  type EventStore,
+  NotFound,
+  NotPermitted,
+  RuleViolation,
+  StateConflict,
+} from "@gov/eventsourcing";
 import type { CheckApplication, DeemAccepted } from "../domain/application/commands.ts";
 import type { ApplicationHandler, ApplicationResult } from "./applications.ts";
 import { allocateCaseNumber } from "./case-numbers.ts";
@@ -43,9 +51,11 @@ async function acceptingCommand(
             state,
           )
           .some((e) => e.type === "ApplicationAccepted");
-      } catch {
-        // The handler decides again and reports the refusal.
-        return false;
+      } catch (error) {
+        // A refusal: the handler decides again and reports it. Anything else (a year without a published
+        // working-day calendar, say) is the real answer, not a reason to ask for a case number.
+        if (isRefusal(error)) return false;
+        throw error;
       }
     };
     const date = [chinaDate(ctx.now), state.submitted.receivedOn].find(accepts);
@@ -75,3 +85,9 @@ export function checkApplication(
 export function deemAccepted(deps: CheckDeps, applicationId: string, ctx: CommandContext) {
   return acceptingCommand(deps, applicationId, { type: "DeemAccepted", data: {} }, ctx);
 }
+
+const isRefusal = (error: unknown) =>
+  error instanceof RuleViolation ||
+  error instanceof StateConflict ||
+  error instanceof NotFound ||
+  error instanceof NotPermitted;

@@ -1,4 +1,4 @@
-import { calendarSeed, WorkingDayCalendar } from "@gov/calendar";
+import { calendarSeed } from "@gov/calendar";
 import { rebuildMemoryModel } from "@gov/eventsourcing";
 import { serviceTestApp, type TestCaller } from "@gov/runtime/testing";
 import { useBackend } from "@gov/testing";
@@ -7,7 +7,13 @@ import { hygieneMatter } from "../domain/application/fixtures.ts";
 import { type IntakeModuleOptions, intakeModule } from "../module.ts";
 import { ApplicationsModel } from "../read-models/applications.ts";
 import { applicationCommandResult, bundleCommandResult } from "./schemas.ts";
-import { creditStatus, hygieneElements, publishBundle, publishMatter } from "./test-fixtures.ts";
+import {
+  creditStatus,
+  hygieneElements,
+  publishBundle,
+  publishCalendar,
+  publishMatter,
+} from "./test-fixtures.ts";
 
 useBackend("sqlite", "intake HTTP API (sqlite)", true);
 
@@ -43,10 +49,13 @@ const start = (options: IntakeModuleOptions = {}) =>
     start: "2026-09-29T10:00:00+08:00",
   });
 let h: Awaited<ReturnType<typeof start>>;
-const open = async (options: IntakeModuleOptions = {}) => {
+/** Opens intake with the fixture matter and the published working-day calendar (by default 2025 and 2026). */
+const open = async (options: IntakeModuleOptions = {}, years = calendarSeed) => {
   h = await start(options);
   await publishMatter(h);
+  await publishCalendar(h, years);
   await expect.poll(() => h.module.matters.size).toBe(1);
+  await expect.poll(() => h.module.calendar.years().length).toBe(years.length);
 };
 afterEach(async () => {
   await h.dispose();
@@ -254,12 +263,42 @@ describe("intake API: from submission to acceptance (行政许可法 第三十�
   });
 });
 
-describe("intake API: one stuck application never stops the others", () => {
-  // A calendar with 2026 only: counting working days into 2027 fails (the year is not loaded).
-  const only2026 = new WorkingDayCalendar(
-    calendarSeed.filter((y) => y.year === 2026).map((y) => ({ ...y, version: 1 })),
-  );
-  beforeEach(() => open({ calendar: only2026 }));
+describe("intake API: the working-day calendar is published data (国务院办公厅关于2026年部分节假日安排的通知; 行政许可法 第八十二条)", () => {
+  // Only 2026 is published: counting working days into 2027 fails until an administrator publishes it.
+  const only2026 = calendarSeed.filter((y) => y.year === 2026);
+  /** TEST DATA for 2027 (a plausible arrangement, not the State Council's real notice). */
+  const test2027 = {
+    year: 2027,
+    holidays: ["2027-01-01", "2027-01-02", "2027-01-03"],
+    makeUpWorkdays: [],
+    notice: { title: "测试数据：2027年节假日安排（非真实通知）", number: "TEST〔2026〕1号" },
+  };
+  beforeEach(() => open({}, only2026));
+
+  it("a check whose deadline falls in a year with no published calendar is a 409 problem naming the year; nothing is stored", async () => {
+    const id = await submit();
+    h.clock.set("2026-12-28T10:00:00+08:00");
+    const { body } = await h
+      .when({ method: "POST", url: `/intake/applications/${id}/check`, as: clerk, body: { defects: [] } })
+      .thenRefused(409);
+    expect(body).toMatchObject({
+      type: "https://gov-platform.example/problems/calendar-not-published",
+      title: "Working-day calendar not published",
+      detail: "no working-day calendar published for 2027",
+      year: 2027,
+    });
+    expect(JSON.stringify(body)).not.toContain("caseNumber");
+    await publishCalendar(h, [test2027]);
+    await expect.poll(() => h.module.calendar.years().length).toBe(2);
+    const accepting = await h
+      .when({ method: "POST", url: `/intake/applications/${id}/check`, as: clerk, body: { defects: [] } })
+      .thenAppended(200, serial, accepted);
+    // 5 working days from 2026-12-28: 12-29, 12-30, 12-31, then 2027-01-04 and 01-05 (1/1–3 off).
+    expect(accepting.events[1]?.data).toMatchObject({
+      dueOn: "2027-01-05",
+      calendarVersion: "2026.v1+2027.v1",
+    });
+  });
 
   it("moves the others on, and lists the stuck one for admins until it can proceed", async () => {
     const due = await submit();
@@ -276,10 +315,18 @@ describe("intake API: one stuck application never stops the others", () => {
         {
           id: stuck,
           action: "DeemAccepted",
-          error: expect.stringMatching(/2027/),
+          error: "no working-day calendar published for 2027",
+          problemType: "https://gov-platform.example/problems/calendar-not-published",
           since: "2027-01-15T01:00:00.000Z",
         },
       ],
+    });
+    // The application itself says that it waits, and why.
+    expect((await get(`/intake/applications/${stuck}`)).json.waiting).toEqual({
+      action: "DeemAccepted",
+      reason: "no working-day calendar published for 2027",
+      problemType: "https://gov-platform.example/problems/calendar-not-published",
+      since: "2027-01-15T01:00:00.000Z",
     });
     await seen(due, "accepted");
     h.clock.set("2027-01-16T09:00:00+08:00");
@@ -290,6 +337,13 @@ describe("intake API: one stuck application never stops the others", () => {
       stuck: [expect.objectContaining({ id: stuck, since: "2027-01-15T01:00:00.000Z" })],
     });
     expect((await get("/intake/scheduler", clerk)).status).toBe(403);
+    // Once 2027 is published, the next run moves it on and it no longer waits.
+    await publishCalendar(h, [test2027]);
+    await expect.poll(() => h.module.calendar.years().length).toBe(2);
+    const moved = await post("/intake/scheduler/run", {}, { role: "system" });
+    expect(moved.json()).toMatchObject({ deemedAccepted: 1, stuck: [] });
+    await seen(stuck, "accepted");
+    expect((await get(`/intake/applications/${stuck}`)).json.waiting).toBeUndefined();
   });
 });
 

@@ -133,7 +133,19 @@ export function intakeRoutes(deps: IntakeRoutesDeps): FastifyPluginAsyncZod {
     app.get(
       "/applications/:applicationId",
       { config: auth(...readers), schema: { params: applicationParams, tags: ["intake"] } },
-      async (request) => find(request, request.params.applicationId),
+      async (request) => {
+        const application = find(request, request.params.applicationId);
+        // A scheduled step that cannot proceed (say, no published calendar for the year) marks the case.
+        const stuck = deps.scheduler.status().stuck.find((s) => s.id === application.applicationId);
+        if (!stuck) return application;
+        const waiting = {
+          action: stuck.action,
+          reason: stuck.error,
+          ...(stuck.problemType ? { problemType: stuck.problemType } : {}),
+          since: stuck.since,
+        };
+        return { ...application, waiting };
+      },
     );
 
     app.get(

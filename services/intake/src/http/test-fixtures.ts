@@ -1,5 +1,8 @@
+import { calendarSeed, type SeedYear } from "@gov/calendar";
 import {
+  type CalendarYearPublished,
   type CreditEventData,
+  calendarStreamId,
   creditEventSchemas,
   creditEventTypes,
   type MatterElements,
@@ -166,4 +169,29 @@ export function creditStatus(
     from("gov.credit"),
   );
   return h.given(`subject-${subjectId}`, event);
+}
+
+type YearPublished = { type: "CalendarYearPublished"; data: CalendarYearPublished };
+const calendarTypes = new EventTypes<YearPublished>(
+  { CalendarYearPublished: mattersEventTypes.CalendarYearPublished },
+  { schemas: { CalendarYearPublished: mattersEventSchemas.CalendarYearPublished } },
+);
+
+/**
+ * Publishes working-day calendar years (by default the shipped official 2025 and 2026) as version 1, the way
+ * the matters service does (国务院办公厅关于YYYY年部分节假日安排的通知, published as data).
+ */
+export async function publishCalendar(h: Harness, years: readonly SeedYear[] = calendarSeed) {
+  for (const year of years) {
+    const event = toNewEvent(
+      calendarTypes,
+      {
+        type: "CalendarYearPublished",
+        data: { ...year, holidays: [...year.holidays], makeUpWorkdays: [...year.makeUpWorkdays], version: 1 },
+      },
+      crypto.randomUUID(),
+      from("gov.matters"),
+    );
+    await h.given(calendarStreamId(year.year), event);
+  }
 }

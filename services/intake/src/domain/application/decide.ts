@@ -27,12 +27,14 @@ import { assess } from "./completeness.ts";
 export const NOTICE_DAYS = 5;
 
 /**
- * The working-day calendar the decider counts with (the official calendar today; a published calendar
- * later): the date on which a limit of `days` working days ends, counting from the day after `start`. It
- * throws for a year it has no arrangement for.
+ * The working-day calendar the decider counts with (the one the matters service publishes as data): the date
+ * on which a limit of `days` working days ends, counting from the day after `start`, and which published
+ * versions of which years a span was counted with. Both throw (CalendarYearNotLoadedError) for a year that
+ * has no published calendar: the command then fails with that problem, it is never counted as weekdays.
  */
 export interface WorkingDays {
   addWorkingDays(start: string, days: number): string;
+  versionsUsed(from: string, to: string): string;
 }
 
 /** The statuses in which no decision has been made yet (reject and withdraw are still possible). */
@@ -225,6 +227,7 @@ export function applicationDecider(
     }
     // Working days exclude statutory holidays (行政许可法 第八十二条), counted from the day after acceptance.
     const dueOn = calendar.addWorkingDays(acceptedOn, matter.promisedTimeLimitDays);
+    const calendarVersion = calendar.versionsUsed(acceptedOn, dueOn);
     const materials = a.requirements.map(
       (r): MaterialProvision => a.materials[r.id] ?? { materialId: r.id, provision: "missing" },
     );
@@ -243,6 +246,7 @@ export function applicationDecider(
         ...(deferred.length > 0 ? { deferred: { materialIds: deferred, supplyBy: dueOn } } : {}),
         promisedTimeLimitDays: matter.promisedTimeLimitDays,
         dueOn,
+        calendarVersion,
         credit: a.submitted.credit,
         flags: a.submitted.flags,
       },
