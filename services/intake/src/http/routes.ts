@@ -1,5 +1,5 @@
 import type { Role } from "@gov/contracts";
-import { comparePositions } from "@gov/eventsourcing";
+import { type CommandInput, comparePositions } from "@gov/eventsourcing";
 import { requestContext } from "@gov/runtime";
 import {
   auth,
@@ -9,10 +9,12 @@ import {
   NotFoundProblem,
 } from "@gov/service-kit";
 import type { FastifyRequest } from "fastify";
+import type { z } from "zod";
 import type { ApplicationResult } from "../application/applications.ts";
 import { type CheckDeps, checkApplication } from "../application/check.ts";
 import type { IntakeScheduler } from "../application/scheduler.ts";
 import { type SubmitDeps, submitApplication, submitBundle } from "../application/submit.ts";
+import type { ApplicationCommand } from "../domain/application/commands.ts";
 import type { ApplicationsModel, ApplicationView } from "../read-models/applications.ts";
 import {
   applicationCommandResult,
@@ -182,65 +184,42 @@ export function intakeRoutes(deps: IntakeRoutesDeps): FastifyPluginAsyncZod {
       },
     );
 
-    app.post(
-      "/applications/:applicationId/supplement",
-      { config: auth("applicant", ...windowStaff), schema: { ...command, body: materialsBody } },
-      async (request, reply) => {
-        const { applicationId } = request.params;
-        find(request, applicationId);
-        const r = await deps.handler.handle(
-          applicationId,
-          { type: "SupplementMaterials", data: { materials: request.body.materials } },
-          ctx(request),
-        );
-        return commandReply(reply, applicationId, r);
-      },
-    );
+    /** A command on one application: access checked against the read model, then the handler, then the reply. */
+    const applicationCommand = <B>(
+      path: string,
+      roles: Role[],
+      body: z.ZodType<B>,
+      toCommand: (body: [B] extends [undefined] ? unknown : B) => CommandInput<ApplicationCommand>,
+    ) =>
+      app.post(
+        `/applications/:applicationId/${path}`,
+        { config: auth(...roles), schema: { ...command, body } },
+        async (request, reply) => {
+          const { applicationId } = request.params;
+          find(request, applicationId);
+          const r = await deps.handler.handle(applicationId, toCommand(request.body), ctx(request));
+          return commandReply(reply, applicationId, r);
+        },
+      );
 
-    app.post(
-      "/applications/:applicationId/reject",
-      { config: auth(...windowStaff), schema: { ...command, body: rejectBody } },
-      async (request, reply) => {
-        const { applicationId } = request.params;
-        find(request, applicationId);
-        const r = await deps.handler.handle(
-          applicationId,
-          { type: "RejectApplication", data: request.body },
-          ctx(request),
-        );
-        return commandReply(reply, applicationId, r);
-      },
+    applicationCommand("supplement", ["applicant", ...windowStaff], materialsBody, ({ materials }) => ({
+      type: "SupplementMaterials",
+      data: { materials },
+    }));
+    applicationCommand("reject", windowStaff, rejectBody, (data) => ({ type: "RejectApplication", data }));
+    applicationCommand(
+      "deferred-materials",
+      ["applicant", ...windowStaff],
+      materialsBody,
+      ({ materials }) => ({
+        type: "SupplyDeferredMaterials",
+        data: { materials },
+      }),
     );
-
-    app.post(
-      "/applications/:applicationId/deferred-materials",
-      { config: auth("applicant", ...windowStaff), schema: { ...command, body: materialsBody } },
-      async (request, reply) => {
-        const { applicationId } = request.params;
-        find(request, applicationId);
-        const r = await deps.handler.handle(
-          applicationId,
-          { type: "SupplyDeferredMaterials", data: { materials: request.body.materials } },
-          ctx(request),
-        );
-        return commandReply(reply, applicationId, r);
-      },
-    );
-
-    app.post(
-      "/applications/:applicationId/withdraw",
-      { config: auth("applicant", ...windowStaff), schema: { ...command, body: withdrawBody } },
-      async (request, reply) => {
-        const { applicationId } = request.params;
-        find(request, applicationId);
-        const r = await deps.handler.handle(
-          applicationId,
-          { type: "WithdrawApplication", data: { reason: request.body.reason } },
-          ctx(request),
-        );
-        return commandReply(reply, applicationId, r);
-      },
-    );
+    applicationCommand("withdraw", ["applicant", ...windowStaff], withdrawBody, ({ reason }) => ({
+      type: "WithdrawApplication",
+      data: { reason },
+    }));
 
     app.post(
       "/scheduler/run",
