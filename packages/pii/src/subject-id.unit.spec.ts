@@ -4,7 +4,7 @@ import { identifySubject, organisationSubjectId, personSubjectId, piiKeyFromEnv 
 
 const key = Buffer.alloc(32, 7);
 
-describe("subject ids without personal data (credit issue; PIPL)", () => {
+describe("subject ids without personal data (个人信息保护法 第五十一条: de-identification)", () => {
   it("derives the same pseudonym from the same 身份证号, whatever the case of its X", () => {
     const id = personSubjectId("11010519491231002X", key);
     expect(id).toMatch(/^P[0-9a-f]{32}$/);

@@ -1,7 +1,7 @@
 import pino, { type DestinationStream, type Logger } from "pino";
 
 /**
- * Personal data never reaches the logs (个人信息保护法; domain brief §6): known fields are redacted at any of
+ * Personal data never reaches the logs (个人信息保护法 第五十一条): known fields are redacted at any of
  * the depths listed, and a safety net masks anything shaped like a 居民身份证号 or a mainland mobile number
  * inside any logged string.
  */

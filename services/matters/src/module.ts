@@ -1,8 +1,9 @@
 import { domainErrorMapper, type ServiceDeps } from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
+import { startCalendarPart } from "./application/calendar-publication.ts";
 import { type MattersCommands, mattersCommands } from "./application/commands.ts";
-import { startCalendarPart } from "./calendar-module.ts";
 import { seedDemoCatalog } from "./demo/seed.ts";
+import { calendarRoutes } from "./http/calendar-routes.ts";
 import { mattersRoutes } from "./http/routes.ts";
 import { catalogReadModel } from "./read-models/catalog-projection.ts";
 
@@ -40,7 +41,7 @@ export async function mattersModule(
     commands,
     calendar,
     routes: async (app) => {
-      await app.register(calendar.routes(clock));
+      await app.register(calendarRoutes(calendar.service, calendar.calendar, clock));
       await app.register(mattersRoutes({ commands, catalog: catalog.model, clock }));
     },
     gauges: calendar.gauges,

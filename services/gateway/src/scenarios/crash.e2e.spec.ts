@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { SERVICES, startDistributed } from "./platform.ts";
 
 /**
- * The crash test (distributed-mode issue): a steady stream of applications through the gateway while service
+ * The crash test (docs/distributed.md): a steady stream of applications through the gateway while service
  * processes are SIGKILLed and restarted and the Kafka broker is stopped and restarted once. Every command is sent
  * with an Idempotency-Key and retried until it is answered, as a careful client would. At the end the store must
  * hold each command's effect exactly once, the read models must equal a rebuild from the log, every application

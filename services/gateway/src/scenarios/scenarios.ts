@@ -20,7 +20,7 @@ const file = (materialId: string) => ({
 const licence = { materialId: "LIC", provision: "certificate", certificateId: "ZZ-SCENARIO" };
 
 /**
- * The platform's end-to-end scenarios (distributed-mode issue), written once against HTTP on the gateway URL and
+ * The platform's end-to-end scenarios (docs/distributed.md), written once against HTTP on the gateway URL and
  * run against every topology: publish a matter and a bundle, list a subject in credit, and submit applications
  * — complete; incomplete → 补正 → accepted; 容缺 → supplied; 容缺 → expired; 告知承诺 refused for a black-listed
  * subject; a bundle fanned out. A read after one's own command sends the command's `log-position` as

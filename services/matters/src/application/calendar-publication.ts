@@ -1,13 +1,12 @@
 import { chinaDate, nextYearMissing } from "@gov/calendar";
 import type { EventStore } from "@gov/eventsourcing";
-import type { FastifyPluginAsyncZod, ModuleGauge, ReadinessCheck } from "@gov/service-kit";
-import { seedOfficialCalendar } from "./application/calendar-seed.ts";
-import { CalendarService } from "./application/calendar-service.ts";
-import { calendarRoutes } from "./http/calendar-routes.ts";
-import { calendarReadModel } from "./read-models/calendar-projection.ts";
+import type { ModuleGauge, ReadinessCheck } from "@gov/service-kit";
+import { calendarReadModel } from "../read-models/calendar-projection.ts";
+import { seedOfficialCalendar } from "./calendar-seed.ts";
+import { CalendarService } from "./calendar-service.ts";
 
 /**
- * The working-day calendar part of the matters module: its read model, its routes, the seed of the shipped
+ * The working-day calendar part of the matters module: its read model, the seed of the shipped
  * official years (published at start in every mode), a readiness check that the seed is in, and the
  * next-year warning (a degraded-only readiness check and the `calendar_next_year_missing` gauge).
  */
@@ -73,7 +72,6 @@ export function startCalendarPart(deps: {
   return {
     service,
     calendar: projection.model,
-    routes: (clock: () => string): FastifyPluginAsyncZod => calendarRoutes(service, projection.model, clock),
     readiness,
     readModel: projection,
     gauges,
