@@ -61,6 +61,20 @@ export const bundleMaterial = z.object({
   satisfies: z.array(z.object({ matterId, materialId: z.string().min(1) })).min(1),
 });
 
+/**
+ * Within a bundle, one member's result (e.g. 营业执照 from 企业设立登记) is another member's material: the
+ * applicant cannot hold it before the bundle produces it, so it is never asked for; the dependent member's case
+ * waits for that result and then uses it, while independent members run in parallel.
+ */
+export const bundleDependency = z.object({
+  /** The member that needs the result. */
+  matterId,
+  /** Its material that the result satisfies. */
+  materialId: z.string().min(1),
+  /** The member whose result it is. */
+  producedBy: matterId,
+});
+
 /** "一件事": a life event made of published matters across departments, handled through one window. */
 export const bundlePublished = z.object({
   bundleId,
@@ -70,8 +84,13 @@ export const bundlePublished = z.object({
   matters: z
     .array(z.object({ matterId, version: z.number().int().min(1), department: departmentRef }))
     .min(2),
-  /** The merged list: a material several matters need is asked once. */
+  /**
+   * The merged list: a material several matters need is asked once; a material another member produces
+   * (see `dependencies`) is not on it.
+   */
   materials: z.array(bundleMaterial),
+  /** Which member's result is which other member's material (none: every member runs in parallel). */
+  dependencies: z.array(bundleDependency).optional(),
 });
 export const bundleRetired = z.object({ bundleId, reason });
 
