@@ -32,6 +32,8 @@ import {
   objectionDecisionBody,
   registrationBody,
   registrationResult,
+  removalBody,
+  removalDecisionBody,
   repairBody,
   repairDecisionBody,
   subjectParams,
@@ -190,7 +192,7 @@ export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
       return commandReply(reply, subjectId, await subjects.handle(subjectId, command, ctx(request)));
     };
     const entry = "/subjects/:subjectId/listings/:listingId";
-    // The subject itself may object and ask for repair.
+    // The subject itself may object, ask for repair and apply for removal from the 经营异常名录.
     const subjectOrAdmins: readonly Role[] = [...creditAdmins, "applicant"];
 
     app.post(`${entry}/objection`, entryRoute(subjectOrAdmins, objectionBody), async (request, reply) => {
@@ -219,6 +221,21 @@ export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
         const { subjectId, listingId } = request.params;
         const data = { listingId, ...request.body };
         return onEntry(request, reply, subjectId, { type: "DecideRepair", data });
+      },
+    );
+    // 移出经营异常名录: the company (or an administrator for it) applies after rectifying; an administrator decides.
+    app.post(`${entry}/removal`, entryRoute(subjectOrAdmins, removalBody), async (request, reply) => {
+      const { subjectId, listingId } = request.params;
+      const data = { listingId, ...request.body };
+      return onEntry(request, reply, subjectId, { type: "RequestAbnormalOperationRemoval", data });
+    });
+    app.post(
+      `${entry}/removal/decision`,
+      entryRoute(creditAdmins, removalDecisionBody),
+      async (request, reply) => {
+        const { subjectId, listingId } = request.params;
+        const data = { listingId, ...request.body };
+        return onEntry(request, reply, subjectId, { type: "DecideAbnormalOperationRemoval", data });
       },
     );
     app.post(`${entry}/withdraw`, entryRoute(creditAdmins, withdrawBody), async (request, reply) => {
