@@ -63,9 +63,9 @@ export interface CreditRouteDeps {
 }
 
 /**
- * HTTP → commands and queries. Credit administrators manage entries; the subject (an applicant whose token's
- * subject is its subject id) or an administrator on its behalf objects and asks for repair; other services'
- * roles and auditors read; an applicant reads only its own record.
+ * HTTP → commands and queries. Credit administrators manage entries and decide; the subject (an applicant whose
+ * token's subject is its subject id) or an administrator on its behalf objects, asks for repair and applies for
+ * removal from the 经营异常名录; other services' roles and auditors read; an applicant reads only its own record.
  */
 export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
   const { subjects, registry, measures, vault, indexKey, clock } = deps;

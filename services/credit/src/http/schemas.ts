@@ -31,7 +31,9 @@ export const lookupBody = z.union([
 export const listingBody = z.object({
   listingId,
   list: creditList,
+  /** Black list only (refused on the red list and the 经营异常名录). */
   severity: severity.optional(),
+  /** 经营异常名录 only, and required there. */
   ground: abnormalOperationGround.optional(),
   issuingDepartment: departmentRef,
   legalBasis: z.string().min(1).max(300),
