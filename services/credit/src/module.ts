@@ -48,7 +48,7 @@ export async function creditModule(
   const indexKey = piiIndexKey(deps.settings);
   const measures = options.measures ?? measuresV1;
   const subjects = subjectCommands(deps.store, measures);
-  const registry = registryReadModel(deps.store);
+  const registry = registryReadModel(deps.store, measures);
   const reactions = await deps.bus.subscribe({
     groupId: "credit-reactions",
     topics: reactionTopics,

@@ -60,13 +60,17 @@ const listingSource = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("event"), eventId: z.string().min(1), eventType: z.string().min(1) }),
 ]);
 
+/**
+ * A red- or black-list entry. (A 经营异常名录 entry is `AbnormalOperationListingProposed`; entries on that list
+ * recorded here before it existed keep folding as they were, but never expire.)
+ */
 export const listingProposed = z.object({
   subjectId,
   listingId,
   list: creditList,
-  /** Black list and 经营异常名录: sets the disclosure periods. Absent on the red list. */
+  /** Black list: sets the disclosure periods. Absent on the red list. */
   severity: severity.optional(),
-  /** 经营异常名录 only. */
+  /** 经营异常名录 only (entries recorded before `AbnormalOperationListingProposed`). */
   ground: abnormalOperationGround.optional(),
   issuingDepartment: departmentRef,
   legalBasis: z.string().min(1).max(300),
@@ -78,6 +82,28 @@ export const listingProposed = z.object({
   maxDisclosureUntil: isoDate,
   source: listingSource,
   /** The measures list version the periods came from. */
+  measuresVersion: z.string().min(1),
+});
+
+/**
+ * A proposed 经营异常名录 entry (企业经营异常名录管理暂行办法 国家工商行政管理总局令第68号). Not penalty information:
+ * exactly one of the four grounds of 第四条, no severity and no disclosure period. It stays listed until removed
+ * (移出) after rectification, and if still listed on `seriousListOn` it is moved to the 严重违法失信名单
+ * (市场监督管理严重违法失信名单管理办法 国家市场监督管理总局令第44号).
+ */
+export const abnormalOperationListingProposed = z.object({
+  subjectId,
+  listingId,
+  ground: abnormalOperationGround,
+  issuingDepartment: departmentRef,
+  legalBasis: z.string().min(1).max(300),
+  reason: z.string().min(1).max(2000),
+  /** The date of listing (列入之日). */
+  startDate: isoDate,
+  /** Moved to the 严重违法失信名单 on this date if still listed (the measures list's period after `startDate`). */
+  seriousListOn: isoDate,
+  source: listingSource,
+  /** The measures list version the period came from. */
   measuresVersion: z.string().min(1),
 });
 
@@ -116,6 +142,40 @@ export const repairRequested = z.object({
 export const repairApproved = z.object(decision);
 export const repairRefused = z.object(decision);
 export const listingExpired = z.object({ subjectId, listingId, expiredOn: isoDate });
+
+/** The listed company rectified (e.g. filed the missing annual report) and applies for removal (移出). */
+export const abnormalOperationRemovalRequested = z.object({
+  subjectId,
+  listingId,
+  /** What was rectified: the annual report filed, the information published or corrected, the new address … */
+  rectification: z.array(z.string().min(1).max(1000)).min(1),
+  requestedOn: isoDate,
+});
+/** The removal decision (移出决定) of a credit administrator: the entry is no longer listed from `decidedOn`. */
+export const abnormalOperationRemoved = z.object(decision);
+/** The removal application is refused, with reasons: the entry stays listed (a new application may follow). */
+export const abnormalOperationRemovalRefused = z.object(decision);
+/**
+ * Still listed when its period ran out (列入经营异常名录届满三年仍未履行相关义务): the 经营异常名录 entry ends and a
+ * new entry `seriousListingId` on the 严重违法失信名单 takes effect (市场监督管理严重违法失信名单管理办法
+ * 国家市场监督管理总局令第44号), on the list and with the severity and periods the measures list gives.
+ */
+export const movedToSeriousIllegalDishonestyList = z.object({
+  subjectId,
+  /** The 经营异常名录 entry that ends. */
+  listingId,
+  /** The new entry on the 严重违法失信名单. */
+  seriousListingId: listingId,
+  list: creditList,
+  severity,
+  issuingDepartment: departmentRef,
+  legalBasis: z.string().min(1).max(300),
+  reason: z.string().min(1).max(2000),
+  movedOn: isoDate,
+  minDisclosureUntil: isoDate,
+  maxDisclosureUntil: isoDate,
+  measuresVersion: z.string().min(1),
+});
 
 /** What a credit status means for the other services (联合奖惩 measures, from the versioned measures list). */
 export const creditMeasures = z.object({
@@ -165,6 +225,11 @@ export const creditEventTypes = {
   ListingExpired: "gov.credit.subject.listing-expired.v1",
   CreditStatusChanged: "gov.credit.subject.status-changed.v1",
   IdentityErased: "gov.credit.subject.identity-erased.v1",
+  AbnormalOperationListingProposed: "gov.credit.subject.abnormal-operation-listing-proposed.v1",
+  AbnormalOperationRemovalRequested: "gov.credit.subject.abnormal-operation-removal-requested.v1",
+  AbnormalOperationRemoved: "gov.credit.subject.abnormal-operation-removed.v1",
+  AbnormalOperationRemovalRefused: "gov.credit.subject.abnormal-operation-removal-refused.v1",
+  MovedToSeriousIllegalDishonestyList: "gov.credit.subject.moved-to-serious-illegal-dishonesty-list.v1",
 } as const;
 
 export const creditEventSchemas = {
@@ -182,6 +247,11 @@ export const creditEventSchemas = {
   ListingExpired: listingExpired,
   CreditStatusChanged: creditStatusChanged,
   IdentityErased: identityErased,
+  AbnormalOperationListingProposed: abnormalOperationListingProposed,
+  AbnormalOperationRemovalRequested: abnormalOperationRemovalRequested,
+  AbnormalOperationRemoved: abnormalOperationRemoved,
+  AbnormalOperationRemovalRefused: abnormalOperationRemovalRefused,
+  MovedToSeriousIllegalDishonestyList: movedToSeriousIllegalDishonestyList,
 } as const;
 
 export type CreditEventName = keyof typeof creditEventSchemas;

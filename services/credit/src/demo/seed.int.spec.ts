@@ -22,6 +22,14 @@ describe("the credit demo data (./scripts/start)", () => {
       const res = await h.request({ method: "GET", url: `/credit/lists/${list}` });
       expect(res.json().length, list).toBeGreaterThanOrEqual(1);
     }
+    // The 经营异常名录 entry has its ground and no severity or end (企业经营异常名录管理暂行办法 第四条).
+    const abnormal = (await h.request({ method: "GET", url: "/credit/lists/abnormal-operation" })).json();
+    expect(abnormal[0].listing).toMatchObject({
+      ground: "annual-report-not-filed",
+      seriousListOn: expect.any(String),
+    });
+    expect(abnormal[0].listing.severity).toBeUndefined();
+    expect(abnormal[0].listing.maxDisclosureUntil).toBeUndefined();
     const pending = h.module.registry.all().flatMap((s) => s.listings.filter((l) => l.stage === "notified"));
     expect(pending).toHaveLength(1);
     expect(

@@ -53,7 +53,6 @@ export const demoSubjects: DemoSubject[] = [
         input: {
           listingId: "demo-abnormal-report",
           list: "abnormal-operation",
-          severity: "general",
           ground: "annual-report-not-filed",
           issuingDepartment: market,
           legalBasis: "《企业信息公示暂行条例》第十七条",

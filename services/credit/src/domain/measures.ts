@@ -16,6 +16,16 @@ export interface MeasuresList {
   periods: Record<Severity, { minMonths: number; maxMonths: number; basis: string }>;
   /** How long a red-list entry lasts unless the issuing department says otherwise. */
   redListMonths: number;
+  /**
+   * 经营异常名录: no severity and no disclosure period (it is not penalty information); listed until removed (移出).
+   * Still listed `seriousListAfterMonths` after listing, the entry moves to the 严重违法失信名单 as `seriousList`.
+   */
+  abnormalOperation: {
+    seriousListAfterMonths: number;
+    seriousList: { list: CreditList; severity: Severity };
+    /** The legal basis recorded on the move. */
+    basis: string;
+  };
   /** Calendar days the subject has to object after the notice (configurable; no national rule sets one number). */
   objectionDays: number;
   /** Findings of other services → proposed entries (`null`: not listed). */
@@ -76,6 +86,14 @@ export const measuresV1: MeasuresList = {
   },
   // How long a red-list entry lasts unless the issuing department says otherwise: a configurable default.
   redListMonths: 36,
+  // 列入经营异常名录届满三年仍未履行相关义务的 → 严重违法失信名单, a black-list entry (严重失信主体名单) with the
+  // 严重 periods: repair after 1 year, out after 3 (市场监督管理严重违法失信名单管理办法 国家市场监督管理总局令第44号).
+  abnormalOperation: {
+    seriousListAfterMonths: 36,
+    seriousList: { list: "black", severity: "serious" },
+    basis:
+      "《市场监督管理严重违法失信名单管理办法》（国家市场监督管理总局令第44号）；《企业经营异常名录管理暂行办法》（国家工商行政管理总局令第68号）",
+  },
   objectionDays: 15,
   reactions: {
     violation: {

@@ -194,6 +194,7 @@ describe("credit API: an entry's life over HTTP (国办发〔2020〕49号; 信�
     expect((await post("/credit/scheduler/run", {}, "system")).json()).toEqual({
       tookEffect: 0,
       expired: 0,
+      movedToSeriousList: 0,
       stuck: [],
     });
     h.clock.advanceDays(16);
@@ -201,6 +202,7 @@ describe("credit API: an entry's life over HTTP (国办发〔2020〕49号; 信�
     expect((await post("/credit/scheduler/run", {}, "system")).json()).toEqual({
       tookEffect: 1,
       expired: 0,
+      movedToSeriousList: 0,
       stuck: [],
     });
     await settled();
@@ -260,12 +262,14 @@ describe("credit API: an entry's life over HTTP (国办发〔2020〕49号; 信�
     expect((await post("/credit/scheduler/run", {}, "admin")).json()).toEqual({
       tookEffect: 0,
       expired: 1,
+      movedToSeriousList: 0,
       stuck: [],
     });
     await settled();
     expect((await post("/credit/scheduler/run", {}, "admin")).json()).toEqual({
       tookEffect: 0,
       expired: 0,
+      movedToSeriousList: 0,
       stuck: [],
     });
     expect(h.module.registry.get(subjectId)).toMatchObject({ status: "normal" });
@@ -331,6 +335,185 @@ describe("credit API: an entry's life over HTTP (国办发〔2020〕49号; 信�
     expect((await get(`/credit/subjects/${subjectId}`, "applicant", subjectId)).statusCode).toBe(200);
     const anonymous = await h.request({ method: "GET", url: `/credit/subjects/${subjectId}` });
     expect(anonymous.statusCode).toBe(401);
+  });
+});
+
+describe("credit API: 经营异常名录 until removed (企业经营异常名录管理暂行办法 国家工商行政管理总局令第68号)", () => {
+  const abnormalListing = (over: Record<string, unknown> = {}) => ({
+    listingId: "A1",
+    list: "abnormal-operation",
+    ground: "annual-report-not-filed",
+    issuingDepartment: market,
+    legalBasis: "《企业信息公示暂行条例》第十七条",
+    reason: "未按规定于6月30日前报送2025年度年度报告",
+    ...over,
+  });
+  /** Registers the company and lists A1 on the 经营异常名录, in force after the objection window. */
+  const listed = async () => {
+    const subjectId = await registerOrg();
+    await h
+      .when({
+        method: "POST",
+        url: `/credit/subjects/${subjectId}/listings`,
+        as: "credit-admin",
+        body: abnormalListing(),
+      })
+      .thenAppended(201, wire.AbnormalOperationListingProposed, wire.NoticeIssued);
+    h.clock.advanceDays(16);
+    await settled();
+    expect((await post("/credit/scheduler/run", {}, "system")).json()).toMatchObject({ tookEffect: 1 });
+    await settled();
+    return subjectId;
+  };
+
+  it("refuses a severity (400 naming body.severity) and an entry without a ground (第四条), storing nothing", async () => {
+    const subjectId = await registerOrg();
+    const url = `/credit/subjects/${subjectId}/listings`;
+    await h
+      .when({ method: "POST", url, as: "credit-admin", body: abnormalListing({ severity: "general" }) })
+      .thenRefused(400, ["body.severity"]);
+    await h
+      .when({ method: "POST", url, as: "credit-admin", body: abnormalListing({ ground: undefined }) })
+      .thenRefused(400, ["body.ground"]);
+    await h
+      .when({ method: "POST", url, as: "credit-admin", body: abnormalListing({ ground: "late" }) })
+      .thenRefused(400, ["body.ground"]);
+  });
+
+  it("removal (移出): the company applies after rectifying; a credit administrator refuses, then approves", async () => {
+    const subjectId = await listed();
+    const entry = `/credit/subjects/${subjectId}/listings/A1`;
+    const asSubject = { role: "applicant", sub: subjectId } as const;
+    const application = { rectification: ["已补报2025年度年度报告并公示"] };
+    expect(
+      (await h.request({ method: "GET", url: "/credit/lists/abnormal-operation" })).json(),
+    ).toMatchObject([
+      { subjectId, listing: { listingId: "A1", stage: "effective", ground: "annual-report-not-filed" } },
+    ]);
+
+    // Only the subject itself or a credit administrator applies; only a credit administrator decides.
+    await h
+      .when({
+        method: "POST",
+        url: `${entry}/removal`,
+        as: { role: "applicant", sub: "Oother" },
+        body: application,
+      })
+      .thenRefused(403);
+    await h
+      .when({ method: "POST", url: `${entry}/removal`, as: "window-clerk", body: application })
+      .thenRefused(403);
+    await h
+      .when({ method: "POST", url: `${entry}/removal`, as: asSubject, body: { rectification: [] } })
+      .thenRefused(400, ["body.rectification"]);
+    await h
+      .when({ method: "POST", url: `${entry}/removal`, as: asSubject, body: application })
+      .thenAppended(200, wire.AbnormalOperationRemovalRequested);
+    await h
+      .when({ method: "POST", url: `${entry}/removal`, as: asSubject, body: application })
+      .thenRefused(409);
+    await h
+      .when({
+        method: "POST",
+        url: `${entry}/removal/decision`,
+        as: asSubject,
+        body: { approved: true, reasons: "x" },
+      })
+      .thenRefused(403);
+    await h
+      .when({ method: "POST", url: `${entry}/removal/decision`, as: "credit-admin", body: {} })
+      .thenRefused(400, ["body.approved", "body.reasons"]);
+    await h
+      .when({
+        method: "POST",
+        url: `${entry}/removal/decision`,
+        as: "credit-admin",
+        body: { approved: false, reasons: "年度报告未在公示系统公示" },
+      })
+      .thenAppended(200, wire.AbnormalOperationRemovalRefused);
+    await settled();
+    expect((await get(`/credit/subjects/${subjectId}`)).json()).toMatchObject({
+      status: "strict-review",
+      listings: [{ listingId: "A1", stage: "effective", removal: { status: "refused" } }],
+    });
+
+    await h
+      .when({ method: "POST", url: `${entry}/removal`, as: "credit-admin", body: application })
+      .thenAppended(200, wire.AbnormalOperationRemovalRequested);
+    const removed = await h
+      .when({
+        method: "POST",
+        url: `${entry}/removal/decision`,
+        as: "credit-admin",
+        body: { approved: true, reasons: "已补报并公示年度报告" },
+      })
+      .thenAppended(200, wire.AbnormalOperationRemoved, wire.CreditStatusChanged);
+    expect(removed.body).toMatchObject({
+      id: subjectId,
+      events: [{ type: "AbnormalOperationRemoved" }, { type: "CreditStatusChanged" }],
+    });
+    await settled();
+    expect((await get(`/credit/subjects/${subjectId}`, "regulator")).json()).toMatchObject({
+      status: "normal",
+      causes: [],
+      listings: [
+        {
+          listingId: "A1",
+          stage: "removed",
+          removal: {
+            status: "removed",
+            rectification: application.rectification,
+            requestedOn: "2026-05-22",
+            decidedOn: "2026-05-22",
+            reasons: "已补报并公示年度报告",
+          },
+        },
+      ],
+    });
+    expect((await h.request({ method: "GET", url: "/credit/lists/abnormal-operation" })).json()).toEqual([]);
+  });
+
+  it("the scheduled process never expires it, and moves it to the 严重违法失信名单 exactly three years after listing (国家市场监督管理总局令第44号)", async () => {
+    const subjectId = await listed();
+    const run = async () => (await post("/credit/scheduler/run", {}, "system")).json();
+    // A year (一般's maximum under 信用修复管理办法) and the day before three years: still listed.
+    h.clock.set("2027-05-06T10:00:00+08:00");
+    expect(await run()).toEqual({ tookEffect: 0, expired: 0, movedToSeriousList: 0, stuck: [] });
+    h.clock.set("2029-05-05T10:00:00+08:00");
+    expect(await run()).toEqual({ tookEffect: 0, expired: 0, movedToSeriousList: 0, stuck: [] });
+    h.clock.set("2029-05-06T10:00:00+08:00");
+    expect(await run()).toEqual({ tookEffect: 0, expired: 0, movedToSeriousList: 1, stuck: [] });
+    await settled();
+    expect(await run()).toEqual({ tookEffect: 0, expired: 0, movedToSeriousList: 0, stuck: [] });
+    const stream = await h.store.readStream(`subject-${subjectId}`);
+    expect(stream.map((e) => e.type).slice(-2)).toEqual([
+      wire.MovedToSeriousIllegalDishonestyList,
+      wire.CreditStatusChanged,
+    ]);
+    const view = (await get(`/credit/subjects/${subjectId}`, "window-clerk")).json();
+    expect(view).toMatchObject({
+      status: "strict-review",
+      causes: [{ listingId: "A1-SIL", list: "black", severity: "serious" }],
+    });
+    expect(view.listings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          listingId: "A1",
+          stage: "moved-to-serious-list",
+          movedTo: {
+            listingId: "A1-SIL",
+            movedOn: "2029-05-06",
+            legalBasis: expect.stringContaining("国家市场监督管理总局令第44号"),
+          },
+        }),
+        expect.objectContaining({ listingId: "A1-SIL", list: "black", stage: "effective", movedFrom: "A1" }),
+      ]),
+    );
+    expect((await h.request({ method: "GET", url: "/credit/lists/abnormal-operation" })).json()).toEqual([]);
+    expect((await h.request({ method: "GET", url: "/credit/lists/black" })).json()).toMatchObject([
+      { subjectId, listing: { listingId: "A1-SIL", severity: "serious" } },
+    ]);
+    expect((await rebuildRegistry(h.store)).snapshot()).toEqual(h.module.registry.snapshot());
   });
 });
 

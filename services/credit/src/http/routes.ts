@@ -32,6 +32,8 @@ import {
   objectionDecisionBody,
   registrationBody,
   registrationResult,
+  removalBody,
+  removalDecisionBody,
   repairBody,
   repairDecisionBody,
   subjectParams,
@@ -61,9 +63,9 @@ export interface CreditRouteDeps {
 }
 
 /**
- * HTTP → commands and queries. Credit administrators manage entries; the subject (an applicant whose token's
- * subject is its subject id) or an administrator on its behalf objects and asks for repair; other services'
- * roles and auditors read; an applicant reads only its own record.
+ * HTTP → commands and queries. Credit administrators manage entries and decide; the subject (an applicant whose
+ * token's subject is its subject id) or an administrator on its behalf objects, asks for repair and applies for
+ * removal from the 经营异常名录; other services' roles and auditors read; an applicant reads only its own record.
  */
 export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
   const { subjects, registry, measures, vault, indexKey, clock } = deps;
@@ -190,7 +192,7 @@ export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
       return commandReply(reply, subjectId, await subjects.handle(subjectId, command, ctx(request)));
     };
     const entry = "/subjects/:subjectId/listings/:listingId";
-    // The subject itself may object and ask for repair.
+    // The subject itself may object, ask for repair and apply for removal from the 经营异常名录.
     const subjectOrAdmins: readonly Role[] = [...creditAdmins, "applicant"];
 
     app.post(`${entry}/objection`, entryRoute(subjectOrAdmins, objectionBody), async (request, reply) => {
@@ -219,6 +221,21 @@ export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
         const { subjectId, listingId } = request.params;
         const data = { listingId, ...request.body };
         return onEntry(request, reply, subjectId, { type: "DecideRepair", data });
+      },
+    );
+    // 移出经营异常名录: the company (or an administrator for it) applies after rectifying; an administrator decides.
+    app.post(`${entry}/removal`, entryRoute(subjectOrAdmins, removalBody), async (request, reply) => {
+      const { subjectId, listingId } = request.params;
+      const data = { listingId, ...request.body };
+      return onEntry(request, reply, subjectId, { type: "RequestAbnormalOperationRemoval", data });
+    });
+    app.post(
+      `${entry}/removal/decision`,
+      entryRoute(creditAdmins, removalDecisionBody),
+      async (request, reply) => {
+        const { subjectId, listingId } = request.params;
+        const data = { listingId, ...request.body };
+        return onEntry(request, reply, subjectId, { type: "DecideAbnormalOperationRemoval", data });
       },
     );
     app.post(`${entry}/withdraw`, entryRoute(creditAdmins, withdrawBody), async (request, reply) => {

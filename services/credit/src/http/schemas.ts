@@ -31,7 +31,9 @@ export const lookupBody = z.union([
 export const listingBody = z.object({
   listingId,
   list: creditList,
+  /** Black list only (refused on the red list and the 经营异常名录). */
   severity: severity.optional(),
+  /** 经营异常名录 only, and required there. */
   ground: abnormalOperationGround.optional(),
   issuingDepartment: departmentRef,
   legalBasis: z.string().min(1).max(300),
@@ -48,6 +50,9 @@ export const repairBody = z.object({
   creditPromise: z.boolean(),
 });
 export const repairDecisionBody = z.object({ approved: z.boolean(), reasons: text });
+/** 移出经营异常名录: what was rectified (the annual report filed, the information published or corrected …). */
+export const removalBody = z.object({ rectification: z.array(z.string().trim().min(1).max(1000)).min(1) });
+export const removalDecisionBody = z.object({ approved: z.boolean(), reasons: text });
 export const withdrawBody = z.object({ reason: text });
 export const erasureBody = z.object({ request: z.string().trim().min(1).max(500) });
 

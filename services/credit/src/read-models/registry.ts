@@ -1,12 +1,14 @@
 import type { CreditEventData, CreditList, CreditMeasures, CreditStatus, Severity } from "@gov/contracts";
 import type { Json } from "@gov/eventsourcing";
 import { subjectTypes } from "../application/subjects.ts";
+import { type MeasuresList, measuresV1 } from "../domain/measures.ts";
 import {
   evolveSubject,
   initialSubjectState,
   type Listing,
   type SubjectEvent,
   type SubjectState,
+  seriousListDate,
 } from "../domain/subject/subject.ts";
 
 export type ListingView = Listing & { source: CreditEventData["ListingProposed"]["source"] };
@@ -27,7 +29,11 @@ export interface SubjectView {
   history: { position: string; type: string; time: string; listingId?: string }[];
 }
 
-type Due = { subjectId: string; listingId: string; action: "TakeEffect" | "ExpireListing" };
+type Due = {
+  subjectId: string;
+  listingId: string;
+  action: "TakeEffect" | "ExpireListing" | "MoveToSeriousIllegalDishonestyList";
+};
 
 export interface RegistryEvent {
   type: string;
@@ -44,6 +50,13 @@ export class CreditRegistry {
   readonly #subjects = new Map<string, { view: SubjectView; state: SubjectState }>();
   /** Where each entry came from (by `subjectId/listingId`), which the decider's state does not keep. */
   readonly #sources = new Map<string, CreditEventData["ListingProposed"]["source"]>();
+
+  /** The measures list the scheduler works under (for 经营异常名录 entries recorded without their move date). */
+  readonly #measures: MeasuresList;
+
+  constructor(measures: MeasuresList = measuresV1) {
+    this.#measures = measures;
+  }
 
   apply(recorded: RegistryEvent): void {
     const event = subjectTypes.toDomain(recorded);
@@ -75,7 +88,7 @@ export class CreditRegistry {
       time: recorded.time,
       ...(listingId ? { listingId } : {}),
     });
-    if (event.type === "ListingProposed")
+    if (event.type === "ListingProposed" || event.type === "AbnormalOperationListingProposed")
       this.#sources.set(`${view.subjectId}/${event.data.listingId}`, event.data.source);
     if (event.type === "CreditStatusChanged") {
       const { status, measures, measuresVersion, causes } = event.data;
@@ -116,14 +129,25 @@ export class CreditRegistry {
     );
   }
 
-  /** What the scheduler must look at on `today`: windows closed, maximum periods reached. */
+  /**
+   * What the scheduler must look at on `today`: windows closed, maximum periods reached, 经营异常名录 entries
+   * still listed at the end of their period (never expired: they have no maximum).
+   */
   due(today: string): Due[] {
+    const seriousAfter = this.#measures.abnormalOperation.seriousListAfterMonths;
     return this.all().flatMap((s) =>
       s.listings.flatMap((l): Due[] => {
+        const due = (action: Due["action"]) => [{ subjectId: s.subjectId, listingId: l.listingId, action }];
         if (l.stage === "notified" && l.objectionDeadline && today > l.objectionDeadline)
-          return [{ subjectId: s.subjectId, listingId: l.listingId, action: "TakeEffect" as const }];
-        if (l.stage === "effective" && today >= l.maxDisclosureUntil)
-          return [{ subjectId: s.subjectId, listingId: l.listingId, action: "ExpireListing" as const }];
+          return due("TakeEffect");
+        if (l.stage !== "effective") return [];
+        if (l.list === "abnormal-operation") {
+          const waiting = l.removal?.status === "requested";
+          return !waiting && today >= seriousListDate(l, seriousAfter)
+            ? due("MoveToSeriousIllegalDishonestyList")
+            : [];
+        }
+        if (l.maxDisclosureUntil && today >= l.maxDisclosureUntil) return due("ExpireListing");
         return [];
       }),
     );

@@ -31,6 +31,20 @@ export type RequestRepair = Command<
 export type DecideRepair = Command<"DecideRepair", { listingId: string; approved: boolean; reasons: string }>;
 export type WithdrawListing = Command<"WithdrawListing", { listingId: string; reason: string }>;
 export type ExpireListing = Command<"ExpireListing", { listingId: string }>;
+/** 移出经营异常名录: the subject applies after rectifying. */
+export type RequestAbnormalOperationRemoval = Command<
+  "RequestAbnormalOperationRemoval",
+  { listingId: string; rectification: string[] }
+>;
+export type DecideAbnormalOperationRemoval = Command<
+  "DecideAbnormalOperationRemoval",
+  { listingId: string; approved: boolean; reasons: string }
+>;
+/** Scheduled: a 经营异常名录 entry still listed at the end of its period moves to the 严重违法失信名单. */
+export type MoveToSeriousIllegalDishonestyList = Command<
+  "MoveToSeriousIllegalDishonestyList",
+  { listingId: string }
+>;
 export type EraseIdentity = Command<"EraseIdentity", { request: string }>;
 
 /** Everything that can be asked of a credit subject. */
@@ -44,4 +58,7 @@ export type SubjectCommand =
   | DecideRepair
   | WithdrawListing
   | ExpireListing
+  | RequestAbnormalOperationRemoval
+  | DecideAbnormalOperationRemoval
+  | MoveToSeriousIllegalDishonestyList
   | EraseIdentity;

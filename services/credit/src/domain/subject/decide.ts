@@ -3,13 +3,16 @@ import { type Decider, NotFound, RuleViolation, StateConflict } from "@gov/event
 import { addDays, addMonths } from "../dates.ts";
 import { type MeasuresList, statusOf } from "../measures.ts";
 import type {
+  DecideAbnormalOperationRemoval,
   DecideObjection,
   DecideRepair,
   EraseIdentity,
   ExpireListing,
   FileObjection,
+  MoveToSeriousIllegalDishonestyList,
   ProposeListing,
   RegisterSubject,
+  RequestAbnormalOperationRemoval,
   RequestRepair,
   SubjectCommand,
   TakeEffect,
@@ -23,6 +26,7 @@ import {
   type RegisteredSubject,
   type SubjectEvent,
   type SubjectState,
+  seriousListDate,
 } from "./subject.ts";
 
 const PUNITIVE = new Set(["black", "abnormal-operation"]);
@@ -74,6 +78,12 @@ export function decideSubject(
       return withdrawListing(command, registered(state), rules);
     case "ExpireListing":
       return expireListing(command, registered(state), rules);
+    case "RequestAbnormalOperationRemoval":
+      return requestAbnormalOperationRemoval(command, registered(state), rules);
+    case "DecideAbnormalOperationRemoval":
+      return decideAbnormalOperationRemoval(command, registered(state), rules);
+    case "MoveToSeriousIllegalDishonestyList":
+      return moveToSeriousIllegalDishonestyList(command, registered(state), rules);
     case "EraseIdentity":
       return eraseIdentity(command, registered(state), rules);
     default: {
@@ -105,23 +115,34 @@ export function proposeListing(
   const problems: { field: string; message: string }[] = [];
   if (s.listings[input.listingId]) throw new StateConflict(`entry ${input.listingId} already exists`);
   const punitive = PUNITIVE.has(input.list);
-  if (punitive && !input.severity)
-    problems.push({ field: "severity", message: "a black-list or 经营异常 entry needs a severity" });
-  if (!punitive && input.severity)
+  if (input.list === "black" && !input.severity)
+    problems.push({ field: "severity", message: "a black-list entry needs a severity (轻微/一般/严重)" });
+  if (input.list === "red" && input.severity)
     problems.push({ field: "severity", message: "a red-list entry has no severity" });
-  // 经营异常名录: market entities only, on one of its four grounds (企业经营异常名录管理暂行办法
-  // 国家工商行政管理总局令第68号 第四条).
+  // 经营异常名录: market entities only, on exactly one of its four grounds (企业经营异常名录管理暂行办法
+  // 国家工商行政管理总局令第68号 第四条). It is not penalty information: no severity, no disclosure period.
   if (input.list === "abnormal-operation") {
     if (s.kind !== "organisation")
       problems.push({ field: "list", message: "经营异常名录 lists organisations only" });
     if (!input.ground)
       problems.push({ field: "ground", message: "经营异常名录 needs one of its four grounds" });
+    if (input.severity)
+      problems.push({
+        field: "severity",
+        message:
+          "a 经营异常名录 entry has no severity: it is not penalty information and lasts until removed (移出)",
+      });
+    if (input.validUntil)
+      problems.push({
+        field: "validUntil",
+        message: "a 经营异常名录 entry has no end date: it lasts until removed (移出)",
+      });
   } else if (input.ground) {
     problems.push({ field: "ground", message: "a ground applies to 经营异常名录 only" });
   }
   if (!punitive && input.validUntil && input.validUntil <= (input.startDate ?? today))
     problems.push({ field: "validUntil", message: "must be after the start date" });
-  if (punitive && input.validUntil)
+  if (input.list === "black" && input.validUntil)
     problems.push({ field: "validUntil", message: "punitive entries end by the measures list's periods" });
   // Red list (守信激励): only without a bad record in force or pending.
   if (!punitive) {
@@ -147,8 +168,27 @@ export function proposeListing(
     startDate,
     source: input.source,
     measuresVersion: measures.version,
-    ...(input.ground ? { ground: input.ground } : {}),
   };
+  const notice: SubjectEvent = {
+    type: "NoticeIssued",
+    data: {
+      subjectId: s.subjectId,
+      listingId: input.listingId,
+      noticeDate: today,
+      objectionDeadline: addDays(today, measures.objectionDays),
+    },
+  };
+  if (input.list === "abnormal-operation" && input.ground) {
+    // Listed until removed; still listed after the measures list's period → 严重违法失信名单
+    // (市场监督管理严重违法失信名单管理办法 国家市场监督管理总局令第44号).
+    const { list: _list, ...rest } = base;
+    const seriousListOn = addMonths(startDate, measures.abnormalOperation.seriousListAfterMonths);
+    const proposed: SubjectEvent = {
+      type: "AbnormalOperationListingProposed",
+      data: { ...rest, ground: input.ground, seriousListOn },
+    };
+    return withStatus(s, [proposed, notice], measures, today);
+  }
   // After the checks above, an entry without a severity is a red-list entry.
   if (!input.severity) {
     const events: SubjectEvent[] = [
@@ -177,15 +217,7 @@ export function proposeListing(
         maxDisclosureUntil: addMonths(startDate, period.maxMonths),
       },
     },
-    {
-      type: "NoticeIssued",
-      data: {
-        subjectId: s.subjectId,
-        listingId: input.listingId,
-        noticeDate: today,
-        objectionDeadline: addDays(today, measures.objectionDays),
-      },
-    },
+    notice,
   ];
   return withStatus(s, events, measures, today);
 }
@@ -285,8 +317,13 @@ export function requestRepair(
   if (command.data.dutiesPerformed.length === 0)
     problems.push({ field: "dutiesPerformed", message: "say which duties were performed" });
   if (problems.length > 0) throw new RuleViolation(problems);
-  if (!PUNITIVE.has(l.list) || l.stage !== "effective") {
-    throw new StateConflict(`entry ${l.listingId} is not an effective black-list or 经营异常 entry`);
+  if (l.list === "abnormal-operation") {
+    throw new StateConflict(
+      `entry ${l.listingId} is on the 经营异常名录: it ends by removal (移出) after rectification, not by credit repair`,
+    );
+  }
+  if (l.list !== "black" || l.stage !== "effective") {
+    throw new StateConflict(`entry ${l.listingId} is not an effective black-list entry`);
   }
   if (l.repairPending) throw new StateConflict(`entry ${l.listingId} already has a repair request pending`);
   if (l.minDisclosureUntil && today < l.minDisclosureUntil) {
@@ -356,7 +393,8 @@ export function withdrawListing(
 
 /**
  * At the maximum disclosure period an entry stops being disclosed automatically (信用修复管理办法).
- * Scheduled and idempotent.
+ * Scheduled and idempotent. A 经营异常名录 entry is not penalty information and never expires, even one recorded
+ * with a period before it had its own event (企业经营异常名录管理暂行办法 国家工商行政管理总局令第68号).
  */
 export function expireListing(
   command: ExpireListing,
@@ -364,13 +402,123 @@ export function expireListing(
   { measures, today }: Rules,
 ): SubjectEvent[] {
   const l = listing(s, command.data.listingId);
-  if (l.stage !== "effective" || today < l.maxDisclosureUntil) return [];
+  if (l.list === "abnormal-operation") return [];
+  if (l.stage !== "effective" || !l.maxDisclosureUntil || today < l.maxDisclosureUntil) return [];
   return withStatus(
     s,
     [{ type: "ListingExpired", data: { subjectId: s.subjectId, listingId: l.listingId, expiredOn: today } }],
     measures,
     today,
   );
+}
+
+/**
+ * 移出经营异常名录 (企业经营异常名录管理暂行办法 国家工商行政管理总局令第68号): the listed company, having rectified
+ * what it was listed for (filed the annual report, published or corrected the information, can be reached
+ * again), applies for removal. Only of a listed (effective) entry, one application at a time.
+ */
+export function requestAbnormalOperationRemoval(
+  command: RequestAbnormalOperationRemoval,
+  s: RegisteredSubject,
+  { today }: Rules,
+): SubjectEvent[] {
+  const l = listing(s, command.data.listingId);
+  const rectification = command.data.rectification.map((r) => r.trim()).filter((r) => r.length > 0);
+  if (rectification.length === 0)
+    throw new RuleViolation([{ field: "rectification", message: "say what was rectified" }]);
+  if (l.list !== "abnormal-operation")
+    throw new StateConflict(`entry ${l.listingId} is not on the 经营异常名录`);
+  if (l.stage !== "effective") throw new StateConflict(`entry ${l.listingId} is not listed (${l.stage})`);
+  if (l.removal?.status === "requested")
+    throw new StateConflict(`entry ${l.listingId} already has a removal application pending`);
+  return [
+    {
+      type: "AbnormalOperationRemovalRequested",
+      data: { subjectId: s.subjectId, listingId: l.listingId, rectification, requestedOn: today },
+    },
+  ];
+}
+
+/**
+ * The removal decision of a credit administrator: approved, the entry is removed (移出) from the decision's
+ * date and the status follows; refused, it stays listed with the reasons recorded.
+ */
+export function decideAbnormalOperationRemoval(
+  command: DecideAbnormalOperationRemoval,
+  s: RegisteredSubject,
+  { measures, today }: Rules,
+): SubjectEvent[] {
+  const l = listing(s, command.data.listingId);
+  if (l.stage !== "effective" || l.removal?.status !== "requested")
+    throw new StateConflict(`entry ${l.listingId} has no removal application to decide`);
+  const decision = {
+    subjectId: s.subjectId,
+    listingId: l.listingId,
+    reasons: command.data.reasons,
+    decidedOn: today,
+  };
+  if (!command.data.approved) return [{ type: "AbnormalOperationRemovalRefused", data: decision }];
+  return withStatus(s, [{ type: "AbnormalOperationRemoved", data: decision }], measures, today);
+}
+
+/**
+ * 列入经营异常名录届满三年仍未履行相关义务的 → 严重违法失信名单 (市场监督管理严重违法失信名单管理办法
+ * 国家市场监督管理总局令第44号; the period is the measures list's). Scheduled and idempotent: nothing unless the
+ * entry is still listed on its date, and nothing while a removal application waits for its decision (the
+ * company says it has performed its duties; a refusal lets the next run move it).
+ */
+export function moveToSeriousIllegalDishonestyList(
+  command: MoveToSeriousIllegalDishonestyList,
+  s: RegisteredSubject,
+  { measures, today }: Rules,
+): SubjectEvent[] {
+  const l = listing(s, command.data.listingId);
+  const rule = measures.abnormalOperation;
+  if (l.list !== "abnormal-operation" || l.stage !== "effective") return [];
+  if (l.removal?.status === "requested") return [];
+  if (today < seriousListDate(l, rule.seriousListAfterMonths)) return [];
+  const seriousListingId = seriousListingIdOf(l.listingId);
+  if (s.listings[seriousListingId])
+    throw new StateConflict(`entry ${seriousListingId} already exists: cannot move ${l.listingId} there`);
+  const period = measures.periods[rule.seriousList.severity];
+  const months = rule.seriousListAfterMonths;
+  const span = months % 12 === 0 ? `${months / 12}年` : `${months}个月`;
+  return withStatus(
+    s,
+    [
+      {
+        type: "MovedToSeriousIllegalDishonestyList",
+        data: {
+          subjectId: s.subjectId,
+          listingId: l.listingId,
+          seriousListingId,
+          list: rule.seriousList.list,
+          severity: rule.seriousList.severity,
+          issuingDepartment: l.issuingDepartment,
+          legalBasis: rule.basis,
+          reason: `自${l.startDate}列入经营异常名录（${l.ground ?? "经营异常"}），届满${span}仍未履行相关义务`,
+          movedOn: today,
+          minDisclosureUntil: addMonths(today, period.minMonths),
+          maxDisclosureUntil: addMonths(today, period.maxMonths),
+          measuresVersion: measures.version,
+        },
+      },
+    ],
+    measures,
+    today,
+  );
+}
+
+/**
+ * The id of the 严重违法失信名单 entry a 经营异常名录 entry moves to: its id and `-SIL`, shortened with a
+ * checksum of the whole id when that would pass the 64 characters an entry id may have.
+ */
+export function seriousListingIdOf(listingId: string): string {
+  const id = `${listingId}-SIL`;
+  if (id.length <= 64) return id;
+  let hash = 0x811c9dc5;
+  for (const ch of listingId) hash = Math.imul(hash ^ (ch.codePointAt(0) ?? 0), 0x01000193) >>> 0;
+  return `${listingId.slice(0, 51)}-SIL-${hash.toString(16).padStart(8, "0")}`;
 }
 
 /** 个人信息删除 (个人信息保护法 第四十七条): recorded once, for persons only. */

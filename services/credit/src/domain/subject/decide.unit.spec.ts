@@ -129,8 +129,23 @@ describe("credit subject: proposing entries (信用修复管理办法; 国发〔
     ["a red-list entry with a severity", { list: "red", severity: "general" }, "severity"],
     [
       "经营异常名录 without one of its four grounds (国家工商行政管理总局令第68号 第四条)",
-      { list: "abnormal-operation" },
+      { list: "abnormal-operation", severity: undefined },
       "ground",
+    ],
+    [
+      "a severity on a 经营异常名录 entry: not penalty information (国家工商行政管理总局令第68号)",
+      { list: "abnormal-operation", severity: "general", ground: "annual-report-not-filed" },
+      "severity",
+    ],
+    [
+      "an end date on a 经营异常名录 entry: listed until removed (国家工商行政管理总局令第68号)",
+      {
+        list: "abnormal-operation",
+        severity: undefined,
+        ground: "annual-report-not-filed",
+        validUntil: "2027-01-01",
+      },
+      "validUntil",
     ],
     ["a ground outside 经营异常名录", { ground: "false-information" }, "ground"],
     ["an end date on a punitive entry", { validUntil: "2030-01-01" }, "validUntil"],
@@ -154,7 +169,7 @@ describe("credit subject: proposing entries (信用修复管理办法; 国发〔
       .when(
         propose("2026-05-06", {
           list: "abnormal-operation",
-          severity: "general",
+          severity: undefined,
           ground: "unreachable-at-address",
         }),
       )
@@ -442,5 +457,351 @@ describe("credit subject: erasure", () => {
       .given(personRegistered, erased)
       .when(cmd("EraseIdentity", { request: "个人信息删除请求 2026-002" }, "2026-06-02"))
       .thenNothingHappened();
+  });
+});
+
+describe("credit subject: 经营异常名录 lasts until removed (企业经营异常名录管理暂行办法 国家工商行政管理总局令第68号)", () => {
+  const abnormal = (date: string, over: Partial<ListingInput> = {}) =>
+    propose(date, {
+      listingId: "A1",
+      list: "abnormal-operation",
+      severity: undefined,
+      ground: "annual-report-not-filed",
+      legalBasis: "《企业信息公示暂行条例》第十七条",
+      reason: "未按规定于6月30日前报送2025年度年度报告",
+      ...over,
+    });
+  const proposed = spec.given(orgRegistered).when(abnormal("2026-05-06")).events();
+  const tookEffect = spec
+    .given(orgRegistered, ...proposed)
+    .when(cmd("TakeEffect", { listingId: "A1" }, "2026-05-22"))
+    .events();
+  const listed = [orgRegistered, ...proposed, ...tookEffect];
+  const removal = (date: string, rectification = ["已补报2025年度年度报告并公示"]) =>
+    cmd("RequestAbnormalOperationRemoval", { listingId: "A1", rectification }, date);
+  const decide = (date: string, approved: boolean, reasons = "已补报并公示年度报告") =>
+    cmd("DecideAbnormalOperationRemoval", { listingId: "A1", approved, reasons }, date);
+  const move = (date: string, listingId = "A1") =>
+    cmd("MoveToSeriousIllegalDishonestyList", { listingId }, date);
+
+  it("第四条: one of the four grounds, no severity, no disclosure period; told first like any punitive entry", () => {
+    expect(proposed).toEqual([
+      {
+        type: "AbnormalOperationListingProposed",
+        data: {
+          subjectId: ORG,
+          listingId: "A1",
+          ground: "annual-report-not-filed",
+          issuingDepartment: dept,
+          legalBasis: "《企业信息公示暂行条例》第十七条",
+          reason: "未按规定于6月30日前报送2025年度年度报告",
+          startDate: "2026-05-06",
+          seriousListOn: "2029-05-06",
+          source: { kind: "manual" },
+          measuresVersion: measuresV1.version,
+        },
+      },
+      {
+        type: "NoticeIssued",
+        data: { subjectId: ORG, listingId: "A1", noticeDate: "2026-05-06", objectionDeadline: "2026-05-21" },
+      },
+    ]);
+    expect(tookEffect.map((e) => e.type)).toEqual(["ListingTookEffect", "CreditStatusChanged"]);
+    expect(tookEffect[1]?.data).toMatchObject({
+      status: "strict-review",
+      causes: [{ listingId: "A1", list: "abnormal-operation" }],
+    });
+  });
+
+  it("never expires: not penalty information, so no maximum disclosure period (国家工商行政管理总局令第68号)", () => {
+    spec
+      .given(...listed)
+      .when(cmd("ExpireListing", { listingId: "A1" }, "2027-05-06"))
+      .thenNothingHappened();
+    spec
+      .given(...listed)
+      .when(cmd("ExpireListing", { listingId: "A1" }, "2040-01-01"))
+      .thenNothingHappened();
+  });
+
+  it("an entry recorded with a severity and a period before (ListingProposed) does not expire either", () => {
+    const legacy: SubjectEvent[] = [
+      {
+        type: "ListingProposed",
+        data: {
+          subjectId: ORG,
+          listingId: "A0",
+          list: "abnormal-operation",
+          severity: "general",
+          ground: "annual-report-not-filed",
+          issuingDepartment: dept,
+          legalBasis: "《企业信息公示暂行条例》第十七条",
+          reason: "未报年报",
+          startDate: "2026-01-10",
+          minDisclosureUntil: "2026-04-10",
+          maxDisclosureUntil: "2027-01-10",
+          source: { kind: "manual" },
+          measuresVersion: measuresV1.version,
+        },
+      },
+      { type: "ListingTookEffect", data: { subjectId: ORG, listingId: "A0", effectiveFrom: "2026-01-26" } },
+    ];
+    spec
+      .given(orgRegistered, ...legacy)
+      .when(cmd("ExpireListing", { listingId: "A0" }, "2027-01-10"))
+      .thenNothingHappened();
+    // …and moves to the 严重违法失信名单 three years after listing, by the measures list's period.
+    spec
+      .given(orgRegistered, ...legacy)
+      .when(move("2029-01-09", "A0"))
+      .thenNothingHappened();
+    const moved = spec
+      .given(orgRegistered, ...legacy)
+      .when(move("2029-01-10", "A0"))
+      .events();
+    expect(moved[0]?.type).toBe("MovedToSeriousIllegalDishonestyList");
+  });
+
+  it("ends by removal (移出), not by credit repair (409)", () => {
+    spec
+      .given(...listed)
+      .when(
+        cmd(
+          "RequestRepair",
+          { listingId: "A1", dutiesPerformed: ["已补报年报"], creditPromise: true },
+          "2026-06-01",
+        ),
+      )
+      .thenThrows(/removal \(移出\)/);
+  });
+
+  describe("removal (移出): the company rectifies and applies, a credit administrator decides", () => {
+    const requested = spec
+      .given(...listed)
+      .when(removal("2026-07-01"))
+      .events();
+
+    it("takes an application naming what was rectified", () => {
+      expect(requested).toEqual([
+        {
+          type: "AbnormalOperationRemovalRequested",
+          data: {
+            subjectId: ORG,
+            listingId: "A1",
+            rectification: ["已补报2025年度年度报告并公示"],
+            requestedOn: "2026-07-01",
+          },
+        },
+      ]);
+    });
+
+    it("refuses an application that says nothing was rectified (400 naming rectification)", () => {
+      const run = () =>
+        spec
+          .given(...listed)
+          .when(removal("2026-07-01", [" "]))
+          .events();
+      expect(run).toThrow(RuleViolation);
+      expect(() => run()).toThrow(
+        expect.objectContaining({ problems: [expect.objectContaining({ field: "rectification" })] }),
+      );
+    });
+
+    it("refuses an application before the entry is listed, a second one while one is pending, and one for a black-list entry (409)", () => {
+      spec
+        .given(orgRegistered, ...proposed)
+        .when(removal("2026-05-10"))
+        .thenThrows(/not listed \(notified\)/);
+      spec
+        .given(...listed, ...requested)
+        .when(removal("2026-07-02"))
+        .thenThrows(/already has a removal/);
+      spec
+        .given(orgRegistered, ...proposedSerious)
+        .when(cmd("RequestAbnormalOperationRemoval", { listingId: "L1", rectification: ["x"] }, "2026-07-01"))
+        .thenThrows(/not on the 经营异常名录/);
+    });
+
+    it("approved: removed with the decision and its date, and the status returns to normal", () => {
+      const events = spec
+        .given(...listed, ...requested)
+        .when(decide("2026-07-03", true))
+        .events();
+      expect(events).toEqual([
+        {
+          type: "AbnormalOperationRemoved",
+          data: { subjectId: ORG, listingId: "A1", reasons: "已补报并公示年度报告", decidedOn: "2026-07-03" },
+        },
+        expect.objectContaining({
+          type: "CreditStatusChanged",
+          data: expect.objectContaining({ status: "normal", causes: [], asOf: "2026-07-03" }),
+        }),
+      ]);
+      // Once removed, nothing moves it any more.
+      spec
+        .given(...listed, ...requested, ...events)
+        .when(move("2029-05-06"))
+        .thenNothingHappened();
+      spec
+        .given(...listed, ...requested, ...events)
+        .when(decide("2026-07-04", true))
+        .thenThrows(StateConflict);
+    });
+
+    it("refused: stays listed with the reasons; a new application may follow", () => {
+      const refused = spec
+        .given(...listed, ...requested)
+        .when(decide("2026-07-03", false, "年度报告仍未公示"))
+        .then({
+          type: "AbnormalOperationRemovalRefused",
+          data: { subjectId: ORG, listingId: "A1", reasons: "年度报告仍未公示", decidedOn: "2026-07-03" },
+        });
+      // Still listed: no status change, and the 3-year move still applies.
+      spec
+        .given(...listed, ...requested, ...refused)
+        .when(move("2029-05-05"))
+        .thenNothingHappened();
+      expect(
+        spec
+          .given(...listed, ...requested, ...refused)
+          .when(removal("2026-07-10"))
+          .events(),
+      ).toHaveLength(1);
+    });
+
+    it("refuses a decision without a pending application (409)", () => {
+      spec
+        .given(...listed)
+        .when(decide("2026-07-03", true))
+        .thenThrows(/no removal application/);
+    });
+  });
+
+  describe("列入经营异常名录届满三年仍未履行相关义务 → 严重违法失信名单 (国家市场监督管理总局令第44号)", () => {
+    it("does nothing a day before three years (国家市场监督管理总局令第44号)", () => {
+      spec
+        .given(...listed)
+        .when(move("2029-05-05"))
+        .thenNothingHappened();
+    });
+
+    const moved = spec
+      .given(...listed)
+      .when(move("2029-05-06"))
+      .events();
+
+    it("moves exactly three years after listing: a black-list entry (严重), strict review, the basis recorded (国家市场监督管理总局令第44号)", () => {
+      expect(moved).toEqual([
+        {
+          type: "MovedToSeriousIllegalDishonestyList",
+          data: {
+            subjectId: ORG,
+            listingId: "A1",
+            seriousListingId: "A1-SIL",
+            list: "black",
+            severity: "serious",
+            issuingDepartment: dept,
+            legalBasis: measuresV1.abnormalOperation.basis,
+            reason: expect.stringContaining("届满3年仍未履行相关义务"),
+            movedOn: "2029-05-06",
+            minDisclosureUntil: "2030-05-06",
+            maxDisclosureUntil: "2032-05-06",
+            measuresVersion: measuresV1.version,
+          },
+        },
+        {
+          type: "CreditStatusChanged",
+          data: expect.objectContaining({
+            status: "strict-review",
+            measures: measuresV1.measures["strict-review"],
+            causes: [{ listingId: "A1-SIL", list: "black", severity: "serious" }],
+            asOf: "2029-05-06",
+          }),
+        },
+      ]);
+      expect(moved[0]?.data).toMatchObject({
+        legalBasis: expect.stringContaining("国家市场监督管理总局令第44号"),
+      });
+    });
+
+    it("is idempotent: the second run moves nothing", () => {
+      spec
+        .given(...listed, ...moved)
+        .when(move("2029-05-07"))
+        .thenNothingHappened();
+    });
+
+    it("waits while a removal application is pending; a refusal lets the next run move it", () => {
+      const requested = spec
+        .given(...listed)
+        .when(removal("2029-05-01"))
+        .events();
+      spec
+        .given(...listed, ...requested)
+        .when(move("2029-05-06"))
+        .thenNothingHappened();
+      const refused = spec
+        .given(...listed, ...requested)
+        .when(decide("2029-05-08", false, "未补报"))
+        .events();
+      expect(
+        spec
+          .given(...listed, ...requested, ...refused)
+          .when(move("2029-05-09"))
+          .events()[0]?.type,
+      ).toBe("MovedToSeriousIllegalDishonestyList");
+    });
+
+    it("the new entry is a black-list entry with its own periods: repair after 1 year, expiry at 3 (信用修复管理办法)", () => {
+      const effective = [...listed, ...moved];
+      spec
+        .given(...effective)
+        .when(
+          cmd(
+            "RequestRepair",
+            { listingId: "A1-SIL", dutiesPerformed: ["已补报"], creditPromise: true },
+            "2030-05-05",
+          ),
+        )
+        .thenThrows(/from 2030-05-06/);
+      const expired = spec
+        .given(...effective)
+        .when(cmd("ExpireListing", { listingId: "A1-SIL" }, "2032-05-06"))
+        .events();
+      expect(expired.map((e) => e.type)).toEqual(["ListingExpired", "CreditStatusChanged"]);
+      // The 经营异常名录 entry has ended: no removal any more.
+      spec
+        .given(...effective)
+        .when(removal("2029-06-01"))
+        .thenThrows(/moved-to-serious-list/);
+    });
+
+    it("the period is the measures list's: another version moves after 2 years without code changes", () => {
+      const v2: MeasuresList = {
+        ...measuresV1,
+        version: "test-v2",
+        abnormalOperation: { ...measuresV1.abnormalOperation, seriousListAfterMonths: 24 },
+      };
+      const v2spec = deciderSpec(subjectDecider(v2));
+      const p = v2spec.given(orgRegistered).when(abnormal("2026-05-06")).events();
+      expect(p[0]?.data).toMatchObject({ seriousListOn: "2028-05-06" });
+      const t = v2spec
+        .given(orgRegistered, ...p)
+        .when(cmd("TakeEffect", { listingId: "A1" }, "2026-05-22"))
+        .events();
+      v2spec
+        .given(orgRegistered, ...p, ...t)
+        .when(move("2028-05-05"))
+        .thenNothingHappened();
+      expect(
+        v2spec
+          .given(orgRegistered, ...p, ...t)
+          .when(move("2028-05-06"))
+          .events()[0]?.data,
+      ).toMatchObject({
+        reason: expect.stringContaining("届满2年"),
+        measuresVersion: "test-v2",
+      });
+    });
   });
 });
