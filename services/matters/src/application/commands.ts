@@ -11,7 +11,7 @@ import {
   EventTypes,
   NotFound,
 } from "@gov/eventsourcing";
-import type { BundleEvent } from "../domain/bundle/bundle.ts";
+import type { BundleDependency, BundleEvent } from "../domain/bundle/bundle.ts";
 import { bundleDecider } from "../domain/bundle/decide.ts";
 import { matterDecider } from "../domain/matter/decide.ts";
 import type { MatterEvent } from "../domain/matter/matter.ts";
@@ -85,11 +85,14 @@ export interface DefineBundleInput {
   name: string;
   leadDepartment: DepartmentRef;
   matterIds: string[];
+  /** Dependencies the catalog data cannot show; the rest are derived (domain/bundle/dependencies.ts). */
+  dependencies?: BundleDependency[];
 }
 
 /**
  * 一件事: looks up the matters' published versions in the catalog read model (a matter without one is 404),
- * then defines the bundle with them.
+ * then defines the bundle with them; the decider derives which member's result is which other member's
+ * material, checks the explicit `dependencies` against the members, and refuses a cycle.
  */
 export function defineBundle(
   bundles: BundleHandler,
@@ -109,10 +112,13 @@ export function defineBundle(
       elements: view.current.elements,
     };
   });
-  const { bundleId, name, leadDepartment } = input;
+  const { bundleId, name, leadDepartment, dependencies } = input;
   return bundles.handle(
     bundleId,
-    { type: "DefineBundle", data: { bundleId, name, leadDepartment, matters } },
+    {
+      type: "DefineBundle",
+      data: { bundleId, name, leadDepartment, matters, ...(dependencies ? { dependencies } : {}) },
+    },
     ctx,
   );
 }

@@ -48,10 +48,14 @@ describe("loading the demo catalog", () => {
     for (const b of catalog.bundles()) {
       const demo = demoBundles.find((x) => x.bundleId === b.bundleId);
       expect(b.data.matters.map((x) => x.matterId)).toEqual(demo?.matterIds);
-      // 一套材料 (乐山市加快推进政务服务标准化规范化便利化工作方案 (2022) 三(三)1): the birth certificate and
-      // the business licence are asked once for the whole bundle.
+      // 一套材料 (乐山市加快推进政务服务标准化规范化便利化工作方案 (2022) 三(三)1): the ID cards are asked once for
+      // the whole bundle; the business licence and the birth certificate are produced inside it, never asked.
       const shared = b.data.materials.filter((x) => x.satisfies.length > 1);
       expect(shared.length).toBeGreaterThan(0);
+      expect(b.data.dependencies?.length, b.bundleId).toBeGreaterThan(0);
+      const produced = new Set(b.data.dependencies?.map((d) => `${d.matterId}/${d.materialId}`));
+      for (const m of b.data.materials)
+        for (const s of m.satisfies) expect(produced.has(`${s.matterId}/${s.materialId}`)).toBe(false);
     }
   });
 

@@ -1,4 +1,4 @@
-import { departmentRef, matterElements, matterType } from "@gov/contracts";
+import { bundleDependency, departmentRef, matterElements, matterType } from "@gov/contracts";
 import { z } from "zod";
 
 export const matterIdParam = z.object({ matterId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
@@ -17,6 +17,8 @@ export const bundleBody = z.object({
   name: z.string().min(1).max(200),
   leadDepartment: departmentRef,
   matterIds: z.array(matterIdParam.shape.matterId).min(2),
+  /** Which member's result is which other member's material, where the catalog cannot derive it. */
+  dependencies: z.array(bundleDependency).max(200).optional(),
 });
 
 export const searchQuery = z.object({
