@@ -153,8 +153,8 @@ describe("matters API: 一件事 bundles of published matters", () => {
     matterIds: ["food", "invoice"],
   };
 
-  it("defines a bundle from the matters' published versions and retires it; a matter without one is 404", async () => {
-    await h.when({ method: "POST", url: "/matters/bundles", as: "admin", body: bundle }).thenRefused(404);
+  /** Publishes both matters and waits until the catalog (which the bundle command reads) shows them. */
+  async function publishBoth() {
     let position = "";
     for (const [matterId, e] of [
       ["food", elements],
@@ -177,6 +177,11 @@ describe("matters API: 一件事 bundles of published matters", () => {
     }
     // The bundle reads the matters' versions from the catalog: let it catch up first.
     await h.request({ method: "GET", url: "/matters/kpis", headers: { "min-log-position": position } });
+  }
+
+  it("defines a bundle from the matters' published versions and retires it; a matter without one is 404", async () => {
+    await h.when({ method: "POST", url: "/matters/bundles", as: "admin", body: bundle }).thenRefused(404);
+    await publishBoth();
     const defined = await h
       .when({ method: "POST", url: "/matters/bundles", as: "admin", body: bundle })
       .thenAppended(201, { type: t.BundlePublished, subject: "bundle-startup", source: "gov.matters" });
@@ -187,5 +192,41 @@ describe("matters API: 一件事 bundles of published matters", () => {
     await h
       .when({ method: "POST", url: "/matters/bundles/startup/retire", as: "admin", body: { reason: "合并" } })
       .thenRefused(409);
+  });
+
+  it("refuses dependencies outside the bundle or forming a cycle with 400 naming the field, storing nothing; takes valid ones and leaves the produced material off the list", async () => {
+    await publishBoth();
+    const define = (dependencies: { matterId: string; materialId: string; producedBy: string }[]) =>
+      h.when({ method: "POST", url: "/matters/bundles", as: "admin", body: { ...bundle, dependencies } });
+    await define([
+      { matterId: "elsewhere", materialId: "M01", producedBy: "invoice" },
+      { matterId: "food", materialId: "M99", producedBy: "invoice" },
+      { matterId: "food", materialId: "M01", producedBy: "elsewhere" },
+    ]).thenRefused(400, [
+      "body.dependencies[0].matterId",
+      "body.dependencies[1].materialId",
+      "body.dependencies[2].producedBy",
+    ]);
+    // 2-cycle: each matter's application form would be the other's result, so neither could start
+    await define([
+      { matterId: "food", materialId: "M01", producedBy: "invoice" },
+      { matterId: "invoice", materialId: "M01", producedBy: "food" },
+    ]).thenRefused(400, ["body.dependencies"]); // thenRefused also checks nothing was stored
+
+    const defined = await define([
+      { matterId: "food", materialId: "M01", producedBy: "invoice" },
+    ]).thenAppended(201, t.BundlePublished);
+    const read = (
+      await h.request({
+        method: "GET",
+        url: "/matters/bundles/startup",
+        headers: { "min-log-position": String(defined.response.headers["log-position"]) },
+      })
+    ).json();
+    expect(read.data.dependencies).toEqual([{ matterId: "food", materialId: "M01", producedBy: "invoice" }]);
+    expect(read.data.materials.flatMap((m: { satisfies: unknown[] }) => m.satisfies)).not.toContainEqual({
+      matterId: "food",
+      materialId: "M01",
+    });
   });
 });
