@@ -11,6 +11,8 @@ import {
   EventTypes,
   NotFound,
 } from "@gov/eventsourcing";
+import type { BaselineEvent } from "../domain/baseline/baseline.ts";
+import { baselineDecider } from "../domain/baseline/decide.ts";
 import type { BundleDependency, BundleEvent } from "../domain/bundle/bundle.ts";
 import { bundleDecider } from "../domain/bundle/decide.ts";
 import { matterDecider } from "../domain/matter/decide.ts";
@@ -22,6 +24,8 @@ export const SOURCE = "gov.matters";
 
 export const matterStream = (matterId: string) => `matter-${matterId}`;
 export const bundleStream = (bundleId: string) => `bundle-${bundleId}`;
+/** One stream per baseline figure, e.g. `baseline-materials-asked`. */
+export const baselineStream = (measure: string) => `baseline-${measure}`;
 
 function pick<T extends object, K extends keyof T>(from: T, keys: readonly K[]): Pick<T, K> {
   const picked = {} as Pick<T, K>;
@@ -47,12 +51,17 @@ const matterContract = contractOf([
   "MatterTransferCancelled",
 ]);
 const bundleContract = contractOf(["BundlePublished", "BundleRetired"]);
+const baselineContract = contractOf(["BaselineRecorded"]);
 
 export const matterTypes = new EventTypes<MatterEvent>(matterContract.map, {
   schemas: matterContract.schemas,
 });
 export const bundleTypes = new EventTypes<BundleEvent>(bundleContract.map, {
   schemas: bundleContract.schemas,
+});
+
+export const baselineTypes = new EventTypes<BaselineEvent>(baselineContract.map, {
+  schemas: baselineContract.schemas,
 });
 
 // A matter or a bundle is not a case (办件): their events carry no `caseid`.
@@ -79,6 +88,16 @@ export const bundleHandler = (store: EventStore) =>
     caseId: noCase,
   });
 export type BundleHandler = ReturnType<typeof bundleHandler>;
+
+export const baselineHandler = (store: EventStore) =>
+  commandHandler({
+    store,
+    decider: baselineDecider,
+    types: baselineTypes,
+    source: SOURCE,
+    stream: baselineStream,
+    caseId: noCase,
+  });
 
 export interface DefineBundleInput {
   bundleId: string;
@@ -127,9 +146,12 @@ export function defineBundle(
 export function mattersCommands(store: EventStore, catalog: Catalog) {
   const matters = matterHandler(store);
   const bundles = bundleHandler(store);
+  const baselines = baselineHandler(store);
   return {
     matters,
     bundles,
+    /** The figures the KPIs are measured against, one stream per measure (`baseline-<measure>`). */
+    baselines,
     defineBundle: (input: DefineBundleInput, ctx: CommandContext) =>
       defineBundle(bundles, catalog, input, ctx),
   };
