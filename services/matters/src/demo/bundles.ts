@@ -48,3 +48,14 @@ export const demoBundles: DemoBundle[] = [
     ],
   },
 ];
+
+/**
+ * The demo catalog's materials baseline: how many materials its matters asked of applicants before the reform,
+ * against which "materials reduced" is measured (国办发〔2018〕45号: 材料减少60%以上). Invented like the rest of
+ * the demo, and labelled so; a real deployment records its own with `PUT /matters/kpis/materials-baseline`.
+ */
+export const demoMaterialsBaseline = {
+  count: 118,
+  asOf: "2018-06-30",
+  source: { title: "演示数据：改革前本市依申请政务服务事项申请材料清单（虚构，2018年版）" },
+};

@@ -5,7 +5,8 @@ import { useBackend } from "@gov/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mattersModule } from "../module.ts";
 import { rebuildCatalog } from "../read-models/catalog-projection.ts";
-import { demoBundles, demoMatters, seedDemoCatalog } from "./seed.ts";
+import { catalogKpis } from "../read-models/kpis.ts";
+import { demoBundles, demoMaterialsBaseline, demoMatters, seedDemoCatalog } from "./seed.ts";
 
 useBackend("sqlite", "demo catalog loaded into a SQLite store", true);
 
@@ -57,6 +58,10 @@ describe("loading the demo catalog", () => {
       for (const m of b.data.materials)
         for (const s of m.satisfies) expect(produced.has(`${s.matterId}/${s.materialId}`)).toBe(false);
     }
+    // materials reduced (国办发〔2018〕45号: 材料减少60%以上) against the demo's recorded baseline
+    expect(catalog.baseline("materials-asked")).toMatchObject({ ...demoMaterialsBaseline, version: 1 });
+    const { materialsReduced } = catalogKpis(catalog);
+    expect(materialsReduced).toMatchObject({ listed: 80, asked: 47, total: 118, count: 71, met: true });
   });
 
   it("stores nothing more when loaded again, in the same process or after a restart", async () => {
@@ -66,7 +71,7 @@ describe("loading the demo catalog", () => {
       const again = await seedDemoCatalog(restarted.commands, await rebuildCatalog(h.store), {
         now: () => "2027-01-04T09:00:00+08:00",
       });
-      expect(again).toEqual({ drafted: 0, claimed: 0, published: 0, bundles: 0 });
+      expect(again).toEqual({ drafted: 0, claimed: 0, published: 0, bundles: 0, baselines: 0 });
       await restarted.seedDemo?.();
       expect(await logLength(h.store)).toBe(before);
     } finally {
