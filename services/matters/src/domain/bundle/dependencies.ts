@@ -11,8 +11,8 @@ import type { BundleDependency, BundledMatter } from "./bundle.ts";
  *   for a material replaces what would be derived for it.
  * The applicant cannot hold a result the bundle has not produced yet, so it is never asked for and the dependent
  * member waits for it: what a department of the bundle issues is government-issued (政府部门核发的材料一律免于
- * 提交, 国发〔2022〕5号), and one bundle is handled across departments in sequence where one needs another's
- * result (高效办成一件事, 国发〔2024〕3号).
+ * 提交, 国发〔2022〕5号), and related matters are handled together with the fewest materials (关联事项集成办,
+ * 办事材料最简化: 国发〔2024〕3号).
  *
  * The problems name the request's fields: `dependencies[i].<field>` for an entry that does not fit the members,
  * `dependencies` for a material two members could produce and for a cycle.
