@@ -8,6 +8,7 @@ export const topics = {
     matter: "gov.matters.matter.v1",
     bundle: "gov.matters.bundle.v1",
     calendar: "gov.matters.calendar.v1",
+    baseline: "gov.matters.baseline.v1",
   },
   intake: {
     application: "gov.intake.application.v1",

@@ -2,4 +2,8 @@
 import { runService } from "@gov/runtime";
 import { mattersModule } from "./module.ts";
 
-await runService({ service: "matters", categories: ["matter", "bundle", "calendar"], module: mattersModule });
+await runService({
+  service: "matters",
+  categories: ["matter", "bundle", "calendar", "baseline"],
+  module: mattersModule,
+});

@@ -1,13 +1,14 @@
 import { z } from "zod";
-import { departmentRef, isoInstant } from "../codes.ts";
+import { departmentRef, isoDate, isoInstant } from "../codes.ts";
 import { calendarYearPublished } from "./calendar.ts";
 import { matterElements } from "./elements.ts";
 
 /**
  * Events published by the matters service (事项清单). Stream categories: `matter` (one stream per matter,
- * id `matter-<matterId>`), `bundle` (one per "一件事", id `bundle-<bundleId>`) and `calendar` (one per year of
- * the working-day calendar, id `calendar-<year>`, see calendar.ts). Kafka topics: `gov.matters.matter.v1`,
- * `gov.matters.bundle.v1`, `gov.matters.calendar.v1`.
+ * id `matter-<matterId>`), `bundle` (one per "一件事", id `bundle-<bundleId>`), `calendar` (one per year of
+ * the working-day calendar, id `calendar-<year>`, see calendar.ts) and `baseline` (one per figure the reform is
+ * measured against, id `baseline-<measure>`). Kafka topics: `gov.matters.matter.v1`, `gov.matters.bundle.v1`,
+ * `gov.matters.calendar.v1`, `gov.matters.baseline.v1`.
  */
 
 const matterId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
@@ -94,6 +95,39 @@ export const bundlePublished = z.object({
 });
 export const bundleRetired = z.object({ bundleId, reason });
 
+/**
+ * The figures a KPI is measured against. `materials-asked`: how many materials the catalog asked applicants for
+ * before the reform, against which "materials reduced" is computed (国办发〔2018〕45号: 企业和群众到政府办事提供的
+ * 材料减少60%以上).
+ */
+export const baselineMeasure = z.enum(["materials-asked"]);
+export type BaselineMeasure = z.infer<typeof baselineMeasure>;
+
+/** The public document a baseline figure comes from. */
+export const baselineSource = z.object({
+  /** Its title, e.g. the catalog of materials a city published before the reform. */
+  title: z.string().trim().min(1).max(200),
+  /** Its document number (文号), if it has one. */
+  number: z.string().trim().min(1).max(100).optional(),
+  /** Where it can be read. */
+  url: z.url().max(2000).optional(),
+});
+
+/** A baseline figure recorded (version 1), or corrected (the next version, with its reason). */
+export const baselineRecorded = z.object({
+  measure: baselineMeasure,
+  version: z.number().int().min(1),
+  /** The figure, e.g. the number of materials asked before the reform. */
+  count: z.number().int().min(1),
+  /** The date the figure describes. */
+  asOf: isoDate,
+  source: baselineSource,
+  /** The version this one corrects. */
+  supersedesVersion: z.number().int().min(1).optional(),
+  /** Why it was corrected (every correction says why). */
+  reason: z.string().trim().min(1).max(1000).optional(),
+});
+
 export const mattersEventTypes = {
   MatterDrafted: "gov.matters.matter.drafted.v1",
   MatterDraftRevised: "gov.matters.matter.draft-revised.v1",
@@ -108,6 +142,7 @@ export const mattersEventTypes = {
   BundlePublished: "gov.matters.bundle.published.v1",
   BundleRetired: "gov.matters.bundle.retired.v1",
   CalendarYearPublished: "gov.matters.calendar.year-published.v1",
+  BaselineRecorded: "gov.matters.baseline.recorded.v1",
 } as const;
 
 export const mattersEventSchemas = {
@@ -124,6 +159,7 @@ export const mattersEventSchemas = {
   BundlePublished: bundlePublished,
   BundleRetired: bundleRetired,
   CalendarYearPublished: calendarYearPublished,
+  BaselineRecorded: baselineRecorded,
 } as const;
 
 export type MattersEventName = keyof typeof mattersEventSchemas;

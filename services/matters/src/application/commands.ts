@@ -11,7 +11,9 @@ import {
   EventTypes,
   NotFound,
 } from "@gov/eventsourcing";
-import type { BundleEvent } from "../domain/bundle/bundle.ts";
+import type { BaselineEvent } from "../domain/baseline/baseline.ts";
+import { baselineDecider } from "../domain/baseline/decide.ts";
+import type { BundleDependency, BundleEvent } from "../domain/bundle/bundle.ts";
 import { bundleDecider } from "../domain/bundle/decide.ts";
 import { matterDecider } from "../domain/matter/decide.ts";
 import type { MatterEvent } from "../domain/matter/matter.ts";
@@ -22,6 +24,8 @@ export const SOURCE = "gov.matters";
 
 export const matterStream = (matterId: string) => `matter-${matterId}`;
 export const bundleStream = (bundleId: string) => `bundle-${bundleId}`;
+/** One stream per baseline figure, e.g. `baseline-materials-asked`. */
+export const baselineStream = (measure: string) => `baseline-${measure}`;
 
 function pick<T extends object, K extends keyof T>(from: T, keys: readonly K[]): Pick<T, K> {
   const picked = {} as Pick<T, K>;
@@ -47,12 +51,17 @@ const matterContract = contractOf([
   "MatterTransferCancelled",
 ]);
 const bundleContract = contractOf(["BundlePublished", "BundleRetired"]);
+const baselineContract = contractOf(["BaselineRecorded"]);
 
 export const matterTypes = new EventTypes<MatterEvent>(matterContract.map, {
   schemas: matterContract.schemas,
 });
 export const bundleTypes = new EventTypes<BundleEvent>(bundleContract.map, {
   schemas: bundleContract.schemas,
+});
+
+export const baselineTypes = new EventTypes<BaselineEvent>(baselineContract.map, {
+  schemas: baselineContract.schemas,
 });
 
 // A matter or a bundle is not a case (办件): their events carry no `caseid`.
@@ -80,16 +89,29 @@ export const bundleHandler = (store: EventStore) =>
   });
 export type BundleHandler = ReturnType<typeof bundleHandler>;
 
+export const baselineHandler = (store: EventStore) =>
+  commandHandler({
+    store,
+    decider: baselineDecider,
+    types: baselineTypes,
+    source: SOURCE,
+    stream: baselineStream,
+    caseId: noCase,
+  });
+
 export interface DefineBundleInput {
   bundleId: string;
   name: string;
   leadDepartment: DepartmentRef;
   matterIds: string[];
+  /** Dependencies the catalog data cannot show; the rest are derived (domain/bundle/dependencies.ts). */
+  dependencies?: BundleDependency[];
 }
 
 /**
  * 一件事: looks up the matters' published versions in the catalog read model (a matter without one is 404),
- * then defines the bundle with them.
+ * then defines the bundle with them; the decider derives which member's result is which other member's
+ * material, checks the explicit `dependencies` against the members, and refuses a cycle.
  */
 export function defineBundle(
   bundles: BundleHandler,
@@ -109,10 +131,13 @@ export function defineBundle(
       elements: view.current.elements,
     };
   });
-  const { bundleId, name, leadDepartment } = input;
+  const { bundleId, name, leadDepartment, dependencies } = input;
   return bundles.handle(
     bundleId,
-    { type: "DefineBundle", data: { bundleId, name, leadDepartment, matters } },
+    {
+      type: "DefineBundle",
+      data: { bundleId, name, leadDepartment, matters, ...(dependencies ? { dependencies } : {}) },
+    },
     ctx,
   );
 }
@@ -121,9 +146,12 @@ export function defineBundle(
 export function mattersCommands(store: EventStore, catalog: Catalog) {
   const matters = matterHandler(store);
   const bundles = bundleHandler(store);
+  const baselines = baselineHandler(store);
   return {
     matters,
     bundles,
+    /** The figures the KPIs are measured against, one stream per measure (`baseline-<measure>`). */
+    baselines,
     defineBundle: (input: DefineBundleInput, ctx: CommandContext) =>
       defineBundle(bundles, catalog, input, ctx),
   };

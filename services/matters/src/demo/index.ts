@@ -5,4 +5,4 @@
 export type { DemoMatter } from "./build.ts";
 export type { DemoBundle } from "./bundles.ts";
 export { type DemoDepartment, departments } from "./departments.ts";
-export { demoBundles, demoMatters, type SeedResult, seedDemoCatalog } from "./seed.ts";
+export { demoBundles, demoMaterialsBaseline, demoMatters, type SeedResult, seedDemoCatalog } from "./seed.ts";

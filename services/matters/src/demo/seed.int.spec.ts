@@ -5,7 +5,8 @@ import { useBackend } from "@gov/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mattersModule } from "../module.ts";
 import { rebuildCatalog } from "../read-models/catalog-projection.ts";
-import { demoBundles, demoMatters, seedDemoCatalog } from "./seed.ts";
+import { catalogKpis } from "../read-models/kpis.ts";
+import { demoBundles, demoMaterialsBaseline, demoMatters, seedDemoCatalog } from "./seed.ts";
 
 useBackend("sqlite", "demo catalog loaded into a SQLite store", true);
 
@@ -48,11 +49,19 @@ describe("loading the demo catalog", () => {
     for (const b of catalog.bundles()) {
       const demo = demoBundles.find((x) => x.bundleId === b.bundleId);
       expect(b.data.matters.map((x) => x.matterId)).toEqual(demo?.matterIds);
-      // 一套材料 (乐山市加快推进政务服务标准化规范化便利化工作方案 (2022) 三(三)1): the birth certificate and
-      // the business licence are asked once for the whole bundle.
+      // 一套材料 (乐山市加快推进政务服务标准化规范化便利化工作方案 (2022) 三(三)1): the ID cards are asked once for
+      // the whole bundle; the business licence and the birth certificate are produced inside it, never asked.
       const shared = b.data.materials.filter((x) => x.satisfies.length > 1);
       expect(shared.length).toBeGreaterThan(0);
+      expect(b.data.dependencies?.length, b.bundleId).toBeGreaterThan(0);
+      const produced = new Set(b.data.dependencies?.map((d) => `${d.matterId}/${d.materialId}`));
+      for (const m of b.data.materials)
+        for (const s of m.satisfies) expect(produced.has(`${s.matterId}/${s.materialId}`)).toBe(false);
     }
+    // materials reduced (国办发〔2018〕45号: 材料减少60%以上) against the demo's recorded baseline
+    expect(catalog.baseline("materials-asked")).toMatchObject({ ...demoMaterialsBaseline, version: 1 });
+    const { materialsReduced } = catalogKpis(catalog);
+    expect(materialsReduced).toMatchObject({ listed: 80, asked: 47, total: 118, count: 71, met: true });
   });
 
   it("stores nothing more when loaded again, in the same process or after a restart", async () => {
@@ -62,7 +71,7 @@ describe("loading the demo catalog", () => {
       const again = await seedDemoCatalog(restarted.commands, await rebuildCatalog(h.store), {
         now: () => "2027-01-04T09:00:00+08:00",
       });
-      expect(again).toEqual({ drafted: 0, claimed: 0, published: 0, bundles: 0 });
+      expect(again).toEqual({ drafted: 0, claimed: 0, published: 0, bundles: 0, baselines: 0 });
       await restarted.seedDemo?.();
       expect(await logLength(h.store)).toBe(before);
     } finally {

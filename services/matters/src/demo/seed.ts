@@ -4,19 +4,20 @@ import type { CommandContext } from "@gov/eventsourcing";
 import type { MattersCommands } from "../application/commands.ts";
 import type { Catalog } from "../read-models/catalog.ts";
 import type { DemoMatter } from "./build.ts";
-import { type DemoBundle, demoBundles } from "./bundles.ts";
+import { type DemoBundle, demoBundles, demoMaterialsBaseline } from "./bundles.ts";
 import { businessMatters } from "./matters-business.ts";
 import { citizenMatters } from "./matters-citizens.ts";
 
-/** The whole demo catalog: 23 matters of 11 departments, every on-application type, two bundles. */
+/** The whole demo catalog: 23 matters of 11 departments, every on-application type, two bundles, a materials baseline. */
 export const demoMatters: DemoMatter[] = [...businessMatters, ...citizenMatters];
-export { demoBundles };
+export { demoBundles, demoMaterialsBaseline };
 
 export interface SeedResult {
   drafted: number;
   claimed: number;
   published: number;
   bundles: number;
+  baselines: number;
 }
 
 const admin: Actor = { id: "demo-catalog-loader", role: "admin" };
@@ -32,7 +33,13 @@ export async function seedDemoCatalog(
   options: { now?: () => string; timeoutMs?: number } = {},
 ): Promise<SeedResult> {
   const now = options.now ?? (() => new Date().toISOString());
-  const result: SeedResult = { drafted: 0, claimed: 0, published: 0, bundles: 0 };
+  const result: SeedResult = {
+    drafted: 0,
+    claimed: 0,
+    published: 0,
+    bundles: 0,
+    baselines: 0,
+  };
   const { matters } = commands;
   const ctx = (key: string, actor: Actor = admin): CommandContext => ({
     now: now(),
@@ -69,6 +76,15 @@ export async function seedDemoCatalog(
     if (catalog.bundle(bundle.bundleId)) continue;
     await commands.defineBundle(bundle, ctx(`${bundle.bundleId}:define`));
     result.bundles++;
+  }
+  // The materials baseline, unless one is recorded already (perhaps corrected by an administrator: left so).
+  if ((await commands.baselines.load("materials-asked")).status === "unrecorded") {
+    await commands.baselines.handle(
+      "materials-asked",
+      { type: "RecordBaseline", data: { measure: "materials-asked", ...demoMaterialsBaseline } },
+      ctx("baseline:materials-asked"),
+    );
+    result.baselines++;
   }
   return result;
 }

@@ -153,8 +153,8 @@ describe("matters API: 一件事 bundles of published matters", () => {
     matterIds: ["food", "invoice"],
   };
 
-  it("defines a bundle from the matters' published versions and retires it; a matter without one is 404", async () => {
-    await h.when({ method: "POST", url: "/matters/bundles", as: "admin", body: bundle }).thenRefused(404);
+  /** Publishes both matters and waits until the catalog (which the bundle command reads) shows them. */
+  async function publishBoth() {
     let position = "";
     for (const [matterId, e] of [
       ["food", elements],
@@ -177,6 +177,11 @@ describe("matters API: 一件事 bundles of published matters", () => {
     }
     // The bundle reads the matters' versions from the catalog: let it catch up first.
     await h.request({ method: "GET", url: "/matters/kpis", headers: { "min-log-position": position } });
+  }
+
+  it("defines a bundle from the matters' published versions and retires it; a matter without one is 404", async () => {
+    await h.when({ method: "POST", url: "/matters/bundles", as: "admin", body: bundle }).thenRefused(404);
+    await publishBoth();
     const defined = await h
       .when({ method: "POST", url: "/matters/bundles", as: "admin", body: bundle })
       .thenAppended(201, { type: t.BundlePublished, subject: "bundle-startup", source: "gov.matters" });
@@ -187,5 +192,128 @@ describe("matters API: 一件事 bundles of published matters", () => {
     await h
       .when({ method: "POST", url: "/matters/bundles/startup/retire", as: "admin", body: { reason: "合并" } })
       .thenRefused(409);
+  });
+
+  it("refuses dependencies outside the bundle or forming a cycle with 400 naming the field, storing nothing; takes valid ones and leaves the produced material off the list", async () => {
+    await publishBoth();
+    const define = (dependencies: { matterId: string; materialId: string; producedBy: string }[]) =>
+      h.when({ method: "POST", url: "/matters/bundles", as: "admin", body: { ...bundle, dependencies } });
+    await define([
+      { matterId: "elsewhere", materialId: "M01", producedBy: "invoice" },
+      { matterId: "food", materialId: "M99", producedBy: "invoice" },
+      { matterId: "food", materialId: "M01", producedBy: "elsewhere" },
+    ]).thenRefused(400, [
+      "body.dependencies[0].matterId",
+      "body.dependencies[1].materialId",
+      "body.dependencies[2].producedBy",
+    ]);
+    // 2-cycle: each matter's application form would be the other's result, so neither could start
+    await define([
+      { matterId: "food", materialId: "M01", producedBy: "invoice" },
+      { matterId: "invoice", materialId: "M01", producedBy: "food" },
+    ]).thenRefused(400, ["body.dependencies"]); // thenRefused also checks nothing was stored
+
+    const defined = await define([
+      { matterId: "food", materialId: "M01", producedBy: "invoice" },
+    ]).thenAppended(201, t.BundlePublished);
+    const read = (
+      await h.request({
+        method: "GET",
+        url: "/matters/bundles/startup",
+        headers: { "min-log-position": String(defined.response.headers["log-position"]) },
+      })
+    ).json();
+    expect(read.data.dependencies).toEqual([{ matterId: "food", materialId: "M01", producedBy: "invoice" }]);
+    expect(read.data.materials.flatMap((m: { satisfies: unknown[] }) => m.satisfies)).not.toContainEqual({
+      matterId: "food",
+      materialId: "M01",
+    });
+  });
+});
+
+describe("matters API: KPIs the catalog is measured against (国办发〔2018〕45号: 材料减少60%以上)", () => {
+  /** Test data, not a real city's figure. */
+  const baseline = {
+    count: 4,
+    asOf: "2018-06-30",
+    source: { title: "测试市政务服务事项申请材料清单（2018年版，测试数据）", number: "测试〔2018〕1号" },
+  };
+  const put = (body: unknown, as: "admin" | "applicant" = "admin") =>
+    h.when({ method: "PUT", url: "/matters/kpis/materials-baseline", as, body });
+  const kpis = async (position?: unknown) =>
+    (
+      await h.request({
+        method: "GET",
+        url: "/matters/kpis",
+        ...(position ? { headers: { "min-log-position": String(position) } } : {}),
+      })
+    ).json();
+
+  it("shows materials reduced only once a baseline is recorded, and says 一窗分类受理率 is intake's figure", async () => {
+    const before = await kpis();
+    expect(before.materialsReduced).toMatchObject({ baseline: null, rate: null, met: null });
+    expect(before.materialsReduced.note).toMatch(/PUT \/matters\/kpis\/materials-baseline/);
+    expect(before.integratedWindowIntake).toEqual({
+      available: false,
+      computedBy: "intake",
+      href: "/intake/kpis",
+      note: "unavailable here: computed by intake at GET /intake/kpis",
+    });
+
+    // one matter in force: 3 materials listed, 营业执照 issued by a department (not asked), 2 still asked
+    await draft().thenAppended(201, t.MatterDrafted);
+    await h
+      .when({ method: "POST", url: "/matters/food/claim", as: officer })
+      .thenAppended(200, t.MatterClaimed);
+    await h
+      .when({ method: "POST", url: "/matters/food/publish", as: "admin", body: {} })
+      .thenAppended(200, t.MatterPublished);
+    const recorded = await put(baseline).thenAppended(200, {
+      type: t.BaselineRecorded,
+      subject: "baseline-materials-asked",
+      source: "gov.matters",
+    });
+    expect(recorded.body).toMatchObject({ id: "materials-asked", events: [{ type: "BaselineRecorded" }] });
+    const { materialsReduced } = await kpis(recorded.response.headers["log-position"]);
+    expect(materialsReduced).toMatchObject({
+      listed: 3,
+      notAsked: { total: 1, government: 1, certificate: 0, producedInBundle: 0 },
+      asked: 2,
+      baseline: { ...baseline, measure: "materials-asked", version: 1 },
+      count: 2,
+      total: 4,
+      rate: 0.5,
+      target: { op: ">=", value: 0.6 },
+      met: false,
+    });
+
+    // the same figure again stores nothing; a different one is a correction that says why
+    expect((await put(baseline).thenAppended(200)).body).toMatchObject({ events: [] });
+    await put({ ...baseline, count: 5 }).thenRefused(400, ["body.reason"]);
+    const corrected = await put({ ...baseline, count: 5, reason: "漏计了一个部门的材料" }).thenAppended(
+      200,
+      t.BaselineRecorded,
+    );
+    const after = (await kpis(corrected.response.headers["log-position"])).materialsReduced;
+    expect(after).toMatchObject({ baseline: { version: 2, supersedesVersion: 1 }, rate: 0.6, met: true });
+  });
+
+  it("refuses a bad baseline with 400 naming each field, a date not yet come, and anyone but an admin", async () => {
+    await put({ count: 0, asOf: "2018-13-01", source: { title: "" } }).thenRefused(400, [
+      "body.count",
+      "body.asOf",
+      "body.source.title",
+    ]);
+    await put({ ...baseline, asOf: "2999-01-01" }).thenRefused(400, ["body.asOf"]);
+    await put(baseline, "applicant").thenRefused(403);
+  });
+
+  it("keeps the baseline in the catalog a rebuild from the log gives", async () => {
+    const recorded = await put(baseline).thenAppended(200, t.BaselineRecorded);
+    await kpis(recorded.response.headers["log-position"]);
+    expect((await rebuildCatalog(h.store)).baseline("materials-asked")).toMatchObject({
+      ...baseline,
+      version: 1,
+    });
   });
 });

@@ -15,6 +15,7 @@ import {
   bundleBody,
   bundleIdParam,
   draftBody,
+  materialsBaselineBody,
   matterIdParam,
   publishBody,
   reasonBody,
@@ -54,6 +55,28 @@ export function mattersRoutes(deps: {
       },
     );
     app.get("/kpis", { config: everyone, schema: { tags: ["matters"] } }, async () => catalogKpis(catalog));
+    // The baseline "materials reduced" is measured against (国办发〔2018〕45号: 材料减少60%以上): recorded as data,
+    // a correction is the next version with its reason; the same figure again stores nothing.
+    app.put(
+      "/kpis/materials-baseline",
+      {
+        config: admins,
+        schema: { body: materialsBaselineBody, response: { 200: commandResult }, tags: ["matters"] },
+      },
+      async (request, reply) => {
+        const measure = "materials-asked";
+        const { reason, ...content } = request.body;
+        const result = await commands.baselines.handle(
+          measure,
+          {
+            type: "RecordBaseline",
+            data: { measure, ...content, ...(reason !== undefined ? { reason } : {}) },
+          },
+          ctx(request),
+        );
+        return commandReply(reply, measure, result);
+      },
+    );
     app.get("/bundles", { config: everyone, schema: { tags: ["bundles"] } }, async () => catalog.bundles());
     app.get(
       "/bundles/:bundleId",

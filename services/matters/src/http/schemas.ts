@@ -1,4 +1,11 @@
-import { departmentRef, matterElements, matterType } from "@gov/contracts";
+import {
+  baselineSource,
+  bundleDependency,
+  departmentRef,
+  isoDate,
+  matterElements,
+  matterType,
+} from "@gov/contracts";
 import { z } from "zod";
 
 export const matterIdParam = z.object({ matterId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
@@ -17,6 +24,17 @@ export const bundleBody = z.object({
   name: z.string().min(1).max(200),
   leadDepartment: departmentRef,
   matterIds: z.array(matterIdParam.shape.matterId).min(2),
+  /** Which member's result is which other member's material, where the catalog cannot derive it. */
+  dependencies: z.array(bundleDependency).max(200).optional(),
+});
+
+/** The count of materials applicants were asked for before the reform, with its date and source document. */
+export const materialsBaselineBody = z.object({
+  count: z.number().int().min(1),
+  asOf: isoDate,
+  source: baselineSource,
+  /** Why a recorded baseline is corrected (required for a correction). */
+  reason: z.string().trim().min(1).max(1000).optional(),
 });
 
 export const searchQuery = z.object({

@@ -1,10 +1,10 @@
 import { type EventStore, memoryReadModel, rebuildMemoryModel } from "@gov/eventsourcing";
 import { Catalog } from "./catalog.ts";
 
-const categories = ["matter", "bundle"];
+const categories = ["matter", "bundle", "baseline"];
 
 /**
- * The catalog, kept in memory and fed from the store's log (categories `matter` and `bundle`). In memory
+ * The catalog, kept in memory and fed from the store's log (categories `matter`, `bundle` and `baseline`). In memory
  * because the catalog is small: on start it is rebuilt from the log, which is also the rebuild check.
  */
 export function catalogReadModel(store: EventStore) {

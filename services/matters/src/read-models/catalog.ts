@@ -1,9 +1,15 @@
-import type { DepartmentRef, MatterElements, MattersEventData, MatterType } from "@gov/contracts";
+import type {
+  BaselineMeasure,
+  DepartmentRef,
+  MatterElements,
+  MattersEventData,
+  MatterType,
+} from "@gov/contracts";
 import { mattersEventTypes } from "@gov/contracts";
 
 /**
  * The catalog read model: every matter with its status, current published version and all past versions,
- * and every bundle. Built only from the matters service's events, so it can be dropped and rebuilt from
+ * every bundle, and the baseline figures the KPIs are measured against. Built only from the matters service's events, so it can be dropped and rebuilt from
  * the log at any time and must come out identical.
  */
 
@@ -31,6 +37,9 @@ export interface BundleView {
   data: MattersEventData["BundlePublished"];
 }
 
+/** The baseline figure in force (its latest version) and when it was recorded. */
+export type BaselineView = MattersEventData["BaselineRecorded"] & { recordedAt: string };
+
 /** The part of a stored event a projection needs. */
 export interface CatalogEvent {
   type: string;
@@ -43,6 +52,7 @@ const t = mattersEventTypes;
 export class Catalog {
   readonly #matters = new Map<string, MatterView>();
   readonly #bundles = new Map<string, BundleView>();
+  readonly #baselines = new Map<BaselineMeasure, BaselineView>();
 
   apply(event: CatalogEvent): void {
     switch (event.type) {
@@ -138,6 +148,11 @@ export class Catalog {
         if (b) b.status = "retired";
         return;
       }
+      case t.BaselineRecorded: {
+        const d = event.data as MattersEventData["BaselineRecorded"];
+        this.#baselines.set(d.measure, { ...d, recordedAt: event.time });
+        return;
+      }
       default:
         return; // events of other services or newer types this version does not know: ignored
     }
@@ -165,6 +180,10 @@ export class Catalog {
     return [...this.#bundles.values()].sort((a, b) => a.bundleId.localeCompare(b.bundleId));
   }
 
+  baseline(measure: BaselineMeasure): BaselineView | undefined {
+    return this.#baselines.get(measure);
+  }
+
   search(filter: CatalogFilter = {}): MatterView[] {
     const text = filter.text?.trim().toLowerCase();
     return [...this.#matters.values()]
@@ -189,9 +208,10 @@ export class Catalog {
   }
 
   /** Plain JSON of the whole model, for the rebuild-equals-live check. */
-  snapshot(): { matters: MatterView[]; bundles: BundleView[] } {
+  snapshot(): { matters: MatterView[]; bundles: BundleView[]; baselines: BaselineView[] } {
     const matters = [...this.#matters.values()].sort((a, b) => a.matterId.localeCompare(b.matterId));
-    return structuredClone({ matters, bundles: this.bundles() });
+    const baselines = [...this.#baselines.values()].sort((a, b) => a.measure.localeCompare(b.measure));
+    return structuredClone({ matters, bundles: this.bundles(), baselines });
   }
 }
 

@@ -1,5 +1,5 @@
 import type { DepartmentRef } from "@gov/contracts";
-import type { Catalog, MatterView } from "./catalog.ts";
+import type { BaselineView, Catalog, MatterView } from "./catalog.ts";
 
 /**
  * Catalog KPIs with the targets local implementation plans of the “一网、一门、一次” reform (国办发〔2018〕45号)
@@ -23,9 +23,52 @@ export interface CatalogKpis {
   zeroVisits: { count: number; total: number; rate: number | null };
 }
 
+/**
+ * Materials reduced (国办发〔2018〕45号 and 韶关市 2019 通知: 企业和群众到政府办事提供的材料减少60%以上): the materials
+ * the catalog still asks of applicants, against the recorded count of those asked before the reform.
+ */
+export interface MaterialsReduced {
+  /** Materials the matters in force list (each matter's own list; a bundle's "asked once" is not counted here). */
+  listed: number;
+  /**
+   * Of those, the ones no longer asked of the applicant, by the first reason that applies: issued by a
+   * government department (source `government`; 国发〔2022〕5号: 政府部门核发的材料一律免于提交), replaced by an
+   * electronic certificate, or produced by another member of a published "一件事" bundle.
+   */
+  notAsked: { total: number; government: number; certificate: number; producedInBundle: number };
+  /** listed − notAsked.total: what applicants still hand in. */
+  asked: number;
+  /** The recorded baseline (`PUT /matters/kpis/materials-baseline`), or null when none is recorded yet. */
+  baseline: BaselineView | null;
+  /** Materials no longer asked against the baseline: baseline.count − asked (null without a baseline). */
+  count: number | null;
+  /** baseline.count (null without a baseline). */
+  total: number | null;
+  /** count / total, rounded to 4 places; negative when more is asked than before. Null without a baseline. */
+  rate: number | null;
+  target: { op: ">="; value: number };
+  met: boolean | null;
+  /** What is missing for the figure, when something is. */
+  note?: string;
+}
+
+/** A KPI this service cannot compute: which service does, and where. */
+export interface ComputedElsewhere {
+  available: false;
+  computedBy: string;
+  href: string;
+  note: string;
+}
+
 export interface KpiReport {
   overall: CatalogKpis;
   byDepartment: Array<{ department: DepartmentRef } & CatalogKpis>;
+  materialsReduced: MaterialsReduced;
+  /**
+   * 一窗分类受理率 (applications received through the integrated window ÷ all; 国办发〔2018〕45号 一窗受理, 韶关市
+   * 2019 通知): a figure of applications, which intake keeps, not of the catalog.
+   */
+  integratedWindowIntake: ComputedElsewhere;
 }
 
 export function catalogKpis(catalog: Catalog): KpiReport {
@@ -41,6 +84,73 @@ export function catalogKpis(catalog: Catalog): KpiReport {
     byDepartment: [...departments.values()]
       .sort((a, b) => a.department.creditCode.localeCompare(b.department.creditCode))
       .map((d) => ({ department: d.department, ...kpisOf(d.matters) })),
+    materialsReduced: materialsReduced(catalog, inForce),
+    integratedWindowIntake: {
+      available: false,
+      computedBy: "intake",
+      href: "/intake/kpis",
+      note: "unavailable here: computed by intake at GET /intake/kpis",
+    },
+  };
+}
+
+/** The target: 材料减少60%以上 (国办发〔2018〕45号). */
+export const MATERIALS_REDUCED_TARGET = 0.6;
+
+function materialsReduced(catalog: Catalog, inForce: readonly MatterView[]): MaterialsReduced {
+  const produced = new Set(
+    catalog
+      .bundles()
+      .filter((b) => b.status === "published")
+      .flatMap((b) => (b.data.dependencies ?? []).map((d) => `${d.matterId}/${d.materialId}`)),
+  );
+  const notAsked = { total: 0, government: 0, certificate: 0, producedInBundle: 0 };
+  let listed = 0;
+  for (const m of inForce) {
+    for (const material of m.current?.elements.materials ?? []) {
+      listed++;
+      const reason =
+        material.source === "government"
+          ? "government"
+          : material.replacedByCertificate
+            ? "certificate"
+            : produced.has(`${m.matterId}/${material.id}`)
+              ? "producedInBundle"
+              : undefined;
+      if (!reason) continue;
+      notAsked[reason]++;
+      notAsked.total++;
+    }
+  }
+  const asked = listed - notAsked.total;
+  const baseline = catalog.baseline("materials-asked") ?? null;
+  const target = { op: ">=" as const, value: MATERIALS_REDUCED_TARGET };
+  if (!baseline) {
+    return {
+      listed,
+      notAsked,
+      asked,
+      baseline: null,
+      count: null,
+      total: null,
+      rate: null,
+      target,
+      met: null,
+      note: "no baseline recorded: PUT /matters/kpis/materials-baseline with the count of materials asked before the reform",
+    };
+  }
+  const count = baseline.count - asked;
+  const r = rate(count, baseline.count);
+  return {
+    listed,
+    notAsked,
+    asked,
+    baseline,
+    count,
+    total: baseline.count,
+    rate: r,
+    target,
+    met: r === null ? null : r >= MATERIALS_REDUCED_TARGET,
   };
 }
 

@@ -21,6 +21,9 @@ export interface BundledMatter {
   elements: MatterElements;
 }
 
+/** One member's material that another member's result satisfies (see dependencies.ts). */
+export type BundleDependency = NonNullable<MattersEventData["BundlePublished"]["dependencies"]>[number];
+
 export const initialBundleState = (): BundleState => ({ status: "none" });
 
 export function evolveBundle(_state: BundleState, event: BundleEvent): BundleState {

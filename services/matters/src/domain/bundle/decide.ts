@@ -1,6 +1,7 @@
 import type { MattersEventData } from "@gov/contracts";
 import { type Decider, NotFound, RuleViolation, StateConflict } from "@gov/eventsourcing";
 import {
+  type BundleDependency,
   type BundledMatter,
   type BundleEvent,
   type BundleState,
@@ -8,6 +9,7 @@ import {
   initialBundleState,
 } from "./bundle.ts";
 import type { BundleCommand, DefineBundle, RetireBundle } from "./commands.ts";
+import { bundleDependencies } from "./dependencies.ts";
 
 type MergedMaterial = MattersEventData["BundlePublished"]["materials"][number];
 
@@ -34,7 +36,8 @@ export const bundleDecider: Decider<BundleCommand, BundleEvent, BundleState> = {
 function defineBundle({ data }: DefineBundle, state: BundleState): BundleEvent[] {
   if (state.status === "retired") throw new StateConflict(`bundle ${state.bundleId} is retired`);
   const { bundleId, name, leadDepartment, matters } = data;
-  const problems = checkBundle(data);
+  const { dependencies, problems: dependencyProblems } = bundleDependencies(matters, data.dependencies);
+  const problems = [...checkBundle(data), ...dependencyProblems];
   if (problems.length > 0) throw new RuleViolation(problems);
   const version = state.status === "published" ? state.version + 1 : 1;
   return [
@@ -53,7 +56,8 @@ function defineBundle({ data }: DefineBundle, state: BundleState): BundleEvent[]
             name: m.elements.implementingDepartment.name,
           },
         })),
-        materials: mergeMaterials(matters),
+        materials: mergeMaterials(matters, dependencies),
+        dependencies,
       },
     },
   ];
@@ -90,12 +94,18 @@ function checkBundle(data: DefineBundle["data"]) {
 
 /**
  * One set of materials (一套材料; 乐山市加快推进政务服务标准化规范化便利化工作方案, 2022, 三(三)1): materials with the same `sharedKey` are asked once and
- * satisfy every matter that lists them; the rest keep one entry each, keyed `<matterId>:<materialId>`.
+ * satisfy every matter that lists them; the rest keep one entry each, keyed `<matterId>:<materialId>`. A material
+ * another member produces (`dependencies`) is left out: the applicant cannot hold it yet.
  */
-export function mergeMaterials(matters: readonly BundledMatter[]): MergedMaterial[] {
+export function mergeMaterials(
+  matters: readonly BundledMatter[],
+  dependencies: readonly BundleDependency[] = [],
+): MergedMaterial[] {
+  const produced = new Set(dependencies.map((d) => `${d.matterId}\u0000${d.materialId}`));
   const merged = new Map<string, MergedMaterial>();
   for (const m of matters) {
     for (const material of m.elements.materials) {
+      if (produced.has(`${m.matterId}\u0000${material.id}`)) continue;
       const key = material.sharedKey ?? `${m.matterId}:${material.id}`;
       const entry = merged.get(key);
       if (entry) entry.satisfies.push({ matterId: m.matterId, materialId: material.id });
