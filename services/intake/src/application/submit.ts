@@ -169,6 +169,13 @@ export async function submitBundle(deps: SubmitDeps, input: BundleSubmitInput, c
   // names the case that produces its material.
   const memberCtx = (matterId: string): CommandContext => ({ ...ctx, idempotencyKey: `${base}:${matterId}` });
   const dependencies = bundle.dependencies ?? [];
+  const members = new Set(bundle.matters.map((m) => m.matterId));
+  for (const d of dependencies) {
+    if (!members.has(d.producedBy) || !members.has(d.matterId))
+      throw new StateConflict(
+        `bundle ${input.bundleId}: ${d.matterId} depends on a matter outside the bundle`,
+      );
+  }
   const cases: { id: string; matterId: string; result: ApplicationResult }[] = [];
   for (const { matterId } of bundle.matters) {
     const awaited = dependencies.filter((d) => d.matterId === matterId);
