@@ -147,7 +147,7 @@ export const materialsSupplemented = z.object({
 });
 
 /** A signature on a document: the signed file (reference and hash), when, and by whom (a subject id, never a name). */
-export const signature = z.object({
+export const signatureEvidence = z.object({
   file: fileRef,
   signedAt: isoInstant,
   signedBy: subjectId,
@@ -160,7 +160,7 @@ export const signature = z.object({
 export const deferralPromise = z.object({
   materialIds: z.array(materialRef).min(1),
   supplyBy: isoDate,
-  signature,
+  signature: signatureEvidence,
 });
 export type DeferralPromise = z.infer<typeof deferralPromise>;
 
