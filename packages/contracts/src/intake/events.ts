@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { departmentRef, isoDate, regionCode } from "../codes.ts";
+import { departmentRef, isoDate, isoInstant, regionCode } from "../codes.ts";
 import { material as matterMaterial } from "../matters/elements.ts";
-import { subjectRef } from "../subjects.ts";
+import { subjectId, subjectRef } from "../subjects.ts";
 
 /**
  * The intake service's events (受理, 一窗受理; 行政许可法 第三十二条). Approval reads everything it needs from
@@ -20,22 +20,64 @@ export const fileRef = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/, "64 lower-case hex characters"),
 });
 
+const materialRef = z.string().min(1).max(40);
+
 /**
- * How one material the matter asks for is met: provided (a file), replaced by a government-issued electronic
- * certificate (then never asked for again: 国发〔2022〕5号), promised (告知承诺), or missing.
+ * How the applicant meets one material the matter asks for: provided (a file), replaced by a government-issued
+ * electronic certificate it hands over (国发〔2022〕5号: 能够提供电子证照的一律免于提交实体证照), promised
+ * (告知承诺), or missing. What the applicant may send.
  */
-export const materialProvision = z.discriminatedUnion("provision", [
-  z.object({ materialId: z.string().min(1).max(40), provision: z.literal("provided"), file: fileRef }),
+export const applicantMaterialProvision = z.discriminatedUnion("provision", [
+  z.object({ materialId: materialRef, provision: z.literal("provided"), file: fileRef }),
   z.object({
-    materialId: z.string().min(1).max(40),
+    materialId: materialRef,
     provision: z.literal("certificate"),
     /** The electronic certificate's id in the certificate library (电子证照库). */
     certificateId: z.string().min(1).max(120),
   }),
-  z.object({ materialId: z.string().min(1).max(40), provision: z.literal("promised") }),
-  z.object({ materialId: z.string().min(1).max(40), provision: z.literal("missing") }),
+  z.object({ materialId: materialRef, provision: z.literal("promised") }),
+  z.object({ materialId: materialRef, provision: z.literal("missing") }),
+]);
+
+/**
+ * 部门间共享: a material a government department issued (the matter's `source: "government"`) or that an electronic
+ * certificate replaces is never asked of the applicant (国发〔2022〕5号: 政府部门核发的材料一律免于提交;
+ * 国办发〔2018〕45号): intake records that the implementing department obtains it itself.
+ */
+export const obtainedByDepartment = z.object({
+  materialId: materialRef,
+  provision: z.literal("obtained-by-department"),
+  /** The department that obtains it (the matter's implementing department). */
+  obtainedBy: departmentRef,
+  /** The type of electronic certificate to look up (电子证照 type), when one replaces the material. */
+  certificateType: z.string().min(1).max(100).optional(),
+  /** The holder's certificate, once intake can look it up in approval's certificate events (not yet). */
+  certificateId: z.string().min(1).max(120).optional(),
+});
+
+/**
+ * "一件事": the material is another member's result (BundlePublished.dependencies), which the applicant cannot hold
+ * yet; the case waits for the producing member's case instead of asking for it.
+ */
+export const awaitingResult = z.object({
+  materialId: materialRef,
+  provision: z.literal("awaiting-result"),
+  producedBy: z.object({
+    /** The member matter whose result it is. */
+    matterId: z.string().min(1).max(64),
+    /** That member's case in the same bundle application. */
+    applicationId,
+  }),
+});
+
+/** How one material the matter asks for is met, as recorded: the applicant's provision, or one of intake's. */
+export const materialProvision = z.discriminatedUnion("provision", [
+  ...applicantMaterialProvision.options,
+  obtainedByDepartment,
+  awaitingResult,
 ]);
 export type MaterialProvision = z.infer<typeof materialProvision>;
+export type ApplicantMaterialProvision = z.infer<typeof applicantMaterialProvision>;
 
 /** The matter version in force at submission, as recorded on the application. */
 export const matterRef = z.object({
@@ -104,6 +146,24 @@ export const materialsSupplemented = z.object({
   supplementedOn: isoDate,
 });
 
+/** A signature on a document: the signed file (reference and hash), when, and by whom (a subject id, never a name). */
+export const signatureEvidence = z.object({
+  file: fileRef,
+  signedAt: isoInstant,
+  signedBy: subjectId,
+});
+
+/**
+ * 容缺受理 only on the applicant's written promise (承诺书) to supply the missing materials by a date (国发〔2022〕5号
+ * 容缺受理; 西安市行政审批服务局《容缺受理服务模式解释说明》: 作出书面承诺补齐补正相关申请材料).
+ */
+export const deferralPromise = z.object({
+  materialIds: z.array(materialRef).min(1),
+  supplyBy: isoDate,
+  signature: signatureEvidence,
+});
+export type DeferralPromise = z.infer<typeof deferralPromise>;
+
 export const applicationAccepted = z.object({
   applicationId,
   bundleApplicationId: applicationId.optional(),
@@ -119,8 +179,15 @@ export const applicationAccepted = z.object({
   applicant: subjectRef,
   /** The full accepted material set. */
   materials: z.array(materialProvision),
-  /** Materials to supply later (容缺后补) and by when (≤ the promised time limit). */
-  deferred: z.object({ materialIds: z.array(z.string()).min(1), supplyBy: isoDate }).optional(),
+  /** Materials to supply later (容缺后补) and by when (≤ the promised time limit), with the applicant's signed promise. */
+  deferred: z
+    .object({
+      materialIds: z.array(z.string()).min(1),
+      supplyBy: isoDate,
+      /** Absent on events recorded before the promise was required. */
+      promise: deferralPromise.optional(),
+    })
+    .optional(),
   /** The promised time limit in working days, and the date it ends (counting from the day after acceptance). */
   promisedTimeLimitDays: z.number().int().min(0),
   dueOn: isoDate,

@@ -71,14 +71,17 @@ async function acceptingCommand(
   return deps.handler.handle(applicationId, withCaseNumber(input, caseNumber), ctx);
 }
 
-/** The window's completeness check; a case number is drawn only when the decision accepts. */
+/**
+ * The window's completeness check; a case number is drawn only when the decision accepts (容缺受理 only with the
+ * applicant's signed promise in `deferralPromise`).
+ */
 export function checkApplication(
   deps: CheckDeps,
   applicationId: string,
-  defects: { materialId: string; note: string }[],
+  data: Omit<CheckApplication["data"], "caseNumber">,
   ctx: CommandContext,
 ) {
-  return acceptingCommand(deps, applicationId, { type: "CheckApplication", data: { defects } }, ctx);
+  return acceptingCommand(deps, applicationId, { type: "CheckApplication", data }, ctx);
 }
 
 /** Scheduled: deemed acceptance (行政许可法 第三十二条), with a case number of the day of receipt. */

@@ -1,5 +1,11 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { Actor, IntakeEventData, MaterialProvision, SubjectRef } from "@gov/contracts";
+import type {
+  Actor,
+  ApplicantMaterialProvision,
+  IntakeEventData,
+  MaterialProvision,
+  SubjectRef,
+} from "@gov/contracts";
 import {
   type CommandContext,
   NotFound,
@@ -20,7 +26,7 @@ export interface SubmitInput {
   matterId: string;
   applicant: ApplicantInput;
   channel: IntakeEventData["ApplicationSubmitted"]["channel"];
-  materials: MaterialProvision[];
+  materials: ApplicantMaterialProvision[];
   informedCommitmentRequested?: boolean;
 }
 
@@ -80,6 +86,9 @@ const derivedId = (prefix: "A" | "B", ctx: CommandContext, key: string | undefin
     ? `${prefix}${createHash("sha256").update(`${ctx.actor.id}\u0000${key}`).digest("hex").slice(0, 24)}`
     : `${prefix}${randomUUID().replaceAll("-", "").slice(0, 24)}`;
 
+/** The id of the application a submission makes (derived from its Idempotency-Key when there is one). */
+const applicationIdFor = (ctx: CommandContext) => derivedId("A", ctx, ctx.idempotencyKey);
+
 /**
  * Submits an application for the matter version in force, recording the applicant's credit status as intake
  * knows it. With an Idempotency-Key the application id derives from it, so a retried submission is one
@@ -98,7 +107,10 @@ export async function submitApplication(
 async function submitFor(
   deps: SubmitDeps,
   applicant: SubjectRef,
-  input: Omit<SubmitInput, "applicant"> & { bundleApplicationId?: string },
+  input: Omit<SubmitInput, "applicant" | "materials"> & {
+    materials: MaterialProvision[];
+    bundleApplicationId?: string;
+  },
   ctx: CommandContext,
 ) {
   const found = deps.matters.inForce(input.matterId);
@@ -106,7 +118,7 @@ async function submitFor(
     if (found.problem.startsWith("no published")) throw new NotFound(found.problem);
     throw new StateConflict(found.problem);
   }
-  const id = derivedId("A", ctx, ctx.idempotencyKey);
+  const id = applicationIdFor(ctx);
   const result = await deps.handler.handle(
     id,
     {
@@ -132,7 +144,9 @@ async function submitFor(
  * "一件事": one form and one set of materials for a bundle, fanned out into one application per matter that
  * share a bundle application id (国务院关于进一步优化政务服务提升行政效能推动“高效办成一件事”的指导意见).
  * Materials are keyed by the bundle's merged list: a shared material (e.g. the business licence) is handed in
- * once and counts for every matter that asks for it.
+ * once and counts for every matter that asks for it. A material that another member produces
+ * (`dependencies`, e.g. 营业执照 from 企业设立登记) is never asked for: the dependent case records it as
+ * awaiting the producing case's result and waits; independent members go ahead at once.
  */
 export async function submitBundle(deps: SubmitDeps, input: BundleSubmitInput, ctx: CommandContext) {
   const identified = identifyApplicant(input.applicant, deps.indexKey, ctx.actor);
@@ -151,21 +165,40 @@ export async function submitBundle(deps: SubmitDeps, input: BundleSubmitInput, c
   }
   const base = ctx.idempotencyKey ?? randomUUID();
   const bundleApplicationId = derivedId("B", ctx, base);
-  const cases: { id: string; result: ApplicationResult }[] = [];
+  // Each member's context, and so its application id, is known before any is submitted: a dependent case
+  // names the case that produces its material.
+  const memberCtx = (matterId: string): CommandContext => ({ ...ctx, idempotencyKey: `${base}:${matterId}` });
+  const dependencies = bundle.dependencies ?? [];
+  const members = new Set(bundle.matters.map((m) => m.matterId));
+  for (const d of dependencies) {
+    if (!members.has(d.producedBy) || !members.has(d.matterId))
+      throw new StateConflict(
+        `bundle ${input.bundleId}: ${d.matterId} depends on a matter outside the bundle`,
+      );
+  }
+  const cases: { id: string; matterId: string; result: ApplicationResult }[] = [];
   for (const { matterId } of bundle.matters) {
+    const awaited = dependencies.filter((d) => d.matterId === matterId);
+    const isAwaited = (materialId: string) => awaited.some((d) => d.materialId === materialId);
     const materials = input.materials.flatMap((given) =>
       (bundle.materials.find((m) => m.key === given.materialId)?.satisfies ?? [])
-        .filter((s) => s.matterId === matterId)
+        .filter((s) => s.matterId === matterId && !isAwaited(s.materialId))
         .map((s): MaterialProvision => ({ ...given, materialId: s.materialId })),
     );
-    cases.push(
-      await submitFor(
-        deps,
-        identified.applicant,
-        { ...input, matterId, materials, bundleApplicationId },
-        { ...ctx, idempotencyKey: `${base}:${matterId}` },
-      ),
+    const waits = awaited.map(
+      (d): MaterialProvision => ({
+        materialId: d.materialId,
+        provision: "awaiting-result",
+        producedBy: { matterId: d.producedBy, applicationId: applicationIdFor(memberCtx(d.producedBy)) },
+      }),
     );
+    const made = await submitFor(
+      deps,
+      identified.applicant,
+      { ...input, matterId, materials: [...materials, ...waits], bundleApplicationId },
+      memberCtx(matterId),
+    );
+    cases.push({ ...made, matterId });
   }
   return { id: bundleApplicationId, cases, ...identified };
 }

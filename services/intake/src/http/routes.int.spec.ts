@@ -84,6 +84,7 @@ const submit = async (materials: object[] = complete, over: object = {}) => {
   await get(`/intake/applications/${reply.id}`, clerk, reply.position);
   return reply.id;
 };
+const model = () => h.module.applications;
 const seen = async (id: string, status: string) =>
   expect.poll(() => h.module.applications.get(id)?.status).toBe(status);
 
@@ -131,7 +132,7 @@ describe("intake API: from submission to acceptance (行政许可法 第三十�
     expect((await get("/intake/queue")).json).toEqual([]);
   });
 
-  it("an incomplete application gets one notice; the applicant supplements; the next check accepts", async () => {
+  it("an incomplete application gets one notice (never naming the 营业执照 the government holds: 国发〔2022〕5号); the applicant supplements; the next check accepts", async () => {
     const id = await submit([file("M01"), file("M04")]);
     const notice = await h
       .when({ method: "POST", url: `/intake/applications/${id}/check`, as: clerk, body: {} })
@@ -140,10 +141,7 @@ describe("intake API: from submission to acceptance (行政许可法 第三十�
     expect(replyOf(notice.body)).not.toHaveProperty("caseNumber");
     const view = await get(`/intake/applications/${id}`, clerk, replyOf(notice.body).position);
     expect(view.json.status).toBe("correction-requested");
-    expect(view.json.notices[0].items.map((i: { materialId: string }) => i.materialId)).toEqual([
-      "LIC",
-      "M03",
-    ]);
+    expect(view.json.notices[0].items.map((i: { materialId: string }) => i.materialId)).toEqual(["M03"]);
     const supplement = await h
       .when({
         method: "POST",
@@ -443,5 +441,187 @@ describe("intake API: bad input and roles", () => {
       })
       .thenRefused(409);
     expect((await get("/intake/applications/Anope")).status).toBe(404);
+  });
+});
+
+describe("intake API: 国发〔2022〕5号 (government-held materials, 容缺 on a signed promise), who did what, and 一窗分类受理率", () => {
+  beforeEach(() => open());
+  const withoutLicence = complete.filter((m) => m.materialId !== "LIC");
+
+  it("accepts without the 营业执照: the view records it as obtained by the implementing department (部门间共享)", async () => {
+    const id = await submit(withoutLicence);
+    const checked = await h
+      .when({ method: "POST", url: `/intake/applications/${id}/check`, as: clerk, body: {} })
+      .thenAppended(200, serial, accepted);
+    const view = await get(`/intake/applications/${id}`, clerk, replyOf(checked.body).position);
+    expect(view.json.accepted.mode).toBe("complete");
+    expect(view.json.materials).toContainEqual({
+      materialId: "LIC",
+      provision: "obtained-by-department",
+      obtainedBy: hygieneMatter.department,
+      certificateType: "营业执照",
+    });
+  });
+
+  it("容缺受理 needs the applicant's signed promise (国发〔2022〕5号; 西安市《容缺受理服务模式解释说明》): 400 naming body.deferralPromise without it; recorded on the acceptance with it", async () => {
+    const id = await submit(complete.filter((m) => m.materialId !== "M04"));
+    await h
+      .when({ method: "POST", url: `/intake/applications/${id}/check`, as: clerk, body: {} })
+      .thenRefused(400, ["body.deferralPromise"]);
+    const deferralPromise = {
+      materialIds: ["M04"],
+      supplyBy: "2026-10-09",
+      signature: {
+        file: { uri: "s3://uploads/promise.pdf", sha256: "d".repeat(64) },
+        signedAt: "2026-09-29T09:50:00+08:00",
+        signedBy: SUBJECT,
+      },
+    };
+    await h
+      .when({
+        method: "POST",
+        url: `/intake/applications/${id}/check`,
+        as: clerk,
+        body: {
+          deferralPromise: {
+            ...deferralPromise,
+            signature: { ...deferralPromise.signature, signedBy: "张三" },
+          },
+        },
+      })
+      .thenRefused(400, ["body.deferralPromise.signature.signedBy"]);
+    const checked = await h
+      .when({ method: "POST", url: `/intake/applications/${id}/check`, as: clerk, body: { deferralPromise } })
+      .thenAppended(200, serial, accepted);
+    expect(checked.events[1]?.data).toMatchObject({
+      mode: "deferred-materials",
+      deferred: { materialIds: ["M04"], supplyBy: "2026-10-09", promise: deferralPromise },
+    });
+  });
+
+  it("the history names who caused each event: id, role and department", async () => {
+    const officeClerk: TestCaller = {
+      role: "window-clerk",
+      region: "330100",
+      department: "11330100002490234Q",
+    };
+    const { body } = await h
+      .when({ method: "POST", url: "/intake/applications", as: applicantCaller, body: application() })
+      .thenAppended(201, submitted);
+    const { id } = replyOf(body);
+    const checked = await h
+      .when({ method: "POST", url: `/intake/applications/${id}/check`, as: officeClerk, body: {} })
+      .thenAppended(200, serial, accepted);
+    const view = await get(`/intake/applications/${id}`, clerk, replyOf(checked.body).position);
+    expect(view.json.history).toEqual([
+      {
+        type: submitted,
+        time: expect.any(String),
+        position: expect.any(String),
+        actor: { id: SUBJECT, role: "applicant" },
+      },
+      {
+        type: accepted,
+        time: expect.any(String),
+        position: replyOf(checked.body).position,
+        actor: { id: "window-clerk-1", role: "window-clerk", department: "11330100002490234Q" },
+      },
+    ]);
+  });
+
+  it("一窗分类受理率 (韶关市 2019 通知, target 70%; 国办发〔2018〕45号): window applications over all, overall, per department and region", async () => {
+    await submit();
+    await submit();
+    const { body } = await h
+      .when({
+        method: "POST",
+        url: "/intake/applications",
+        as: applicantCaller,
+        body: application(complete, { channel: "online" }),
+      })
+      .thenAppended(201, submitted);
+    const kpis = await get("/intake/kpis", { role: "regulator" }, replyOf(body).position);
+    expect(kpis.status).toBe(200);
+    const figure = { count: 2, total: 3, rate: 0.6667, target: { op: ">=", value: 0.7 }, met: false };
+    expect(kpis.json).toEqual({
+      overall: figure,
+      byDepartment: [{ department: hygieneMatter.department, oneWindow: figure }],
+      byRegion: [{ region: "330100", oneWindow: figure }],
+    });
+    for (const role of ["window-clerk", "officer", "auditor", "admin"] as const)
+      expect((await get("/intake/kpis", { role })).status).toBe(200);
+    expect((await get("/intake/kpis", applicantCaller)).status).toBe(403);
+  });
+});
+
+describe('intake API: a "一件事" bundle whose members depend on each other (BundlePublished.dependencies)', () => {
+  beforeEach(() => open());
+
+  it("the dependent case awaits the producing case's result and is not accepted; the independent one runs; the bundle view shows who waits for whom", async () => {
+    await publishMatter(h, hygieneElements, "producer-matter");
+    await publishBundle(
+      h,
+      "open-a-shop",
+      ["producer-matter", hygieneMatter.matterId],
+      [{ matterId: hygieneMatter.matterId, materialId: "LIC", producedBy: "producer-matter" }],
+    );
+    // Intake's copy of the catalog keeps the dependencies.
+    await expect
+      .poll(() => h.module.matters.bundle("open-a-shop")?.dependencies)
+      .toEqual([{ matterId: hygieneMatter.matterId, materialId: "LIC", producedBy: "producer-matter" }]);
+    const files = ["M01", "M03", "M04"].flatMap((m) => [
+      { ...file(m), materialId: `producer-matter:${m}` },
+      { ...file(m), materialId: `${hygieneMatter.matterId}:${m}` },
+    ]);
+    const { body } = await h
+      .when({
+        method: "POST",
+        url: "/intake/bundle-applications",
+        as: clerk,
+        body: {
+          bundleId: "open-a-shop",
+          applicant: { kind: "organisation", creditCode: CODE },
+          channel: "window",
+          materials: [...files, { materialId: "LIC", provision: "certificate", certificateId: "ZZ-1" }],
+        },
+      })
+      .thenAppended(201, submitted, submitted);
+    const reply = bundleCommandResult.parse(body);
+    const [producer, dependent] = reply.applicationIds as [string, string];
+    const bundle = await get(`/intake/bundle-applications/${reply.id}`, clerk, reply.position);
+    expect(bundle.json.waits).toEqual([
+      {
+        applicationId: dependent,
+        matterId: hygieneMatter.matterId,
+        materialId: "LIC",
+        waitsFor: { matterId: "producer-matter", applicationId: producer },
+      },
+    ]);
+    const waiting = await get(`/intake/applications/${dependent}`);
+    expect(waiting.json).toMatchObject({
+      status: "awaiting-result",
+      awaiting: [{ materialId: "LIC", producedBy: { matterId: "producer-matter", applicationId: producer } }],
+    });
+    expect(waiting.json.materials.filter((m: { materialId: string }) => m.materialId === "LIC")).toEqual([
+      {
+        materialId: "LIC",
+        provision: "awaiting-result",
+        producedBy: { matterId: "producer-matter", applicationId: producer },
+      },
+    ]);
+    expect((await get("/intake/queue")).json.map((a: { applicationId: string }) => a.applicationId)).toEqual([
+      producer,
+    ]);
+    const refused = await h
+      .when({ method: "POST", url: `/intake/applications/${dependent}/check`, as: clerk, body: {} })
+      .thenRefused(409);
+    expect(JSON.stringify(refused.body)).toContain(producer);
+    await h
+      .when({ method: "POST", url: `/intake/applications/${producer}/check`, as: clerk, body: {} })
+      .thenAppended(200, serial, accepted);
+    expect(h.module.applications.awaitingResultOf(producer)).toEqual([
+      { applicationId: dependent, materialId: "LIC" },
+    ]);
+    await expect.poll(() => model().bundle(reply.id)?.status).toBe("in-progress");
   });
 });

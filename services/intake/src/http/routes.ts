@@ -23,6 +23,7 @@ import {
   bundleCommandResult,
   bundleSubmitBody,
   checkBody,
+  intakeKpis,
   materialsBody,
   queueQuery,
   rejectBody,
@@ -167,6 +168,15 @@ export function intakeRoutes(deps: IntakeRoutesDeps): FastifyPluginAsyncZod {
       },
     );
 
+    app.get(
+      "/kpis",
+      {
+        config: auth("window-clerk", "officer", "regulator", "auditor", "admin"),
+        schema: { response: { 200: intakeKpis }, tags: ["intake"] },
+      },
+      async () => model.kpis(),
+    );
+
     const command = {
       params: applicationParams,
       response: { 200: applicationCommandResult },
@@ -179,7 +189,13 @@ export function intakeRoutes(deps: IntakeRoutesDeps): FastifyPluginAsyncZod {
       async (request, reply) => {
         const { applicationId } = request.params;
         find(request, applicationId);
-        const r = await checkApplication(deps, applicationId, request.body.defects, ctx(request));
+        const { defects, deferralPromise } = request.body;
+        const r = await checkApplication(
+          deps,
+          applicationId,
+          { defects, ...(deferralPromise ? { deferralPromise } : {}) },
+          ctx(request),
+        );
         return commandReply(reply, applicationId, r, caseNumberOf(r));
       },
     );

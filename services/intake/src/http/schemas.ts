@@ -1,4 +1,10 @@
-import { applicationId, channel, materialProvision } from "@gov/contracts";
+import {
+  applicantMaterialProvision,
+  applicationId,
+  channel,
+  deferralPromise,
+  departmentRef,
+} from "@gov/contracts";
 import { commandResult } from "@gov/service-kit";
 import { z } from "zod";
 
@@ -18,13 +24,14 @@ export const submitBody = z.object({
   matterId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
   applicant: applicantBody,
   channel,
-  materials: z.array(materialProvision).max(100),
+  /** What the applicant hands over; what the government already holds is never asked for (国发〔2022〕5号). */
+  materials: z.array(applicantMaterialProvision).max(100),
   informedCommitmentRequested: z.boolean().optional(),
 });
 
 /** One form for a "一件事" bundle: materials keyed by the bundle's merged list (`materialId` = its key). */
 const mergedKey = { materialId: z.string().min(1).max(120) };
-const [provided, certificate, promised, missing] = materialProvision.options;
+const [provided, certificate, promised, missing] = applicantMaterialProvision.options;
 export const bundleSubmitBody = submitBody.omit({ matterId: true }).extend({
   bundleId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
   materials: z
@@ -45,8 +52,13 @@ export const checkBody = z.object({
   defects: z
     .array(z.object({ materialId: z.string().min(1).max(40), note: z.string().trim().min(1).max(1000) }))
     .default([]),
+  /**
+   * The applicant's signed promise (承诺书) to supply the missing 容缺后补 materials by a date: required when the
+   * check would accept under 容缺受理 (国发〔2022〕5号), ignored otherwise.
+   */
+  deferralPromise: deferralPromise.optional(),
 });
-export const materialsBody = z.object({ materials: z.array(materialProvision).min(1).max(100) });
+export const materialsBody = z.object({ materials: z.array(applicantMaterialProvision).min(1).max(100) });
 export const rejectBody = z.object({
   reason: z.string().trim().min(1).max(2000),
   legalBasis: z.string().trim().min(1).max(300),
@@ -87,3 +99,18 @@ export const schedulerRunResult = z.object({
 });
 
 export const schedulerStatus = z.object({ lastRunAt: z.string().optional(), stuck: z.array(stuckCase) });
+
+const kpiFigure = z.object({
+  count: z.number().int(),
+  total: z.number().int(),
+  rate: z.number().nullable(),
+  target: z.object({ op: z.literal(">="), value: z.number() }),
+  met: z.boolean().nullable(),
+});
+
+/** 一窗分类受理率 (韶关市 2019 通知; 国办发〔2018〕45号): overall, per department, per region, with the target. */
+export const intakeKpis = z.object({
+  overall: kpiFigure,
+  byDepartment: z.array(z.object({ department: departmentRef, oneWindow: kpiFigure })),
+  byRegion: z.array(z.object({ region: z.string(), oneWindow: kpiFigure })),
+});

@@ -100,9 +100,18 @@ export function publishMatter(
 /**
  * Publishes a "一件事" bundle of published matters (each with the fixture's material list) whose merged
  * list shares the business licence: `LIC` satisfies every matter's LIC, `<matterId>:<materialId>` one matter's.
+ * With `dependencies`, a member's material is another member's result and is left off the merged list for it.
  */
-export function publishBundle(h: Harness, bundleId: string, matterIds: string[]) {
+export function publishBundle(
+  h: Harness,
+  bundleId: string,
+  matterIds: string[],
+  dependencies?: MattersEventData["BundlePublished"]["dependencies"],
+) {
   const perMatter = hygieneRequirements.filter((m) => m.id !== "LIC");
+  const produced = (matterId: string) =>
+    (dependencies ?? []).some((d) => d.matterId === matterId && d.materialId === "LIC");
+  const licenceHolders = matterIds.filter((matterId) => !produced(matterId));
   const event = toNewEvent(
     matterTypes,
     {
@@ -121,7 +130,7 @@ export function publishBundle(h: Harness, bundleId: string, matterIds: string[])
           {
             key: "LIC",
             name: "营业执照",
-            satisfies: matterIds.map((matterId) => ({ matterId, materialId: "LIC" })),
+            satisfies: licenceHolders.map((matterId) => ({ matterId, materialId: "LIC" })),
           },
           ...matterIds.flatMap((matterId) =>
             perMatter.map((m) => ({
@@ -131,6 +140,7 @@ export function publishBundle(h: Harness, bundleId: string, matterIds: string[])
             })),
           ),
         ],
+        ...(dependencies ? { dependencies } : {}),
       },
     },
     crypto.randomUUID(),

@@ -1,4 +1,10 @@
-import { type IntakeEventData, intakeEventTypes } from "@gov/contracts";
+import {
+  type Actor,
+  type DepartmentRef,
+  type IntakeEventData,
+  intakeEventTypes,
+  type MaterialProvision,
+} from "@gov/contracts";
 import type { RecordedEvent } from "@gov/eventsourcing";
 import { validateCreditCode } from "@gov/identifiers";
 import { applicationTypes } from "../application/applications.ts";
@@ -29,13 +35,53 @@ export interface ApplicationView {
   channel: string;
   receivedOn: string;
   flags: string[];
+  /**
+   * How each material is met now, by the applicant or by intake: `obtained-by-department` for what the government
+   * already holds (国发〔2022〕5号), `awaiting-result` for another "一件事" member's result.
+   */
+  materials: MaterialProvision[];
+  /** While `awaiting-result`: which material waits for which case of the bundle. */
+  awaiting: AwaitedMaterial[];
   notices: IntakeEventData["CorrectionRequested"][];
   accepted?: IntakeEventData["ApplicationAccepted"];
   /** 容缺 materials still outstanding after acceptance. */
   outstanding: string[];
   outcome?: { type: string; on: string; reason?: string; legalBasis?: string };
-  history: { type: string; time: string; position: string }[];
+  /** Every event: its type, time and log position, and who caused it (id, role, department). */
+  history: { type: string; time: string; position: string; actor: HistoryActor }[];
 }
+
+/** A material a bundle case waits for, and the case whose result it is. */
+export interface AwaitedMaterial {
+  materialId: string;
+  producedBy: { matterId: string; applicationId: string };
+}
+
+/** Who caused an event, as the log records it: an id (a subject id or staff id, never a name), role, department. */
+export type HistoryActor = Pick<Actor, "id" | "role" | "department">;
+
+/** A share with its target: `count` of `total`, the rate (0–1, 4 places; null with nothing to count). */
+export interface KpiFigure {
+  count: number;
+  total: number;
+  rate: number | null;
+  target: { op: ">="; value: number };
+  met: boolean | null;
+}
+
+/**
+ * 一窗分类受理率: applications received at the integrated window (`channel: "window"`, 前台综合受理) over all
+ * received, with the target of 70 % (韶关市 2019 “一网、一门、一次”改革工作通知: 70%以上政务服务事项实现“一窗”分类受理,
+ * implementing 国办发〔2018〕45号).
+ */
+export interface IntakeKpis {
+  overall: KpiFigure;
+  byDepartment: Array<{ department: DepartmentRef; oneWindow: KpiFigure }>;
+  byRegion: Array<{ region: string; oneWindow: KpiFigure }>;
+}
+
+/** The 一窗分类受理率 target (韶关市 2019 通知). */
+export const ONE_WINDOW_TARGET = 0.7;
 
 /**
  * Every application as the window, the officer and the applicant see it, from intake's own log, plus the
@@ -55,10 +101,23 @@ export class ApplicationsModel {
     const view = entry.view ?? initialView(state);
     view.status = state.status;
     view.notices = state.notices;
+    view.materials = Object.values(state.materials);
+    view.awaiting =
+      state.status === "awaiting-result"
+        ? view.materials.flatMap((m) =>
+            m.provision === "awaiting-result" ? [{ materialId: m.materialId, producedBy: m.producedBy }] : [],
+          )
+        : [];
     if ("outstanding" in state) view.outstanding = state.outstanding;
     if ("accepted" in state) view.accepted = state.accepted;
     outcome(view, event);
-    view.history.push({ type: recorded.type, time: recorded.time, position: recorded.position });
+    const { id: actorId, role, department } = recorded.actor;
+    view.history.push({
+      type: recorded.type,
+      time: recorded.time,
+      position: recorded.position,
+      actor: { id: actorId, role, ...(department ? { department } : {}) },
+    });
     this.#apps.set(id, { state, view });
   }
 
@@ -70,16 +129,64 @@ export class ApplicationsModel {
     return [...this.#apps.values()].map((a) => a.view);
   }
 
-  /** A "一件事" application: its cases, and accepted once every case is. */
+  /**
+   * A "一件事" application: its cases, accepted once every case is, and which case waits for which (a member
+   * whose material is another member's result).
+   */
   bundle(bundleApplicationId: string) {
     const cases = this.all().filter((a) => a.bundleApplicationId === bundleApplicationId);
     if (cases.length === 0) return undefined;
+    const waits = cases.flatMap((c) =>
+      c.awaiting.map((w) => ({
+        applicationId: c.applicationId,
+        matterId: c.matter.matterId,
+        materialId: w.materialId,
+        waitsFor: w.producedBy,
+      })),
+    );
     const status = cases.every((c) => c.status === "accepted")
       ? "accepted"
       : cases.some((c) => ["rejected", "terminated", "withdrawn"].includes(c.status))
         ? "needs-attention"
         : "in-progress";
-    return { bundleApplicationId, status, cases };
+    return { bundleApplicationId, status, cases, waits };
+  }
+
+  /**
+   * The cases waiting for a result of `applicationId` (the seam where approval's certificate events will release
+   * them: see application/awaited-results.ts).
+   */
+  awaitingResultOf(applicationId: string): { applicationId: string; materialId: string }[] {
+    return this.all().flatMap((a) =>
+      a.awaiting
+        .filter((w) => w.producedBy.applicationId === applicationId)
+        .map((w) => ({ applicationId: a.applicationId, materialId: w.materialId })),
+    );
+  }
+
+  /** 一窗分类受理率 overall, per implementing department and per region (every application received counts). */
+  kpis(): IntakeKpis {
+    const all = this.all();
+    const departments = new Map<string, { department: DepartmentRef; apps: ApplicationView[] }>();
+    const regions = new Map<string, ApplicationView[]>();
+    for (const a of all) {
+      const d = departments.get(a.matter.department.creditCode) ?? {
+        department: a.matter.department,
+        apps: [],
+      };
+      d.apps.push(a);
+      departments.set(a.matter.department.creditCode, d);
+      regions.set(a.matter.region, [...(regions.get(a.matter.region) ?? []), a]);
+    }
+    return {
+      overall: oneWindow(all),
+      byDepartment: [...departments.values()]
+        .sort((a, b) => a.department.creditCode.localeCompare(b.department.creditCode))
+        .map((d) => ({ department: d.department, oneWindow: oneWindow(d.apps) })),
+      byRegion: [...regions.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([region, apps]) => ({ region, oneWindow: oneWindow(apps) })),
+    };
   }
 
   /** The window's queue: waiting for a completeness check, oldest first, green channel first (priority). */
@@ -124,6 +231,8 @@ function initialView(state: ActiveApplication): ApplicationView {
     channel: s.channel,
     receivedOn: s.receivedOn,
     flags: s.flags,
+    materials: [],
+    awaiting: [],
     checksumOk: warning === undefined,
     warnings: warning === undefined ? [] : [warning],
     notices: [],
@@ -154,4 +263,17 @@ function outcome(view: ApplicationView, event: ApplicationEvent): void {
     default:
       break;
   }
+}
+
+function oneWindow(apps: readonly ApplicationView[]): KpiFigure {
+  const total = apps.length;
+  const count = apps.filter((a) => a.channel === "window").length;
+  const rate = total === 0 ? null : Math.round((count / total) * 10_000) / 10_000;
+  return {
+    count,
+    total,
+    rate,
+    target: { op: ">=", value: ONE_WINDOW_TARGET },
+    met: rate === null ? null : rate >= ONE_WINDOW_TARGET,
+  };
 }

@@ -24,6 +24,15 @@ export interface AwaitingCheck extends Received {
   status: "submitted";
 }
 
+/**
+ * A "一件事" case one of whose materials is another member's result (BundlePublished.dependencies): it is not
+ * checked, and so not accepted, until that result exists (the `awaiting-result` provisions say which case
+ * produces it). Approval's certificate events will release it; until approval exists it stays here.
+ */
+export interface AwaitingResult extends Received {
+  status: "awaiting-result";
+}
+
 /** A notice to correct is open: awaiting the applicant's supplement. */
 export interface CorrectionRequested extends Received {
   status: "correction-requested";
@@ -66,6 +75,7 @@ export interface Withdrawn extends Received {
 export type ApplicationState =
   | { status: "none" }
   | AwaitingCheck
+  | AwaitingResult
   | CorrectionRequested
   | Supplemented
   | AcceptedApplication
@@ -95,8 +105,9 @@ const received = (a: ActiveApplication): Received => ({
  */
 export function evolveApplication(state: ApplicationState, event: ApplicationEvent): ApplicationState {
   if (event.type === "ApplicationSubmitted") {
+    const waits = event.data.materials.some((m) => m.provision === "awaiting-result");
     return {
-      status: "submitted",
+      status: waits ? "awaiting-result" : "submitted",
       applicationId: event.data.applicationId,
       submitted: event.data,
       requirements: event.data.requirements,

@@ -1,14 +1,17 @@
-import type { IntakeEventData, MaterialProvision } from "@gov/contracts";
+import type { DeferralPromise, IntakeEventData, MaterialProvision } from "@gov/contracts";
 import type { Command } from "@gov/eventsourcing";
 
 export type SubmitApplication = Command<
   "SubmitApplication",
   Omit<IntakeEventData["ApplicationSubmitted"], "receivedOn" | "flags">
 >;
-/** The window's completeness check; `caseNumber` is allocated by the caller in case it accepts. */
+/**
+ * The window's completeness check; `caseNumber` is allocated by the caller in case it accepts. A decision of
+ * 容缺受理 needs the applicant's signed promise (`deferralPromise`, 国发〔2022〕5号).
+ */
 export type CheckApplication = Command<
   "CheckApplication",
-  { defects: { materialId: string; note: string }[]; caseNumber?: string }
+  { defects: { materialId: string; note: string }[]; caseNumber?: string; deferralPromise?: DeferralPromise }
 >;
 export type SupplementMaterials = Command<"SupplementMaterials", { materials: MaterialProvision[] }>;
 export type RejectApplication = Command<"RejectApplication", { reason: string; legalBasis: string }>;

@@ -16,6 +16,11 @@ export type Assessment =
  *   the application is accepted with those materials deferred;
  * - otherwise every problem goes into ONE correction notice (一次性告知, 行政许可法 第三十二条).
  *
+ * - a material the government already holds is never the applicant's to supply (`heldByGovernment`): it is
+ *   obtained by the department, never named in a notice, never a reason to refuse acceptance;
+ * - a "一件事" member's result that another member needs is awaited, never asked for (the case is not checked
+ *   while it waits).
+ *
  * 告知承诺: 国务院办公厅关于全面推行证明事项和涉企经营许可事项告知承诺制的指导意见 (国办发〔2020〕42号);
  * 容缺受理 and the credit gate: 国务院关于建立完善守信联合激励和失信联合惩戒制度加快推进社会诚信建设的指导意见
  * (国发〔2016〕33号).
@@ -33,6 +38,7 @@ export function assess(
   const items: CorrectionItem[] = [];
   let promised = false;
   for (const req of requirements) {
+    if (heldByGovernment(req)) continue;
     const provided = materials[req.id] ?? { materialId: req.id, provision: "missing" as const };
     const defect = defects.find((d) => d.materialId === req.id);
     if (defect) {
@@ -40,6 +46,8 @@ export function assess(
     } else if (provided.provision === "missing") {
       if (req.necessity !== "optional")
         items.push({ materialId: req.id, name: req.name, problem: "missing" });
+    } else if (provided.provision === "awaiting-result") {
+      // Never asked of the applicant; the case is not checked while it waits (see the decider).
     } else if (provided.provision === "promised") {
       if (commitmentAllowed) promised = true;
       else
@@ -63,4 +71,28 @@ export function assess(
     return { outcome: "accept", mode: "deferred-materials", deferred: items.map((i) => i.materialId) };
   }
   return { outcome: "correction", items };
+}
+
+/**
+ * 政府部门核发的材料一律免于提交，能够提供电子证照的一律免于提交实体证照 (国发〔2022〕5号; 国办发〔2018〕45号: shared
+ * between departments, not asked for again): a material a government department issued, or one an electronic
+ * certificate replaces, is obtained by the implementing department itself.
+ */
+export const heldByGovernment = (req: Pick<MatterMaterial, "source" | "replacedByCertificate">): boolean =>
+  req.source === "government" || req.replacedByCertificate !== undefined;
+
+/**
+ * How a government-held material the applicant did not hand over is recorded (部门间共享): obtained by the
+ * implementing department, with the certificate type to look up when one replaces it.
+ */
+export function obtainedByDepartment(
+  req: MatterMaterial,
+  department: Submitted["matter"]["department"],
+): MaterialProvision {
+  return {
+    materialId: req.id,
+    provision: "obtained-by-department",
+    obtainedBy: department,
+    ...(req.replacedByCertificate ? { certificateType: req.replacedByCertificate } : {}),
+  };
 }

@@ -1,5 +1,5 @@
 import { chinaDate } from "@gov/calendar";
-import type { IntakeEventData, MaterialProvision } from "@gov/contracts";
+import type { DeferralPromise, IntakeEventData, MaterialProvision, MatterMaterial } from "@gov/contracts";
 import { type Decider, NotFound, RuleViolation, StateConflict } from "@gov/eventsourcing";
 import {
   type ActiveApplication,
@@ -21,7 +21,7 @@ import type {
   TerminateUnsupplied,
   WithdrawApplication,
 } from "./commands.ts";
-import { assess } from "./completeness.ts";
+import { assess, heldByGovernment, obtainedByDepartment } from "./completeness.ts";
 
 /** 行政许可法 第三十二条: the notice to correct is due within 5 days of receipt (working days, 第八十二条). */
 export const NOTICE_DAYS = 5;
@@ -38,7 +38,7 @@ export interface WorkingDays {
 }
 
 /** The statuses in which no decision has been made yet (reject and withdraw are still possible). */
-const undecided = ["submitted", "correction-requested", "supplemented"] as const;
+const undecided = ["submitted", "awaiting-result", "correction-requested", "supplemented"] as const;
 type Undecided = Extract<ActiveApplication, { status: (typeof undecided)[number] }>;
 const isUndecided = (a: ActiveApplication): a is Undecided =>
   (undecided as readonly string[]).includes(a.status);
@@ -54,7 +54,7 @@ export function applicationDecider(
   function submit(command: SubmitApplication, state: ApplicationState): ApplicationEvent[] {
     const { data } = command;
     if (state.status !== "none") throw new StateConflict(`application ${data.applicationId} exists`);
-    checkProvisions(data.requirements, data.materials, "materials");
+    checkProvisions(data.requirements, data.materials, "materials", data.bundleApplicationId !== undefined);
     const problems = data.materials.flatMap((m, i) =>
       m.provision === "promised" && !data.informedCommitmentRequested
         ? [
@@ -72,13 +72,28 @@ export function applicationDecider(
     return [
       {
         type: "ApplicationSubmitted",
-        data: { ...data, receivedOn: chinaDate(command.metadata.now), flags },
+        data: {
+          ...data,
+          materials: withSharedMaterials(data.requirements, data.matter.department, data.materials, true),
+          receivedOn: chinaDate(command.metadata.now),
+          flags,
+        },
       },
     ];
   }
 
   /** The completeness check: ONE correction notice naming everything (一次性告知), or acceptance. */
   function check(command: CheckApplication, a: ActiveApplication): ApplicationEvent[] {
+    if (a.status === "awaiting-result") {
+      const waits = Object.values(a.materials).flatMap((m) =>
+        m.provision === "awaiting-result"
+          ? [`${m.materialId} from application ${m.producedBy.applicationId} (${m.producedBy.matterId})`]
+          : [],
+      );
+      throw new StateConflict(
+        `application ${a.applicationId} awaits the result of another case of its "一件事" (${waits.join("; ")}): it is checked once that result exists`,
+      );
+    }
     if (a.status !== "submitted" && a.status !== "supplemented") {
       throw new StateConflict(`application ${a.applicationId} is ${a.status}: nothing to check`);
     }
@@ -98,20 +113,28 @@ export function applicationDecider(
         },
       ];
     }
-    const deferred = result.mode === "deferred-materials" ? result.deferred : [];
+    const deferred =
+      result.mode === "deferred-materials"
+        ? { materialIds: result.deferred, promise: command.data.deferralPromise, now: command.metadata.now }
+        : undefined;
     return [accepted(a, command.data.caseNumber, today, result.mode, deferred)];
   }
 
   function supplement(command: SupplementMaterials, a: ActiveApplication): ApplicationEvent[] {
     if (a.status !== "correction-requested")
       throw new StateConflict(`application ${a.applicationId} awaits no correction`);
-    checkProvisions(a.requirements, command.data.materials, "materials");
+    checkProvisions(a.requirements, command.data.materials, "materials", false);
     return [
       {
         type: "MaterialsSupplemented",
         data: {
           applicationId: a.applicationId,
-          materials: command.data.materials,
+          materials: withSharedMaterials(
+            a.requirements,
+            a.submitted.matter.department,
+            command.data.materials,
+            false,
+          ),
           supplementedOn: chinaDate(command.metadata.now),
         },
       },
@@ -189,7 +212,7 @@ export function applicationDecider(
     if (a.status !== "submitted" || today <= calendar.addWorkingDays(a.submitted.receivedOn, NOTICE_DAYS)) {
       return [];
     }
-    return [accepted(a, command.data.caseNumber, a.submitted.receivedOn, "deemed", [])];
+    return [accepted(a, command.data.caseNumber, a.submitted.receivedOn, "deemed", undefined)];
   }
 
   /** 容缺 materials not supplied by their deadline → the case ends the day after (scheduled; once). */
@@ -215,9 +238,13 @@ export function applicationDecider(
     caseNumber: string | undefined,
     acceptedOn: string,
     mode: IntakeEventData["ApplicationAccepted"]["mode"],
-    deferred: string[],
+    deferred: { materialIds: string[]; promise: DeferralPromise | undefined; now: string } | undefined,
   ): ApplicationEvent {
     const { matter } = a.submitted;
+    // Working days exclude statutory holidays (行政许可法 第八十二条), counted from the day after acceptance.
+    const dueOn = calendar.addWorkingDays(acceptedOn, matter.promisedTimeLimitDays);
+    // 容缺受理 only on the applicant's signed promise (checked before a case number is asked for).
+    const promise = deferred ? checkPromise(deferred, acceptedOn, dueOn) : undefined;
     const prefix = `${matter.implementationCode}${acceptedOn.replaceAll("-", "")}`;
     // 办件编号 = 实施编码 + yyyyMMdd + 4-digit daily serial.
     if (!caseNumber || !new RegExp(`^${prefix}\\d{4}$`).test(caseNumber)) {
@@ -225,11 +252,13 @@ export function applicationDecider(
         { field: "caseNumber", message: `a case number ${prefix}NNNN is needed to accept` },
       ]);
     }
-    // Working days exclude statutory holidays (行政许可法 第八十二条), counted from the day after acceptance.
-    const dueOn = calendar.addWorkingDays(acceptedOn, matter.promisedTimeLimitDays);
     const calendarVersion = calendar.versionsUsed(acceptedOn, dueOn);
     const materials = a.requirements.map(
-      (r): MaterialProvision => a.materials[r.id] ?? { materialId: r.id, provision: "missing" },
+      (r): MaterialProvision =>
+        a.materials[r.id] ??
+        (heldByGovernment(r) && r.necessity !== "optional"
+          ? obtainedByDepartment(r, matter.department)
+          : { materialId: r.id, provision: "missing" }),
     );
     return {
       type: "ApplicationAccepted",
@@ -242,8 +271,10 @@ export function applicationDecider(
         matter,
         applicant: a.submitted.applicant,
         materials,
-        // 容缺: supplied no later than the end of the promised time limit.
-        ...(deferred.length > 0 ? { deferred: { materialIds: deferred, supplyBy: dueOn } } : {}),
+        // 容缺: supplied by the promised date, no later than the end of the promised time limit.
+        ...(deferred && promise
+          ? { deferred: { materialIds: deferred.materialIds, supplyBy: promise.supplyBy, promise } }
+          : {}),
         promisedTimeLimitDays: matter.promisedTimeLimitDays,
         dueOn,
         calendarVersion,
@@ -281,11 +312,17 @@ export function applicationDecider(
   return { decide, initialState: initialApplicationState, evolve: evolveApplication };
 }
 
-/** Every provision names a material the matter asks for, once; certificates only where one replaces it. */
+/**
+ * Every provision names a material the matter asks for, once; certificates only where one replaces it; nothing
+ * promised for a material the department obtains itself; the provisions only intake records (obtained by the
+ * department; awaiting another "一件事" member's result) never come from outside, except an awaited result in a
+ * bundle's case.
+ */
 function checkProvisions(
   requirements: ActiveApplication["requirements"],
   materials: readonly MaterialProvision[],
   field: string,
+  inBundle: boolean,
 ) {
   const problems: { field: string; message: string }[] = [];
   const seen = new Set<string>();
@@ -305,6 +342,18 @@ function checkProvisions(
         message: `no electronic certificate replaces ${req.name}`,
       });
     }
+    if (req && m.provision === "promised" && heldByGovernment(req)) {
+      problems.push({
+        field: `${field}[${i}].provision`,
+        message: `the department obtains ${req.name} itself (国发〔2022〕5号): there is nothing to promise`,
+      });
+    }
+    if (m.provision === "obtained-by-department" || (m.provision === "awaiting-result" && !inBundle)) {
+      problems.push({
+        field: `${field}[${i}].provision`,
+        message: `${m.provision} is recorded by intake, not handed in`,
+      });
+    }
   });
   if (problems.length > 0) throw new RuleViolation(problems);
 }
@@ -315,6 +364,14 @@ function checkProvisions(
  */
 function checkDefects(a: AwaitingCheck | Supplemented, defects: readonly { materialId: string }[]) {
   const problems = defects.flatMap((d, i) => {
+    const req = a.requirements.find((r) => r.id === d.materialId);
+    if (req && heldByGovernment(req))
+      return [
+        {
+          field: `defects[${i}].materialId`,
+          message: `the department obtains ${req.name} itself (国发〔2022〕5号): it is never named in a correction notice`,
+        },
+      ];
     const p = a.materials[d.materialId];
     if (!p || p.provision === "missing" || p.provision === "promised")
       return [{ field: `defects[${i}].materialId`, message: `${d.materialId} was not handed in` }];
@@ -328,4 +385,71 @@ function checkDefects(a: AwaitingCheck | Supplemented, defects: readonly { mater
     return [];
   });
   if (problems.length > 0) throw new RuleViolation(problems);
+}
+
+/**
+ * 国发〔2022〕5号 (政府部门核发的材料一律免于提交): a government-held material the applicant did not hand over is
+ * recorded as obtained by the implementing department (部门间共享). On submission (`addAbsent`) every such
+ * material the matter needs is recorded, including those the applicant left out; a supplement only converts
+ * what it names as missing.
+ */
+function withSharedMaterials(
+  requirements: readonly MatterMaterial[],
+  department: IntakeEventData["ApplicationSubmitted"]["matter"]["department"],
+  given: readonly MaterialProvision[],
+  addAbsent: boolean,
+): MaterialProvision[] {
+  const shared = (r: MatterMaterial | undefined): r is MatterMaterial =>
+    r !== undefined && heldByGovernment(r) && r.necessity !== "optional";
+  const converted = given.map((m) => {
+    const req = requirements.find((r) => r.id === m.materialId);
+    return m.provision === "missing" && shared(req) ? obtainedByDepartment(req, department) : m;
+  });
+  if (!addAbsent) return converted;
+  const absent = requirements
+    .filter((r) => shared(r) && !given.some((m) => m.materialId === r.id))
+    .map((r) => obtainedByDepartment(r, department));
+  return [...converted, ...absent];
+}
+
+/**
+ * 容缺受理 needs the applicant's written promise (承诺书) to supply exactly the missing materials by a date no
+ * later than the end of the promised time limit, signed before the decision (国发〔2022〕5号 容缺受理;
+ * 西安市行政审批服务局《容缺受理服务模式解释说明》: 作出书面承诺补齐补正相关申请材料). Fields are named relative to
+ * the check's body.
+ */
+function checkPromise(
+  deferred: { materialIds: string[]; promise: DeferralPromise | undefined; now: string },
+  acceptedOn: string,
+  dueOn: string,
+): DeferralPromise {
+  const { promise } = deferred;
+  if (!promise) {
+    throw new RuleViolation([
+      {
+        field: "deferralPromise",
+        message: `容缺受理 of ${deferred.materialIds.join(", ")} needs the applicant's signed promise (承诺书)`,
+      },
+    ]);
+  }
+  const problems: { field: string; message: string }[] = [];
+  const promised = [...promise.materialIds].sort();
+  const missing = [...deferred.materialIds].sort();
+  if (promised.join("\u0000") !== missing.join("\u0000")) {
+    problems.push({
+      field: "deferralPromise.materialIds",
+      message: `the promise must name exactly the missing materials: ${missing.join(", ")}`,
+    });
+  }
+  if (promise.supplyBy < acceptedOn || promise.supplyBy > dueOn) {
+    problems.push({
+      field: "deferralPromise.supplyBy",
+      message: `between ${acceptedOn} and the end of the promised time limit, ${dueOn}`,
+    });
+  }
+  if (Date.parse(promise.signature.signedAt) > Date.parse(deferred.now)) {
+    problems.push({ field: "deferralPromise.signature.signedAt", message: "signed in the future" });
+  }
+  if (problems.length > 0) throw new RuleViolation(problems);
+  return promise;
 }

@@ -1,5 +1,5 @@
 import { officialCalendar } from "@gov/calendar";
-import type { MaterialProvision } from "@gov/contracts";
+import type { DeferralPromise, MaterialProvision, MatterMaterial } from "@gov/contracts";
 import { type CommandMetadata, NotFound, RuleViolation, StateConflict } from "@gov/eventsourcing";
 import { deciderSpec } from "@gov/eventsourcing/testing";
 import { describe, expect, it } from "vitest";
@@ -60,10 +60,17 @@ const check = (
   date: string,
   caseNumber?: string,
   defects: { materialId: string; note: string }[] = [],
+  deferralPromise?: DeferralPromise,
 ): CheckApplication => ({
   type: "CheckApplication",
-  data: { defects, ...(caseNumber ? { caseNumber } : {}) },
+  data: { defects, ...(caseNumber ? { caseNumber } : {}), ...(deferralPromise ? { deferralPromise } : {}) },
   metadata: at(date),
+});
+/** The applicant's signed 承诺书 to supply `materialIds` by `supplyBy` (signed by its legal representative). */
+const promiseOf = (materialIds: string[], supplyBy: string, signedAt = "2026-09-30T09:30:00+08:00") => ({
+  materialIds,
+  supplyBy,
+  signature: { file: file("promise"), signedAt, signedBy: `P${"0".repeat(32)}` },
 });
 const submitted = (
   date: string,
@@ -73,6 +80,11 @@ const submitted = (
     .when(submit(date, ...args))
     .events();
 const types = (events: ApplicationEvent[]) => events.map((e) => e.type);
+/** The materials an ApplicationSubmitted recorded. */
+const recorded = (event: ApplicationEvent | undefined) => {
+  if (event?.type !== "ApplicationSubmitted") throw new Error(`not a submission: ${event?.type}`);
+  return event.data.materials;
+};
 
 describe("intake: submission", () => {
   it("records the matter version, the applicant's subject id, the materials and the credit seen", () => {
@@ -149,7 +161,7 @@ describe("intake: the completeness check → exactly one outcome", () => {
       .thenThrows(RuleViolation);
   });
 
-  it("补正 (一次性告知): ONE notice names every missing and defective material at once", () => {
+  it("补正 (一次性告知): ONE notice names every missing and defective material at once — never the 营业执照 the government holds (国发〔2022〕5号)", () => {
     given(...submitted("2026-09-29", [provided("M01")]))
       .when(check("2026-09-29", undefined, [{ materialId: "M01", note: "未加盖公章" }]))
       .then({
@@ -160,7 +172,6 @@ describe("intake: the completeness check → exactly one outcome", () => {
           noticeDate: "2026-09-29",
           items: [
             { materialId: "M01", name: "公共场所卫生许可申请表", problem: "defective", note: "未加盖公章" },
-            { materialId: "LIC", name: "营业执照", problem: "missing" },
             { materialId: "M03", name: "卫生设施平面布局图", problem: "missing" },
             { materialId: "M04", name: "卫生管理制度", problem: "missing" },
           ],
@@ -221,20 +232,58 @@ describe("intake: the completeness check → exactly one outcome", () => {
     ).toEqual(["MaterialsSupplemented"]);
   });
 
-  it("容缺受理: only a 容缺后补 material missing → accepted, to be supplied by the end of the promised limit", () => {
+  it("容缺受理: only a 容缺后补 material missing → accepted on the applicant's signed promise, recorded with it (国发〔2022〕5号 容缺受理)", () => {
+    const promise = promiseOf(["M04"], "2026-10-13");
     const events = given(
       ...submitted(
         "2026-09-30",
         complete.filter((x) => x.materialId !== "M04"),
       ),
     )
-      .when(check("2026-09-30", code("2026-09-30")))
+      .when(check("2026-09-30", code("2026-09-30"), [], promise))
       .events();
     expect(events[0]?.data).toMatchObject({
       mode: "deferred-materials",
-      deferred: { materialIds: ["M04"], supplyBy: "2026-10-13" },
+      deferred: { materialIds: ["M04"], supplyBy: "2026-10-13", promise },
     });
+    // An earlier promised date is the deadline.
+    const earlier = given(
+      ...submitted(
+        "2026-09-30",
+        complete.filter((x) => x.materialId !== "M04"),
+      ),
+    )
+      .when(check("2026-09-30", code("2026-09-30"), [], promiseOf(["M04"], "2026-10-09")))
+      .events();
+    expect(earlier[0]?.data).toMatchObject({ deferred: { supplyBy: "2026-10-09" } });
   });
+
+  it.each<[string, DeferralPromise | undefined, string]>([
+    ["no promise at all", undefined, "deferralPromise: "],
+    ["a promise naming other materials", promiseOf(["M03"], "2026-10-13"), "deferralPromise.materialIds: "],
+    [
+      "a supply date after the end of the promised time limit",
+      promiseOf(["M04"], "2026-10-14"),
+      "deferralPromise.supplyBy: ",
+    ],
+    [
+      "a signature dated after the decision",
+      promiseOf(["M04"], "2026-10-13", "2026-10-01T09:00:00+08:00"),
+      "deferralPromise.signature.signedAt: ",
+    ],
+  ])(
+    "容缺受理 refused with %s (400 naming the field; 国发〔2022〕5号, 西安市《容缺受理服务模式解释说明》 书面承诺)",
+    (_, promise, field) => {
+      given(
+        ...submitted(
+          "2026-09-30",
+          complete.filter((x) => x.materialId !== "M04"),
+        ),
+      )
+        .when(check("2026-09-30", code("2026-09-30"), [], promise))
+        .thenThrows(RuleViolation, field);
+    },
+  );
 
   it("no 容缺 for a strict-review subject: a correction notice instead (credit gate, 国发〔2016〕33号)", () => {
     const events = given(
@@ -371,7 +420,7 @@ describe("intake: scheduled processes", () => {
         complete.filter((x) => x.materialId !== "M04"),
       ),
     )
-      .when(check("2026-09-30", code("2026-09-30")))
+      .when(check("2026-09-30", code("2026-09-30"), [], promiseOf(["M04"], "2026-10-13")))
       .events(),
   ];
   const terminate = (date: string): ApplicationCommand => ({
@@ -431,5 +480,134 @@ describe("intake: withdrawal", () => {
       .when(withdraw)
       .thenThrows(StateConflict);
     given().when(withdraw).thenThrows(NotFound);
+  });
+});
+
+describe("intake: what the government already holds is never asked for again (国发〔2022〕5号: 政府部门核发的材料一律免于提交; 国办发〔2018〕45号)", () => {
+  const withoutLicence = complete.filter((x) => x.materialId !== "LIC");
+  const obtainedLicence = {
+    materialId: "LIC",
+    provision: "obtained-by-department",
+    obtainedBy: hygieneMatter.department,
+    certificateType: "营业执照",
+  };
+
+  it("records a government-held material the applicant left out as obtained by the implementing department (部门间共享)", () => {
+    const [event] = submitted("2026-09-29", withoutLicence);
+    expect(recorded(event)).toEqual([...withoutLicence, obtainedLicence]);
+    // A "missing" one is recorded the same way.
+    const [missing] = submitted("2026-09-29", [
+      ...withoutLicence,
+      { materialId: "LIC", provision: "missing" },
+    ]);
+    expect(recorded(missing)).toContainEqual(obtainedLicence);
+  });
+
+  it("never names it in a correction notice, and it never blocks acceptance", () => {
+    const notice = given(...submitted("2026-09-29", [provided("M01")]))
+      .when(check("2026-09-29"))
+      .events();
+    expect(notice[0]).toMatchObject({ type: "CorrectionRequested" });
+    expect(JSON.stringify(notice[0]?.data)).not.toContain('"LIC"');
+    const accepted = given(...submitted("2026-09-30", withoutLicence))
+      .when(check("2026-09-30", code("2026-09-30")))
+      .events();
+    expect(accepted[0]).toMatchObject({ type: "ApplicationAccepted", data: { mode: "complete" } });
+    expect(accepted[0]?.data).toMatchObject({ materials: expect.arrayContaining([obtainedLicence]) });
+  });
+
+  it("a 专利权有效的证明 (source government, no electronic certificate) is obtained too, without a certificate type", () => {
+    const patentRequirements: MatterMaterial[] = [
+      hygieneRequirements[0] as MatterMaterial,
+      {
+        ...(hygieneRequirements[0] as MatterMaterial),
+        id: "M02",
+        name: "专利权有效的证明",
+        source: "government",
+      },
+    ];
+    const events = given(...submitted("2026-09-30", [provided("M01")], { requirements: patentRequirements }))
+      .when(check("2026-09-30", code("2026-09-30")))
+      .events();
+    expect(events[0]).toMatchObject({ type: "ApplicationAccepted", data: { mode: "complete" } });
+    expect(events[0]?.data).toMatchObject({
+      materials: [
+        provided("M01"),
+        { materialId: "M02", provision: "obtained-by-department", obtainedBy: hygieneMatter.department },
+      ],
+    });
+  });
+
+  it("the applicant may still hand over the electronic certificate itself (国发〔2022〕5号: 电子证照)", () => {
+    const [event] = submitted("2026-09-30");
+    expect(recorded(event)).toContainEqual({
+      materialId: "LIC",
+      provision: "certificate",
+      certificateId: "ZZ-330106-2025-000123",
+    });
+  });
+
+  it.each<[string, MaterialProvision[], string]>([
+    ["a promise for it", [{ materialId: "LIC", provision: "promised" }], "materials[0].provision: "],
+    [
+      "an obtained-by-department provision from outside",
+      [{ materialId: "LIC", provision: "obtained-by-department", obtainedBy: hygieneMatter.department }],
+      "materials[0].provision: ",
+    ],
+  ])("refuses %s (400 naming the field)", (_, materials, field) => {
+    given()
+      .when(submit("2026-09-29", materials, { informedCommitmentRequested: true }))
+      .thenThrows(RuleViolation, field);
+  });
+
+  it("a clerk cannot name it as defective: it is never in a notice (400)", () => {
+    given(...submitted("2026-09-29"))
+      .when(check("2026-09-29", undefined, [{ materialId: "LIC", note: "已过期" }]))
+      .thenThrows(RuleViolation, "defects[0].materialId: ");
+  });
+});
+
+describe('intake: a "一件事" case whose material is another member\'s result waits for it (BundlePublished.dependencies)', () => {
+  const awaiting: MaterialProvision = {
+    materialId: "LIC",
+    provision: "awaiting-result",
+    producedBy: { matterId: "enterprise-establishment", applicationId: "A0" },
+  };
+  const inBundle = { bundleApplicationId: "B1" };
+  const waiting = () => submitted("2026-09-30", [...withoutLicenceAnd(), awaiting], inBundle);
+  const withoutLicenceAnd = () => complete.filter((x) => x.materialId !== "LIC");
+
+  it("records the material as awaiting the producing case, and does not ask for it", () => {
+    const [event] = waiting();
+    expect(recorded(event)).toContainEqual(awaiting);
+    expect(recorded(event).filter((m) => m.materialId === "LIC")).toHaveLength(1);
+  });
+
+  it("is not checked (so never accepted) until the result exists: 409 naming the case it waits for", () => {
+    given(...waiting())
+      .when(check("2026-09-30", code("2026-09-30")))
+      .thenThrows(StateConflict, /awaits the result .*LIC from application A0 \(enterprise-establishment\)/);
+  });
+
+  it("is not deemed accepted while it waits (行政许可法 第三十二条 presumes an application the window could check)", () => {
+    given(...waiting())
+      .when({ type: "DeemAccepted", data: { caseNumber: code("2026-09-30") }, metadata: at("2026-10-20") })
+      .thenNothingHappened();
+  });
+
+  it("may still be withdrawn while it waits", () => {
+    expect(
+      types(
+        given(...waiting())
+          .when({ type: "WithdrawApplication", data: { reason: "不再开办" }, metadata: at("2026-10-01") })
+          .events(),
+      ),
+    ).toEqual(["ApplicationWithdrawn"]);
+  });
+
+  it("only a bundle's case may await another member's result (400)", () => {
+    given()
+      .when(submit("2026-09-30", [awaiting]))
+      .thenThrows(RuleViolation, "materials[0].provision: ");
   });
 });
