@@ -90,7 +90,7 @@ describe("embedded platform: the README's walk-through", () => {
     ]);
   });
 
-  it("企业开办: one set of materials fans out into one case per matter; the bundle is accepted when its cases are", async () => {
+  it("企业开办: one set of materials fans out into one case per matter; the cases that need the 营业执照 wait for the member that issues it (国发〔2024〕3号 关联事项集成办)", async () => {
     const bundle = (await get("/matters/bundles/enterprise-opening")).json();
     const materials = bundle.data.materials.map((m: { key: string }) => file(m.key));
     const listed = bundle.data.materials.reduce(
@@ -107,14 +107,20 @@ describe("embedded platform: the README's walk-through", () => {
     expect(submitted.statusCode, submitted.body).toBe(201);
     const { id: bundleApplicationId, applicationIds } = submitted.json();
     expect(applicationIds).toHaveLength(5);
+    const producer = bundle.data.dependencies[0].producedBy as string;
+    expect(bundle.data.dependencies.map((d: { materialId: string }) => d.materialId)).toContain("LIC");
+    const outcomes: Record<string, { status: number; matterId: string }> = {};
     for (const id of applicationIds) {
       await expect.poll(async () => (await get(`/intake/applications/${id}`)).statusCode).toBe(200);
-      expect((await post(`/intake/applications/${id}/check`, {})).json().events).toEqual([
-        { type: "ApplicationAccepted" },
-      ]);
+      const matterId = (await get(`/intake/applications/${id}`)).json().matter.matterId as string;
+      outcomes[id] = { status: (await post(`/intake/applications/${id}/check`, {})).statusCode, matterId };
     }
-    await expect
-      .poll(async () => (await get(`/intake/bundle-applications/${bundleApplicationId}`)).json().status)
-      .toBe("accepted");
+    // The member that issues the licence is accepted; the four that need it wait for its result (409 on check).
+    const byMatter = Object.values(outcomes);
+    expect(byMatter.filter((o) => o.status === 200).map((o) => o.matterId)).toEqual([producer]);
+    expect(byMatter.filter((o) => o.status === 409)).toHaveLength(4);
+    const view = (await get(`/intake/bundle-applications/${bundleApplicationId}`)).json();
+    expect(view.status).not.toBe("accepted");
+    expect(view.waits).toHaveLength(4);
   });
 });
