@@ -3,6 +3,10 @@
  *
  *   pnpm bench:messaging                  (BENCH_SCALE=0.5 for fewer events; KAFKA_BROKERS for your own cluster)
  *
+ * Both Kafka clients run in the same run, against the same broker, in turn: kafkajs and @platformatic/kafka
+ * (BENCH_CLIENTS=kafkajs or =platformatic for one of them). Relay pages of 500 (BENCH_PAGES=100,500,2000 for
+ * several sizes).
+ *
  * 1. Kafka's own producer tool (ProducerPerformance, Java client): N records of 1000 bytes to a fresh topic of
  *    3 partitions, acks=all, idempotent: the baseline. Needs the local launcher's jars (scripts/kafka).
  * 2. The relay: N events (1000 bytes of data each) already in a fresh store (SQLite file; PostgreSQL in a fresh
@@ -27,8 +31,14 @@ import {
   probePostgres,
   testConnectionString,
 } from "@gov/eventsourcing/testing/postgres";
+import {
+  connectKafkaClient,
+  type KafkaClientConnection,
+  type KafkaClientName,
+  kafkaClients,
+} from "../src/connect-client.ts";
 import { EmbeddedEventBus } from "../src/embedded/embedded-bus.ts";
-import type { EventBus } from "../src/event-bus.ts";
+import type { EventBus, EventPublisher } from "../src/event-bus.ts";
 import { connectKafka } from "../src/kafka/connect.ts";
 import type { MessagingLogger } from "../src/logging.ts";
 import { runRelay } from "../src/relay/relay.ts";
@@ -37,7 +47,11 @@ import { benchEvent, DATA_BYTES, fill, messageBytes, percentile } from "./suppor
 
 const scale = Number(process.env.BENCH_SCALE ?? "1");
 const N = Math.max(1000, Math.round(50_000 * scale));
-const PAGE_SIZES = [100, 500, 2000];
+const PAGE_SIZES = (process.env.BENCH_PAGES ?? "500").split(",").map(Number);
+const CLIENTS = (process.env.BENCH_CLIENTS ?? kafkaClients.join(","))
+  .split(",")
+  .map((c) => c.trim()) as KafkaClientName[];
+for (const c of CLIENTS) if (!kafkaClients.includes(c)) throw new Error(`BENCH_CLIENTS: unknown client ${c}`);
 const RATE = 300; // events/s for the latency rows
 const SECONDS = Math.max(3, Math.round(10 * scale));
 const WARMUP_SECONDS = 1;
@@ -66,6 +80,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 interface Row {
   what: string;
+  client: string;
   store: string;
   events: string;
   rate: string;
@@ -77,7 +92,7 @@ interface Row {
 }
 const rows: Row[] = [];
 const notes: string[] = [];
-const dash = { ratio: "-", p50: "-", p95: "-", p99: "-", max: "-" };
+const dash = { client: "-", ratio: "-", p50: "-", p95: "-", p99: "-", max: "-" };
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
 const ms = (n: number) => (Number.isNaN(n) ? "-" : n < 10 ? n.toFixed(1) : n.toFixed(0));
 
@@ -137,8 +152,20 @@ async function postgresTarget(): Promise<Target | string> {
 
 const broker = await benchBroker();
 cleanups.push(() => broker.stop());
+// kafkajs's admin creates and deletes the bench's topics and groups; each client has its own connection.
 const kafka = connectKafka({ brokers: broker.brokers, clientId: "bench-messaging", partitions: 3 });
 cleanups.push(() => kafka.close());
+const clients = new Map<KafkaClientName, KafkaClientConnection>();
+for (const client of CLIENTS) {
+  const connection = connectKafkaClient({
+    client,
+    brokers: broker.brokers,
+    clientId: `bench-${client}`,
+    partitions: 3,
+  });
+  clients.set(client, connection);
+  cleanups.push(() => connection.close());
+}
 const topics: string[] = [];
 const groups: string[] = [];
 cleanups.push(async () => {
@@ -184,17 +211,21 @@ try {
     const first = (await store.readAll({ limit: 1 })).events[0];
     if (first) wire ??= messageBytes(first);
     for (const pageSize of PAGE_SIZES) {
-      progress(`${target.name}: relay, pages of ${pageSize}`);
-      const result = await timeRelay(store, streamCategory, N, pageSize);
-      rows.push({
-        what: `relay, pages of ${pageSize}`,
-        store: target.name,
-        events: int(N),
-        rate: "rate" in result ? int(result.rate) : "stalled",
-        ...dash,
-        ratio: "rate" in result && baseline ? `${Math.round((result.rate / baseline) * 100)} %` : "-",
-      });
-      if ("stalled" in result) notes.push(`relay ${target.name}, pages of ${pageSize}: ${result.stalled}`);
+      for (const [client, connection] of clients) {
+        progress(`${target.name}: relay on ${client}, pages of ${pageSize}`);
+        const result = await timeRelay(store, streamCategory, N, pageSize, connection.publisher);
+        rows.push({
+          what: `relay, pages of ${pageSize}`,
+          store: target.name,
+          events: int(N),
+          rate: "rate" in result ? int(result.rate) : "stalled",
+          ...dash,
+          ratio: "rate" in result && baseline ? `${Math.round((result.rate / baseline) * 100)} %` : "-",
+          client,
+        });
+        if ("stalled" in result)
+          notes.push(`relay ${target.name} on ${client}, pages of ${pageSize}: ${result.stalled}`);
+      }
     }
   }
 
@@ -203,13 +234,20 @@ try {
     const target = await make();
     if (typeof target === "string") continue;
     cleanups.push(() => target.dispose());
-    progress(`${target.name}: latency through the relay and Kafka, ${RATE}/s for ${SECONDS} s`);
-    rows.push(await latency("append → relay → Kafka → handler", target, viaKafka));
+    for (const [client, connection] of clients) {
+      progress(
+        `${target.name}: latency through the relay and Kafka on ${client}, ${RATE}/s for ${SECONDS} s`,
+      );
+      rows.push({
+        ...(await latency("append → relay → Kafka → handler", target, viaKafka(connection), client)),
+        client,
+      });
+    }
   }
   const embeddedTarget = sqliteTarget();
   cleanups.push(() => embeddedTarget.dispose());
   progress(`sqlite: latency through the embedded bus, ${RATE}/s for ${SECONDS} s`);
-  rows.push(await latency("append → embedded bus → handler", embeddedTarget, viaEmbedded));
+  rows.push(await latency("append → embedded bus → handler", embeddedTarget, viaEmbedded, "embedded"));
 
   notes.unshift(
     `throughput rows: ${int(N)} events of ${DATA_BYTES} bytes of data; ProducerPerformance sends ${DATA_BYTES}-byte records (its latency columns: send → acknowledged at full throttle${baseline ? `, avg ${(perf as ProducerPerf).avgMs} ms` : ""}); the relay sends each event's data as the value plus ${wire ? `~${wire.overhead}` : "some"} bytes of key and CloudEvents headers, acks=all, idempotent, timed from runRelay's start until the broker acknowledged the last event`,
@@ -229,6 +267,7 @@ process.stdout.write(`${formatTable(rows, notes)}\n`);
 function perfRow(perf: ProducerPerf): Row {
   return {
     what: "Kafka ProducerPerformance (Java)",
+    client: "Java",
     store: "-",
     events: int(perf.records),
     rate: int(perf.recordsPerSec),
@@ -245,6 +284,7 @@ async function timeRelay(
   category: string,
   count: number,
   batchSize: number,
+  publisher: EventPublisher,
 ): Promise<{ rate: number } | { stalled: string }> {
   const controller = new AbortController();
   let lastProblem = "";
@@ -260,7 +300,7 @@ async function timeRelay(
   const relay = runRelay({
     store,
     checkpoints: store.checkpoints,
-    publisher: kafka.publisher,
+    publisher,
     name: `bench-${randomUUID()}`, // a fresh checkpoint: from the start of the log
     owner: "bench",
     batchSize,
@@ -288,27 +328,29 @@ async function timeRelay(
 type Handler = (data: { t: number; i: number }) => void;
 type Path = (store: BenchStore, topic: string, handle: Handler) => Promise<() => Promise<void>>;
 
-async function viaKafka(store: BenchStore, topic: string, handle: Handler) {
-  const controller = new AbortController();
-  const relay = runRelay({
-    store,
-    checkpoints: store.checkpoints,
-    publisher: kafka.publisher,
-    name: `bench-${randomUUID()}`,
-    owner: "bench",
-    signal: controller.signal,
-  });
-  const groupId = `bench-latency-${randomUUID()}`;
-  groups.push(groupId);
-  const sub = await kafka.bus.subscribe({
-    groupId,
-    topics: [topic],
-    handle: (e) => handle(e.data as { t: number; i: number }),
-  });
-  return async () => {
-    await sub.stop();
-    controller.abort();
-    await relay;
+function viaKafka(connection: KafkaClientConnection): Path {
+  return async (store, topic, handle) => {
+    const controller = new AbortController();
+    const relay = runRelay({
+      store,
+      checkpoints: store.checkpoints,
+      publisher: connection.publisher,
+      name: `bench-${randomUUID()}`,
+      owner: "bench",
+      signal: controller.signal,
+    });
+    const groupId = `bench-latency-${randomUUID()}`;
+    groups.push(groupId);
+    const sub = await connection.bus.subscribe({
+      groupId,
+      topics: [topic],
+      handle: (e) => handle(e.data as { t: number; i: number }),
+    });
+    return async () => {
+      await sub.stop();
+      controller.abort();
+      await relay;
+    };
   };
 }
 
@@ -322,9 +364,9 @@ async function viaEmbedded(store: BenchStore, topic: string, handle: Handler) {
   return () => bus.close();
 }
 
-async function latency(what: string, target: Target, path: Path): Promise<Row> {
+async function latency(what: string, target: Target, path: Path, label: string): Promise<Row> {
   const store = await target.open();
-  const topic = await freshTopic(`latency${target.name}${path === viaKafka ? "kafka" : "embedded"}`);
+  const topic = await freshTopic(`latency${target.name}${label}`);
   const category = topic.split(".")[2] as string;
   const warmup = RATE * WARMUP_SECONDS;
   const total = warmup + RATE * SECONDS;
@@ -349,6 +391,7 @@ async function latency(what: string, target: Target, path: Path): Promise<Row> {
   await stop();
   return {
     what,
+    client: label,
     store: target.name,
     events: samples.length === total - warmup ? int(samples.length) : `${samples.length}/${total - warmup}`,
     rate: int(appendRate),
@@ -363,6 +406,7 @@ async function latency(what: string, target: Target, path: Path): Promise<Row> {
 function formatTable(body: Row[], footer: string[]): string {
   const header: Row = {
     what: "what",
+    client: "client",
     store: "store",
     events: "events",
     rate: "events/s",
@@ -375,7 +419,7 @@ function formatTable(body: Row[], footer: string[]): string {
   const keys = Object.keys(header) as (keyof Row)[];
   const widths = keys.map((k) => Math.max(header[k].length, ...body.map((r) => r[k].length)));
   const line = (r: Row) =>
-    `| ${keys.map((k, i) => (i >= 2 ? r[k].padStart(widths[i] as number) : r[k].padEnd(widths[i] as number))).join(" | ")} |`;
+    `| ${keys.map((k, i) => (i >= 3 ? r[k].padStart(widths[i] as number) : r[k].padEnd(widths[i] as number))).join(" | ")} |`;
   const separator = `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`;
   return [line(header), separator, ...body.map(line), ...footer.map((n) => `note: ${n}`)].join("\n");
 }

@@ -1,4 +1,5 @@
 export * from "./cloudevents.ts";
+export * from "./connect-client.ts";
 export * from "./embedded/embedded-bus.ts";
 export type * from "./event-bus.ts";
 export * from "./inbox/sqlite-inbox.ts";
@@ -8,6 +9,7 @@ export * from "./kafka/kafka-client.ts";
 export * from "./kafka/kafka-publisher.ts";
 export * from "./logging.ts";
 export * from "./metrics.ts";
+export * from "./platformatic/connect.ts";
 export * from "./relay/lease.ts";
 export * from "./relay/relay.ts";
 export * from "./topics.ts";

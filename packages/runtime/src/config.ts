@@ -1,3 +1,4 @@
+import { kafkaClients } from "@gov/messaging";
 import { z } from "zod";
 
 /** What a service process needs besides the service kit's own settings (all from environment variables). */
@@ -18,6 +19,13 @@ export const runtimeConfig = {
   /** `kafka` needs KAFKA_BROKERS; `embedded` delivers from the store's log (one process, or one SQLite file). */
   EVENT_BUS: z.enum(["kafka", "embedded"]).optional(),
   KAFKA_BROKERS: z.string().min(1).optional(),
+  /**
+   * The Kafka client library under the bus and the relay: `kafkajs` when unset, or `platformatic`
+   * (@platformatic/kafka; docs/messaging.md, "Kafka client"). Both write the same topics, headers, keys and
+   * partitions, so services may differ during a switch. Optional rather than defaulted here so that settings
+   * built in code need not name it; `connectKafkaClient` applies the default.
+   */
+  KAFKA_CLIENT: z.enum(kafkaClients).optional(),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).default(3),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
   /** Run this service's relay (its own stream categories → Kafka). Replicas share it through a lease. */
