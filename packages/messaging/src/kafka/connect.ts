@@ -3,6 +3,9 @@ import { type KafkaBusOptions, KafkaEventBus } from "./kafka-bus.ts";
 import { createKafka, type KafkaSettings, TopicAdmin } from "./kafka-client.ts";
 import { KafkaPublisher } from "./kafka-publisher.ts";
 
+/** How long readiness waits for the cluster to answer (the kit gives a check 2 s). */
+const PING_MS = 1500;
+
 /** Everything a process needs to talk to Kafka, sharing one client and one topic admin. */
 export function connectKafka(settings: KafkaSettings & KafkaBusOptions) {
   const kafka = createKafka(settings);
@@ -20,13 +23,22 @@ export function connectKafka(settings: KafkaSettings & KafkaBusOptions) {
      * for the broker.
      */
     async ping() {
-      try {
-        await (await topics.admin()).describeCluster();
-      } catch (error) {
-        throw new Error(`the cluster does not answer: ${describeKafkaError(error)}`);
-      }
       const problems = bus.problems();
       if (publisher.failing) problems.push(`publishing fails: ${publisher.failing}`);
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        // kafkajs retries a broker that is down for many seconds: readiness wants an answer now.
+        await Promise.race([
+          (async () => (await topics.admin()).describeCluster())(),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`no answer within ${PING_MS} ms`)), PING_MS);
+          }),
+        ]);
+      } catch (error) {
+        problems.unshift(`the cluster does not answer: ${describeKafkaError(error)}`);
+      } finally {
+        clearTimeout(timer);
+      }
       if (problems.length > 0) throw new Error(problems.join("; "));
     },
     async close() {
