@@ -321,13 +321,11 @@ class SupervisedConsumer {
       retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 5000, restartOnFailure: async () => false },
     });
     this.#consumer = consumer;
-    const crashed = new Promise<unknown>((resolve) => {
-      consumer.on(consumer.events.CRASH, ({ payload }) => {
-        if (this.#state !== "stopped") this.#state = "retrying";
-        this.#lastError = describeKafkaError(payload.error);
-        if (!payload.restart) resolve(payload.error);
-      });
-      signal.addEventListener("abort", () => resolve(undefined), { once: true });
+    const crashed = Promise.withResolvers<unknown>();
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (this.#state !== "stopped") this.#state = "retrying";
+      this.#lastError = describeKafkaError(payload.error);
+      if (!payload.restart) crashed.resolve(payload.error);
     });
     consumer.on(consumer.events.GROUP_JOIN, () => {
       if (this.#state === "stopped") return;
@@ -346,6 +344,14 @@ class SupervisedConsumer {
       autoCommitInterval: 500,
       eachMessage: this.#deps.eachMessage,
     });
-    return crashed;
+    // Runs until it crashes for good or is stopped; the abort listener lives exactly as long as this consumer.
+    const onAbort = () => crashed.resolve(undefined);
+    if (signal.aborted) return undefined;
+    signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      return await crashed.promise;
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
   }
 }
