@@ -1,9 +1,11 @@
 import { hostname } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import { type EventStore, ownCategoriesOnly } from "@gov/eventsourcing";
 import {
   connectKafka,
   EmbeddedEventBus,
   type EventBus,
+  type KafkaConfigurationError,
   type MessagingLogger,
   registerLagMetric,
   runRelay,
@@ -41,15 +43,27 @@ export interface StartedInfrastructure extends ServiceDeps, Infrastructure {
   attachMetrics(registry: Registry): void;
 }
 
+export interface InfrastructureOptions {
+  /**
+   * Told when Kafka refuses the configuration for good (bad credentials, a replication factor the cluster
+   * cannot meet) after start-up; `runService` logs it and exits. Retriable broker errors never come here.
+   */
+  onFatal?: (error: KafkaConfigurationError) => void;
+}
+
 /**
  * Opens the store and the bus the settings name, and the relay for `scope`'s categories when a Kafka bus is
  * configured. Returns them with their readiness checks and their closers, bus (and relay) before store: hand
  * them to `buildApp({ infrastructure })`, which closes them in that order after every module.
+ *
+ * Nothing here fails on a broker that is down, restarting or slow: subscriptions and the relay retry with
+ * back-off, and the `kafka` readiness check names what they wait for (docs/distributed.md, "When the broker fails").
  */
 export async function startInfrastructure(
   settings: RuntimeSettings,
   logger: MessagingLogger,
   scope?: ServiceScope,
+  options: InfrastructureOptions = {},
 ): Promise<StartedInfrastructure> {
   const opened = await openStore(settings);
   const store = scope ? ownCategoriesOnly(opened, scope.service, scope.categories) : opened;
@@ -64,24 +78,38 @@ export async function startInfrastructure(
       partitions: settings.KAFKA_PARTITIONS,
       replicationFactor: settings.KAFKA_REPLICATION_FACTOR,
       logger,
+      ...(options.onFatal ? { onFatal: options.onFatal } : {}),
     });
     bus = kafka.bus;
     const relay = new AbortController();
+    const relayState: { failing?: string } = {};
     const relaying =
       settings.RELAY === "on"
-        ? runRelay({
-            store: opened,
-            checkpoints: opened.checkpoints,
-            publisher: kafka.publisher,
-            name: `relay-${scope?.service ?? "platform"}`,
-            owner: `${scope?.service ?? "platform"}@${hostname()}:${process.pid}`,
-            ...(scope ? { filter: { categories: scope.categories } } : {}),
-            leaseTtlMs: settings.RELAY_LEASE_TTL_MS,
+        ? superviseRelay(
+            () =>
+              runRelay({
+                store: opened,
+                checkpoints: opened.checkpoints,
+                publisher: kafka.publisher,
+                name: `relay-${scope?.service ?? "platform"}`,
+                owner: `${scope?.service ?? "platform"}@${hostname()}:${process.pid}`,
+                ...(scope ? { filter: { categories: scope.categories } } : {}),
+                leaseTtlMs: settings.RELAY_LEASE_TTL_MS,
+                logger,
+                signal: relay.signal,
+              }),
+            relayState,
+            relay.signal,
             logger,
-            signal: relay.signal,
-          }).catch((error) => logger.error({ error: String(error) }, "relay stopped"))
+          )
         : Promise.resolve();
-    readiness.push({ name: "kafka", check: () => kafka.ping() });
+    readiness.push({
+      name: "kafka",
+      check: async () => {
+        await kafka.ping();
+        if (relayState.failing) throw new Error(`the relay is restarting: ${relayState.failing}`);
+      },
+    });
     closers.push({
       name: "kafka",
       close: async () => {
@@ -111,4 +139,32 @@ export async function startInfrastructure(
       registerSchedulerMetrics(registry);
     },
   };
+}
+
+/**
+ * Keeps the relay running: `runRelay` already waits out a broker that is down, but a failure elsewhere (the
+ * store unreachable while it reads its page or renews its lease) rejects it; then it starts again after a
+ * back-off (1 s doubling to 30 s), and `state.failing` says why until it runs again.
+ */
+async function superviseRelay(
+  run: () => Promise<void>,
+  state: { failing?: string },
+  signal: AbortSignal,
+  logger: MessagingLogger,
+): Promise<void> {
+  let wait = 0;
+  while (!signal.aborted) {
+    const started = Date.now();
+    try {
+      await run();
+    } catch (error) {
+      if (signal.aborted) break;
+      state.failing = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      if (Date.now() - started > 60_000) wait = 0; // it ran a while: start the back-off over
+      wait = Math.min(wait === 0 ? 1000 : wait * 2, 30_000);
+      logger.error({ error: state.failing, retryInMs: wait }, "relay failed; starting it again");
+      await sleep(wait, undefined, { signal }).catch(() => undefined);
+      delete state.failing;
+    }
+  }
 }

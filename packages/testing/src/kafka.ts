@@ -1,6 +1,8 @@
 import { execFile } from "node:child_process";
-import { connect } from "node:net";
-import { dirname, resolve } from "node:path";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { connect, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
@@ -45,26 +47,112 @@ export async function probeKafka(): Promise<true | { reason: string }> {
   };
 }
 
-/** A broker run by scripts/kafka on its own ports and data folder (for tests that stop and restart it). */
+/** A TCP port nobody listens on right now (the OS picks it), with `port + 1` free as well when `pair`. */
+export async function freePort(pair = false): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const port = await new Promise<number>((done, fail) => {
+      const server = createServer();
+      server.once("error", fail);
+      server.listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => done(port));
+      });
+    });
+    if (!pair || port >= 65535) {
+      if (!pair) return port;
+      continue;
+    }
+    const next = await new Promise<boolean>((done) => {
+      const server = createServer();
+      server.once("error", () => done(false));
+      server.listen(port + 1, "127.0.0.1", () => server.close(() => done(true)));
+    });
+    if (next) return port;
+    if (attempt > 50) throw new Error("no free pair of ports");
+  }
+}
+
+const startedBrokers = new Set<LocalKafkaBroker>();
+let brokerNetInstalled = false;
+/** Kills (SIGKILL, by the pid file scripts/kafka keeps) every broker a test started and did not stop. */
+function installBrokerExitNet(): void {
+  if (brokerNetInstalled) return;
+  brokerNetInstalled = true;
+  process.on("exit", () => {
+    for (const broker of startedBrokers) broker.killNow();
+  });
+}
+
+/**
+ * A broker run by scripts/kafka on its own ports and data folder (for tests that stop and restart it). Without
+ * a port it takes a free pair (broker and controller) when it first starts, so that two runs on one machine
+ * never meet. `dispose()` stops it and deletes its data; a broker still running when the test process exits is
+ * killed by a `process.on("exit")` safety net.
+ */
 export class LocalKafkaBroker {
-  readonly port: number;
-  readonly env: NodeJS.ProcessEnv;
-  constructor(port: number, dataDir: string) {
-    this.port = port;
-    this.env = {
+  #port: number;
+  readonly #dataDir: string;
+  constructor(port?: number, dataDir?: string) {
+    this.#port = port ?? 0;
+    this.#dataDir = dataDir ?? mkdtempSync(join(tmpdir(), "kafka-test-"));
+  }
+  get port(): number {
+    return this.#port;
+  }
+  get dataDir(): string {
+    return this.#dataDir;
+  }
+  get env(): NodeJS.ProcessEnv {
+    return {
       ...process.env,
-      KAFKA_PORT: String(port),
-      KAFKA_CONTROLLER_PORT: String(port + 1),
-      KAFKA_DATA: dataDir,
+      KAFKA_PORT: String(this.#port),
+      KAFKA_CONTROLLER_PORT: String(this.#port + 1),
+      KAFKA_DATA: this.#dataDir,
     };
   }
   get brokers(): string[] {
-    return [`127.0.0.1:${this.port}`];
+    return [`127.0.0.1:${this.#port}`];
+  }
+  /** The broker's JVM pid while it runs (from scripts/kafka's pid file). */
+  get pid(): number | undefined {
+    try {
+      const pid = Number(readFileSync(join(this.#dataDir, "broker.pid"), "utf8").trim());
+      return pid > 0 ? pid : undefined;
+    } catch {
+      return undefined;
+    }
   }
   async start(): Promise<void> {
-    await run(kafkaLauncher, ["start"], { env: this.env, timeout: 600_000 });
+    if (this.#port === 0) this.#port = await freePort(true);
+    installBrokerExitNet();
+    startedBrokers.add(this);
+    try {
+      await run(kafkaLauncher, ["start"], { env: this.env, timeout: 600_000 });
+    } catch (error) {
+      // A half-started broker (it began but never served) is stopped too.
+      await this.stop().catch(() => undefined);
+      throw error;
+    }
   }
   async stop(): Promise<void> {
     await run(kafkaLauncher, ["stop"], { env: this.env, timeout: 120_000 });
+    startedBrokers.delete(this);
+  }
+  /** Stops the broker and deletes its data folder. */
+  async dispose(): Promise<void> {
+    await this.stop().catch(() => this.killNow());
+    rmSync(this.#dataDir, { recursive: true, force: true });
+  }
+  /** SIGKILLs the broker at once, synchronously (the exit safety net). */
+  killNow(): void {
+    const pid = this.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // gone already
+    }
+    rmSync(join(this.#dataDir, "broker.pid"), { force: true });
+    startedBrokers.delete(this);
   }
 }

@@ -9,9 +9,9 @@ import { runRelay } from "../relay/relay.ts";
 import { appendMany, DeliveryLedger } from "../testing/load.ts";
 import { connectKafka } from "./connect.ts";
 
-// Stopping a broker needs one this suite owns: its own scripts/kafka instance on other ports (also when
-// KAFKA_BROKERS names a cluster), so that the broker the other suites use keeps running.
-const broker = new LocalKafkaBroker(19192, mkdtempSync(join(tmpdir(), "kafka-restart-")));
+// Stopping a broker needs one this suite owns: its own scripts/kafka instance on a free pair of ports (also
+// when KAFKA_BROKERS names a cluster), so that the broker the other suites use keeps running.
+const broker = new LocalKafkaBroker();
 const available = await broker.start().then(
   () => true as const,
   (error: Error) => ({ reason: `could not start a broker of its own with scripts/kafka: ${error.message}` }),
@@ -20,7 +20,7 @@ const run = useBackend("kafka", "broker stopped and restarted", available);
 
 describe.skipIf(!run)("the broker stopped and restarted while events are appended", () => {
   afterAll(async () => {
-    await broker.stop();
+    await broker.dispose();
   });
 
   it("loses nothing: the relay backs off, resumes by itself, and every event arrives", async () => {

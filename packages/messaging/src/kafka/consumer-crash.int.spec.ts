@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { openSqliteEventStore } from "@gov/eventsourcing/sqlite";
 import { kafkaBrokers, probeKafka, useBackend } from "@gov/testing";
-import { describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { runRelay } from "../relay/relay.ts";
-import { spawnChild } from "../testing/children/spawn.ts";
+import { spawnChild, stopChildren } from "../testing/children/spawn.ts";
 import { appendMany } from "../testing/load.ts";
 import { connectKafka } from "./connect.ts";
 
@@ -41,6 +41,7 @@ async function crashAndRecover(kind: "kafka" | "embedded", where: string, topic:
 }
 
 describe("a consumer process SIGKILLed mid-handler: the effect happens once", () => {
+  afterAll(stopChildren); // whatever a failed test left running
   it.skipIf(!run)("on Kafka", async () => {
     const dir = mkdtempSync(join(tmpdir(), "crash-store-"));
     const store = openSqliteEventStore({ path: join(dir, "events.db"), pollMs: 20 });

@@ -1,5 +1,8 @@
 import { type Admin, Kafka, logLevel } from "kafkajs";
+import pRetry from "p-retry";
 import { type MessagingLogger, silentLogger } from "../logging.ts";
+import { describeKafkaError, isFatalKafkaError, KafkaConfigurationError } from "./errors.ts";
+import { silenceKafkajsTimeoutWarning } from "./warnings.ts";
 
 export interface KafkaSettings {
   brokers: readonly string[];
@@ -10,10 +13,16 @@ export interface KafkaSettings {
   /** Replicas of each topic (default 1: a single local broker; 3 in production). */
   replicationFactor?: number;
   logger?: MessagingLogger;
+  /**
+   * How long one start-up step (topic creation, a group join) is retried before its caller hears of the failure
+   * — the caller (a subscription, the relay) then keeps retrying in the background. Default 15 s.
+   */
+  stepRetryMs?: number;
 }
 
 /** A kafkajs client whose own log lines go to our logger (warnings and errors only). */
 export function createKafka(settings: KafkaSettings): Kafka {
+  silenceKafkajsTimeoutWarning();
   const logger = settings.logger ?? silentLogger;
   return new Kafka({
     clientId: settings.clientId,
@@ -34,48 +43,105 @@ export function createKafka(settings: KafkaSettings): Kafka {
 /**
  * Creates the platform's topics with the configured partitions and replication before anything produces to
  * or subscribes to them (the broker does not auto-create topics). Remembers what exists.
+ *
+ * A topic is ready when every partition has a leader. kafkajs' own `waitForLeaders` gives up on the first
+ * `UNKNOWN_TOPIC_OR_PARTITION` (a just-created topic the broker's metadata does not list yet, common on a busy
+ * machine), so this waits itself, retrying every retriable error for `stepRetryMs`; errors no wait can fix
+ * (a replication factor the cluster cannot meet, no permission) throw a `KafkaConfigurationError` at once.
  */
 export class TopicAdmin {
   readonly #kafka: Kafka;
   readonly #partitions: number;
   readonly #replication: number;
+  readonly #stepRetryMs: number;
+  readonly #log: MessagingLogger;
   readonly #known = new Set<string>();
-  #admin: Admin | undefined;
+  #admin: Promise<Admin> | undefined;
 
-  constructor(kafka: Kafka, settings: Pick<KafkaSettings, "partitions" | "replicationFactor">) {
+  constructor(
+    kafka: Kafka,
+    settings: Pick<KafkaSettings, "partitions" | "replicationFactor" | "stepRetryMs" | "logger">,
+  ) {
     this.#kafka = kafka;
     this.#partitions = settings.partitions ?? 3;
     this.#replication = settings.replicationFactor ?? 1;
+    this.#stepRetryMs = settings.stepRetryMs ?? 15_000;
+    this.#log = settings.logger ?? silentLogger;
   }
 
-  async admin(): Promise<Admin> {
+  /** The shared admin client, connected once (concurrent callers share the connection attempt). */
+  admin(): Promise<Admin> {
     if (!this.#admin) {
       const admin = this.#kafka.admin();
-      await admin.connect();
-      this.#admin = admin;
+      const connecting = admin.connect().then(() => admin);
+      this.#admin = connecting;
+      connecting.catch(() => {
+        if (this.#admin === connecting) this.#admin = undefined;
+        void admin.disconnect().catch(() => undefined);
+      });
     }
     return this.#admin;
   }
 
-  /** Makes sure the topics exist; `partitions` overrides the default (dead-letter topics use 1). */
+  /** Makes sure the topics exist and have leaders; `partitions` overrides the default (dead-letter topics use 1). */
   async ensure(topics: readonly string[], partitions = this.#partitions): Promise<void> {
     const missing = topics.filter((t) => !this.#known.has(t));
     if (missing.length === 0) return;
-    const admin = await this.admin();
-    const existing = new Set(await admin.listTopics());
-    const toCreate = missing.filter((t) => !existing.has(t));
-    if (toCreate.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: toCreate.map((topic) => ({
-          topic,
-          numPartitions: partitions,
-          replicationFactor: this.#replication,
-          // Topics are a log of domain events: kept for ever, so a new consumer can read from the start.
-          configEntries: [{ name: "retention.ms", value: "-1" }],
-        })),
-      });
-    }
+    await pRetry(
+      async () => {
+        const admin = await this.admin();
+        const existing = new Set(await admin.listTopics());
+        const toCreate = missing.filter((t) => !existing.has(t));
+        if (toCreate.length > 0) {
+          try {
+            // false (no error) when another process created them first.
+            await admin.createTopics({
+              waitForLeaders: false,
+              topics: toCreate.map((topic) => ({
+                topic,
+                numPartitions: partitions,
+                replicationFactor: this.#replication,
+                // Topics are a log of domain events: kept for ever, so a new consumer can read from the start.
+                configEntries: [{ name: "retention.ms", value: "-1" }],
+              })),
+            });
+          } catch (error) {
+            if (isFatalKafkaError(error))
+              throw new KafkaConfigurationError(`creating ${toCreate.join(", ")}`, error);
+            throw error;
+          }
+        }
+        const metadata = await admin.fetchTopicMetadata({ topics: missing });
+        const leaderless = metadata.topics.filter(
+          (t) =>
+            t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0 || p.partitionErrorCode !== 0),
+        );
+        if (leaderless.length > 0) {
+          throw new Error(`no leader yet for ${leaderless.map((t) => t.name).join(", ")}`);
+        }
+      },
+      {
+        retries: Number.POSITIVE_INFINITY,
+        maxRetryTime: this.#stepRetryMs,
+        minTimeout: 100,
+        maxTimeout: 2000,
+        shouldRetry: ({ error }) => !(error instanceof KafkaConfigurationError) && !isFatalKafkaError(error),
+        onFailedAttempt: async ({ error, attemptNumber }) => {
+          if (attemptNumber % 5 === 0) {
+            this.#log.warn(
+              { topics: missing, error: describeKafkaError(error) },
+              "topics not ready yet; retrying",
+            );
+          }
+          if (/Connection|BrokerNotFound|NumberOfRetriesExceeded/.test(error.name)) await this.#dropAdmin();
+        },
+      },
+    ).catch((error: unknown) => {
+      if (isFatalKafkaError(error) && !(error instanceof KafkaConfigurationError)) {
+        throw new KafkaConfigurationError(`preparing topics ${missing.join(", ")}`, error);
+      }
+      throw error;
+    });
     for (const t of missing) this.#known.add(t);
   }
 
@@ -84,8 +150,13 @@ export class TopicAdmin {
     this.#known.clear();
   }
 
-  async close(): Promise<void> {
-    await this.#admin?.disconnect();
+  async #dropAdmin(): Promise<void> {
+    const admin = this.#admin;
     this.#admin = undefined;
+    await admin?.then((a) => a.disconnect()).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.#dropAdmin();
   }
 }

@@ -2,6 +2,7 @@ import type { Kafka, Producer, TopicMessages } from "kafkajs";
 import { toKafkaMessage } from "../cloudevents.ts";
 import type { BusEvent, EventPublisher } from "../event-bus.ts";
 import { topicOf } from "../topics.ts";
+import { describeKafkaError } from "./errors.ts";
 import type { TopicAdmin } from "./kafka-client.ts";
 import { chunkBySize } from "./request-chunks.ts";
 
@@ -15,6 +16,7 @@ export class KafkaPublisher implements EventPublisher {
   readonly #kafka: Kafka;
   readonly #topics: TopicAdmin;
   #producer: Producer | undefined;
+  #failing: string | undefined;
 
   constructor(kafka: Kafka, topics: TopicAdmin) {
     this.#kafka = kafka;
@@ -36,13 +38,20 @@ export class KafkaPublisher implements EventPublisher {
         }
         await producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
       }
+      this.#failing = undefined;
     } catch (error) {
+      this.#failing = describeKafkaError(error);
       const producer = this.#producer;
       this.#producer = undefined;
       this.#topics.reset();
       await producer?.disconnect().catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Why the last publish failed, until one succeeds (readiness names it); undefined when it went through. */
+  get failing(): string | undefined {
+    return this.#failing;
   }
 
   async #connected(): Promise<Producer> {
@@ -59,7 +68,7 @@ export class KafkaPublisher implements EventPublisher {
   }
 
   async close(): Promise<void> {
-    await this.#producer?.disconnect();
+    await this.#producer?.disconnect().catch(() => undefined);
     this.#producer = undefined;
   }
 }

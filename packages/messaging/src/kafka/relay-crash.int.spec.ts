@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { dropSchema, freshSchema, openTestStore, probePostgres } from "@gov/eventsourcing/testing/postgres";
 import { kafkaBrokers, probeKafka, useBackend } from "@gov/testing";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { spawnChild } from "../testing/children/spawn.ts";
+import { spawnChild, stopChildren } from "../testing/children/spawn.ts";
 import { appendMany, DeliveryLedger } from "../testing/load.ts";
 import { connectKafka } from "./connect.ts";
 
@@ -16,6 +16,7 @@ describe.skipIf(!run)("relay: a real process killed mid-run, a standby with the 
   const schema = freshSchema("relay_crash");
   const kafka = connectKafka({ brokers: kafkaBrokers(), clientId: "relay-crash-test" });
   afterAll(async () => {
+    await stopChildren(); // whatever a failed test left running
     await kafka.close();
     await dropSchema(schema);
   });

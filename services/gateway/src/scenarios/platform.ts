@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { dropSchema, freshSchema, testConnectionString } from "@gov/eventsourcing/testing/postgres";
 import { loadConfig, shutdown } from "@gov/service-kit";
-import { kafkaBrokers } from "@gov/testing";
+import { freePort, kafkaBrokers, spawnTracked, stopProcesses, type TrackedChild } from "@gov/testing";
 import { createGateway } from "../gateway.ts";
 
 /** A running platform the scenarios talk to over HTTP, whichever topology it has. */
@@ -19,22 +18,40 @@ export interface Platform {
 const root = resolve(import.meta.dirname, "../../../..");
 export const SERVICES = ["matters", "credit", "intake"] as const;
 
-export const freePort = () =>
-  new Promise<number>((done) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => done(port));
-    });
-  });
+export { freePort };
 
-async function ready(url: string, what: string, log: () => string, timeoutMs = 90_000) {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Polls `/health/ready` until 200. Fails at once (with the process's log) when `child` exits meanwhile, and
+ * after `timeoutMs` otherwise.
+ */
+async function ready(
+  url: string,
+  what: string,
+  log: () => string,
+  options: { timeoutMs?: number; child?: ChildProcess } = {},
+) {
+  const deadline = Date.now() + (options.timeoutMs ?? READY_TIMEOUT_MS);
   for (;;) {
-    if ((await fetch(`${url}/health/ready`).catch(() => undefined))?.status === 200) return;
-    if (Date.now() > deadline) throw new Error(`${what} never became ready: ${log().slice(-2000)}`);
+    const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(5000) }).catch(
+      () => undefined,
+    );
+    if (res?.status === 200) return;
+    const child = options.child;
+    if (child && (child.exitCode !== null || child.signalCode !== null)) {
+      throw new Error(
+        `${what} exited (${child.exitCode ?? child.signalCode}) before it became ready: ${log().slice(-2000)}`,
+      );
+    }
+    if (Date.now() > deadline) {
+      const body = res ? await res.text().catch(() => "") : "no answer";
+      throw new Error(`${what} never became ready (last: ${body.slice(0, 500)}): ${log().slice(-2000)}`);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/** How long a process may take to become ready (a busy CI machine: the default is generous). */
+const READY_TIMEOUT_MS = Number(process.env.READY_TIMEOUT_MS ?? 180_000);
 
 /** Embedded mode: every service in this process on one SQLite file, as ./scripts/start runs it. */
 export async function startEmbedded(): Promise<Platform> {
@@ -43,96 +60,138 @@ export async function startEmbedded(): Promise<Platform> {
     dataDir,
     adjustableClock: true,
   });
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  await ready(url, "the embedded platform", () => "");
-  return {
-    url,
-    processes: [],
-    async stop() {
-      await shutdown(app);
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  try {
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    await ready(url, "the embedded platform", () => "");
+    return {
+      url,
+      processes: [],
+      async stop() {
+        await shutdown(app);
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await shutdown(app).catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
 }
+
+export interface DistributedOptions {
+  brokers?: string[];
+  /** Extra environment for one process (tests inject a failure this way, e.g. a bad variable). */
+  env?: Partial<Record<(typeof SERVICES)[number] | "gateway", Record<string, string>>>;
+  /** Told of every process as it is spawned (tests check that none is left). */
+  onSpawn?: (name: string, pid: number) => void;
+  readyTimeoutMs?: number;
+}
+
+export type DistributedPlatform = Platform & {
+  restart(name: string): Promise<void>;
+  schema: string;
+  connectionString: string;
+  ports: Record<string, number>;
+};
 
 /**
  * Distributed mode, as ./scripts/stack runs it: each service its own OS process on PostgreSQL (a fresh schema)
  * and the real Kafka broker, behind the path-routing gateway.
+ *
+ * Every process is tracked from the moment it is spawned (its own process group, `@gov/testing`'s tracked
+ * children): when the start fails halfway — a process exits, or one never becomes ready — everything started so
+ * far is stopped and the schema dropped before the error is thrown; `stop()` stops them all however many were
+ * restarted; and a process still running when the test process exits is SIGKILLed by the exit safety net.
  */
-export async function startDistributed(options: { brokers?: string[] } = {}): Promise<
-  Platform & {
-    restart(name: string): Promise<void>;
-    schema: string;
-    connectionString: string;
-    ports: Record<string, number>;
-  }
-> {
+export async function startDistributed(options: DistributedOptions = {}): Promise<DistributedPlatform> {
   const schema = freshSchema("scenarios");
   const dataDir = mkdtempSync(join(tmpdir(), "scenarios-stack-"));
   const cs = testConnectionString() ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const ports: Record<string, number> = {};
-  for (const name of SERVICES) ports[name] = await freePort();
-  const gatewayPort = await freePort();
-  const env = {
-    ...process.env,
-    NODE_ENV: "test",
-    LOG_LEVEL: "warn",
-    HOST: "127.0.0.1",
-    EVENT_STORE: "postgres",
-    DATABASE_URL: cs,
-    EVENT_STORE_SCHEMA: schema,
-    EVENT_BUS: "kafka",
-    KAFKA_BROKERS: (options.brokers ?? kafkaBrokers()).join(","),
-    DATA_DIR: dataDir,
-    DEMO_DATA: "false",
-    CLOCK: "adjustable",
-    RELAY_LEASE_TTL_MS: "2000",
+  const started: TrackedChild[] = [];
+  let stopped = false;
+  const stopAll = async () => {
+    stopped = true;
+    await stopProcesses(started);
+    rmSync(dataDir, { recursive: true, force: true });
+    await dropSchema(schema).catch(() => undefined);
   };
-  const processes: Platform["processes"] = [];
-  const launch = (name: string, script: string, port: number, extra: Record<string, string> = {}) => {
-    const log: string[] = [];
-    const child = spawn(process.execPath, [join(root, script)], {
-      env: { ...env, PORT: String(port), ...extra },
-      stdio: ["ignore", "pipe", "pipe"],
+  try {
+    const ports: Record<string, number> = {};
+    for (const name of SERVICES) ports[name] = await freePort();
+    const gatewayPort = await freePort();
+    const env = {
+      ...process.env,
+      NODE_ENV: "test",
+      LOG_LEVEL: "warn",
+      HOST: "127.0.0.1",
+      EVENT_STORE: "postgres",
+      DATABASE_URL: cs,
+      EVENT_STORE_SCHEMA: schema,
+      EVENT_BUS: "kafka",
+      KAFKA_BROKERS: (options.brokers ?? kafkaBrokers()).join(","),
+      DATA_DIR: dataDir,
+      DEMO_DATA: "false",
+      CLOCK: "adjustable",
+      RELAY_LEASE_TTL_MS: "2000",
+    };
+    const processes: Platform["processes"] = [];
+    const launch = (name: string, script: string, port: number, extra: Record<string, string> = {}) => {
+      if (stopped) throw new Error(`the platform was stopped; not starting ${name}`);
+      const log: string[] = [];
+      const tracked = spawnTracked(name, process.execPath, [join(root, script)], {
+        env: {
+          ...env,
+          PORT: String(port),
+          ...extra,
+          ...(options.env?.[name as keyof typeof options.env] ?? {}),
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      started.push(tracked);
+      const { child } = tracked;
+      if (child.pid !== undefined) options.onSpawn?.(name, child.pid);
+      child.stdout?.on("data", (d) => log.push(String(d)));
+      child.stderr?.on("data", (d) => log.push(String(d)));
+      return { name, child, log };
+    };
+    const waitReady = (p: { name: string; child: ChildProcess; log: string[] }, url: string) =>
+      ready(url, p.name, () => p.log.join(""), {
+        child: p.child,
+        ...(options.readyTimeoutMs ? { timeoutMs: options.readyTimeoutMs } : {}),
+      });
+    for (const name of SERVICES)
+      processes.push(launch(name, `services/${name}/src/main.ts`, ports[name] as number));
+    const upstreams = SERVICES.map((n) => `${n}=http://127.0.0.1:${ports[n]}`).join(",");
+    const gateway = launch("gateway", "services/gateway/src/proxy-main.ts", gatewayPort, {
+      UPSTREAMS: upstreams,
     });
-    child.stdout?.on("data", (d) => log.push(String(d)));
-    child.stderr?.on("data", (d) => log.push(String(d)));
-    return { name, child, log };
-  };
-  for (const name of SERVICES)
-    processes.push(launch(name, `services/${name}/src/main.ts`, ports[name] as number));
-  const upstreams = SERVICES.map((n) => `${n}=http://127.0.0.1:${ports[n]}`).join(",");
-  const gateway = launch("gateway", "services/gateway/src/proxy-main.ts", gatewayPort, {
-    UPSTREAMS: upstreams,
-  });
-  for (const p of processes) await ready(`http://127.0.0.1:${ports[p.name]}`, p.name, () => p.log.join(""));
-  const url = `http://127.0.0.1:${gatewayPort}`;
-  await ready(url, "the gateway", () => gateway.log.join(""));
-  const exited = (child: ChildProcess) =>
-    new Promise((r) =>
-      child.exitCode !== null || child.signalCode !== null ? r(null) : child.once("exit", r),
-    );
-  return {
-    url,
-    processes,
-    schema,
-    connectionString: cs,
-    ports,
-    /** SIGKILLs nothing: starts the named service again after the caller killed it, and waits until it is ready. */
-    async restart(name: string) {
-      const i = processes.findIndex((p) => p.name === name);
-      const old = processes[i];
-      if (old) await exited(old.child);
-      const next = launch(name, `services/${name}/src/main.ts`, ports[name] as number);
-      processes[i] = next;
-      await ready(`http://127.0.0.1:${ports[name]}`, name, () => next.log.join(""));
-    },
-    async stop() {
-      for (const p of [...processes, gateway]) p.child.kill("SIGTERM");
-      await Promise.all([...processes, gateway].map((p) => exited(p.child)));
-      rmSync(dataDir, { recursive: true, force: true });
-      await dropSchema(schema);
-    },
-  };
+    for (const p of processes) await waitReady(p, `http://127.0.0.1:${ports[p.name]}`);
+    const url = `http://127.0.0.1:${gatewayPort}`;
+    await waitReady(gateway, url);
+    const exited = (child: ChildProcess) =>
+      new Promise((r) =>
+        child.exitCode !== null || child.signalCode !== null ? r(null) : child.once("exit", r),
+      );
+    return {
+      url,
+      processes,
+      schema,
+      connectionString: cs,
+      ports,
+      /** SIGKILLs nothing: starts the named service again after the caller killed it, and waits until it is ready. */
+      async restart(name: string) {
+        const i = processes.findIndex((p) => p.name === name);
+        const old = processes[i];
+        if (old) await exited(old.child);
+        const next = launch(name, `services/${name}/src/main.ts`, ports[name] as number);
+        processes[i] = next;
+        await waitReady(next, `http://127.0.0.1:${ports[name]}`);
+      },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
 }

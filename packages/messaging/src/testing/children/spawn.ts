@@ -1,15 +1,32 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { spawnTracked, stopProcesses, type TrackedChild } from "@gov/testing";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+const spawned = new Set<TrackedChild>();
+
+/**
+ * Stops every child `spawnChild` started that still runs (SIGTERM to its process group, SIGKILL after 5 s).
+ * Suites call it in `afterAll`, so that a failed test leaves nothing behind; the tracker's exit safety net
+ * SIGKILLs whatever is left when the test process ends anyway.
+ */
+export async function stopChildren(): Promise<void> {
+  const all = [...spawned];
+  spawned.clear();
+  await stopProcesses(all, 5000);
+}
+
 /** A test child process running one of the scripts beside this file, with its output collected. */
 export function spawnChild(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child: ChildProcess = spawn(process.execPath, [join(here, script), ...args], {
+  const tracked = spawnTracked(script, process.execPath, [join(here, script), ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  spawned.add(tracked);
+  void tracked.exited().then(() => spawned.delete(tracked));
+  const child: ChildProcess = tracked.child;
   let out = "";
   let err = "";
   child.stdout?.on("data", (d) => {
