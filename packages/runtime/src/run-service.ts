@@ -1,27 +1,31 @@
 import {
   type App,
   buildApp,
-  ConfigError,
   createLogger,
   installGracefulShutdown,
   type KitConfig,
-  loadConfig,
   type ServiceModule,
 } from "@gov/service-kit";
 import { clockModule } from "./clock.ts";
-import { type RuntimeSettings, runtimeConfig, runtimeProblems } from "./config.ts";
+import {
+  configOrExit,
+  loadCheckedConfig,
+  type RuntimeSettings,
+  runtimeConfig,
+  runtimeProblems,
+} from "./config.ts";
 import { type ServiceDeps, type ServiceScope, startInfrastructure } from "./infrastructure.ts";
 
 export interface ServiceDefinition extends ServiceScope {
   module(deps: ServiceDeps): ServiceModule | Promise<ServiceModule>;
 }
 
-/** Reads and checks the environment; every bad or missing variable is named in one ConfigError. */
+/**
+ * Reads and checks the environment, with the production checks (`productionProblems`); every bad or missing
+ * variable is named in one ConfigError.
+ */
 export function loadRuntimeConfig(env: Record<string, string | undefined>): KitConfig & RuntimeSettings {
-  const config = loadConfig(env, runtimeConfig) as KitConfig & RuntimeSettings;
-  const problems = runtimeProblems(config);
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
+  return loadCheckedConfig(env, runtimeConfig, runtimeProblems) as KitConfig & RuntimeSettings;
 }
 
 /**
@@ -55,14 +59,7 @@ export async function buildServiceApp(
  * the demo data when DEMO_DATA=true (readiness answers 503 `demo-data` until it has loaded).
  */
 export async function runService(definition: ServiceDefinition): Promise<App> {
-  let config: KitConfig & RuntimeSettings;
-  try {
-    config = loadRuntimeConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${definition.service}: ${error.message}\n`);
-    process.exit(1);
-  }
+  const config = configOrExit(definition.service, () => loadRuntimeConfig(process.env));
   const app = await buildServiceApp(definition, config);
   installGracefulShutdown(app, config.SHUTDOWN_TIMEOUT_MS);
   await app.listen({ port: config.PORT, host: config.HOST });
