@@ -139,9 +139,9 @@ export function loadCheckedConfig<Extra extends z.ZodRawShape>(
     problems.push(...error.problems);
   }
   if (config && more) problems.push(...more(config));
+  // A variable the schema already refused is named once.
   for (const p of productionProblems(env)) {
-    const seen = problems.some((q) => q.variable === p.variable && q.message === p.message);
-    if (!seen) problems.push(p);
+    if (!problems.some((q) => q.variable === p.variable)) problems.push(p);
   }
   if (problems.length > 0 || !config) throw new ConfigError(problems);
   return config;
