@@ -19,6 +19,7 @@ import type { NewEvent } from "../src/envelope.ts";
 import { chainEvents } from "../src/hash-chain.ts";
 import * as kernel from "../src/index.ts";
 import { openPostgresEventStore } from "../src/postgres/postgres-event-store.ts";
+import { openSqliteEventStore } from "../src/sqlite/index.ts";
 import { type BenchTarget, benchEvent, type RawDatabase, type Row } from "./bench-support.ts";
 import { sqliteBench } from "./sqlite-raw.ts";
 
@@ -74,6 +75,48 @@ async function appendRows(
     events,
     adapter: events / adapterSeconds,
     raw: events / rawSeconds,
+  };
+}
+
+/**
+ * The kernel's command path, one event per command: read the stream (and verify its hash chain), fold, decide,
+ * append with the expected revision. Next to the raw side's plain 1-row INSERT, as "append 1 event/call".
+ */
+async function commandRows(target: BenchTarget, total: number): Promise<Row> {
+  type Submitted = { type: "Submitted"; data: kernel.Json };
+  const types = new kernel.EventTypes<Submitted>({ Submitted: "gov.intake.application.submitted.v1" });
+  const decider: kernel.Decider<{ n: number }, Submitted, number> = {
+    initialState: () => 0,
+    evolve: (s) => s + 1,
+    decide: (c) => [{ type: "Submitted", data: benchEvent(c.n).data }],
+  };
+  const streams = 50;
+  const prefix = `cmd-${randomUUID().slice(0, 8)}`;
+  const meta = benchEvent(0);
+  const seconds = await timed(async () => {
+    for (let c = 0; c < total; c++) {
+      await kernel.handleCommand({
+        store: target.store,
+        streamId: `application-${prefix}-${c % streams}`,
+        decider,
+        types,
+        command: { n: c },
+        metadata: { source: meta.source, time: meta.time, actor: meta.actor },
+      });
+    }
+  });
+  const raw = Array.from({ length: total }, (_, c): [string, number, string][] => [
+    [`raw-${prefix}-${c % streams}`, c, JSON.stringify(benchEvent(c))],
+  ]);
+  const rawSeconds = await timed(async () => {
+    for (const batch of raw) await target.raw.insert(batch);
+  });
+  return {
+    backend: target.name,
+    operation: "command 1 event/call (read+verify+append)",
+    events: total,
+    adapter: total / seconds,
+    raw: total / rawSeconds,
   };
 }
 
@@ -149,6 +192,7 @@ async function runTarget(target: BenchTarget): Promise<Row[]> {
   const rows: Row[] = [];
   await appendRows(target, "warm-up", 300, 10); // JIT, connections, file growth: not reported
   rows.push(await appendRows(target, "append 1 event/call", counts.single, 1));
+  rows.push(await commandRows(target, counts.single));
   rows.push(await appendRows(target, "append 10 events/call", counts.batch10, 10));
   rows.push(await appendRows(target, "append 100 events/call", counts.batch100, 100));
   rows.push(...(await readRows(target)));
@@ -201,13 +245,8 @@ async function postgresTarget(): Promise<BenchTarget> {
 }
 
 async function sqliteTarget(): Promise<BenchTarget | string> {
-  const open = (kernel as Record<string, unknown>).openSqliteEventStore;
-  if (typeof open !== "function") return "openSqliteEventStore is not exported yet";
   const dir = mkdtempSync(join(tmpdir(), "es-bench-"));
-  const store = await (open as (options: Record<string, unknown>) => Promise<BenchTarget["store"]>)({
-    path: join(dir, "events.db"),
-    synchronous: "FULL",
-  });
+  const store = await openSqliteEventStore({ path: join(dir, "events.db"), synchronous: "FULL" });
   const raw = sqliteBench(join(dir, "raw.db"));
   return {
     name: "sqlite",

@@ -89,6 +89,54 @@ export function verifyChain(streamId: string, events: readonly RecordedEvent[]):
   return { ok: true, streamId, events: events.length, lastHash: prevhash };
 }
 
+/**
+ * A stream read for a command failed its hash-chain check: an event was altered, removed or re-ordered in the
+ * store. The command is refused (nothing is appended on top of a history that cannot be trusted); the service
+ * kit answers a 500 problem of type `integrity-failure` and logs an alert.
+ */
+export class IntegrityError extends Error {
+  override readonly name = "IntegrityError";
+  readonly streamId: string;
+  readonly revision: number;
+  readonly reason: "hash-mismatch" | "broken-link" | "missing-revision";
+  constructor(failure: Extract<ChainVerification, { ok: false }>) {
+    super(`integrity check failed: ${failure.message}`);
+    this.streamId = failure.streamId;
+    this.revision = failure.revision;
+    this.reason = failure.reason;
+  }
+}
+
+type IntegrityListener = (error: IntegrityError) => void;
+const integrityListeners = new Set<IntegrityListener>();
+
+/**
+ * Calls `listener` on every integrity failure the kernel detects in this process (the runtime counts them in
+ * `store_integrity_failures_total`). Returns the function that removes it.
+ */
+export function onIntegrityFailure(listener: IntegrityListener): () => void {
+  integrityListeners.add(listener);
+  return () => integrityListeners.delete(listener);
+}
+
+/**
+ * Verifies a whole stream as read for a command (`verifyChain`) and throws an `IntegrityError` — after telling
+ * the `onIntegrityFailure` listeners — when it does not verify. Returns the events unchanged.
+ */
+export function verifiedStream<E extends RecordedEvent>(streamId: string, events: E[]): E[] {
+  const verification = verifyChain(streamId, events);
+  if (verification.ok) return events;
+  const error = new IntegrityError(verification);
+  for (const listener of integrityListeners) {
+    try {
+      listener(error);
+    } catch {
+      // a listener's failure must not hide the integrity failure
+    }
+  }
+  throw error;
+}
+
 function fail(
   streamId: string,
   revision: number,

@@ -15,29 +15,57 @@ export function organisationSubjectId(creditCode: string): string {
   return `O${creditCode.trim().toUpperCase()}`;
 }
 
-/** The development key when none is configured: fixed, so every service in a test run derives the same ids. */
+/**
+ * The development keys used when none is configured: fixed, so every service in a test run derives the same
+ * ids. They are public (derived from strings in this repository): production refuses them.
+ */
 const developmentKeys = {
   PII_INDEX_KEY: createHash("sha256").update("gov-platform development PII index key").digest(),
   PII_MASTER_KEY: createHash("sha256").update("gov-platform development PII master key").digest(),
 };
 
+/** Whether `key` is one of the published development keys (either of them, under either name). */
+export function isDevelopmentPiiKey(key: Buffer): boolean {
+  return key.equals(developmentKeys.PII_INDEX_KEY) || key.equals(developmentKeys.PII_MASTER_KEY);
+}
+
+/** A 32-byte key from its text (64 hex characters, or base64 of 32 bytes); undefined when it is neither. */
+export function decodePiiKey(value: string): Buffer | undefined {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, "hex");
+  const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(value) ? Buffer.from(value, "base64") : Buffer.alloc(0);
+  return decoded.length === 32 ? decoded : undefined;
+}
+
+/**
+ * What is wrong with a PII key for production, or undefined when nothing is: absent, not 32 bytes, a published
+ * development key, or every byte the same (a placeholder such as 64 zeros).
+ */
+export function piiKeyProblem(value: string | undefined): string | undefined {
+  if (value === undefined || value === "") return "is required in production (32 bytes, hex or base64)";
+  const key = decodePiiKey(value);
+  if (!key) return "must be 32 bytes as 64 hex characters or base64";
+  if (isDevelopmentPiiKey(key)) return "is the published development key; generate a secret one";
+  if (key.every((b) => b === key[0])) return "is too weak: every byte is the same";
+  return undefined;
+}
+
 /**
  * A 32-byte key from an environment value: 64 hex characters, or base64 of 32 bytes. Absent: an error in
- * production, the development key elsewhere. Malformed: always an error naming the variable.
+ * production, the development key elsewhere. Malformed, or in production weak or a development key: always
+ * an error naming the variable.
  */
 export function piiKeyFromEnv(
   name: "PII_INDEX_KEY" | "PII_MASTER_KEY",
   value: string | undefined,
   nodeEnv?: string,
 ): Buffer {
-  if (value === undefined || value === "") {
-    if (nodeEnv === "production")
-      throw new Error(`${name} is required in production (32 bytes, hex or base64)`);
-    return developmentKeys[name];
+  if (nodeEnv === "production") {
+    const problem = piiKeyProblem(value);
+    if (problem) throw new Error(`${name} ${problem}`);
   }
-  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, "hex");
-  const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(value) ? Buffer.from(value, "base64") : Buffer.alloc(0);
-  if (decoded.length === 32) return decoded;
+  if (value === undefined || value === "") return developmentKeys[name];
+  const key = decodePiiKey(value);
+  if (key) return key;
   throw new Error(`${name} must be 32 bytes as 64 hex characters or base64`);
 }
 

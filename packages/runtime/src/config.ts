@@ -1,4 +1,6 @@
 import { kafkaClients } from "@gov/messaging";
+import { piiKeyProblem } from "@gov/pii";
+import { ConfigError, DEVELOPMENT_SECRET, type KitConfig, loadConfig } from "@gov/service-kit";
 import { z } from "zod";
 
 /** What a service process needs besides the service kit's own settings (all from environment variables). */
@@ -48,20 +50,24 @@ export const runtimeConfig = {
     .string()
     .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, "a month-day MM-DD, e.g. 11-01")
     .default("11-01"),
-  /** Load the module's demo data on start (idempotent; `./scripts/stack` turns it on). */
+  /**
+   * Load the module's demo data on start (idempotent; `./scripts/stack` turns it on). Off unless asked for,
+   * in production too (the embedded gateway defaults it to on outside production only).
+   */
   DEMO_DATA: z.enum(["true", "false"]).default("false"),
 };
 
 export type RuntimeSettings = z.infer<z.ZodObject<typeof runtimeConfig>>;
 
+/** One variable at fault and why (what `ConfigError` lists). */
+export interface ConfigProblem {
+  variable: string;
+  message: string;
+}
+
 /** Cross-field rules, as messages naming the variable at fault. */
-export function runtimeProblems(
-  c: RuntimeSettings & { NODE_ENV?: string },
-): { variable: string; message: string }[] {
-  const problems: { variable: string; message: string }[] = [];
-  if (c.CLOCK === "adjustable" && c.NODE_ENV === "production") {
-    problems.push({ variable: "CLOCK", message: "an adjustable clock is for tests, never in production" });
-  }
+export function runtimeProblems(c: RuntimeSettings & { NODE_ENV?: string }): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
   if (c.EVENT_STORE === "esdb" && !c.ESDB_CONNECTION_STRING) {
     problems.push({ variable: "ESDB_CONNECTION_STRING", message: "required when EVENT_STORE=esdb" });
   }
@@ -69,4 +75,97 @@ export function runtimeProblems(
     problems.push({ variable: "KAFKA_BROKERS", message: "required when EVENT_BUS=kafka" });
   }
   return problems;
+}
+
+/** Fewest different characters an HS256 secret must have in production (a repeated character is no key). */
+export const MIN_SECRET_DISTINCT_CHARACTERS = 12;
+
+/**
+ * What production refuses, read from the raw environment so that it is checked even when other variables
+ * are malformed (`NODE_ENV` absent counts as production, the kit's default). The same checks for the
+ * embedded gateway and every service process:
+ * - `CLOCK=adjustable` (tests move it over HTTP);
+ * - a published development secret or key: `AUTH_JWT_SECRET` equal to the kit's `DEVELOPMENT_SECRET`, the
+ *   `@gov/pii` development `PII_INDEX_KEY` / `PII_MASTER_KEY`;
+ * - weak secrets: an HS256 secret under 32 bytes or with fewer than 12 different characters; a PII key that
+ *   is not exactly 32 bytes or whose bytes are all the same; the same key for both PII purposes;
+ * - no token key at all (neither `AUTH_JWT_SECRET` nor `AUTH_JWKS_URL`), and absent PII keys.
+ */
+export function productionProblems(env: Record<string, string | undefined>): ConfigProblem[] {
+  if ((env.NODE_ENV ?? "production") !== "production") return [];
+  const problems: ConfigProblem[] = [];
+  if (env.CLOCK === "adjustable") {
+    problems.push({ variable: "CLOCK", message: "an adjustable clock is for tests, never in production" });
+  }
+  const secret = env.AUTH_JWT_SECRET;
+  if (secret === undefined || secret === "") {
+    if (!env.AUTH_JWKS_URL) {
+      problems.push({
+        variable: "AUTH_JWT_SECRET",
+        message: "required in production (or set AUTH_JWKS_URL)",
+      });
+    }
+  } else if (secret === DEVELOPMENT_SECRET) {
+    problems.push({
+      variable: "AUTH_JWT_SECRET",
+      message: "is the published development secret; generate a secret one (e.g. openssl rand -base64 48)",
+    });
+  } else if (Buffer.byteLength(secret, "utf8") < 32) {
+    problems.push({ variable: "AUTH_JWT_SECRET", message: "is too weak: shorter than 32 bytes" });
+  } else if (new Set(secret).size < MIN_SECRET_DISTINCT_CHARACTERS) {
+    problems.push({
+      variable: "AUTH_JWT_SECRET",
+      message: `is too weak: fewer than ${MIN_SECRET_DISTINCT_CHARACTERS} different characters`,
+    });
+  }
+  for (const name of ["PII_INDEX_KEY", "PII_MASTER_KEY"] as const) {
+    const problem = piiKeyProblem(env[name]);
+    if (problem) problems.push({ variable: name, message: problem });
+  }
+  if (env.PII_INDEX_KEY && env.PII_INDEX_KEY === env.PII_MASTER_KEY) {
+    problems.push({ variable: "PII_MASTER_KEY", message: "must differ from PII_INDEX_KEY" });
+  }
+  return problems;
+}
+
+/**
+ * Reads the environment the one way every entry point does (the embedded gateway's `main` and `runService`):
+ * the kit's variables and `extra`, then `more` (cross-field rules) and the production checks. Every problem is
+ * named in one `ConfigError`.
+ */
+export function loadCheckedConfig<Extra extends z.ZodRawShape>(
+  env: Record<string, string | undefined>,
+  extra: Extra,
+  more?: (config: KitConfig & z.infer<z.ZodObject<Extra>>) => ConfigProblem[],
+): KitConfig & z.infer<z.ZodObject<Extra>> {
+  const problems: ConfigProblem[] = [];
+  let config: (KitConfig & z.infer<z.ZodObject<Extra>>) | undefined;
+  try {
+    config = loadConfig(env, extra);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (config && more) problems.push(...more(config));
+  // A variable the schema already refused is named once.
+  for (const p of productionProblems(env)) {
+    if (!problems.some((q) => q.variable === p.variable)) problems.push(p);
+  }
+  if (problems.length > 0 || !config) throw new ConfigError(problems);
+  return config;
+}
+
+/**
+ * `load()`, or — when the configuration is refused — every problem on stderr, one a line, without a stack
+ * trace, and exit code 1. For a process's `main`.
+ */
+export function configOrExit<T>(name: string, load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const lines = error.problems.map((p) => `  ${p.variable}: ${p.message}`);
+    process.stderr.write(`${name}: refusing to start, invalid configuration:\n${lines.join("\n")}\n`);
+    process.exit(1);
+  }
 }

@@ -2,6 +2,7 @@ export * from "./clock.ts";
 export * from "./config.ts";
 export * from "./domain-errors.ts";
 export * from "./infrastructure.ts";
+export * from "./integrity.ts";
 export * from "./key-vault.ts";
 export * from "./request-context.ts";
 export * from "./run-service.ts";

@@ -14,6 +14,7 @@ import type { Closer, Infrastructure, ReadinessCheck } from "@gov/service-kit";
 import type { Registry } from "prom-client";
 import { type AdjustableClock, createClock } from "./clock.ts";
 import type { RuntimeSettings } from "./config.ts";
+import { registerIntegrityMetrics } from "./integrity.ts";
 import { registerSchedulerMetrics } from "./schedule.ts";
 import { openStore } from "./store.ts";
 
@@ -137,6 +138,7 @@ export async function startInfrastructure(
     attachMetrics: (registry: Registry) => {
       registerLagMetric(registry, bus);
       registerSchedulerMetrics(registry);
+      registerIntegrityMetrics(registry);
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { CommandContext } from "@gov/eventsourcing";
-import { BadRequestProblem, UnauthorizedProblem } from "@gov/service-kit";
+import { BadRequestProblem, idempotencyKeyOf, UnauthorizedProblem } from "@gov/service-kit";
 import type { FastifyRequest } from "fastify";
 
 /**
@@ -10,7 +10,7 @@ import type { FastifyRequest } from "fastify";
 export function requestContext(request: FastifyRequest, clock: () => string): CommandContext {
   const { actor, correlationId } = request.context;
   if (!actor) throw new UnauthorizedProblem("a command needs an authenticated caller");
-  const key = request.headers["idempotency-key"];
+  const key = idempotencyKeyOf(request.headers);
   const ifMatch = request.headers["if-match"];
   let expectedRevision: number | undefined;
   if (typeof ifMatch === "string") {
@@ -26,7 +26,7 @@ export function requestContext(request: FastifyRequest, clock: () => string): Co
     now: clock(),
     actor,
     correlationId,
-    ...(typeof key === "string" && key.length > 0 ? { idempotencyKey: key } : {}),
+    ...(key === undefined ? {} : { idempotencyKey: key }),
     ...(expectedRevision === undefined ? {} : { expectedRevision }),
   };
 }

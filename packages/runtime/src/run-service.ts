@@ -2,15 +2,19 @@ import { describeKafkaError, isFatalKafkaError } from "@gov/messaging";
 import {
   type App,
   buildApp,
-  ConfigError,
   createLogger,
   installGracefulShutdown,
   type KitConfig,
-  loadConfig,
   type ServiceModule,
 } from "@gov/service-kit";
 import { clockModule } from "./clock.ts";
-import { type RuntimeSettings, runtimeConfig, runtimeProblems } from "./config.ts";
+import {
+  configOrExit,
+  loadCheckedConfig,
+  type RuntimeSettings,
+  runtimeConfig,
+  runtimeProblems,
+} from "./config.ts";
 import {
   type InfrastructureOptions,
   type ServiceDeps,
@@ -22,12 +26,12 @@ export interface ServiceDefinition extends ServiceScope {
   module(deps: ServiceDeps): ServiceModule | Promise<ServiceModule>;
 }
 
-/** Reads and checks the environment; every bad or missing variable is named in one ConfigError. */
+/**
+ * Reads and checks the environment, with the production checks (`productionProblems`); every bad or missing
+ * variable is named in one ConfigError.
+ */
 export function loadRuntimeConfig(env: Record<string, string | undefined>): KitConfig & RuntimeSettings {
-  const config = loadConfig(env, runtimeConfig) as KitConfig & RuntimeSettings;
-  const problems = runtimeProblems(config);
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
+  return loadCheckedConfig(env, runtimeConfig, runtimeProblems) as KitConfig & RuntimeSettings;
 }
 
 /**
@@ -95,13 +99,7 @@ function installRejectionNet(service: string, warn: (obj: object, msg: string) =
  * or an error no wait can fix (Kafka refusing the configuration or the credentials).
  */
 export async function runService(definition: ServiceDefinition): Promise<App> {
-  let config: KitConfig & RuntimeSettings;
-  try {
-    config = loadRuntimeConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    die(definition.service, error.message);
-  }
+  const config = configOrExit(definition.service, () => loadRuntimeConfig(process.env));
   let app: App | undefined;
   installRejectionNet(definition.service, (obj, msg) =>
     app ? app.log.warn(obj, msg) : process.stderr.write(`${definition.service}: ${msg}\n`),

@@ -20,6 +20,7 @@ class Capture extends Writable {
 }
 
 let ready = true;
+let slowRequests = 0;
 const testModule: ServiceModule = {
   name: "things",
   prefix: "/things",
@@ -70,6 +71,7 @@ const testModule: ServiceModule = {
       return { logged: true };
     });
     app.get("/slow", { config: { auth: "public" } }, async () => {
+      slowRequests++;
       await new Promise((r) => setTimeout(r, 300));
       return { slow: "done" };
     });
@@ -238,8 +240,9 @@ describe("service kit over HTTP", () => {
     await start();
     await app.listen({ port: 0, host: "127.0.0.1" });
     const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    const started = slowRequests;
     const inFlight = fetch(`${url}/things/slow`);
-    await new Promise((r) => setTimeout(r, 50));
+    await expect.poll(() => slowRequests).toBe(started + 1); // the request is in its handler
     const closing = shutdown(app);
     const res = await inFlight;
     expect(res.status).toBe(200);

@@ -2,22 +2,26 @@ import { randomUUID } from "node:crypto";
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  LogController,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from "fastify";
-import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { serializerCompiler } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
 import type { KitConfig } from "./config.ts";
 import type { Closer, Infrastructure, ReadModelPort, ServiceModule } from "./module.ts";
+import { accessLogPlugin } from "./plugins/access-log.ts";
 import { authPlugin } from "./plugins/auth.ts";
 import { readYourWritesPlugin } from "./plugins/consistency.ts";
 import { correlationPlugin, requestIdFrom } from "./plugins/correlation.ts";
 import { demoDataPlugin } from "./plugins/demo-data.ts";
 import { healthPlugin } from "./plugins/health.ts";
+import { limitsPlugin } from "./plugins/limits.ts";
 import { metricsPlugin } from "./plugins/metrics.ts";
 import { openapiPlugin } from "./plugins/openapi.ts";
-import { problemsPlugin } from "./plugins/problems.ts";
+import { clientErrorHandler, frameworkErrors, problemsPlugin } from "./plugins/problems.ts";
+import { wellFormedValidatorCompiler } from "./validation.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -62,12 +66,27 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     bodyLimit: config.BODY_LIMIT,
     forceCloseConnections: "idle",
     genReqId: (req) => requestIdFrom(req.headers["x-request-id"], randomUUID),
+    // One access line per request, written by the kit (method, route, status, duration; masked).
+    logController: new LogController({ disableRequestLogging: true }),
+    routerOptions: { maxParamLength: config.MAX_PARAM_LENGTH },
+    frameworkErrors,
+    clientErrorHandler,
+    keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    http: {
+      headersTimeout: config.HEADERS_TIMEOUT_MS,
+      // How often Node looks for connections past headersTimeout/requestTimeout (its default is 30 s).
+      connectionsCheckingInterval: Math.min(1_000, Math.ceil(config.HEADERS_TIMEOUT_MS / 4)),
+    },
   });
-  app.setValidatorCompiler(validatorCompiler);
+  if (config.MAX_CONNECTIONS > 0) app.server.maxConnections = config.MAX_CONNECTIONS;
+  app.setValidatorCompiler(wellFormedValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate("modules", modules);
 
   await app.register(correlationPlugin);
+  await app.register(accessLogPlugin);
+  await app.register(limitsPlugin, { maxUrlLength: config.MAX_URL_LENGTH });
   await app.register(authPlugin, { config });
   await app.register(problemsPlugin, { mappers: modules.flatMap((m) => m.errorMappers ?? []) });
   await app.register(healthPlugin);

@@ -18,12 +18,41 @@ export const kitConfigSchema = z.object({
   AUTH_JWKS_URL: z.url().optional(),
   AUTH_ISSUER: z.string().min(1).default("gov-platform"),
   AUTH_AUDIENCE: z.string().min(1).default("gov-platform"),
+  /** The longest lifetime (`exp` − `iat`) a token may have, e.g. `12h`, `30m`, `3600` (seconds). */
+  AUTH_MAX_TOKEN_TTL: z
+    .string()
+    .regex(/^\d{1,7}[smhd]?$/, "a duration such as 12h, 30m or 3600 (seconds)")
+    .default("12h")
+    .transform(durationSeconds)
+    .refine((s) => s > 0, "must be longer than 0"),
+  /** Seconds of clock difference tolerated for `iat`, `nbf` and `exp`. */
+  AUTH_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(600).default(60),
+  /** Longest path parameter, characters (longer: 414). */
+  MAX_PARAM_LENGTH: z.coerce.number().int().min(16).max(2048).default(200),
+  /** Longest request target (path and query), characters (longer: 414). */
+  MAX_URL_LENGTH: z.coerce.number().int().min(256).max(16_384).default(4096),
+  /** How long a client may take to send the request headers, ms (then 408 and the connection closes). */
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(50).default(10_000),
+  /** How long a client may take to send the whole request, ms (then 408). */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(50).default(30_000),
+  /** How long an idle keep-alive connection stays open, ms. */
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(50).default(5_000),
+  /** Most simultaneous connections the server accepts (more are closed at once); 0: no limit. */
+  MAX_CONNECTIONS: z.coerce.number().int().min(0).default(2_048),
   /** How long a read that sends `min-log-position` waits for the read models before answering 503. */
   READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
   /** Milliseconds to finish in-flight work on SIGTERM before exiting anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 });
 export type KitConfig = z.infer<typeof kitConfigSchema>;
+
+/** `12h` → 43200; a bare number is seconds. */
+export function durationSeconds(text: string): number {
+  const unit = text.at(-1) ?? "";
+  const n = Number.parseInt(text, 10);
+  const factor: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+  return n * (factor[unit] ?? 1);
+}
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";

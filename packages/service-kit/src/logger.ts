@@ -43,6 +43,38 @@ function maskDeep(value: unknown, depth = 0): unknown {
   return out;
 }
 
+/** What a request looks like in a log line: method, route pattern and path (masked; never the query). */
+function serializeRequest(value: unknown): unknown {
+  const r = value as {
+    method?: string;
+    url?: string;
+    routeOptions?: { url?: string };
+    raw?: unknown;
+  } | null;
+  if (!r || typeof r !== "object" || !("raw" in r)) return maskDeep(value);
+  return {
+    method: r.method,
+    route: r.routeOptions?.url ?? "unmatched",
+    path: maskPersonalData((r.url ?? "").split("?")[0] ?? ""),
+  };
+}
+
+/** What a reply looks like in a log line: its status. */
+function serializeReply(value: unknown): unknown {
+  const r = value as { statusCode?: number; raw?: unknown } | null;
+  if (!r || typeof r !== "object" || !("raw" in r)) return maskDeep(value);
+  return { statusCode: r.statusCode };
+}
+
+/** `req`, `res` and `err` are left to their serializers (which mask); everything else is masked here. */
+function maskLogObject(object: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(object)) {
+    out[k] = k === "req" || k === "res" || k === "err" ? v : maskDeep(v, 1);
+  }
+  return out;
+}
+
 export interface LoggerOptions {
   level: string;
   pretty: boolean;
@@ -54,7 +86,14 @@ export function createLogger(options: LoggerOptions): Logger {
   const base: pino.LoggerOptions = {
     level: options.level,
     redact: { paths: REDACT_PATHS, censor: "[redacted]" },
-    formatters: { log: (object) => maskDeep(object) as Record<string, unknown> },
+    // These win over fastify's defaults (which would read a masked copy and log `{}`).
+    serializers: {
+      req: serializeRequest,
+      res: serializeReply,
+      err: (e: Error) => maskDeep(pino.stdSerializers.err(e)),
+    },
+    // Child bindings (reqId, correlationId) are not formatted: the kit admits only safe ids (`isSafeId`).
+    formatters: { log: maskLogObject },
     hooks: {
       logMethod(args, method) {
         method.apply(

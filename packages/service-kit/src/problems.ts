@@ -78,6 +78,24 @@ export class ConflictProblem extends Problem {
   }
 }
 
+/**
+ * The event store's history failed its hash-chain check (the kernel's `IntegrityError`): somebody altered,
+ * removed or re-ordered a stored event. A 500 with its own type, so that clients and monitoring can tell it
+ * from an ordinary bug; the kit logs it as an alert.
+ */
+export class IntegrityProblem extends Problem {
+  override readonly name = "IntegrityProblem";
+  constructor() {
+    super(
+      500,
+      "Event store integrity failure",
+      "the stored history of this record failed its integrity check (hash chain); nothing was changed and the operators are alerted — quote the x-request-id header",
+      undefined,
+      { type: problemType("integrity-failure") },
+    );
+  }
+}
+
 /** Turns another package's error into a problem, or leaves it (undefined) for the next mapper. */
 export type ErrorMapper = (error: Error) => Problem | undefined;
 
@@ -94,6 +112,8 @@ export const eventStoreErrors: ErrorMapper = (error) => {
     }
     case "StreamDeletedError":
       return new Problem(410, "Gone", error.message);
+    case "IntegrityError":
+      return new IntegrityProblem();
     default:
       return undefined;
   }

@@ -1,32 +1,33 @@
 // Embedded mode: every service in one process (./scripts/start).
 
-import { runtimeConfig } from "@gov/runtime";
-import { ConfigError, installGracefulShutdown, loadConfig } from "@gov/service-kit";
+import { configOrExit, loadCheckedConfig, runtimeConfig } from "@gov/runtime";
+import { installGracefulShutdown } from "@gov/service-kit";
 import { z } from "zod";
 import { createGateway } from "./gateway.ts";
 
 const gatewayConfig = {
   /** Folder of the SQLite event-store file. */
   DATA_DIR: z.string().min(1).default(".data"),
-  /** Load the demo catalog, subjects and applications on start (idempotent). */
-  DEMO_DATA: z.enum(["true", "false"]).default("true"),
+  /**
+   * Load the demo catalog, subjects and applications on start (idempotent). Default: on outside production,
+   * off in production unless DEMO_DATA=true is given.
+   */
+  DEMO_DATA: z.enum(["true", "false"]).optional(),
   PII_INDEX_KEY: runtimeConfig.PII_INDEX_KEY,
   PII_MASTER_KEY: runtimeConfig.PII_MASTER_KEY,
   CLOCK: runtimeConfig.CLOCK,
   CALENDAR_WARN_FROM: runtimeConfig.CALENDAR_WARN_FROM,
 };
 
-let config: ReturnType<typeof loadConfig<typeof gatewayConfig>>;
-try {
-  config = loadConfig({ NODE_ENV: "development", ...process.env }, gatewayConfig);
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
-}
+// The same checks as every service process (`runService`): production refuses development keys, weak
+// secrets and an adjustable clock, naming every problem at once.
+const config = configOrExit("gateway", () =>
+  loadCheckedConfig({ NODE_ENV: "development", ...process.env }, gatewayConfig),
+);
+const demoData = (config.DEMO_DATA ?? (config.NODE_ENV === "production" ? "false" : "true")) === "true";
 const app = await createGateway(config, {
   dataDir: config.DATA_DIR,
-  seedDemo: config.DEMO_DATA === "true",
+  seedDemo: demoData,
   ...(config.PII_INDEX_KEY ? { piiIndexKey: config.PII_INDEX_KEY } : {}),
   ...(config.PII_MASTER_KEY ? { piiMasterKey: config.PII_MASTER_KEY } : {}),
   adjustableClock: config.CLOCK === "adjustable",
@@ -36,6 +37,11 @@ installGracefulShutdown(app, config.SHUTDOWN_TIMEOUT_MS);
 await app.listen({ port: config.PORT, host: config.HOST });
 const base = `http://localhost:${(app.server.address() as { port: number }).port}`;
 app.log.info(
-  { openapi: `${base}/openapi.json`, ready: `${base}/health/ready`, metrics: `${base}/metrics` },
+  {
+    openapi: `${base}/openapi.json`,
+    ready: `${base}/health/ready`,
+    metrics: `${base}/metrics`,
+    demoData,
+  },
   `platform ready: ${base}/openapi.json, ${base}/health/ready, ${base}/metrics (Ctrl-C stops)`,
 );

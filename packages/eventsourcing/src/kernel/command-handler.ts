@@ -3,6 +3,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { RecordedEvent } from "../envelope.ts";
 import { ConcurrencyError, IdempotencyConflictError } from "../errors.ts";
 import type { EventStore } from "../event-store.ts";
+import { verifiedStream } from "../hash-chain.ts";
 import type { Decider, DomainEvent } from "./decider.ts";
 import { type EventMetadata, type EventTypes, toNewEvent } from "./event-types.ts";
 import { nameBasedUuid } from "./ids.ts";
@@ -44,7 +45,10 @@ export interface HandleResult<Event extends DomainEvent, State> {
   replayed: boolean;
 }
 
-/** Load the stream, decide, append with the expected revision (docs/architecture.md, "Event flow"). */
+/**
+ * Load the stream (and verify its hash chain: a tampered stream is an IntegrityError, nothing is decided or
+ * appended), decide, append with the expected revision (docs/architecture.md, "Event flow").
+ */
 export async function handleCommand<Command, Event extends DomainEvent, State>(
   options: HandleOptions<Command, Event, State>,
 ): Promise<HandleResult<Event, State>> {
@@ -57,7 +61,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   const idAt = (i: number) => (idBase ? nameBasedUuid(`${idBase}:${i}`) : randomUUID());
 
   for (let attempt = 0; ; attempt++) {
-    const stored = await store.readStream(streamId);
+    const stored = verifiedStream(streamId, await store.readStream(streamId));
     const history = stored.map((r) => types.toDomain(r));
     if (idBase) {
       const firstId = idAt(0);

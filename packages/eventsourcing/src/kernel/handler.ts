@@ -1,4 +1,5 @@
 import type { EventStore } from "../event-store.ts";
+import { verifiedStream } from "../hash-chain.ts";
 import type { Command, CommandInput } from "./command.ts";
 import { type CommandContext, commandIds, eventMetadata } from "./command-context.ts";
 import { type HandleResult, handleCommand } from "./command-handler.ts";
@@ -34,7 +35,10 @@ export interface CommandHandlerOptions<C extends Command, E extends DomainEvent,
 export interface CommandHandler<C extends Command, E extends DomainEvent, S> {
   /** Loads the aggregate, decides, appends with the expected revision; retries as the policy says. */
   handle(id: string, command: CommandInput<C>, ctx: CommandContext): Promise<HandleResult<E, S>>;
-  /** The aggregate's current state, folded from its stream (for a use case that must look before it acts). */
+  /**
+   * The aggregate's current state, folded from its stream (for a use case that must look before it acts); the
+   * stream's hash chain is verified as for a command.
+   */
   load(id: string): Promise<S>;
   readonly decider: Decider<C, E, S>;
 }
@@ -67,7 +71,8 @@ export function commandHandler<C extends Command, E extends DomainEvent, S>(
       });
     },
     async load(id) {
-      const stored = await store.readStream(stream(id));
+      const streamId = stream(id);
+      const stored = verifiedStream(streamId, await store.readStream(streamId));
       return fold(
         decider,
         stored.flatMap((r) => types.toDomain(r) ?? []),

@@ -1,11 +1,10 @@
 import fp from "fastify-plugin";
-import { createVerifier } from "../auth.ts";
-import type { KitConfig } from "../config.ts";
+import { bearerToken, createVerifier, type VerifierConfig } from "../auth.ts";
 import { ForbiddenProblem, UnauthorizedProblem } from "../problems.ts";
 import "../request-context.ts";
 
 export interface AuthPluginOptions {
-  config: Pick<KitConfig, "AUTH_JWT_SECRET" | "AUTH_JWKS_URL" | "AUTH_ISSUER" | "AUTH_AUDIENCE">;
+  config: VerifierConfig;
 }
 
 /**
@@ -19,7 +18,7 @@ export const authPlugin = fp<AuthPluginOptions>(
     app.addHook("onRequest", async (request) => {
       const auth = request.routeOptions.config.auth;
       if (auth === "public" || request.routeOptions.url === undefined) return;
-      const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
+      const bearer = bearerToken(request.headers.authorization);
       if (!bearer) throw new UnauthorizedProblem();
       const actor = await verifier.verify(bearer);
       request.context.actor = actor;
