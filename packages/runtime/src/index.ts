@@ -3,6 +3,7 @@ export * from "./config.ts";
 export * from "./domain-errors.ts";
 export * from "./infrastructure.ts";
 export * from "./key-vault.ts";
+export * from "./projection-db.ts";
 export * from "./request-context.ts";
 export * from "./run-service.ts";
 export * from "./schedule.ts";

@@ -224,7 +224,7 @@ export async function startProjection(
     await r.done;
   };
 
-  const reconcile = async () => {
+  const reconcileNow = async () => {
     if (closed) return;
     const builds = await listBuilds(db, name);
     const current = await activeBuild(db, name);
@@ -268,6 +268,13 @@ export async function startProjection(
       run({ build, version, position: null });
     }
     await dropRetired(db, name, graceMs, now());
+  };
+
+  // One look at the registry at a time (the poller, a take-over that lost its race, and rebuild()).
+  let reconciling: Promise<void> = Promise.resolve();
+  const reconcile = (): Promise<void> => {
+    reconciling = reconciling.then(reconcileNow, reconcileNow);
+    return reconciling;
   };
 
   await ensureRegistry(db);

@@ -86,7 +86,7 @@ const submit = async (materials: object[] = complete, over: object = {}) => {
 };
 const model = () => h.module.applications;
 const seen = async (id: string, status: string) =>
-  expect.poll(() => h.module.applications.get(id)?.status).toBe(status);
+  expect.poll(async () => (await h.module.applications.get(id))?.status).toBe(status);
 
 describe("intake API: from submission to acceptance (行政许可法 第三十二条)", () => {
   beforeEach(() => open());
@@ -213,7 +213,7 @@ describe("intake API: from submission to acceptance (行政许可法 第三十�
     await seen(b, "correction-requested");
     await seen(a, "accepted");
     const rebuilt = await rebuildMemoryModel(h.store, ["application"], new ApplicationsModel());
-    expect(rebuilt.snapshot()).toEqual(h.module.applications.snapshot());
+    expect(rebuilt.snapshot()).toEqual(await h.module.applications.snapshot());
   });
 
   it("accepts an early 统一社会信用代码 that fails its check character, with a warning in the reply and on the view (GB 32100-2015)", async () => {
@@ -619,9 +619,9 @@ describe('intake API: a "一件事" bundle whose members depend on each other (B
     await h
       .when({ method: "POST", url: `/intake/applications/${producer}/check`, as: clerk, body: {} })
       .thenAppended(200, serial, accepted);
-    expect(h.module.applications.awaitingResultOf(producer)).toEqual([
+    expect(await h.module.applications.awaitingResultOf(producer)).toEqual([
       { applicationId: dependent, materialId: "LIC" },
     ]);
-    await expect.poll(() => model().bundle(reply.id)?.status).toBe("in-progress");
+    await expect.poll(async () => (await model().bundle(reply.id))?.status).toBe("in-progress");
   });
 });
