@@ -2,5 +2,6 @@
 // EventStoreDB client. Adapters have their own entry points: `@gov/eventsourcing/sqlite`, `/postgres`, `/esdb`.
 export * from "./hash-chain.ts";
 export * from "./kernel/index.ts";
+export * from "./projections/index.ts";
 export * from "./scoped-store.ts";
 export * from "./validation.ts";

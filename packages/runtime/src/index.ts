@@ -4,6 +4,7 @@ export * from "./domain-errors.ts";
 export * from "./infrastructure.ts";
 export * from "./integrity.ts";
 export * from "./key-vault.ts";
+export * from "./projection-db.ts";
 export * from "./request-context.ts";
 export * from "./run-service.ts";
 export * from "./schedule.ts";

@@ -1,19 +1,26 @@
 import { PublishedCalendar } from "@gov/calendar";
 import { topics } from "@gov/contracts";
-import { memoryReadModel } from "@gov/eventsourcing";
+import { type ProjectionHandle, startProjection } from "@gov/eventsourcing/projections";
 import type { Subscription } from "@gov/messaging";
-import { domainErrorMapper, piiIndexKey, type ServiceDeps, startSchedule } from "@gov/runtime";
+import {
+  domainErrorMapper,
+  openProjectionDatabase,
+  piiIndexKey,
+  type ServiceDeps,
+  startSchedule,
+} from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
 import { applicationHandler } from "./application/applications.ts";
 import { intakeScheduler, PROCESS } from "./application/scheduler.ts";
 import type { WorkingDays } from "./domain/application/decide.ts";
 import { intakeRoutes } from "./http/routes.ts";
-import { ApplicationsModel } from "./read-models/applications.ts";
+import { applicationsProjection, SqlApplications } from "./read-models/applications-sql.ts";
 import { CreditCopy, creditTopics } from "./read-models/credit-copy.ts";
 import { MattersCopy, mattersTopics } from "./read-models/matters-copy.ts";
 
 export type { ApplicationView } from "./read-models/applications.ts";
 export { ApplicationsModel } from "./read-models/applications.ts";
+export { applicationsProjection, SqlApplications } from "./read-models/applications-sql.ts";
 
 export interface IntakeModuleOptions {
   /** How often the scheduled processes run (default every minute; 0: only through POST /intake/scheduler/run). */
@@ -56,34 +63,38 @@ export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptio
       handle: (e) => credit.apply(e),
     }),
   ];
-  const applications = memoryReadModel(deps.store, {
-    name: "intake-applications",
-    categories: ["application"],
-    create: () => new ApplicationsModel(),
+  // The applications read model lives in SQL beside the event store (docs/projections.md): the SQLite file
+  // <DATA_DIR>/intake-projections.db, or the PostgreSQL schema intake_projections; not rebuilt on start.
+  const projectionDb = await openProjectionDatabase(deps.settings, "intake");
+  const projection = await startProjection(deps.store, projectionDb, applicationsProjection, {
+    logger: deps.logger,
   });
+  const applications = new SqlApplications(projection);
   const calendar: WorkingDays = options.calendar ?? {
     addWorkingDays: (start, days) => published.current().addWorkingDays(start, days),
     versionsUsed: (from, to) => published.current().versionsUsed(from, to),
   };
   const handler = applicationHandler(deps.store, calendar);
-  const scheduler = intakeScheduler({ handler, store: deps.store, logger: deps.logger }, applications.model);
+  const scheduler = intakeScheduler({ handler, store: deps.store, logger: deps.logger }, applications);
   const schedule = startSchedule({
     name: PROCESS,
     intervalMs: options.schedulerIntervalMs ?? 60_000,
-    ready: () => applications.caughtUp,
+    ready: () => projection.caughtUp,
     run: () => scheduler.run(clock()),
     logger: deps.logger,
   });
   const module: ServiceModule & {
     calendar: PublishedCalendar;
-    applications: ApplicationsModel;
+    applications: SqlApplications;
+    projection: ProjectionHandle;
     matters: MattersCopy;
     credit: CreditCopy;
   } = {
     name: "intake",
     prefix: "/intake",
     calendar: published,
-    applications: applications.model,
+    applications,
+    projection,
     matters,
     credit,
     routes: intakeRoutes({
@@ -92,12 +103,29 @@ export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptio
       matters,
       credit,
       indexKey: piiIndexKey(deps.settings),
-      applications: applications.model,
+      applications,
       scheduler,
       clock,
     }),
     errorMappers: [domainErrorMapper],
-    readModels: [applications],
+    readModels: [
+      {
+        name: projection.name,
+        readiness: projection.readiness,
+        waitFor: (position, timeoutMs) => projection.waitFor(position, timeoutMs),
+        close: async () => {
+          await projection.close();
+          await projectionDb.close();
+        },
+      },
+    ],
+    gauges: [
+      {
+        name: "intake_applications_projection_lag",
+        help: "Application events the applications read model has not applied yet (capped at 10000)",
+        value: () => projection.lag(),
+      },
+    ],
     readiness: [
       {
         name: "intake-read-models",

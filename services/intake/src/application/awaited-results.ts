@@ -1,4 +1,11 @@
-import type { ApplicationsModel } from "../read-models/applications.ts";
+/** The applications read model's answer to "which cases wait for this one" (in memory or SQL). */
+interface AwaitingIndex {
+  awaitingResultOf(
+    applicationId: string,
+  ):
+    | { applicationId: string; materialId: string }[]
+    | Promise<{ applicationId: string; materialId: string }[]>;
+}
 
 /**
  * SEAMS for approval, which does not exist yet. Nothing here is wired, and nothing pretends to look anything up.
@@ -26,7 +33,7 @@ export interface IssuedResult {
 }
 
 /** The cases (and which of their materials) an issued result releases. */
-export const casesReleasedBy = (model: ApplicationsModel, result: IssuedResult) =>
+export const casesReleasedBy = (model: AwaitingIndex, result: IssuedResult) =>
   model.awaitingResultOf(result.applicationId);
 
 /** The certificates a holder has, from intake's future copy of approval's certificate events. */

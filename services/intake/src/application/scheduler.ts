@@ -1,7 +1,6 @@
 import type { Actor } from "@gov/contracts";
 import type { MessagingLogger } from "@gov/messaging";
 import { forEachCase, type StuckCase } from "@gov/runtime";
-import type { ApplicationsModel } from "../read-models/applications.ts";
 import { type CheckDeps, deemAccepted } from "./check.ts";
 
 const scheduler: Actor = { id: "intake-scheduler", role: "system" };
@@ -23,12 +22,17 @@ export interface SchedulerRun {
  * does nothing. One application that cannot proceed (say, a date the calendar has no year for) never stops
  * the others: it is logged, counted, and listed until a run moves it on.
  */
-export function intakeScheduler(deps: CheckDeps & { logger: MessagingLogger }, model: ApplicationsModel) {
+/** Where the scheduler finds its candidates (the applications read model, from SQL). */
+export interface SchedulerCandidates {
+  candidates(): Promise<{ applicationId: string; action: "DeemAccepted" | "TerminateUnsupplied" }[]>;
+}
+
+export function intakeScheduler(deps: CheckDeps & { logger: MessagingLogger }, model: SchedulerCandidates) {
   let stuck: StuckCase[] = [];
   let lastRunAt: string | undefined;
   return {
     async run(now: string): Promise<SchedulerRun> {
-      const cases = model.candidates().map((c) => ({ id: c.applicationId, action: c.action }));
+      const cases = (await model.candidates()).map((c) => ({ id: c.applicationId, action: c.action }));
       const ctx = { now, actor: scheduler };
       const result = await forEachCase(
         PROCESS,

@@ -86,7 +86,7 @@ const submit = async (materials: object[] = complete, over: object = {}) => {
 };
 const model = () => h.module.applications;
 const seen = async (id: string, status: string) =>
-  expect.poll(() => h.module.applications.get(id)?.status).toBe(status);
+  expect.poll(async () => (await h.module.applications.get(id))?.status).toBe(status);
 
 describe("intake API: from submission to acceptance (行政许可法 第三十二条)", () => {
   beforeEach(() => open());
@@ -213,7 +213,7 @@ describe("intake API: from submission to acceptance (行政许可法 第三十�
     await seen(b, "correction-requested");
     await seen(a, "accepted");
     const rebuilt = await rebuildMemoryModel(h.store, ["application"], new ApplicationsModel());
-    expect(rebuilt.snapshot()).toEqual(h.module.applications.snapshot());
+    expect(rebuilt.snapshot()).toEqual(await h.module.applications.snapshot());
   });
 
   it("accepts an early 统一社会信用代码 that fails its check character, with a warning in the reply and on the view (GB 32100-2015)", async () => {
@@ -619,9 +619,96 @@ describe('intake API: a "一件事" bundle whose members depend on each other (B
     await h
       .when({ method: "POST", url: `/intake/applications/${producer}/check`, as: clerk, body: {} })
       .thenAppended(200, serial, accepted);
-    expect(h.module.applications.awaitingResultOf(producer)).toEqual([
+    expect(await h.module.applications.awaitingResultOf(producer)).toEqual([
       { applicationId: dependent, materialId: "LIC" },
     ]);
-    await expect.poll(() => model().bundle(reply.id)?.status).toBe("in-progress");
+    await expect.poll(async () => (await model().bundle(reply.id))?.status).toBe("in-progress");
   });
 });
+
+describe("intake API: lists come in pages; the applications read model lives in SQL (docs/projections.md)", () => {
+  beforeEach(() => open());
+  const ids = (json: { applicationId: string }[]) => json.map((a) => a.applicationId);
+
+  it("pages the window's queue with limit and the next-cursor, in the order of the whole queue", async () => {
+    const submittedIds: string[] = [];
+    for (let i = 0; i < 5; i++) submittedIds.push(await submit());
+    const whole = await h.request({ method: "GET", url: "/intake/queue", as: clerk });
+    expect(whole.headers["next-cursor"]).toBeUndefined();
+    expect(ids(whole.json())).toEqual(submittedIds);
+    const pages: string[][] = [];
+    let url: string | undefined = "/intake/queue?limit=2";
+    while (url) {
+      const res = await h.request({ method: "GET", url, as: clerk });
+      expect(res.statusCode).toBe(200);
+      pages.push(ids(res.json()));
+      const next = res.headers["next-cursor"] as string | undefined;
+      if (next) expect(res.headers.link).toContain(`after=${next}`);
+      url = next ? `/intake/queue?limit=2&after=${next}` : undefined;
+    }
+    expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
+    expect(pages.flat()).toEqual(submittedIds);
+  });
+
+  it("bounds the page size (at most 200) and refuses a cursor it did not give, naming the field", async () => {
+    await h
+      .when({ method: "GET", url: "/intake/queue?limit=201", as: clerk })
+      .thenRefused(400, ["querystring.limit"]);
+    await h
+      .when({ method: "GET", url: "/intake/queue?limit=0", as: clerk })
+      .thenRefused(400, ["querystring.limit"]);
+    await h
+      .when({ method: "GET", url: "/intake/queue?after=bm90LWEtY3Vyc29y", as: clerk })
+      .thenRefused(400, ["querystring.after"]);
+    await h
+      .when({ method: "GET", url: "/intake/applications", as: clerk })
+      .thenRefused(400, ["querystring.caseNumber"]);
+  });
+
+  it("finds applications by case number and by applicant, within what the caller may see", async () => {
+    const a = await submit();
+    const b = await submit();
+    const checked = replyOf((await post(`/intake/applications/${a}/check`, {})).json());
+    const caseNumber = checked.caseNumber as string;
+    const byCase = await get(`/intake/applications?caseNumber=${caseNumber}`, clerk, checked.position);
+    expect(byCase.status).toBe(200);
+    expect(ids(byCase.json)).toEqual([a]);
+    const mine = await get(`/intake/applications?subjectId=${SUBJECT}&limit=1`, applicantCaller);
+    expect(ids(mine.json)).toEqual([a]);
+    const all = await get(`/intake/applications?subjectId=${SUBJECT}`, applicantCaller);
+    expect(ids(all.json)).toEqual([a, b]);
+    const elsewhere = await get(`/intake/applications?caseNumber=${caseNumber}`, {
+      role: "window-clerk",
+      region: "110100",
+    });
+    expect(elsewhere.json).toEqual([]);
+    const stranger = await get(`/intake/applications?subjectId=${SUBJECT}`, {
+      role: "applicant",
+      sub: "O91110000000000000",
+    });
+    expect(stranger.json).toEqual([]);
+  });
+
+  it("a blue/green rebuild of the SQL read model equals the live one, and the routes answer through the switch", async () => {
+    const a = await submit();
+    await submit([file("M01")]);
+    await post(`/intake/applications/${a}/check`, {});
+    await seen(a, "accepted");
+    const live = await h.module.applications.snapshot();
+    const before = h.module.projection.activeBuild;
+    const green = await h.module.projection.rebuild();
+    let answered = 0;
+    do {
+      const res = await h.request({ method: "GET", url: `/intake/applications/${a}`, as: clerk });
+      expect(res.statusCode).toBe(200);
+      answered++;
+      await h.module.projection.reconcile();
+    } while (h.module.projection.activeBuild === before);
+    expect(h.module.projection.activeBuild).toBe(green);
+    expect(answered).toBeGreaterThan(0);
+    expect(await h.module.applications.snapshot()).toEqual(live);
+    expect(rebuiltKpis(await get("/intake/kpis"))).toEqual({ total: 2 });
+  });
+});
+
+const rebuiltKpis = (r: { json: { overall: { total: number } } }) => ({ total: r.json.overall.total });

@@ -3,19 +3,26 @@ import { type CommandInput, comparePositions } from "@gov/eventsourcing";
 import { requestContext } from "@gov/runtime";
 import {
   auth,
+  BadRequestProblem,
   commandReply,
   type FastifyPluginAsyncZod,
   ForbiddenProblem,
   NotFoundProblem,
 } from "@gov/service-kit";
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import type { ApplicationResult } from "../application/applications.ts";
 import { type CheckDeps, checkApplication } from "../application/check.ts";
 import type { IntakeScheduler } from "../application/scheduler.ts";
 import { type SubmitDeps, submitApplication, submitBundle } from "../application/submit.ts";
 import type { ApplicationCommand } from "../domain/application/commands.ts";
-import type { ApplicationsModel, ApplicationView } from "../read-models/applications.ts";
+import type { ApplicationView } from "../read-models/applications.ts";
+import {
+  type ApplicationScope,
+  decodeCursor,
+  type Page,
+  type SqlApplications,
+} from "../read-models/applications-sql.ts";
 import {
   applicationCommandResult,
   applicationParams,
@@ -29,6 +36,7 @@ import {
   rejectBody,
   schedulerRunResult,
   schedulerStatus,
+  searchQuery,
   submitBody,
   withdrawBody,
 } from "./schemas.ts";
@@ -37,10 +45,13 @@ const windowStaff: Role[] = ["window-clerk", "admin"];
 const readers: Role[] = ["applicant", "window-clerk", "officer", "auditor", "regulator", "admin", "system"];
 
 export interface IntakeRoutesDeps extends SubmitDeps, CheckDeps {
-  applications: ApplicationsModel;
+  applications: SqlApplications;
   scheduler: IntakeScheduler;
   clock: () => string;
 }
+
+const optional = <K extends string, V>(key: K, value: V | undefined) =>
+  (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 
 /** The case number of the acceptance a command produced, for the reply. */
 const caseNumberOf = (r: ApplicationResult) => {
@@ -72,8 +83,43 @@ export function intakeRoutes(deps: IntakeRoutesDeps): FastifyPluginAsyncZod {
           return ["admin", "auditor", "regulator", "system"].includes(actor.role);
       }
     };
-    const find = (request: FastifyRequest, applicationId: string) => {
-      const a = model.get(applicationId);
+    /** The caller's scope as filters, so that a page holds only what it may see. */
+    const scopeOf = (request: FastifyRequest): ApplicationScope | undefined => {
+      const actor = request.context.actor;
+      if (!actor) return undefined;
+      switch (actor.role) {
+        case "applicant":
+          return { subjectId: actor.id };
+        case "window-clerk":
+          return actor.region ? { region: actor.region } : {};
+        case "officer":
+          return actor.department ? { department: actor.department } : undefined;
+        default:
+          return ["admin", "auditor", "regulator", "system"].includes(actor.role) ? {} : undefined;
+      }
+    };
+    /** A cursor from `?after=`, or a 400 naming it. */
+    const cursor = (after: string | undefined, length: number) => {
+      if (after === undefined) return undefined;
+      const key = decodeCursor(after, length);
+      if (!key)
+        throw new BadRequestProblem("not a cursor of this list", [
+          { field: "querystring.after", message: "use the next-cursor of the page before" },
+        ]);
+      return key;
+    };
+    /** A page as the list itself, with the next page's cursor in `next-cursor` and a `link` header. */
+    const sendPage = (request: FastifyRequest, reply: FastifyReply, page: Page<ApplicationView>) => {
+      if (page.next) {
+        const url = new URL(request.url, "http://local");
+        url.searchParams.set("after", page.next);
+        reply.header("next-cursor", page.next);
+        reply.header("link", `<${url.pathname}${url.search}>; rel="next"`);
+      }
+      return page.items;
+    };
+    const find = async (request: FastifyRequest, applicationId: string) => {
+      const a = await model.get(applicationId);
       if (!a) throw new NotFoundProblem(`no application ${applicationId}`);
       if (!allowed(request, a)) throw new ForbiddenProblem("this application is not yours to see or handle");
       return a;
@@ -126,7 +172,7 @@ export function intakeRoutes(deps: IntakeRoutesDeps): FastifyPluginAsyncZod {
       "/bundle-applications/:bundleApplicationId",
       { config: auth(...readers), schema: { params: bundleApplicationParams, tags: ["intake"] } },
       async (request) => {
-        const b = model.bundle(request.params.bundleApplicationId);
+        const b = await model.bundle(request.params.bundleApplicationId);
         if (!b) throw new NotFoundProblem(`no bundle application ${request.params.bundleApplicationId}`);
         for (const c of b.cases) if (!allowed(request, c)) throw new ForbiddenProblem("not yours to see");
         return b;
@@ -137,7 +183,7 @@ export function intakeRoutes(deps: IntakeRoutesDeps): FastifyPluginAsyncZod {
       "/applications/:applicationId",
       { config: auth(...readers), schema: { params: applicationParams, tags: ["intake"] } },
       async (request) => {
-        const application = find(request, request.params.applicationId);
+        const application = await find(request, request.params.applicationId);
         // A scheduled step that cannot proceed (say, no published calendar for the year) marks the case.
         const stuck = deps.scheduler.status().stuck.find((s) => s.id === application.applicationId);
         if (!stuck) return application;
@@ -157,14 +203,34 @@ export function intakeRoutes(deps: IntakeRoutesDeps): FastifyPluginAsyncZod {
         config: auth("window-clerk", "officer", "admin"),
         schema: { querystring: queueQuery, tags: ["intake"] },
       },
-      async (request) => {
+      async (request, reply) => {
         const actor = request.context.actor;
         const region =
           actor?.role === "window-clerk" ? (actor.region ?? request.query.region) : request.query.region;
-        return model.queue({
-          ...(region ? { region } : {}),
-          ...(actor?.role === "officer" && actor.department ? { department: actor.department } : {}),
-        });
+        const page = await model.queue(
+          {
+            ...(region ? { region } : {}),
+            ...(actor?.role === "officer" && actor.department ? { department: actor.department } : {}),
+          },
+          { limit: request.query.limit, ...optional("after", cursor(request.query.after, 3)) },
+        );
+        return sendPage(request, reply, page);
+      },
+    );
+
+    app.get(
+      "/applications",
+      { config: auth(...readers), schema: { querystring: searchQuery, tags: ["intake"] } },
+      async (request, reply) => {
+        const scope = scopeOf(request);
+        if (!scope) return [];
+        const { caseNumber, subjectId, limit, after } = request.query;
+        const page = await model.search(
+          { ...optional("caseNumber", caseNumber), ...optional("subjectId", subjectId) },
+          scope,
+          { limit, ...optional("after", cursor(after, 1)) },
+        );
+        return sendPage(request, reply, page);
       },
     );
 
@@ -188,7 +254,7 @@ export function intakeRoutes(deps: IntakeRoutesDeps): FastifyPluginAsyncZod {
       { config: auth(...windowStaff), schema: { ...command, body: checkBody } },
       async (request, reply) => {
         const { applicationId } = request.params;
-        find(request, applicationId);
+        await find(request, applicationId);
         const { defects, deferralPromise } = request.body;
         const r = await checkApplication(
           deps,
@@ -212,7 +278,7 @@ export function intakeRoutes(deps: IntakeRoutesDeps): FastifyPluginAsyncZod {
         { config: auth(...roles), schema: { ...command, body } },
         async (request, reply) => {
           const { applicationId } = request.params;
-          find(request, applicationId);
+          await find(request, applicationId);
           const r = await deps.handler.handle(applicationId, toCommand(request.body), ctx(request));
           return commandReply(reply, applicationId, r);
         },

@@ -64,12 +64,40 @@ export const rejectBody = z.object({
   legalBasis: z.string().trim().min(1).max(300),
 });
 export const withdrawBody = z.object({ reason: z.string().trim().min(1).max(1000) });
+/** A page of a list: at most `limit` items (default 50, at most 200) after the cursor `after` (a `next-cursor`). */
+const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  after: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,400}$/)
+    .optional(),
+};
+
 export const queueQuery = z.object({
   region: z
     .string()
     .regex(/^\d{6}$/)
     .optional(),
+  ...pageQuery,
 });
+
+/** Search: by 办件编号 (case number) or by the applicant's subject id (never an ID number). */
+export const searchQuery = z
+  .object({
+    caseNumber: z
+      .string()
+      .regex(/^[0-9A-HJ-NPQRTUWXY]{31}\d{12}$/)
+      .optional(),
+    subjectId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{2,80}$/)
+      .optional(),
+    ...pageQuery,
+  })
+  .refine((q) => q.caseNumber !== undefined || q.subjectId !== undefined, {
+    message: "give caseNumber or subjectId",
+    path: ["caseNumber"],
+  });
 
 /** The one command reply, with the case number when the command accepted the application. */
 export const applicationCommandResult = commandResult.extend({

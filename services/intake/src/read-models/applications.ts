@@ -91,34 +91,10 @@ export class ApplicationsModel {
   readonly #apps = new Map<string, { state: ApplicationState; view: ApplicationView }>();
 
   apply(recorded: RecordedEvent): void {
-    if (recorded.type === intakeEventTypes.CaseNumberAllocated) return;
-    const event = applicationTypes.toDomain(recorded);
-    if (!event) return;
-    const id = event.data.applicationId;
-    const entry = this.#apps.get(id) ?? { state: initialApplicationState(), view: undefined };
-    const state = evolveApplication(entry.state, event);
-    if (state.status === "none") return;
-    const view = entry.view ?? initialView(state);
-    view.status = state.status;
-    view.notices = state.notices;
-    view.materials = Object.values(state.materials);
-    view.awaiting =
-      state.status === "awaiting-result"
-        ? view.materials.flatMap((m) =>
-            m.provision === "awaiting-result" ? [{ materialId: m.materialId, producedBy: m.producedBy }] : [],
-          )
-        : [];
-    if ("outstanding" in state) view.outstanding = state.outstanding;
-    if ("accepted" in state) view.accepted = state.accepted;
-    outcome(view, event);
-    const { id: actorId, role, department } = recorded.actor;
-    view.history.push({
-      type: recorded.type,
-      time: recorded.time,
-      position: recorded.position,
-      actor: { id: actorId, role, ...(department ? { department } : {}) },
-    });
-    this.#apps.set(id, { state, view });
+    const id = applicationIdOf(recorded);
+    if (id === undefined) return;
+    const next = applyApplicationEvent(this.#apps.get(id), recorded);
+    if (next) this.#apps.set(id, next);
   }
 
   get(applicationId: string): ApplicationView | undefined {
@@ -216,6 +192,56 @@ export class ApplicationsModel {
   snapshot(): ApplicationView[] {
     return this.all().sort((a, b) => a.applicationId.localeCompare(b.applicationId));
   }
+}
+
+/** One application as a read model keeps it: the decider's state (to fold the next event) and the view. */
+export interface ApplicationEntry {
+  state: ApplicationState;
+  view: ApplicationView;
+}
+
+/** The application an event is about (undefined for events no read model follows, e.g. case serials). */
+export function applicationIdOf(recorded: RecordedEvent): string | undefined {
+  if (recorded.type === intakeEventTypes.CaseNumberAllocated) return undefined;
+  return applicationTypes.toDomain(recorded)?.data.applicationId;
+}
+
+/**
+ * Folds one recorded event into an application's entry (a new object; `entry` is not changed): the one
+ * evolution every applications read model shares, in memory or in SQL (the stages follow the decider's evolve).
+ */
+export function applyApplicationEvent(
+  entry: ApplicationEntry | undefined,
+  recorded: RecordedEvent,
+): ApplicationEntry | undefined {
+  if (recorded.type === intakeEventTypes.CaseNumberAllocated) return undefined;
+  const event = applicationTypes.toDomain(recorded);
+  if (!event) return undefined;
+  const state = evolveApplication(entry?.state ?? initialApplicationState(), event);
+  if (state.status === "none") return undefined;
+  const view: ApplicationView = entry
+    ? { ...entry.view, history: [...entry.view.history] }
+    : initialView(state);
+  view.status = state.status;
+  view.notices = state.notices;
+  view.materials = Object.values(state.materials);
+  view.awaiting =
+    state.status === "awaiting-result"
+      ? view.materials.flatMap((m) =>
+          m.provision === "awaiting-result" ? [{ materialId: m.materialId, producedBy: m.producedBy }] : [],
+        )
+      : [];
+  if ("outstanding" in state) view.outstanding = state.outstanding;
+  if ("accepted" in state) view.accepted = state.accepted;
+  outcome(view, event);
+  const { id: actorId, role, department } = recorded.actor;
+  view.history.push({
+    type: recorded.type,
+    time: recorded.time,
+    position: recorded.position,
+    actor: { id: actorId, role, ...(department ? { department } : {}) },
+  });
+  return { state, view };
 }
 
 function initialView(state: ActiveApplication): ApplicationView {

@@ -1,0 +1,217 @@
+import { randomUUID } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { NewEvent, RecordedEvent } from "../../envelope.ts";
+import type { EventStore } from "../../event-store.ts";
+import type { Projection, ProjectionDatabase } from "../port.ts";
+import { type ProjectionHandle, type ProjectionRunOptions, startProjection } from "../runner.ts";
+
+/** What the projection contract needs from an adapter's set-up: a store and a way to open the projection database. */
+export interface ProjectionHarness {
+  store: EventStore;
+  /** Opens a new handle on the same projection database (another "process" after a crash). */
+  openDb(): Promise<ProjectionDatabase>;
+  dispose(): Promise<void>;
+}
+
+const counted = (n: number): NewEvent => ({
+  id: randomUUID(),
+  type: "gov.test.counted.v1",
+  source: "gov.test",
+  time: "2026-03-02T09:00:00.000+08:00",
+  data: { n },
+  actor: { id: "tester", role: "system" },
+});
+
+/**
+ * A deliberately non-idempotent projection: every event adds a row and bumps a total, so an event applied
+ * twice shows as a double and a skipped one as a gap. `label` tells the versions apart.
+ */
+export function countingProjection(version = 1, label = `v${version}`): Projection {
+  const apply = async (e: RecordedEvent, { tx, t }: Parameters<Projection["handlers"][string]>[1]) => {
+    await tx.run(`INSERT INTO ${t("seen")} (event_id, n, label) VALUES (?, ?, ?)`, [
+      e.id,
+      (e.data as { n: number }).n,
+      label,
+    ]);
+    await tx.run(`UPDATE ${t("totals")} SET n = n + 1 WHERE k = 'all'`);
+  };
+  return {
+    name: "contract_counts",
+    version,
+    categories: ["counter"],
+    migrations: [
+      {
+        sqlite: (t) =>
+          `CREATE TABLE ${t("seen")} (event_id TEXT NOT NULL, n INTEGER NOT NULL, label TEXT NOT NULL);
+           CREATE TABLE ${t("totals")} (k TEXT PRIMARY KEY, n INTEGER NOT NULL);
+           INSERT INTO ${t("totals")} VALUES ('all', 0);`,
+        postgres: (t) =>
+          `CREATE TABLE ${t("seen")} (event_id TEXT NOT NULL, n INTEGER NOT NULL, label TEXT NOT NULL);
+           CREATE TABLE ${t("totals")} (k TEXT PRIMARY KEY, n INTEGER NOT NULL);
+           INSERT INTO ${t("totals")} VALUES ('all', 0);`,
+      },
+    ],
+    handlers: { "gov.test.counted.v1": apply },
+  };
+}
+
+/** The model as a query sees it: rows, distinct events, the running total and the labels, in one read. */
+async function snapshot(p: ProjectionHandle) {
+  return p.read(async ({ db, t }) => {
+    const rows = await db.all<{ event_id: string; n: number | string; label: string }>(
+      `SELECT event_id, n, label FROM ${t("seen")} ORDER BY n, event_id`,
+    );
+    const total = await db.get<{ n: number | string }>(`SELECT n FROM ${t("totals")} WHERE k = 'all'`);
+    return {
+      rows: rows.map((r) => ({ id: r.event_id, n: Number(r.n) })),
+      distinct: new Set(rows.map((r) => r.event_id)).size,
+      total: Number(total?.n),
+      labels: [...new Set(rows.map((r) => r.label))],
+    };
+  });
+}
+
+/**
+ * The projection contract (docs/projections.md), one suite for every projection database adapter: exactly-once
+ * application across a crash between rows and checkpoint, rebuild equals live, a blue/green switch that no query
+ * can catch half-way, and read-your-writes through `waitFor`.
+ */
+export function describeProjectionContract(
+  adapter: string,
+  makeHarness: () => Promise<ProjectionHarness>,
+): void {
+  describe(`projection contract: ${adapter}`, () => {
+    let h: ProjectionHarness;
+    const open: { db: ProjectionDatabase; p: ProjectionHandle }[] = [];
+    const start = async (projection: Projection, options: ProjectionRunOptions = {}) => {
+      const db = await h.openDb();
+      const p = await startProjection(h.store, db, projection, {
+        idleWaitMs: 50,
+        registryPollMs: 50,
+        ...options,
+      });
+      open.push({ db, p });
+      return p;
+    };
+    const append = async (from: number, to: number, stream = `counter-${randomUUID().slice(0, 8)}`) => {
+      let position = "";
+      for (let i = from; i < to; i += 20) {
+        const batch = [];
+        for (let n = i; n < Math.min(i + 20, to); n++) batch.push(counted(n));
+        const r = await h.store.append(stream, batch, "any");
+        position = r.positions.at(-1) as string;
+      }
+      return position;
+    };
+    beforeEach(async () => {
+      h = await makeHarness();
+    });
+    afterEach(async () => {
+      for (const o of open.splice(0)) {
+        await o.p.close();
+        await o.db.close();
+      }
+      await h.dispose();
+    });
+
+    it("a crash between a page's rows and its checkpoint neither doubles nor loses an event", async () => {
+      await append(0, 120);
+      let crashes = 0;
+      const crashing = await start(countingProjection(), {
+        batchSize: 25,
+        beforeCheckpoint: (_build, events) => {
+          // Every page after the second dies after writing its rows, before its checkpoint.
+          if (((events[0]?.data as { n: number } | undefined)?.n ?? 0) >= 50) {
+            crashes++;
+            throw new Error("injected crash");
+          }
+        },
+      });
+      await expect.poll(() => crashes, { timeout: 10_000 }).toBeGreaterThan(1);
+      await expect(crashing.readiness.check()).rejects.toThrow(/injected crash/);
+      const halfway = await snapshot(crashing);
+      expect(halfway.total).toBe(50);
+      expect(halfway.rows.map((r) => r.n)).toEqual([...Array(50).keys()]);
+      await crashing.close();
+      // The next "process" resumes from the checkpoint the crashed one last committed.
+      const resumed = await start(countingProjection(), { batchSize: 25 });
+      await expect.poll(() => resumed.caughtUp, { timeout: 10_000 }).toBe(true);
+      const after = await snapshot(resumed);
+      expect(after.total).toBe(120);
+      expect(after.distinct).toBe(120);
+      expect(after.rows.map((r) => r.n)).toEqual([...Array(120).keys()]);
+    });
+
+    it("a rebuild from the start of the log equals the live model, and takes over from it", async () => {
+      const live = await start(countingProjection(), { batchSize: 30 });
+      await append(0, 90);
+      await expect.poll(() => live.caughtUp && live.position !== undefined).toBe(true);
+      const last = await append(90, 150);
+      expect(await live.waitFor(last, 10_000)).toBe(true);
+      const before = live.activeBuild;
+      const green = await live.rebuild();
+      expect(green).not.toBe(before);
+      await append(150, 170);
+      await expect.poll(() => live.activeBuild, { timeout: 15_000 }).toBe(green);
+      const last2 = await append(170, 180);
+      expect(await live.waitFor(last2, 10_000)).toBe(true);
+      const rebuilt = await snapshot(live);
+      expect(rebuilt.total).toBe(180);
+      expect(rebuilt.rows.map((r) => r.n)).toEqual([...Array(180).keys()]);
+      const builds = await live.builds();
+      expect(builds.find((b) => b.build === before)?.state).toBe("retired");
+      expect(builds.find((b) => b.build === green)?.state).toBe("active");
+    });
+
+    it("a new version builds beside the old one; queries running through the switch never fail nor see half a model", async () => {
+      const v1 = await start(countingProjection(1));
+      await append(0, 400);
+      await expect.poll(() => v1.caughtUp).toBe(true);
+      await expect.poll(async () => (await snapshot(v1)).total).toBe(400);
+      await v1.close();
+      // The new code (version 2) starts: version 1 keeps serving while version 2 builds in small pages.
+      const v2 = await start(countingProjection(2), { batchSize: 10, graceMs: 0 });
+      const oldBuild = v2.activeBuild;
+      const seen: string[] = [];
+      let failures = 0;
+      let stop = false;
+      const queries = (async () => {
+        while (!stop) {
+          try {
+            const s = await snapshot(v2);
+            // Whole models only: every query sees all 400 events, of one version.
+            expect(s.total).toBe(400);
+            expect(s.distinct).toBe(400);
+            expect(s.labels).toHaveLength(1);
+            seen.push(s.labels[0] as string);
+          } catch (error) {
+            failures++;
+            throw error;
+          }
+          await new Promise((r) => setImmediate(r));
+        }
+      })();
+      await expect.poll(() => v2.activeBuild, { timeout: 20_000 }).not.toBe(oldBuild);
+      await expect.poll(() => seen.at(-1), { timeout: 5000 }).toBe("v2");
+      stop = true;
+      await queries;
+      expect(failures).toBe(0);
+      expect(seen[0]).toBe("v1");
+      expect(seen.lastIndexOf("v1")).toBeLessThan(seen.indexOf("v2"));
+      // After the grace period (0 here) the old build's tables are gone.
+      await v2.reconcile();
+      expect((await v2.builds()).find((b) => b.build === oldBuild)?.state).toBe("dropped");
+    });
+
+    it("waitFor answers from the checkpoint: true once a write is visible, false after the timeout", async () => {
+      const p = await start(countingProjection());
+      await expect.poll(() => p.caughtUp).toBe(true);
+      const position = await append(0, 3);
+      expect(await p.waitFor(position, 10_000)).toBe(true);
+      expect((await snapshot(p)).total).toBe(3);
+      expect(await p.waitFor("99999999999", 50)).toBe(false);
+      expect(await p.lag()).toBe(0);
+      await p.readiness.check();
+    });
+  });
+}
