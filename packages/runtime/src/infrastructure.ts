@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type EventStore, ownCategoriesOnly } from "@gov/eventsourcing";
 import {
-  connectKafka,
+  connectKafkaClient,
   EmbeddedEventBus,
   type EventBus,
   type KafkaConfigurationError,
@@ -73,7 +73,9 @@ export async function startInfrastructure(
   const kafkaBus = (settings.EVENT_BUS ?? (settings.KAFKA_BROKERS ? "kafka" : "embedded")) === "kafka";
   let bus: EventBus;
   if (kafkaBus) {
-    const kafka = connectKafka({
+    // KAFKA_CLIENT picks the client (docs/messaging.md, "Kafka client"): kafkajs or @platformatic/kafka.
+    const kafka = connectKafkaClient({
+      client: settings.KAFKA_CLIENT,
       brokers: (settings.KAFKA_BROKERS ?? "").split(",").map((b) => b.trim()),
       clientId: `gov-${scope?.service ?? "platform"}`,
       partitions: settings.KAFKA_PARTITIONS,
