@@ -1,3 +1,4 @@
+import { chinaDate } from "@gov/calendar";
 import { rebuildMemoryModel } from "@gov/eventsourcing";
 import { openPostgresEventStore } from "@gov/eventsourcing/postgres";
 import { probePostgres } from "@gov/eventsourcing/testing/postgres";
@@ -33,11 +34,35 @@ const file = (materialId: string) => ({
   file: { uri: `file:///crash/${materialId}.pdf`, sha256: "7".repeat(64) },
 });
 const licence = { materialId: "LIC", provision: "certificate", certificateId: "ZZ-CRASH" };
+const noCheckBody = () => ({});
+/** 容缺受理 needs the applicant's signed promise (承诺书): M04 by the day of acceptance (the system clock's today). */
+const promiseM04 = () => {
+  const now = new Date();
+  return {
+    deferralPromise: {
+      materialIds: ["M04"],
+      supplyBy: chinaDate(now),
+      signature: {
+        file: { uri: "file:///crash/promise.pdf", sha256: "8".repeat(64) },
+        signedAt: new Date(now.getTime() - 60_000).toISOString(),
+        signedBy: "O91330106MA2K5N9R4F",
+      },
+    },
+  };
+};
 /** Three kinds of input, three determined outcomes. */
 const kinds = [
-  { materials: [file("M01"), licence, file("M03"), file("M04")], outcome: "accepted:complete" },
-  { materials: [file("M01"), licence, file("M03")], outcome: "accepted:deferred-materials" },
-  { materials: [file("M01"), licence, file("M04")], outcome: "correction-requested" },
+  {
+    materials: [file("M01"), licence, file("M03"), file("M04")],
+    check: noCheckBody,
+    outcome: "accepted:complete",
+  },
+  {
+    materials: [file("M01"), licence, file("M03")],
+    check: promiseM04,
+    outcome: "accepted:deferred-materials",
+  },
+  { materials: [file("M01"), licence, file("M04")], check: noCheckBody, outcome: "correction-requested" },
 ];
 
 /** Services SIGKILLed (and restarted) at least, during or right after the load. */
@@ -181,7 +206,7 @@ describe.skipIf(!run)(suite, () => {
             "POST",
             `/intake/applications/${id}/check`,
             clerk,
-            {},
+            kind.check(),
             `check-${i}`,
             true,
           );

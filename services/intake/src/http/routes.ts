@@ -104,7 +104,7 @@ export function intakeRoutes(deps: IntakeRoutesDeps): FastifyPluginAsyncZod {
       const key = decodeCursor(after, length);
       if (!key)
         throw new BadRequestProblem("not a cursor of this list", [
-          { field: "querystring.after", message: "use the next-cursor of the page before" },
+          { field: "query.after", message: "use the next-cursor of the page before" },
         ]);
       return key;
     };
