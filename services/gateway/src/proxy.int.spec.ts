@@ -224,6 +224,22 @@ describe("distributed gateway: request bodies, upstream 4xx and keep-alive conne
     expect(reached.length).toBe(before);
   });
 
+  it("answers an anonymous body over BODY_LIMIT with 401, as the service does (it checks the token first)", async () => {
+    const before = reached.length;
+    const body = invalidBody(2.5 * MiB);
+    for (const auth of [undefined, "not-a-token"]) {
+      const r = await gateway.inject({
+        method: "POST",
+        url: "/matters/",
+        payload: body,
+        headers: { "content-type": "application/json", ...(auth ? { authorization: `Bearer ${auth}` } : {}) },
+      });
+      expect(r.statusCode).toBe(401);
+      expect(r.headers["content-type"]).toContain("application/problem+json");
+    }
+    expect(reached.length).toBe(before);
+  });
+
   it("passes a service's 4xx through unchanged (status, content-type, body), as the service answered it", async () => {
     for (const [path, body, auth] of [
       ["/matters/", invalidBody(1000), token], // 400 naming the fields

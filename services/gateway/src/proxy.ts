@@ -1,11 +1,15 @@
 import proxy from "@fastify/http-proxy";
 import {
   type App,
+  bearerToken,
   buildApp,
+  createVerifier,
   type KitConfig,
   type Logger,
   Problem,
   type ServiceModule,
+  UnauthorizedProblem,
+  type Verifier,
 } from "@gov/service-kit";
 
 /** Where each service answers: `{ matters: "http://127.0.0.1:8101", … }`; its routes stay under `/<name>`. */
@@ -43,10 +47,11 @@ export async function createProxyGateway(
   logger: Logger,
   upstreams: Upstreams,
 ): Promise<App> {
+  const verifier = createVerifier(config);
   const modules: ServiceModule[] = Object.entries(upstreams).map(([name, url]) => ({
     name,
     prefix: `/${name}`,
-    routes: (app) => proxyScope(app, name, url, config.BODY_LIMIT),
+    routes: (app) => proxyScope(app, name, url, config.BODY_LIMIT, verifier),
     readiness: [
       {
         name,
@@ -73,11 +78,21 @@ type Scope = Parameters<ServiceModule["routes"]>[0];
  * byte for byte with its own Content-Type and an exact Content-Length (not streamed: a service answering
  * before the body has arrived would otherwise meet a gateway still writing — `write EPIPE` — and the client a
  * 500 in place of the service's 413). A reply sent before the request's body was read in full (a 413 on its
- * Content-Length) closes the connection (`connection: close`): the rest of that body is never read, so the
+ * Content-Length, or a 401) closes the connection (`connection: close`): the rest of that body is never read, so the
  * connection cannot carry another request. A service that cannot be reached is a 502 (503, 504) problem,
  * never a 500.
  */
-async function proxyScope(app: Scope, name: string, upstream: string, bodyLimit: number) {
+async function proxyScope(app: Scope, name: string, upstream: string, bodyLimit: number, verifier: Verifier) {
+  // A service checks the token before it reads a body (every route taking a body needs one): so an anonymous
+  // body over the limit, or of unknown length, is a 401 here too, not a 413, and is not read.
+  app.addHook("onRequest", async (request) => {
+    if (request.method === "GET" || request.method === "HEAD") return; // bodies not read
+    const length = Number(request.headers["content-length"] ?? 0);
+    if (length <= bodyLimit && request.headers["transfer-encoding"] === undefined) return;
+    const token = bearerToken(request.headers.authorization);
+    if (!token) throw new UnauthorizedProblem();
+    await verifier.verify(token);
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit }, (_request, body, done) => done(null, body));
   app.addHook("onSend", async (request, reply) => {
