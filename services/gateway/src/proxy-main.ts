@@ -21,4 +21,4 @@ const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.NODE_ENV =
 const app = await createProxyGateway(config, logger, upstreams);
 installGracefulShutdown(app, config.SHUTDOWN_TIMEOUT_MS);
 await app.listen({ port: config.PORT, host: config.HOST });
-app.log.info({ upstreams }, `gateway listening on ${config.PORT}`);
+app.log.info({ upstreams, bodyLimit: config.BODY_LIMIT }, `gateway listening on ${config.PORT}`);

@@ -1,4 +1,5 @@
 import { randomInt } from "node:crypto";
+import { Agent, request as httpRequest } from "node:http";
 import type { MatterElements } from "@gov/contracts";
 import { creditCodeCheckCharacter } from "@gov/identifiers";
 import { hygieneElements } from "@gov/intake/test-support";
@@ -18,6 +19,51 @@ const file = (materialId: string) => ({
   file: { uri: `file:///scenarios/${materialId}.pdf`, sha256: "9".repeat(64) },
 });
 const licence = { materialId: "LIC", provision: "certificate", certificateId: "ZZ-SCENARIO" };
+
+/** One request through `agent` (a keep-alive pool of one connection); fails after 15 s without an answer. */
+function overAgent(
+  agent: Agent,
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{
+  status: number;
+  contentType: string;
+  connection: string;
+  reusedSocket: boolean;
+  json: unknown;
+}> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      {
+        method,
+        agent,
+        headers: body
+          ? { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) }
+          : headers,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: res.headers["content-type"] ?? "",
+            connection: res.headers.connection ?? "",
+            reusedSocket: req.reusedSocket,
+            json: text ? JSON.parse(text) : undefined,
+          });
+        });
+      },
+    );
+    req.setTimeout(15_000, () => req.destroy(new Error(`${method} ${url}: no answer within 15 s`)));
+    req.on("error", reject);
+    req.end(body);
+  });
+}
 
 /**
  * The platform's end-to-end scenarios (docs/distributed.md), written once against HTTP on the gateway URL and
@@ -230,6 +276,46 @@ export function describeScenarios(topology: string, start: () => Promise<Platfor
       ids.expiring = await submit(forMatter([file("M01"), licence, file("M03")]));
       expect((await check(ids.expiring, promiseM04("2026-12-08"))).status).toBe(200);
       expect((await application(ids.expiring))?.accepted?.deferred?.supplyBy).toBe("2026-12-08");
+    });
+
+    it("a body over BODY_LIMIT is a 413 problem+json, and the next request on that connection is answered", async () => {
+      // One connection at a time, kept alive: the follow-up waits for the connection the large request used.
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        const auth = await headers("window-clerk", clerk);
+        const url = (path: string) => `${platform.url}${path}`;
+        const padding = "x".repeat(2.5 * 1024 * 1024); // the default BODY_LIMIT is 1 MiB
+        const big = await overAgent(
+          agent,
+          url("/intake/applications"),
+          "POST",
+          auth,
+          JSON.stringify({ ...forMatter(complete), padding }),
+        );
+        expect(big.status).toBe(413);
+        expect(big.contentType).toContain("application/problem+json");
+        expect(big.json).toMatchObject({ status: 413 });
+        const after = await overAgent(agent, url(`/intake/applications/${ids.complete}`), "GET", auth);
+        expect(after.status).toBe(200);
+        expect(after.json).toMatchObject({ status: "accepted" });
+
+        // A refusal after the body was read in full keeps the connection: the next request goes over it.
+        const invalid = await overAgent(
+          agent,
+          url("/intake/applications"),
+          "POST",
+          auth,
+          JSON.stringify({ matterId: 1, padding: padding.slice(0, 600_000) }),
+        );
+        expect(invalid.status).toBe(400);
+        expect(invalid.contentType).toContain("application/problem+json");
+        expect(invalid.connection).not.toBe("close");
+        const reused = await overAgent(agent, url(`/intake/applications/${ids.complete}`), "GET", auth);
+        expect(reused.status).toBe(200);
+        expect(reused.reusedSocket).toBe(true);
+      } finally {
+        agent.destroy();
+      }
     });
 
     it("一件事: one set of materials fanned out per matter, accepted when every case is", async () => {
