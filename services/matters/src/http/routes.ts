@@ -26,7 +26,8 @@ import {
 } from "./schemas.ts";
 
 const admins = auth("admin");
-const departments = auth("officer", "admin");
+/** Casework of a department (认领, confirming a transfer): its officer only, never `admin` (docs/service-kit.md). */
+const departments = auth("officer");
 const everyone = publicRoute();
 
 /** HTTP → commands and queries. Catalog administrators write; everyone reads published matters. */
