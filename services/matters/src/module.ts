@@ -6,6 +6,7 @@ import { seedDemoCatalog } from "./demo/seed.ts";
 import { calendarRoutes } from "./http/calendar-routes.ts";
 import { mattersRoutes } from "./http/routes.ts";
 import { catalogReadModel } from "./read-models/catalog-projection.ts";
+import { memoryQueries } from "./read-models/queries.ts";
 
 export type { MattersCommands } from "./application/commands.ts";
 
@@ -42,7 +43,7 @@ export async function mattersModule(
     calendar,
     routes: async (app) => {
       await app.register(calendarRoutes(calendar.service, calendar.calendar, clock));
-      await app.register(mattersRoutes({ commands, catalog: catalog.model, clock }));
+      await app.register(mattersRoutes({ commands, catalog: memoryQueries(catalog.model), clock }));
     },
     gauges: calendar.gauges,
     errorMappers: [domainErrorMapper],

@@ -120,6 +120,13 @@ const table: RouteCase[] = [
     prepare: async () => ({ url: "/matters/food" }),
   },
   {
+    route: "GET /matters/{id}/versions",
+    method: "GET",
+    who: "everyone",
+    ok: 200,
+    prepare: async () => ({ url: "/matters/food/versions" }),
+  },
+  {
     route: "GET /matters/{id}/versions/{v}",
     method: "GET",
     who: "everyone",

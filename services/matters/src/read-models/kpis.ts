@@ -1,5 +1,5 @@
 import type { DepartmentRef } from "@gov/contracts";
-import type { BaselineView, Catalog, MatterView } from "./catalog.ts";
+import { type BaselineView, byCode, type Catalog, type MatterView } from "./catalog.ts";
 
 /**
  * Catalog KPIs with the targets local implementation plans of the “一网、一门、一次” reform (国办发〔2018〕45号)
@@ -82,7 +82,7 @@ export function catalogKpis(catalog: Catalog): KpiReport {
   return {
     overall: kpisOf(inForce),
     byDepartment: [...departments.values()]
-      .sort((a, b) => a.department.creditCode.localeCompare(b.department.creditCode))
+      .sort((a, b) => byCode(a.department.creditCode, b.department.creditCode))
       .map((d) => ({ department: d.department, ...kpisOf(d.matters) })),
     materialsReduced: materialsReduced(catalog, inForce),
     integratedWindowIntake: {
