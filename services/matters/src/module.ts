@@ -1,11 +1,12 @@
-import { domainErrorMapper, type ServiceDeps } from "@gov/runtime";
+import { type ProjectionHandle, startProjection } from "@gov/eventsourcing/projections";
+import { domainErrorMapper, openProjectionDatabase, type ServiceDeps } from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
 import { startCalendarPart } from "./application/calendar-publication.ts";
 import { type MattersCommands, mattersCommands } from "./application/commands.ts";
 import { seedDemoCatalog } from "./demo/seed.ts";
 import { calendarRoutes } from "./http/calendar-routes.ts";
 import { mattersRoutes } from "./http/routes.ts";
-import { catalogReadModel } from "./read-models/catalog-projection.ts";
+import { catalogProjection, SqlCatalog } from "./read-models/catalog-sql.ts";
 
 export type { MattersCommands } from "./application/commands.ts";
 
@@ -25,10 +26,23 @@ export interface MattersModuleOptions {
 export async function mattersModule(
   deps: ServiceDeps,
   options: MattersModuleOptions = {},
-): Promise<ServiceModule & { commands: MattersCommands; calendar: ReturnType<typeof startCalendarPart> }> {
+): Promise<
+  ServiceModule & {
+    commands: MattersCommands;
+    calendar: ReturnType<typeof startCalendarPart>;
+    catalog: SqlCatalog;
+    projection: ProjectionHandle;
+  }
+> {
   const clock = options.clock ?? deps.clock ?? (() => new Date().toISOString());
-  const catalog = catalogReadModel(deps.store);
-  const commands = mattersCommands(deps.store, catalog.model);
+  // The catalog lives in SQL beside the event store (docs/projections.md): the SQLite file
+  // <DATA_DIR>/matters-projections.db, or the PostgreSQL schema matters_projections; not rebuilt on start.
+  const projectionDb = await openProjectionDatabase(deps.settings, "matters");
+  const projection = await startProjection(deps.store, projectionDb, catalogProjection, {
+    logger: deps.logger,
+  });
+  const catalog = new SqlCatalog(projection);
+  const commands = mattersCommands(deps.store, catalog);
   const calendar = startCalendarPart({
     store: deps.store,
     clock,
@@ -40,18 +54,38 @@ export async function mattersModule(
     prefix: "/matters",
     commands,
     calendar,
+    catalog,
+    projection,
     routes: async (app) => {
       await app.register(calendarRoutes(calendar.service, calendar.calendar, clock));
-      await app.register(mattersRoutes({ commands, catalog: catalog.model, clock }));
+      await app.register(mattersRoutes({ commands, catalog, clock }));
     },
-    gauges: calendar.gauges,
     errorMappers: [domainErrorMapper],
     // The demo catalog (services/matters/src/demo), loaded by ./scripts/start and by DEMO_DATA=true.
     seedDemo: async () => {
-      await seedDemoCatalog(commands, catalog.model, { now: clock });
+      await seedDemoCatalog(commands, catalog, { now: clock });
     },
     // The store's own readiness is checked by whoever opened it (the gateway, or the service's main).
-    readModels: [catalog, calendar.readModel],
+    readModels: [
+      {
+        name: projection.name,
+        readiness: projection.readiness,
+        waitFor: (position, timeoutMs) => projection.waitFor(position, timeoutMs),
+        close: async () => {
+          await projection.close();
+          await projectionDb.close();
+        },
+      },
+      calendar.readModel,
+    ],
+    gauges: [
+      ...calendar.gauges,
+      {
+        name: "matters_catalog_projection_lag",
+        help: "Catalog events the catalog read model has not applied yet (capped at 10000)",
+        value: () => projection.lag(),
+      },
+    ],
     readiness: calendar.readiness,
     close: () => calendar.close(),
   };

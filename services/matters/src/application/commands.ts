@@ -17,7 +17,7 @@ import type { BundleDependency, BundleEvent } from "../domain/bundle/bundle.ts";
 import { bundleDecider } from "../domain/bundle/decide.ts";
 import { matterDecider } from "../domain/matter/decide.ts";
 import type { MatterEvent } from "../domain/matter/matter.ts";
-import type { Catalog } from "../read-models/catalog.ts";
+import type { CatalogLookup } from "../read-models/queries.ts";
 
 /** The envelope `source` of every event this service appends. */
 export const SOURCE = "gov.matters";
@@ -113,14 +113,15 @@ export interface DefineBundleInput {
  * then defines the bundle with them; the decider derives which member's result is which other member's
  * material, checks the explicit `dependencies` against the members, and refuses a cycle.
  */
-export function defineBundle(
+export async function defineBundle(
   bundles: BundleHandler,
-  catalog: Catalog,
+  catalog: CatalogLookup,
   input: DefineBundleInput,
   ctx: CommandContext,
 ) {
+  const views = await Promise.all(input.matterIds.map((matterId) => catalog.get(matterId)));
   const matters = input.matterIds.map((matterId, i) => {
-    const view = catalog.get(matterId);
+    const view = views[i];
     if (!view?.current || view.status === "retired") {
       throw new NotFound(`matterIds[${i}]: matter ${matterId} has no published version`);
     }
@@ -143,7 +144,7 @@ export function defineBundle(
 }
 
 /** The service's command side: one handler per aggregate, and the use cases that look before they act. */
-export function mattersCommands(store: EventStore, catalog: Catalog) {
+export function mattersCommands(store: EventStore, catalog: CatalogLookup) {
   const matters = matterHandler(store);
   const bundles = bundleHandler(store);
   const baselines = baselineHandler(store);

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Actor } from "@gov/contracts";
 import type { CommandContext } from "@gov/eventsourcing";
 import type { MattersCommands } from "../application/commands.ts";
-import type { Catalog } from "../read-models/catalog.ts";
+import type { CatalogLookup } from "../read-models/queries.ts";
 import type { DemoMatter } from "./build.ts";
 import { type DemoBundle, demoBundles, demoMaterialsBaseline } from "./bundles.ts";
 import { businessMatters } from "./matters-business.ts";
@@ -29,7 +29,7 @@ const admin: Actor = { id: "demo-catalog-loader", role: "admin" };
  */
 export async function seedDemoCatalog(
   commands: MattersCommands,
-  catalog: Catalog,
+  catalog: CatalogLookup,
   options: { now?: () => string; timeoutMs?: number } = {},
 ): Promise<SeedResult> {
   const now = options.now ?? (() => new Date().toISOString());
@@ -71,9 +71,9 @@ export async function seedDemoCatalog(
     result.published++;
   }
   for (const bundle of demoBundles) {
-    if (catalog.bundle(bundle.bundleId)) continue;
+    if (await catalog.bundle(bundle.bundleId)) continue;
     await untilPublished(catalog, bundle, options.timeoutMs ?? 30_000);
-    if (catalog.bundle(bundle.bundleId)) continue;
+    if (await catalog.bundle(bundle.bundleId)) continue;
     await commands.defineBundle(bundle, ctx(`${bundle.bundleId}:define`));
     result.bundles++;
   }
@@ -90,12 +90,15 @@ export async function seedDemoCatalog(
 }
 
 /** The bundle command reads the matters' published versions from the catalog: wait until it shows them. */
-async function untilPublished(catalog: Catalog, bundle: DemoBundle, timeoutMs: number): Promise<void> {
+async function untilPublished(catalog: CatalogLookup, bundle: DemoBundle, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (bundle.matterIds.some((id) => !catalog.get(id)?.current)) {
+  const missing = async () => {
+    const views = await Promise.all(bundle.matterIds.map((id) => catalog.get(id)));
+    return bundle.matterIds.filter((_, i) => !views[i]?.current);
+  };
+  for (let left = await missing(); left.length > 0; left = await missing()) {
     if (Date.now() > deadline) {
-      const missing = bundle.matterIds.filter((id) => !catalog.get(id)?.current);
-      throw new Error(`demo bundle ${bundle.bundleId}: the catalog never showed ${missing.join(", ")}`);
+      throw new Error(`demo bundle ${bundle.bundleId}: the catalog never showed ${left.join(", ")}`);
     }
     await sleep(20);
   }

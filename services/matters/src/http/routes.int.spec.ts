@@ -4,6 +4,7 @@ import { useBackend } from "@gov/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { departmentCode, validElements } from "../domain/matter/fixtures.ts";
 import { mattersModule } from "../module.ts";
+import { summaryOf } from "../read-models/catalog.ts";
 import { rebuildCatalog } from "../read-models/catalog-projection.ts";
 
 useBackend("sqlite", "matters HTTP API (sqlite)", true);
@@ -130,7 +131,8 @@ describe("matters API: draft → 认领 → publish, then everyone reads the pub
       })
     ).json();
     expect(live.status).toBe("published");
-    expect((await rebuildCatalog(h.store)).get("food")).toEqual(live);
+    const rebuilt = (await rebuildCatalog(h.store)).get("food");
+    expect(rebuilt && summaryOf(rebuilt)).toEqual(live);
   });
 });
 
@@ -315,5 +317,167 @@ describe("matters API: KPIs the catalog is measured against (国办发〔2018〕
       ...baseline,
       version: 1,
     });
+  });
+});
+
+describe("matters API: lists come in pages (?limit=&after=, a next-cursor and a link header)", () => {
+  const publish = async (matterId: string) => {
+    await draft(matterId).thenAppended(201, t.MatterDrafted);
+    await h
+      .when({ method: "POST", url: `/matters/${matterId}/claim`, as: officer })
+      .thenAppended(200, t.MatterClaimed);
+    const published = await h
+      .when({ method: "POST", url: `/matters/${matterId}/publish`, as: "admin", body: {} })
+      .thenAppended(200, t.MatterPublished);
+    return String(published.response.headers["log-position"]);
+  };
+  /** Follows the pages of `url` to the end: the ids of each page. */
+  async function pages(url: string, id: (x: never) => string | number, position?: string) {
+    const out: (string | number)[][] = [];
+    let next: string | undefined = url;
+    while (next) {
+      const res = await h.request({
+        method: "GET",
+        url: next,
+        ...(position ? { headers: { "min-log-position": position } } : {}),
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      out.push((res.json() as never[]).map(id));
+      const cursor = res.headers["next-cursor"] as string | undefined;
+      if (cursor) {
+        expect(res.headers.link).toBe(
+          `<${new URL(next, "http://x").pathname}?${new URLSearchParams({ ...Object.fromEntries(new URL(next, "http://x").searchParams), after: cursor })}>; rel="next"`,
+        );
+      } else expect(res.headers.link).toBeUndefined();
+      next = cursor
+        ? (res.headers.link as string).slice(1, (res.headers.link as string).indexOf(">"))
+        : undefined;
+    }
+    return out;
+  }
+
+  it("pages the catalog search by matter id, filters kept across pages, the whole list by default", async () => {
+    let position = "";
+    for (const id of ["m-c", "m-a", "m-e", "m-b", "m-d"]) position = await publish(id);
+    const byId = (m: { matterId: string }) => m.matterId;
+    expect(await pages("/matters/?limit=2", byId as never, position)).toEqual([
+      ["m-a", "m-b"],
+      ["m-c", "m-d"],
+      ["m-e"],
+    ]);
+    expect(await pages("/matters/?type=01&limit=3", byId as never)).toEqual([
+      ["m-a", "m-b", "m-c"],
+      ["m-d", "m-e"],
+    ]);
+    expect(await pages("/matters/", byId as never)).toEqual([["m-a", "m-b", "m-c", "m-d", "m-e"]]);
+  });
+
+  it("pages a matter's published versions, oldest first; GET /matters/{id} shows the current one, not the history", async () => {
+    await publish("food");
+    for (let v = 2; v <= 3; v++) {
+      await h
+        .when({ method: "PUT", url: "/matters/food/draft", as: "admin", body: { elements } })
+        .thenAppended(200, t.MatterDrafted);
+      await h
+        .when({ method: "POST", url: "/matters/food/publish", as: "admin", body: {} })
+        .thenAppended(200, t.MatterPublished);
+    }
+    const position = String((await h.newEvents()).at(-1)?.position);
+    const byVersion = (v: { version: number }) => v.version;
+    expect(await pages("/matters/food/versions?limit=2", byVersion as never, position)).toEqual([
+      [1, 2],
+      [3],
+    ]);
+    const food = (await h.request({ method: "GET", url: "/matters/food" })).json();
+    expect(food.current.version).toBe(3);
+    expect(food).not.toHaveProperty("versions");
+    expect((await h.request({ method: "GET", url: "/matters/nothing/versions" })).statusCode).toBe(404);
+  });
+
+  it("pages the bundles by bundle id", async () => {
+    const taxCode = departmentCode("11440200MB2C05555");
+    const tax = validElements({
+      name: "发票申领",
+      caseKind: "on-the-spot",
+      promisedTimeLimitDays: 0,
+      processSteps: [{ name: "受理" }],
+      onlineDepth: 4,
+      onSiteVisits: 0,
+      implementingDepartment: { creditCode: taxCode, name: "税务局", nature: "statutory-organ" },
+      implementationCode: `${taxCode}3${elements.basicCode}`,
+    });
+    await publish("food");
+    await h
+      .when({ method: "POST", url: "/matters", as: "admin", body: { matterId: "invoice", elements: tax } })
+      .thenAppended(201, t.MatterDrafted);
+    await h
+      .when({ method: "POST", url: "/matters/invoice/claim", as: { role: "officer", department: taxCode } })
+      .thenAppended(200, t.MatterClaimed);
+    const p = await h
+      .when({ method: "POST", url: "/matters/invoice/publish", as: "admin", body: {} })
+      .thenAppended(200, t.MatterPublished);
+    await h.request({
+      method: "GET",
+      url: "/matters/kpis",
+      headers: { "min-log-position": String(p.response.headers["log-position"]) },
+    });
+    let position = "";
+    for (const bundleId of ["b3", "b1", "b2"]) {
+      const body = {
+        bundleId,
+        name: "企业开办",
+        leadDepartment: { creditCode: dept, name: "市场监管局" },
+        matterIds: ["food", "invoice"],
+      };
+      const defined = await h
+        .when({ method: "POST", url: "/matters/bundles", as: "admin", body })
+        .thenAppended(201, t.BundlePublished);
+      position = String(defined.response.headers["log-position"]);
+    }
+    const byId = (b: { bundleId: string }) => b.bundleId;
+    expect(await pages("/matters/bundles?limit=2", byId as never, position)).toEqual([["b1", "b2"], ["b3"]]);
+  });
+
+  it("answers at most 50 items when no limit is asked, with a cursor to the rest", async () => {
+    const { matters } = h.module.commands;
+    const admin = { now: h.clock.now(), actor: { id: "admin-1", role: "admin" as const } };
+    let position = "";
+    for (let i = 0; i < 51; i++) {
+      const matterId = `m${String(i).padStart(2, "0")}`;
+      await matters.handle(matterId, { type: "DraftMatter", data: { matterId, elements } }, admin);
+      await matters.handle(
+        matterId,
+        { type: "ClaimMatter", data: {} },
+        { ...admin, actor: { id: "o-1", ...officer } },
+      );
+      position = (await matters.handle(matterId, { type: "PublishMatter", data: {} }, admin)).position ?? "";
+    }
+    const first = await h.request({
+      method: "GET",
+      url: "/matters/",
+      headers: { "min-log-position": position },
+    });
+    expect(first.json()).toHaveLength(50);
+    const rest = await h.request({ method: "GET", url: `/matters/?after=${first.headers["next-cursor"]}` });
+    expect(rest.json().map((m: { matterId: string }) => m.matterId)).toEqual(["m50"]);
+    expect(rest.headers["next-cursor"]).toBeUndefined();
+  });
+
+  // Fields are named as the service kit names a query string's (`query.limit`, docs/service-kit.md).
+  it("bounds the page size (1–200, default 50) and refuses a cursor it did not give, naming the field", async () => {
+    for (const url of [
+      "/matters/?limit=201",
+      "/matters/?limit=0",
+      "/matters/bundles?limit=x",
+      "/matters/food/versions?limit=-1",
+    ])
+      await h.when({ method: "GET", url }).thenRefused(400, ["query.limit"]);
+    const notOurs = Buffer.from(JSON.stringify([1])).toString("base64url"); // a number where an id belongs
+    for (const url of [
+      `/matters/?after=${notOurs}`,
+      "/matters/bundles?after=bm90LWEtY3Vyc29y",
+      "/matters/food/versions?after=%25%25",
+    ])
+      await h.when({ method: "GET", url }).thenRefused(400, ["query.after"]);
   });
 });

@@ -9,8 +9,8 @@ import {
 } from "@gov/service-kit";
 import type { FastifyRequest } from "fastify";
 import type { MattersCommands } from "../application/commands.ts";
-import type { Catalog } from "../read-models/catalog.ts";
-import { catalogKpis } from "../read-models/kpis.ts";
+import { type CatalogQueries, cursorTypes } from "../read-models/queries.ts";
+import { pageOnly, pageRequest, sendPage } from "./paging.ts";
 import {
   bundleBody,
   bundleIdParam,
@@ -26,13 +26,14 @@ import {
 } from "./schemas.ts";
 
 const admins = auth("admin");
-const departments = auth("officer", "admin");
+/** Casework of a department (认领, confirming a transfer): its officer only, never `admin` (docs/service-kit.md). */
+const departments = auth("officer");
 const everyone = publicRoute();
 
 /** HTTP → commands and queries. Catalog administrators write; everyone reads published matters. */
 export function mattersRoutes(deps: {
   commands: MattersCommands;
-  catalog: Catalog;
+  catalog: CatalogQueries;
   clock: () => string;
 }): FastifyPluginAsyncZod {
   const { commands, catalog, clock } = deps;
@@ -43,18 +44,22 @@ export function mattersRoutes(deps: {
     app.get(
       "/",
       { config: everyone, schema: { querystring: searchQuery, tags: ["matters"] } },
-      async (request) => {
+      async (request, reply) => {
         const q = request.query;
-        return catalog.search({
-          ...(q.department ? { department: q.department } : {}),
-          ...(q.type ? { type: q.type } : {}),
-          ...(q.onlineDepth ? { onlineDepth: q.onlineDepth as 1 | 2 | 3 | 4 } : {}),
-          ...(q.caseKind ? { caseKind: q.caseKind } : {}),
-          ...(q.text ? { text: q.text } : {}),
-        });
+        const page = await catalog.search(
+          {
+            ...(q.department ? { department: q.department } : {}),
+            ...(q.type ? { type: q.type } : {}),
+            ...(q.onlineDepth ? { onlineDepth: q.onlineDepth as 1 | 2 | 3 | 4 } : {}),
+            ...(q.caseKind ? { caseKind: q.caseKind } : {}),
+            ...(q.text ? { text: q.text } : {}),
+          },
+          pageRequest(q, cursorTypes.matters),
+        );
+        return sendPage(request, reply, page);
       },
     );
-    app.get("/kpis", { config: everyone, schema: { tags: ["matters"] } }, async () => catalogKpis(catalog));
+    app.get("/kpis", { config: everyone, schema: { tags: ["matters"] } }, async () => catalog.kpis());
     // The baseline "materials reduced" is measured against (国办发〔2018〕45号: 材料减少60%以上): recorded as data,
     // a correction is the next version with its reason; the same figure again stores nothing.
     app.put(
@@ -77,12 +82,17 @@ export function mattersRoutes(deps: {
         return commandReply(reply, measure, result);
       },
     );
-    app.get("/bundles", { config: everyone, schema: { tags: ["bundles"] } }, async () => catalog.bundles());
+    app.get(
+      "/bundles",
+      { config: everyone, schema: { querystring: pageOnly, tags: ["bundles"] } },
+      async (request, reply) =>
+        sendPage(request, reply, await catalog.bundles(pageRequest(request.query, cursorTypes.bundles))),
+    );
     app.get(
       "/bundles/:bundleId",
       { config: everyone, schema: { params: bundleIdParam, tags: ["bundles"] } },
       async (request) => {
-        const bundle = catalog.bundle(request.params.bundleId);
+        const bundle = await catalog.bundle(request.params.bundleId);
         if (!bundle) throw new NotFoundProblem(`no bundle ${request.params.bundleId}`);
         return bundle;
       },
@@ -121,16 +131,28 @@ export function mattersRoutes(deps: {
       "/:matterId",
       { config: everyone, schema: { params: matterIdParam, tags: ["matters"] } },
       async (request) => {
-        const view = catalog.get(request.params.matterId);
+        const view = await catalog.get(request.params.matterId);
         if (!view) throw new NotFoundProblem(`no matter ${request.params.matterId}`);
         return view;
+      },
+    );
+    app.get(
+      "/:matterId/versions",
+      { config: everyone, schema: { params: matterIdParam, querystring: pageOnly, tags: ["matters"] } },
+      async (request, reply) => {
+        const page = await catalog.versions(
+          request.params.matterId,
+          pageRequest(request.query, cursorTypes.versions),
+        );
+        if (!page) throw new NotFoundProblem(`no matter ${request.params.matterId}`);
+        return sendPage(request, reply, page);
       },
     );
     app.get(
       "/:matterId/versions/:version",
       { config: everyone, schema: { params: versionParams, tags: ["matters"] } },
       async (request) => {
-        const v = catalog.version(request.params.matterId, request.params.version);
+        const v = await catalog.version(request.params.matterId, request.params.version);
         if (!v)
           throw new NotFoundProblem(
             `matter ${request.params.matterId} has no published version ${request.params.version}`,

@@ -7,6 +7,7 @@ import {
   matterType,
 } from "@gov/contracts";
 import { z } from "zod";
+import { pageQuery } from "./paging.ts";
 
 export const matterIdParam = z.object({ matterId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 export const versionParams = matterIdParam.extend({ version: z.coerce.number().int().min(1) });
@@ -43,4 +44,5 @@ export const searchQuery = z.object({
   onlineDepth: z.coerce.number().int().min(1).max(4).optional(),
   caseKind: z.enum(["on-the-spot", "promised"]).optional(),
   text: z.string().max(100).optional(),
+  ...pageQuery,
 });

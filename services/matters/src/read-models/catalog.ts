@@ -31,6 +31,9 @@ export interface MatterView {
   versions: PublishedVersionView[];
 }
 
+/** A matter as the routes show it: everything but its past versions, which are listed page by page. */
+export type MatterSummary = Omit<MatterView, "versions">;
+
 export interface BundleView {
   bundleId: string;
   status: "published" | "retired";
@@ -49,6 +52,9 @@ export interface CatalogEvent {
 
 const t = mattersEventTypes;
 
+/** Ids in code-point order (as SQL compares them, and as the cursors of paged lists run), not by locale. */
+export const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 export class Catalog {
   readonly #matters = new Map<string, MatterView>();
   readonly #bundles = new Map<string, BundleView>();
@@ -56,87 +62,23 @@ export class Catalog {
 
   apply(event: CatalogEvent): void {
     switch (event.type) {
-      case t.MatterDrafted: {
-        const d = event.data as MattersEventData["MatterDrafted"];
-        const existing = this.#matters.get(d.matterId);
-        if (existing) existing.draftVersion = d.version;
-        else {
-          this.#matters.set(d.matterId, {
-            matterId: d.matterId,
-            status: "draft",
-            department: {
-              creditCode: d.elements.implementingDepartment.creditCode,
-              name: d.elements.implementingDepartment.name,
-            },
-            claimed: false,
-            draftVersion: d.version,
-            current: null,
-            pendingTransferTo: null,
-            versions: [],
-          });
-        }
-        return;
-      }
+      case t.MatterDrafted:
       case t.MatterClaimed:
-        this.#update(event, (m) => {
-          m.claimed = true;
-        });
-        return;
-      case t.MatterPublished: {
-        const d = event.data as MattersEventData["MatterPublished"];
-        this.#update(event, (m) => {
-          const view = {
-            version: d.version,
-            effectiveFrom: d.effectiveFrom,
-            publishedAt: event.time,
-            elements: d.elements,
-          };
-          m.current = view;
-          m.versions.push(view);
-          m.status = "published";
-          m.draftVersion = null;
-          m.department = {
-            creditCode: d.elements.implementingDepartment.creditCode,
-            name: d.elements.implementingDepartment.name,
-          };
-        });
-        return;
-      }
+      case t.MatterPublished:
       case t.MatterSuspended:
-        this.#update(event, (m) => {
-          m.status = "suspended";
-        });
-        return;
       case t.MatterResumed:
-        this.#update(event, (m) => {
-          m.status = "published";
-        });
-        return;
       case t.MatterRetired:
-        this.#update(event, (m) => {
-          m.status = "retired";
-        });
-        return;
-      case t.MatterTransferRequested: {
-        const d = event.data as MattersEventData["MatterTransferRequested"];
-        this.#update(event, (m) => {
-          m.pendingTransferTo = d.to;
-        });
-        return;
-      }
-      case t.MatterTransferConfirmed: {
-        const d = event.data as MattersEventData["MatterTransferConfirmed"];
-        this.#update(event, (m) => {
-          m.pendingTransferTo = null;
-          m.department = d.to;
-        });
+      case t.MatterTransferRequested:
+      case t.MatterTransferConfirmed:
+      case t.MatterTransferCancelled: {
+        const matterId = (event.data as { matterId: string }).matterId;
+        const existing = this.#matters.get(matterId);
+        const next = evolveMatter(existing && summaryOf(existing), event);
+        if (!next) return;
+        this.#matters.set(matterId, { ...next.matter, versions: existing?.versions ?? [] });
+        if (next.published) this.#matters.get(matterId)?.versions.push(next.published);
         return;
       }
-      case t.MatterTransferCancelled:
-        this.#update(event, (m) => {
-          m.pendingTransferTo = null;
-        });
-        return;
       case t.BundlePublished: {
         const d = event.data as MattersEventData["BundlePublished"];
         this.#bundles.set(d.bundleId, { bundleId: d.bundleId, status: "published", data: d });
@@ -158,11 +100,6 @@ export class Catalog {
     }
   }
 
-  #update(event: CatalogEvent, change: (m: MatterView) => void): void {
-    const m = this.#matters.get((event.data as { matterId: string }).matterId);
-    if (m) change(m);
-  }
-
   get(matterId: string): MatterView | undefined {
     return this.#matters.get(matterId);
   }
@@ -177,7 +114,7 @@ export class Catalog {
   }
 
   bundles(): BundleView[] {
-    return [...this.#bundles.values()].sort((a, b) => a.bundleId.localeCompare(b.bundleId));
+    return [...this.#bundles.values()].sort((a, b) => byCode(a.bundleId, b.bundleId));
   }
 
   baseline(measure: BaselineMeasure): BaselineView | undefined {
@@ -204,13 +141,13 @@ export class Catalog {
         }
         return true;
       })
-      .sort((a, b) => a.matterId.localeCompare(b.matterId));
+      .sort((a, b) => byCode(a.matterId, b.matterId));
   }
 
   /** Plain JSON of the whole model, for the rebuild-equals-live check. */
   snapshot(): { matters: MatterView[]; bundles: BundleView[]; baselines: BaselineView[] } {
-    const matters = [...this.#matters.values()].sort((a, b) => a.matterId.localeCompare(b.matterId));
-    const baselines = [...this.#baselines.values()].sort((a, b) => a.measure.localeCompare(b.measure));
+    const matters = [...this.#matters.values()].sort((a, b) => byCode(a.matterId, b.matterId));
+    const baselines = [...this.#baselines.values()].sort((a, b) => byCode(a.measure, b.measure));
     return structuredClone({ matters, bundles: this.bundles(), baselines });
   }
 }
@@ -224,4 +161,83 @@ export interface CatalogFilter {
   text?: string;
   /** Include drafts and retired matters (catalog administrators). */
   includeUnpublished?: boolean;
+}
+
+/** A matter without its past versions. */
+export function summaryOf(m: MatterView): MatterSummary {
+  const { versions: _, ...summary } = m;
+  return summary;
+}
+
+/**
+ * One matter event folded into the matter's summary, and the version it published (if it did). Pure: the
+ * in-memory catalog and the SQL projection (catalog-sql.ts) fold with it, so both show the same matter.
+ * Undefined when the event changes nothing (an event for a matter never drafted).
+ */
+export function evolveMatter(
+  before: MatterSummary | undefined,
+  event: CatalogEvent,
+): { matter: MatterSummary; published?: PublishedVersionView } | undefined {
+  const departmentOf = (e: MatterElements): DepartmentRef => ({
+    creditCode: e.implementingDepartment.creditCode,
+    name: e.implementingDepartment.name,
+  });
+  if (event.type === t.MatterDrafted) {
+    const d = event.data as MattersEventData["MatterDrafted"];
+    if (before) return { matter: { ...before, draftVersion: d.version } };
+    return {
+      matter: {
+        matterId: d.matterId,
+        status: "draft",
+        department: departmentOf(d.elements),
+        claimed: false,
+        draftVersion: d.version,
+        current: null,
+        pendingTransferTo: null,
+      },
+    };
+  }
+  if (!before) return undefined;
+  const m = structuredClone(before);
+  switch (event.type) {
+    case t.MatterClaimed:
+      m.claimed = true;
+      break;
+    case t.MatterPublished: {
+      const d = event.data as MattersEventData["MatterPublished"];
+      const published = {
+        version: d.version,
+        effectiveFrom: d.effectiveFrom,
+        publishedAt: event.time,
+        elements: d.elements,
+      };
+      m.current = published;
+      m.status = "published";
+      m.draftVersion = null;
+      m.department = departmentOf(d.elements);
+      return { matter: m, published };
+    }
+    case t.MatterSuspended:
+      m.status = "suspended";
+      break;
+    case t.MatterResumed:
+      m.status = "published";
+      break;
+    case t.MatterRetired:
+      m.status = "retired";
+      break;
+    case t.MatterTransferRequested:
+      m.pendingTransferTo = (event.data as MattersEventData["MatterTransferRequested"]).to;
+      break;
+    case t.MatterTransferConfirmed:
+      m.pendingTransferTo = null;
+      m.department = (event.data as MattersEventData["MatterTransferConfirmed"]).to;
+      break;
+    case t.MatterTransferCancelled:
+      m.pendingTransferTo = null;
+      break;
+    default:
+      return undefined;
+  }
+  return { matter: m };
 }

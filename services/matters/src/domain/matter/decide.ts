@@ -94,7 +94,7 @@ function reviseMatter({ data: { elements } }: ReviseMatter, state: MatterState):
   return [{ type: "MatterDrafted", data: { matterId: m.matterId, version, elements } }];
 }
 
-/** 认领: only the implementing department claims its matter (an administrator may act for it). */
+/** 认领: only the implementing department's officer claims its matter (an administrator does not act for it). */
 function claimMatter({ metadata }: ClaimMatter, state: MatterState): MatterEvent[] {
   const m = active(state);
   assertDepartment(metadata, m.department, "claim");
@@ -223,9 +223,13 @@ function assertValid(elements: MatterElements): void {
     throw new RuleViolation(problems.map((p) => ({ ...p, field: `elements.${p.field}` })));
 }
 
+/**
+ * Only the department's own officer: an administrator does not act for a department (separation of duties,
+ * GB/T 22239-2019 安全管理中心), and a token without a `department` claim is refused (fail closed).
+ */
 function assertDepartment(metadata: CommandMetadata, department: DepartmentRef, what: string): void {
-  if (metadata.actor.role === "admin") return;
-  if (metadata.actor.department !== department.creditCode) {
+  const { role, department: own } = metadata.actor;
+  if (role !== "officer" || !own || own !== department.creditCode) {
     throw new NotPermitted(`only ${department.name} may ${what} this matter`);
   }
 }

@@ -115,6 +115,26 @@ describe("matter decider: 认领 and publication", () => {
       .thenThrows(NotPermitted);
   });
 
+  it("refuses a claim by an administrator, or by an officer whose token names no department (separation of duties, GB/T 22239-2019; fail closed)", () => {
+    spec.given(drafted).when({ type: "ClaimMatter", data: {}, metadata: admin }).thenThrows(NotPermitted);
+    spec
+      .given(drafted)
+      .when({
+        type: "ClaimMatter",
+        data: {},
+        metadata: { now, actor: { id: "officer-2", role: "officer" } },
+      })
+      .thenThrows(NotPermitted);
+    spec
+      .given(drafted)
+      .when({
+        type: "ClaimMatter",
+        data: {},
+        metadata: { now, actor: { id: "head-1", role: "department-head", department: dept.creditCode } },
+      })
+      .thenThrows(NotPermitted);
+  });
+
   it("refuses to publish before the department has claimed the matter", () => {
     spec.given(drafted).when({ type: "PublishMatter", data: {} }).thenThrows(/认领/);
   });
@@ -211,10 +231,14 @@ describe("matter decider: transfer between departments after a reorganisation (�
       .thenThrows(RuleViolation);
   });
 
-  it("only the receiving department confirms", () => {
+  it("only the receiving department's officer confirms, never an administrator", () => {
     spec
       .given(drafted, claimed, published, requested)
       .when({ type: "ConfirmTransfer", data: {}, metadata: officerOf(dept.creditCode) })
+      .thenThrows(NotPermitted);
+    spec
+      .given(drafted, claimed, published, requested)
+      .when({ type: "ConfirmTransfer", data: {}, metadata: admin })
       .thenThrows(NotPermitted);
   });
 
@@ -240,7 +264,7 @@ describe("matter decider: transfer between departments after a reorganisation (�
     const draft2: MatterEvent = { type: "MatterDrafted", data: { matterId: "food", version: 2, elements } };
     const events = spec
       .given(drafted, claimed, published, draft2, requested)
-      .when({ type: "ConfirmTransfer", data: {} })
+      .when({ type: "ConfirmTransfer", data: {}, metadata: officerOf(newDept.creditCode) })
       .events();
     expect(events.map((e) => e.type)).toEqual([
       "MatterTransferConfirmed",
