@@ -10,7 +10,8 @@ const settings = z.object(runtimeConfig).parse(process.env);
 const [command, name] = process.argv.slice(2);
 
 const servicesWithProjections = (): string[] => {
-  if (settings.EVENT_STORE === "postgres") return ["intake"];
+  // PostgreSQL: one schema per service that keeps projections (`<service>_projections`).
+  if (settings.EVENT_STORE === "postgres") return ["matters", "credit", "intake"];
   try {
     return readdirSync(settings.DATA_DIR)
       .filter((f) => f.endsWith("-projections.db"))
