@@ -33,22 +33,24 @@ interface Pending {
 export const MAX_GROUP = 64;
 
 /**
- * Group commit for a pool: appends queue here, and whenever no group is being written, everything queued
- * goes to the server as one `append_group()` call — one statement, one transaction, one WAL flush. There is
- * no timer: with one writer a group is one append (the same round trip as before); under load, whatever
- * queued while the previous group committed forms the next group, so the group grows with the load and
- * the commit rate stays at what one connection's commits can do. Each append is checked and applied (or
- * refused) alone inside the group; see `append_group()` in migrations.ts.
+ * Group commit for a pool: appends queue here, and whenever fewer than `maxConcurrentGroups` groups are
+ * being written, everything queued (up to MAX_GROUP) goes to the server as one `append_group()` call — one
+ * statement, one transaction, one WAL flush. There is no timer: with one writer a group is one append (sent
+ * as a plain `append_events()` call, as before); under load, whatever queued while the running groups
+ * committed forms the next group, so groups grow with the load. Each append is checked and applied (or
+ * refused) alone inside its group; see `append_group()` in migrations.ts.
  */
 export class GroupCommitter {
   readonly #pool: pg.Pool;
   readonly #names: SqlNames;
   readonly #queue: Pending[] = [];
-  #running = false;
+  readonly #maxConcurrent: number;
+  #running = 0;
 
-  constructor(pool: pg.Pool, names: SqlNames) {
+  constructor(pool: pg.Pool, names: SqlNames, maxConcurrentGroups = 2) {
     this.#pool = pool;
     this.#names = names;
+    this.#maxConcurrent = Math.max(1, maxConcurrentGroups);
   }
 
   submit(writes: ChainedWrite[]): Promise<GroupOutcome> {
@@ -59,13 +61,69 @@ export class GroupCommitter {
   }
 
   #pump(): void {
-    if (this.#running || this.#queue.length === 0) return;
-    this.#running = true;
-    const group = this.#queue.splice(0, MAX_GROUP);
-    void this.#write(group).finally(() => {
-      this.#running = false;
-      this.#pump();
-    });
+    while (this.#running < this.#maxConcurrent && this.#queue.length > 0) {
+      this.#running++;
+      const group = this.#queue.splice(0, MAX_GROUP);
+      const write =
+        group.length === 1 && group[0]?.writes.length === 1 ? this.#writeOne(group[0]) : this.#write(group);
+      void write.finally(() => {
+        this.#running--;
+        this.#pump();
+      });
+    }
+  }
+
+  /**
+   * A group of one single-stream append (no load) skips the group machinery: `append_events()` in one
+   * autocommit statement, no sub-transaction, as before group commit existed.
+   */
+  async #writeOne(op: Pending): Promise<void> {
+    const w = op.writes[0] as ChainedWrite;
+    try {
+      const result = await this.#pool.query<{
+        outcome: "appended" | "conflict" | "deleted";
+        head: string;
+        positions: string[] | null;
+        transaction_id: string | null;
+      }>(
+        `SELECT outcome, head::text, positions::text[] AS positions, transaction_id::text
+           FROM ${this.#names.appendFunction}($1, $2, $3, $4, $5::uuid[], $6::text[], $7::timestamptz[], $8::text[], $9::json)`,
+        [
+          w.streamId,
+          w.category,
+          w.head?.revision ?? -1,
+          w.head?.hash ?? null,
+          w.chained.map((e) => e.id),
+          w.chained.map((e) => e.type),
+          w.chained.map((e) => e.time),
+          w.chained.map((e) => e.hash),
+          `[${w.chained.map((e) => JSON.stringify(e)).join(",")}]`,
+        ],
+      );
+      const row = result.rows[0];
+      if (row?.outcome === "appended" && row.positions && row.transaction_id) {
+        const tx = row.transaction_id;
+        op.resolve({
+          kind: "appended",
+          results: [
+            {
+              nextExpectedRevision: Number(row.head),
+              positions: row.positions.map((p) => formatLogPosition(tx, p)),
+            },
+          ],
+        });
+      } else if (row?.outcome === "deleted") {
+        op.resolve({ kind: "deleted", write: 0 });
+      } else {
+        op.resolve({ kind: "retry", write: 0, actual: row ? Number(row.head) : undefined });
+      }
+    } catch (error) {
+      if (isUniqueViolation(error) || isRetryable(error)) {
+        op.resolve({ kind: "retry", write: undefined, actual: undefined });
+      } else {
+        op.reject(error);
+      }
+    }
   }
 
   async #write(group: Pending[]): Promise<void> {
@@ -143,6 +201,10 @@ interface GroupRow {
   head: string | null;
   positions: string[] | null;
   transaction_id: string | null;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "23505";
 }
 
 function isRetryable(error: unknown): boolean {

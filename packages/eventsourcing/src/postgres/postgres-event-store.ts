@@ -35,6 +35,11 @@ export interface PostgresEventStoreOptions {
    * readAll waits for it to end before returning what is safe. Default 250 ms; 0 returns at once.
    */
   horizonWaitMs?: number;
+  /**
+   * Group commit: how many groups of appends may be committing at once, each on its own connection
+   * (default 2: one group commits while the next forms). 1 serialises all appends of this store handle.
+   */
+  maxConcurrentGroups?: number;
 }
 
 /** One transaction for a projection (or a reaction): read-model writes, checkpoint and appends commit together. */
@@ -96,7 +101,7 @@ class PgEventStore implements PostgresEventStore {
     this.#horizonWaitMs = options.horizonWaitMs ?? 250;
     this.checkpoints = new PostgresCheckpointStore(pool, names);
     this.#listener = new AppendListener(pool.options, names.channel);
-    this.#group = new GroupCommitter(pool, names);
+    this.#group = new GroupCommitter(pool, names, options.maxConcurrentGroups ?? 2);
   }
 
   get schema(): string {
