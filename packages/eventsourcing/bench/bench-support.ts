@@ -17,6 +17,11 @@ export interface RawDatabase {
   /** Reads every row after `after` (a sequence number), parsing the JSON; returns the last sequence seen. */
   selectPage(after: number, limit: number): Promise<{ count: number; last: number }>;
   saveCheckpoint(position: number): Promise<void>;
+  /**
+   * Runs `work` with an insert function for `writers` concurrent writers, each a transaction per call, on as
+   * many connections as the database allows writers (PostgreSQL: one each; SQLite: one handle).
+   */
+  concurrently<T>(writers: number, work: (insert: RawDatabase["insert"]) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

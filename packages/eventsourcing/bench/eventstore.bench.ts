@@ -28,6 +28,7 @@ const counts = {
   single: Math.round(2000 * scale),
   batch10: Math.round(5000 * scale),
   batch100: Math.round(20000 * scale),
+  concurrent: Math.round(10000 * scale),
 };
 
 async function timed(work: () => Promise<void>): Promise<number> {
@@ -120,6 +121,61 @@ async function commandRows(target: BenchTarget, total: number): Promise<Row> {
   };
 }
 
+/**
+ * N writers at once, each appending one event per call to its own stream (expected revision = its last
+ * result), next to N raw writers each doing one 1-row INSERT per transaction on its own connection
+ * (SQLite: one handle, so the raw writers take turns — node:sqlite is synchronous). The raw rows are the
+ * same chained envelopes; the raw side runs twice (it inserts the same rows again: no constraint forbids it).
+ */
+async function concurrentRows(target: BenchTarget, writers: number, total: number): Promise<Row> {
+  const perWriter = Math.max(2, Math.ceil(total / writers));
+  const prefix = `conc${writers}-${randomUUID().slice(0, 8)}`;
+  const events = Array.from({ length: writers }, (_, w) =>
+    Array.from({ length: perWriter }, (_, i) => benchEvent(w * perWriter + i)),
+  );
+  const adapterRun = () =>
+    timed(async () => {
+      await Promise.all(
+        events.map(async (mine, w) => {
+          let expected: number | "no-stream" = "no-stream";
+          for (const event of mine) {
+            expected = (await target.store.append(`application-${prefix}-${w}`, [event], expected))
+              .nextExpectedRevision;
+          }
+        }),
+      );
+    });
+  const raw = events.map((mine, w) =>
+    chainEvents(`raw-${prefix}-${w}`, undefined, mine).map((e, i): [string, number, string] => [
+      `raw-${prefix}-${w}`,
+      i,
+      JSON.stringify(e),
+    ]),
+  );
+  const rawRun = () =>
+    target.raw.concurrently(writers, (insert) =>
+      timed(async () => {
+        await Promise.all(
+          raw.map(async (rows) => {
+            for (const row of rows) await insert([row]);
+          }),
+        );
+      }),
+    );
+  // The machine is shared: raw runs before and after the adapter, and the row takes their mean time, so a
+  // load change during the row does not all fall on one side.
+  const rawBefore = await rawRun();
+  const seconds = await adapterRun();
+  const rawSeconds = (rawBefore + (await rawRun())) / 2;
+  return {
+    backend: target.name,
+    operation: `${writers} writer${writers === 1 ? "" : "s"}, 1 event/call, own streams`,
+    events: writers * perWriter,
+    adapter: (writers * perWriter) / seconds,
+    raw: (writers * perWriter) / rawSeconds,
+  };
+}
+
 async function readRows(target: BenchTarget): Promise<Row[]> {
   let adapterEvents = 0;
   const readSeconds = await timed(async () => {
@@ -192,6 +248,7 @@ async function runTarget(target: BenchTarget): Promise<Row[]> {
   const rows: Row[] = [];
   await appendRows(target, "warm-up", 300, 10); // JIT, connections, file growth: not reported
   rows.push(await appendRows(target, "append 1 event/call", counts.single, 1));
+  for (const writers of [1, 4, 16, 64]) rows.push(await concurrentRows(target, writers, counts.concurrent));
   rows.push(await commandRows(target, counts.single));
   rows.push(await appendRows(target, "append 10 events/call", counts.batch10, 10));
   rows.push(await appendRows(target, "append 100 events/call", counts.batch100, 100));
@@ -229,6 +286,22 @@ async function postgresTarget(): Promise<BenchTarget> {
     },
     async saveCheckpoint(position) {
       await pool.query(`UPDATE "${schema}".raw_checkpoint SET seq = $1 WHERE id = 1`, [position]);
+    },
+    async concurrently(writers, work) {
+      // One connection per writer, as N application processes would have.
+      const own = new pg.Pool({ ...config, max: writers });
+      try {
+        await Promise.all(Array.from({ length: writers }, () => own.query("SELECT 1")));
+        return await work(async (rows) => {
+          const values = rows.map((_, i) => `($${i * 3 + 1}, $${i * 3 + 2}, $${i * 3 + 3})`).join(", ");
+          await own.query(
+            `INSERT INTO ${table} (stream_id, version, envelope) VALUES ${values}`,
+            rows.flat(),
+          );
+        });
+      } finally {
+        await own.end();
+      }
     },
     close: () => pool.end(),
   };

@@ -33,6 +33,9 @@ export function sqliteBench(path: string): RawDatabase {
     async saveCheckpoint(position) {
       checkpoint.run(position);
     },
+    concurrently(_writers, work) {
+      return work((rows) => this.insert(rows));
+    },
     async close() {
       db.close();
     },

@@ -1,8 +1,9 @@
 import canonicalize from "canonicalize";
 import type { NewEvent, RecordedEvent } from "./envelope.ts";
-import { ConcurrencyError, IdempotencyConflictError } from "./errors.ts";
-import type { AppendResult, ExpectedRevision } from "./event-store.ts";
+import { ConcurrencyError, IdempotencyConflictError, InvalidEventError } from "./errors.ts";
+import type { AppendResult, ExpectedRevision, StreamWrite } from "./event-store.ts";
 import type { ChainHead } from "./hash-chain.ts";
+import { validateNewEvents } from "./validation.ts";
 
 // Append rules every adapter applies the same way (SQLite, PostgreSQL, EventStoreDB).
 
@@ -72,4 +73,60 @@ export function replayedAppendResult(
     nextExpectedRevision: Math.max(...original.map((event) => event.streamversion)),
     positions: original.map((event) => event.position),
   };
+}
+
+/**
+ * Checks a multi-stream append before anything is stored: at least one write, distinct stream ids, every
+ * batch valid, no event id twice across the writes. Fields are named `writes[i]…`.
+ */
+export function validateWrites(writes: readonly StreamWrite[], maxEventBytes: number): void {
+  if (!Array.isArray(writes as unknown) || writes.length === 0) {
+    throw new InvalidEventError("writes", "at least one stream write is required");
+  }
+  const streams = new Set<string>();
+  const ids = new Set<string>();
+  writes.forEach((write, w) => {
+    try {
+      validateNewEvents(write.streamId, write.events, maxEventBytes);
+    } catch (error) {
+      if (error instanceof InvalidEventError)
+        throw new InvalidEventError(`writes[${w}].${error.field}`, error.message);
+      throw error;
+    }
+    if (streams.has(write.streamId)) {
+      throw new InvalidEventError(`writes[${w}].streamId`, "each stream may appear only once");
+    }
+    streams.add(write.streamId);
+    write.events.forEach((event, i) => {
+      const id = event.id.toLowerCase();
+      if (ids.has(id))
+        throw new InvalidEventError(`writes[${w}].events[${i}].id`, "duplicate id across the writes");
+      ids.add(id);
+    });
+  });
+}
+
+/**
+ * The answer to a multi-stream append given the events already stored under its ids (per write): undefined
+ * when none is stored (go ahead), the original results when every write was stored before with the same
+ * content, else IdempotencyConflictError (part of the writes stored, the rest not: never completed silently).
+ */
+export function replayedAppendManyResult(
+  writes: readonly StreamWrite[],
+  storedPerWrite: readonly (readonly RecordedEvent[])[],
+): AppendResult[] | undefined {
+  const anyStored = storedPerWrite.some((stored) => stored.length > 0);
+  if (!anyStored) return undefined;
+  return writes.map((write, w) => {
+    const stored = storedPerWrite[w] ?? [];
+    if (stored.length === 0) {
+      const other = storedPerWrite.find((s) => s.length > 0)?.[0];
+      throw new IdempotencyConflictError(
+        other?.id ?? write.events[0]?.id ?? "",
+        `the writes to other streams were appended before, the write to ${write.streamId} not: ` +
+          "retry the original writes unchanged",
+      );
+    }
+    return replayedAppendResult(write.streamId, write.events, stored);
+  });
 }

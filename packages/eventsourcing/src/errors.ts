@@ -63,3 +63,19 @@ export class EventContractError extends Error {
     this.field = field;
   }
 }
+
+/**
+ * An adapter without cross-stream transactions (EventStoreDB) was asked to write several streams at once.
+ * Raised before anything is written: the caller gets all-or-nothing or a clear refusal, never half a write.
+ */
+export class MultiStreamAppendUnsupportedError extends Error {
+  override readonly name = "MultiStreamAppendUnsupportedError";
+  readonly streamIds: readonly string[];
+  constructor(adapter: string, streamIds: readonly string[]) {
+    super(
+      `${adapter} cannot append to ${streamIds.length} streams atomically (no cross-stream transactions); ` +
+        "nothing was written",
+    );
+    this.streamIds = streamIds;
+  }
+}

@@ -16,6 +16,13 @@ export interface AppendResult {
   positions: string[];
 }
 
+/** One stream's part of a multi-stream append (`appendMany`). */
+export interface StreamWrite {
+  streamId: string;
+  events: readonly NewEvent[];
+  expectedRevision: ExpectedRevision;
+}
+
 export interface ReadStreamOptions {
   /** First stream version to return (default 0). */
   fromRevision?: number;
@@ -65,6 +72,12 @@ export interface StreamMetadata {
  * - `append` is atomic for the batch and idempotent by event id: appending events whose ids are already in
  *   the stream returns the original result; the same ids with different content throw
  *   `IdempotencyConflictError`.
+ * - `appendMany` writes several streams all or nothing: every stream's expected revision is checked, and one
+ *   conflict (or bad event) stores nothing for any of them. Idempotent by event id like `append`: a repeat of
+ *   the same writes returns the original results; writes some of whose events were stored before and others
+ *   not are an `IdempotencyConflictError` (retry the original writes unchanged).
+ * - Concurrent appends may share one database transaction (group commit, docs/event-store.md), but each
+ *   call still succeeds or fails alone, and resolves only once its events are committed.
  * - `readAll` returns events in global log order and never skips an event that a slower transaction
  *   commits later with a lower position (the "gap" problem): it only returns what is safe to read.
  */
@@ -74,6 +87,12 @@ export interface EventStore {
     events: readonly NewEvent[],
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult>;
+  /**
+   * Appends to several streams in one atomic write, results in the order of `writes`. Stream ids must be
+   * distinct. EventStoreDB has no cross-stream transactions: its adapter refuses more than one stream
+   * (`MultiStreamAppendUnsupportedError`) before writing anything.
+   */
+  appendMany(writes: readonly StreamWrite[]): Promise<AppendResult[]>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<ReadAllResult>;
   streamMetadata(streamId: string): Promise<StreamMetadata | undefined>;

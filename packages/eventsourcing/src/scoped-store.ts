@@ -1,5 +1,5 @@
 import { type NewEvent, streamCategory } from "./envelope.ts";
-import type { AppendResult, EventStore, ExpectedRevision } from "./event-store.ts";
+import type { AppendResult, EventStore, ExpectedRevision, StreamWrite } from "./event-store.ts";
 
 export class ForeignCategoryError extends Error {
   override readonly name = "ForeignCategoryError";
@@ -34,6 +34,15 @@ export function ownCategoriesOnly<S extends EventStore>(
             return Promise.reject(new ForeignCategoryError(streamId, owner, categories));
           }
           return target.append(streamId, events, expected);
+        };
+      }
+      if (property === "appendMany") {
+        return (writes: readonly StreamWrite[]): Promise<AppendResult[]> => {
+          const foreign = (Array.isArray(writes) ? writes : []).find(
+            (write) => !own.has(streamCategory(write.streamId)),
+          );
+          if (foreign) return Promise.reject(new ForeignCategoryError(foreign.streamId, owner, categories));
+          return target.appendMany(writes);
         };
       }
       const value = Reflect.get(target, property, receiver);

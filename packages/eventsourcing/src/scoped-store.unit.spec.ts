@@ -17,6 +17,12 @@ it("appends to the service's own categories, refuses any other and stores nothin
   const matters = ownCategoriesOnly(t.store, "matters", ["matter", "bundle"]);
   await matters.append("matter-food", [ev()], "no-stream");
   await expect(matters.append("application-1", [ev()], "any")).rejects.toBeInstanceOf(ForeignCategoryError);
+  await expect(
+    matters.appendMany([
+      { streamId: "matter-water", events: [ev()], expectedRevision: "no-stream" },
+      { streamId: "application-2", events: [ev()], expectedRevision: "no-stream" },
+    ]),
+  ).rejects.toBeInstanceOf(ForeignCategoryError);
   expect((await t.newEvents()).map((e) => e.subject)).toEqual(["matter-food"]);
   expect(await matters.readStream("application-1")).toHaveLength(1);
   expect(matters.checkpoints).toBe(t.store.checkpoints);

@@ -39,6 +39,7 @@ async function makeEsdbHarness(): Promise<ContractHarness> {
         rewriteWithAlteredData(store.client, streamPrefix + streamId, revision, data),
     },
     concurrentTransactions: false,
+    multiStreamAtomic: false,
     async dispose() {
       await Promise.all(opened.map((s) => s.close()));
     },

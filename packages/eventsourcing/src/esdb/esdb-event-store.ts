@@ -5,9 +5,19 @@ import type {
   ResolvedEvent,
   StreamingRead,
 } from "@eventstore/db-client";
-import { checkExpectedRevision, differingFields, replayedAppendResult } from "../append-rules.ts";
+import {
+  checkExpectedRevision,
+  differingFields,
+  replayedAppendResult,
+  validateWrites,
+} from "../append-rules.ts";
 import { type NewEvent, type RecordedEvent, streamCategory } from "../envelope.ts";
-import { ConcurrencyError, IdempotencyConflictError, StreamDeletedError } from "../errors.ts";
+import {
+  ConcurrencyError,
+  IdempotencyConflictError,
+  MultiStreamAppendUnsupportedError,
+  StreamDeletedError,
+} from "../errors.ts";
 import type {
   AppendResult,
   CheckpointStore,
@@ -18,6 +28,7 @@ import type {
   ReadAllResult,
   ReadStreamOptions,
   StreamMetadata,
+  StreamWrite,
 } from "../event-store.ts";
 import { chainEvents } from "../hash-chain.ts";
 import { DEFAULT_MAX_EVENT_BYTES, validateNewEvents } from "../validation.ts";
@@ -125,6 +136,23 @@ class EsdbStore implements EsdbEventStore {
       }
       return this.#readBack(stream, streamId, tail.lastRevision, events);
     }
+  }
+
+  /**
+   * EventStoreDB appends atomically to one stream only and has no cross-stream transaction. One write is an
+   * ordinary `append`; several are refused with `MultiStreamAppendUnsupportedError` before anything is
+   * written (never a sequence of appends that could stop half-way).
+   */
+  async appendMany(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+    validateWrites(writes, this.#maxEventBytes);
+    if (writes.length > 1) {
+      throw new MultiStreamAppendUnsupportedError(
+        "EventStoreDB",
+        writes.map((w) => w.streamId),
+      );
+    }
+    const [write] = writes as [StreamWrite];
+    return [await this.append(write.streamId, write.events, write.expectedRevision)];
   }
 
   /**

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import type { RecordedEvent } from "../envelope.ts";
 import { ConcurrencyError, IdempotencyConflictError } from "../errors.ts";
-import type { EventStore } from "../event-store.ts";
+import type { AppendResult, EventStore, StreamWrite } from "../event-store.ts";
 import { verifiedStream } from "../hash-chain.ts";
 import type { Decider, DomainEvent } from "./decider.ts";
 import { type EventMetadata, type EventTypes, toNewEvent } from "./event-types.ts";
@@ -46,12 +46,26 @@ export interface HandleResult<Event extends DomainEvent, State> {
 }
 
 /**
- * Load the stream (and verify its hash chain: a tampered stream is an IntegrityError, nothing is decided or
- * appended), decide, append with the expected revision (docs/architecture.md, "Event flow").
+ * A command decided but not yet appended: either already answered (an idempotent replay, or nothing to
+ * append), or one stream write to append — alone (`handleCommand`) or together with other commands' writes
+ * in one `appendMany` (`handleCommandsTogether`) — and the function that turns its append result into the
+ * command's result.
  */
-export async function handleCommand<Command, Event extends DomainEvent, State>(
+export type PreparedCommand<Event extends DomainEvent, State> =
+  | { kind: "answered"; result: HandleResult<Event, State> }
+  | {
+      kind: "append";
+      write: StreamWrite;
+      complete(appended: AppendResult): HandleResult<Event, State>;
+    };
+
+/**
+ * Load the stream (and verify its hash chain: a tampered stream is an IntegrityError, nothing is decided),
+ * check a pinned revision, decide. Appends nothing.
+ */
+export async function prepareCommand<Command, Event extends DomainEvent, State>(
   options: HandleOptions<Command, Event, State>,
-): Promise<HandleResult<Event, State>> {
+): Promise<PreparedCommand<Event, State>> {
   const { store, streamId, decider, types, command, metadata } = options;
   const idBase = options.ids
     ? "idempotencyKey" in options.ids
@@ -60,44 +74,93 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
     : undefined;
   const idAt = (i: number) => (idBase ? nameBasedUuid(`${idBase}:${i}`) : randomUUID());
 
-  for (let attempt = 0; ; attempt++) {
-    const stored = verifiedStream(streamId, await store.readStream(streamId));
-    const history = stored.map((r) => types.toDomain(r));
-    if (idBase) {
-      const firstId = idAt(0);
-      const at = stored.findIndex((r) => r.id === firstId);
-      if (at >= 0) return replay(options, stored, history, at);
-    }
-    const state = history.reduce<State>((s, e) => (e ? decider.evolve(s, e) : s), decider.initialState());
-    const last = stored.at(-1)?.streamversion;
-    if (options.expectedRevision !== undefined && options.expectedRevision !== (last ?? -1)) {
-      throw new ConcurrencyError(streamId, String(options.expectedRevision), last ?? -1);
-    }
-    const events = decider.decide(command, state);
-    if (events.length === 0) {
-      return {
+  const stored = verifiedStream(streamId, await store.readStream(streamId));
+  const history = stored.map((r) => types.toDomain(r));
+  if (idBase) {
+    const firstId = idAt(0);
+    const at = stored.findIndex((r) => r.id === firstId);
+    if (at >= 0) return { kind: "answered", result: replay(options, stored, history, at) };
+  }
+  const state = history.reduce<State>((s, e) => (e ? decider.evolve(s, e) : s), decider.initialState());
+  const last = stored.at(-1)?.streamversion;
+  if (options.expectedRevision !== undefined && options.expectedRevision !== (last ?? -1)) {
+    throw new ConcurrencyError(streamId, String(options.expectedRevision), last ?? -1);
+  }
+  const events = decider.decide(command, state);
+  if (events.length === 0) {
+    return {
+      kind: "answered",
+      result: {
         events,
         positions: [],
         position: undefined,
         state,
         nextExpectedRevision: last ?? -1,
         replayed: false,
-      };
-    }
-    const newEvents = events.map((e, i) => toNewEvent(types, e, idAt(i), metadata));
+      },
+    };
+  }
+  return {
+    kind: "append",
+    write: {
+      streamId,
+      events: events.map((e, i) => toNewEvent(types, e, idAt(i), metadata)),
+      expectedRevision: last === undefined ? "no-stream" : last,
+    },
+    complete: (appended) => ({
+      events,
+      positions: appended.positions,
+      position: appended.positions.at(-1),
+      state: events.reduce(decider.evolve, state),
+      nextExpectedRevision: appended.nextExpectedRevision,
+      replayed: false,
+    }),
+  };
+}
+
+/**
+ * Load the stream (and verify its hash chain: a tampered stream is an IntegrityError, nothing is decided or
+ * appended), decide, append with the expected revision (docs/architecture.md, "Event flow").
+ */
+export async function handleCommand<Command, Event extends DomainEvent, State>(
+  options: HandleOptions<Command, Event, State>,
+): Promise<HandleResult<Event, State>> {
+  for (let attempt = 0; ; attempt++) {
+    const prepared = await prepareCommand(options);
+    if (prepared.kind === "answered") return prepared.result;
     try {
-      const result = await store.append(streamId, newEvents, last === undefined ? "no-stream" : last);
-      return {
-        events,
-        positions: result.positions,
-        position: result.positions.at(-1),
-        state: events.reduce(decider.evolve, state),
-        nextExpectedRevision: result.nextExpectedRevision,
-        replayed: false,
-      };
+      const { streamId, events, expectedRevision } = prepared.write;
+      return prepared.complete(await options.store.append(streamId, events, expectedRevision));
     } catch (error) {
       const retry = options.expectedRevision === undefined && attempt < (options.retriesOnConflict ?? 0);
       if (error instanceof ConcurrencyError && retry) continue;
+      throw error;
+    }
+  }
+}
+
+/**
+ * Several commands on several streams as ONE write: `prepare` decides every command (each on its own stream,
+ * e.g. with `CommandHandler.prepare`); a command that fails there fails the whole set before anything is
+ * appended. The writes are then appended in one `appendMany`, all or nothing. When another writer moved one
+ * of the streams first (`ConcurrencyError`), everything is decided again, up to `retriesOnConflict` times.
+ * Commands already answered (idempotent replays) append nothing.
+ */
+export async function handleCommandsTogether<Event extends DomainEvent, State>(
+  store: EventStore,
+  prepare: () => Promise<PreparedCommand<Event, State>[]>,
+  options: { retriesOnConflict?: number } = {},
+): Promise<HandleResult<Event, State>[]> {
+  for (let attempt = 0; ; attempt++) {
+    const prepared = await prepare();
+    const pending = prepared.flatMap((p) => (p.kind === "append" ? [p] : []));
+    try {
+      const appended = pending.length > 0 ? await store.appendMany(pending.map((p) => p.write)) : [];
+      return prepared.map((p) =>
+        p.kind === "answered" ? p.result : p.complete(appended[pending.indexOf(p)] as AppendResult),
+      );
+    } catch (error) {
+      if (error instanceof ConcurrencyError && attempt < (options.retriesOnConflict ?? 0)) continue;
       throw error;
     }
   }

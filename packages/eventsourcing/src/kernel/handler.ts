@@ -2,7 +2,14 @@ import type { EventStore } from "../event-store.ts";
 import { verifiedStream } from "../hash-chain.ts";
 import type { Command, CommandInput } from "./command.ts";
 import { type CommandContext, commandIds, eventMetadata } from "./command-context.ts";
-import { type HandleResult, handleCommand } from "./command-handler.ts";
+import {
+  type HandleOptions,
+  type HandleResult,
+  handleCommand,
+  handleCommandsTogether,
+  type PreparedCommand,
+  prepareCommand,
+} from "./command-handler.ts";
 import { type Decider, type DomainEvent, fold } from "./decider.ts";
 import type { EventTypes } from "./event-types.ts";
 
@@ -36,6 +43,19 @@ export interface CommandHandler<C extends Command, E extends DomainEvent, S> {
   /** Loads the aggregate, decides, appends with the expected revision; retries as the policy says. */
   handle(id: string, command: CommandInput<C>, ctx: CommandContext): Promise<HandleResult<E, S>>;
   /**
+   * Loads and decides like `handle`, but appends nothing: for a use case that writes several aggregates in
+   * one atomic `appendMany` (`handleCommandsTogether`, with this handler's retry policy).
+   */
+  prepare(id: string, command: CommandInput<C>, ctx: CommandContext): Promise<PreparedCommand<E, S>>;
+  /**
+   * Several commands, each on its own aggregate, as ONE atomic write: all are decided first (one that fails
+   * fails them all, nothing appended), then appended together in one `appendMany`. Results in input order;
+   * a conflict on any stream re-decides them all, as the retry policy says.
+   */
+  handleTogether(
+    commands: readonly { id: string; command: CommandInput<C>; ctx: CommandContext }[],
+  ): Promise<HandleResult<E, S>[]>;
+  /**
    * The aggregate's current state, folded from its stream (for a use case that must look before it acts); the
    * stream's hash chain is verified as for a command.
    */
@@ -53,22 +73,38 @@ export function commandHandler<C extends Command, E extends DomainEvent, S>(
 ): CommandHandler<C, E, S> {
   const { store, decider, types, source, stream } = options;
   const retry = options.retry ?? defaultRetryPolicy;
+  const handleOptions = (id: string, input: CommandInput<C>, ctx: CommandContext): HandleOptions<C, E, S> => {
+    const caseid = options.caseId ? options.caseId(id) : id;
+    const metadata = { now: ctx.now, actor: ctx.actor };
+    return {
+      store,
+      streamId: stream(id),
+      decider,
+      types,
+      command: { ...input, metadata } as C,
+      metadata: eventMetadata(source, ctx, caseid === undefined ? {} : { caseid }),
+      ...(ctx.expectedRevision === undefined ? {} : { expectedRevision: ctx.expectedRevision }),
+      ...commandIds(ctx),
+    };
+  };
   return {
     decider,
     handle(id, input, ctx) {
-      const caseid = options.caseId ? options.caseId(id) : id;
-      const metadata = { now: ctx.now, actor: ctx.actor };
-      return handleCommand({
+      return handleCommand({ ...handleOptions(id, input, ctx), retriesOnConflict: retry.conflictRetries });
+    },
+    prepare(id, input, ctx) {
+      return prepareCommand(handleOptions(id, input, ctx));
+    },
+    handleTogether(commands) {
+      return handleCommandsTogether(
         store,
-        streamId: stream(id),
-        decider,
-        types,
-        command: { ...input, metadata } as C,
-        metadata: eventMetadata(source, ctx, caseid === undefined ? {} : { caseid }),
-        retriesOnConflict: retry.conflictRetries,
-        ...(ctx.expectedRevision === undefined ? {} : { expectedRevision: ctx.expectedRevision }),
-        ...commandIds(ctx),
-      });
+        () => Promise.all(commands.map((c) => prepareCommand(handleOptions(c.id, c.command, c.ctx)))),
+        {
+          retriesOnConflict: commands.some((c) => c.ctx.expectedRevision !== undefined)
+            ? 0
+            : retry.conflictRetries,
+        },
+      );
     },
     async load(id) {
       const streamId = stream(id);

@@ -1,11 +1,12 @@
-import { checkExpectedRevision, replayedAppendResult } from "../append-rules.ts";
+import { checkExpectedRevision, replayedAppendManyResult, replayedAppendResult } from "../append-rules.ts";
 import type { NewEvent, RecordedEvent } from "../envelope.ts";
 import { streamCategory } from "../envelope.ts";
 import { ConcurrencyError, StreamDeletedError } from "../errors.ts";
-import type { AppendResult, ExpectedRevision } from "../event-store.ts";
+import type { AppendResult, ExpectedRevision, StreamWrite } from "../event-store.ts";
 import { type ChainHead, chainEvents } from "../hash-chain.ts";
 import { validateNewEvents } from "../validation.ts";
 import type { Queryable } from "./checkpoints.ts";
+import type { GroupCommitter } from "./group-commit.ts";
 import type { StreamHeadCache } from "./head-cache.ts";
 import { formatLogPosition } from "./log-position.ts";
 import type { SqlNames } from "./sql-names.ts";
@@ -72,6 +73,82 @@ export async function appendEvents(
     if (outcome.kind === "deleted") throw new StreamDeletedError(streamId);
     if (attempt >= MAX_ATTEMPTS) {
       throw new ConcurrencyError(streamId, String(expected), outcome.actual ?? head?.revision ?? -1);
+    }
+  }
+}
+
+/**
+ * Appends outside a caller's transaction, through the group committer: the same two steps as
+ * `appendEvents` (know the heads, chain client-side), for one or several streams, then the chained writes
+ * join the next group (`append_group()`), which applies them all or none. Writes are validated by the caller.
+ */
+export async function appendGrouped(
+  context: AppendContext,
+  group: GroupCommitter,
+  writes: readonly StreamWrite[],
+): Promise<AppendResult[]> {
+  let fast = true;
+  for (let attempt = 1; ; attempt++) {
+    const known = fast ? writes.map((w) => knownHead(context, w.streamId, w.expectedRevision)) : [];
+    const usedKnown = fast && known.every((k) => k !== undefined);
+    let heads: (ChainHead | undefined)[];
+    if (usedKnown) {
+      heads = known.map((k) => k?.head);
+    } else {
+      const states = await Promise.all(
+        writes.map((w) =>
+          loadAppendState(
+            context,
+            w.streamId,
+            w.events.map((e) => e.id),
+          ),
+        ),
+      );
+      const only = writes.length === 1 ? writes[0] : undefined;
+      if (only && states[0]?.stored.length) {
+        return [replayedAppendResult(only.streamId, only.events, states[0].stored)];
+      }
+      const replayed = replayedAppendManyResult(
+        writes,
+        states.map((state) => state.stored),
+      );
+      if (replayed) return replayed;
+      states.forEach((state, i) => {
+        const write = writes[i] as StreamWrite;
+        if (state.softDeleted) throw new StreamDeletedError(write.streamId);
+        checkExpectedRevision(write.streamId, write.expectedRevision, state.head);
+      });
+      heads = states.map((state) => state.head);
+    }
+    const chainedWrites = writes.map((w, i) => ({
+      streamId: w.streamId,
+      category: streamCategory(w.streamId),
+      head: heads[i],
+      chained: chainEvents(w.streamId, heads[i], w.events),
+    }));
+    const outcome = await group.submit(chainedWrites);
+    if (outcome.kind === "appended") {
+      for (const w of chainedWrites) {
+        const last = w.chained.at(-1);
+        if (last) context.heads.remember(w.streamId, { revision: last.streamversion, hash: last.hash });
+      }
+      return outcome.results;
+    }
+    if (usedKnown) {
+      fast = false; // the guess was wrong or the ids exist: let the reading path tell which
+      continue;
+    }
+    if (outcome.kind === "deleted") {
+      throw new StreamDeletedError((writes[outcome.write] as StreamWrite).streamId);
+    }
+    if (attempt >= MAX_ATTEMPTS) {
+      const at = writes[outcome.write ?? 0] as StreamWrite;
+      const head = heads[outcome.write ?? 0];
+      throw new ConcurrencyError(
+        at.streamId,
+        String(at.expectedRevision),
+        outcome.actual ?? head?.revision ?? -1,
+      );
     }
   }
 }

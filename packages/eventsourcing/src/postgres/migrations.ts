@@ -191,7 +191,144 @@ $fn$;
 `,
 };
 
-export const migrations: readonly Migration[] = [createLog, appendInOneStatement];
+/**
+ * Version 3: `append_group()`, the group commit and multi-stream append. It takes a JSON array of appends,
+ * each a list of stream writes already chained by the client (stream, category, the head chained on, ids,
+ * types, times, hashes; the envelopes in a second parameter), and applies them in order in the caller's
+ * transaction (one statement, so one transaction and one commit for the whole group). Each append runs in its
+ * own sub-transaction (a BEGIN … EXCEPTION block): a moved head, a deleted stream or a unique violation
+ * undoes that append's writes — all of its streams — and is reported for it alone; the others stay.
+ * First it locks the existing heads the group touches in stream-id order, so two groups that write the same
+ * streams wait for each other instead of deadlocking.
+ * Rows out: one per written stream of an applied append (`appended`, head, positions), or one per refused
+ * append (`conflict` with the actual head, `deleted`, or `retry` after a unique violation), `w` naming the
+ * stream write at fault (0-based; NULL for a unique violation).
+ */
+const appendGroup: Migration = {
+  version: 3,
+  name: "append_group(): group commit and all-or-nothing multi-stream appends",
+  sql: (n) => `
+-- p_ops: [[{ "s": stream, "c": category, "h": head chained on (-1: new), "x": head hash,
+--           "i": [ids], "t": [types], "m": [times], "k": [hashes] }, …one per stream], …one per append]
+-- p_envelopes: the same nesting with the envelopes' JSON arrays, walked only with json_array_elements,
+-- which keeps each envelope's text (field access would de-escape strings and refuse NUL characters).
+CREATE FUNCTION ${n.appendGroupFunction}(p_ops json, p_envelopes json)
+RETURNS TABLE (op integer, w integer, outcome text, head bigint, positions bigint[], transaction_id xid8)
+LANGUAGE plpgsql AS $fn$
+#variable_conflict use_column
+DECLARE
+  v_op json;
+  v_op_envelopes json;
+  v_op_index integer;
+  v_write json;
+  v_envelopes json;
+  v_w integer;
+  v_stream text;
+  v_category text;
+  v_expected bigint;
+  v_hashes text[];
+  v_count integer;
+  v_new_head bigint;
+  v_rows integer;
+  v_head bigint;
+  v_deleted boolean;
+  v_positions bigint[];
+  v_heads bigint[];
+  v_all_positions text[];
+  v_fail_outcome text;
+  v_fail_w integer;
+  v_fail_head bigint;
+  v_any boolean := false;
+  v_xid xid8 := pg_current_xact_id();
+BEGIN
+  PERFORM 1 FROM ${n.streams} s
+   WHERE s.stream_id IN (SELECT wr->>'s' FROM json_array_elements(p_ops) o, json_array_elements(o) wr)
+   ORDER BY s.stream_id FOR UPDATE;
+
+  FOR v_op, v_op_envelopes, v_op_index IN
+    SELECT o.value, e.value, (o.ordinality - 1)::integer
+      FROM json_array_elements(p_ops) WITH ORDINALITY o
+      JOIN json_array_elements(p_envelopes) WITH ORDINALITY e ON e.ordinality = o.ordinality
+     ORDER BY o.ordinality
+  LOOP
+    v_heads := '{}';
+    v_all_positions := '{}';
+    v_fail_outcome := NULL;
+    BEGIN
+      FOR v_write, v_envelopes, v_w IN
+        SELECT o.value, e.value, (o.ordinality - 1)::integer
+          FROM json_array_elements(v_op) WITH ORDINALITY o
+          JOIN json_array_elements(v_op_envelopes) WITH ORDINALITY e ON e.ordinality = o.ordinality
+         ORDER BY o.ordinality
+      LOOP
+        v_stream := v_write->>'s';
+        v_category := v_write->>'c';
+        v_expected := (v_write->>'h')::bigint;
+        v_hashes := ARRAY(SELECT json_array_elements_text(v_write->'k'));
+        v_count := cardinality(v_hashes);
+        v_new_head := v_expected + v_count;
+        IF v_expected = -1 THEN
+          INSERT INTO ${n.streams} (stream_id, category, head_version, head_hash)
+          VALUES (v_stream, v_category, v_new_head, v_hashes[v_count])
+          ON CONFLICT (stream_id) DO NOTHING;
+        ELSE
+          UPDATE ${n.streams}
+             SET head_version = v_new_head, head_hash = v_hashes[v_count], updated_at = now()
+           WHERE stream_id = v_stream AND head_version = v_expected
+             AND head_hash = v_write->>'x' AND NOT soft_deleted;
+        END IF;
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        IF v_rows = 0 THEN
+          SELECT s.head_version, s.soft_deleted INTO v_head, v_deleted
+            FROM ${n.streams} s WHERE s.stream_id = v_stream;
+          v_fail_outcome := CASE WHEN v_deleted THEN 'deleted' ELSE 'conflict' END;
+          v_fail_w := v_w;
+          v_fail_head := coalesce(v_head, -1);
+          RAISE EXCEPTION 'gov_append_refused';
+        END IF;
+        WITH inserted AS (
+          INSERT INTO ${n.events} (stream_id, stream_version, event_id, type, category, time, envelope, hash)
+          SELECT v_stream, v_expected + e.ord, i.id, i.type, v_category, i.time, e.envelope, i.hash
+            FROM json_array_elements(v_envelopes) WITH ORDINALITY AS e(envelope, ord)
+            JOIN unnest(
+                   ARRAY(SELECT json_array_elements_text(v_write->'i'))::uuid[],
+                   ARRAY(SELECT json_array_elements_text(v_write->'t')),
+                   ARRAY(SELECT json_array_elements_text(v_write->'m'))::timestamptz[],
+                   v_hashes
+                 ) WITH ORDINALITY AS i(id, type, time, hash, ord)
+              ON i.ord = e.ord
+           ORDER BY e.ord
+          RETURNING events.position, events.stream_version
+        )
+        SELECT array_agg(ins.position ORDER BY ins.stream_version) INTO v_positions FROM inserted ins;
+        v_heads := v_heads || v_new_head;
+        v_all_positions := v_all_positions || array_to_string(v_positions, ',');
+      END LOOP;
+    EXCEPTION
+      WHEN unique_violation THEN
+        v_fail_outcome := 'retry';
+        v_fail_w := NULL;
+        v_fail_head := NULL;
+      WHEN raise_exception THEN
+        IF SQLERRM <> 'gov_append_refused' THEN RAISE; END IF;
+    END;
+    IF v_fail_outcome IS NULL THEN
+      v_any := true;
+      FOR i IN 1 .. cardinality(v_heads) LOOP
+        RETURN QUERY SELECT v_op_index, i - 1, 'appended'::text, v_heads[i],
+                            string_to_array(v_all_positions[i], ',')::bigint[], v_xid;
+      END LOOP;
+    ELSE
+      RETURN QUERY SELECT v_op_index, v_fail_w, v_fail_outcome, v_fail_head, NULL::bigint[], NULL::xid8;
+    END IF;
+  END LOOP;
+  IF v_any THEN PERFORM pg_notify('${n.channel}', ''); END IF;
+END
+$fn$;
+`,
+};
+
+export const migrations: readonly Migration[] = [createLog, appendInOneStatement, appendGroup];
 
 export const LATEST_VERSION = Math.max(...migrations.map((m) => m.version));
 

@@ -80,11 +80,26 @@ describe.skipIf(!run)("PostgreSQL event store: adapter specifics", () => {
       const pool = new pg.Pool({ ...testPoolConfig(), max: 1 });
       const applied = await pool.query(`SELECT version FROM "${fresh}".schema_migrations ORDER BY version`);
       await pool.end();
-      expect(applied.rows).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(applied.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
       await Promise.all(stores.map((s) => s.close()));
     } finally {
       await dropSchema(fresh);
     }
+  });
+
+  test("group commit: 16 concurrent appends to different streams share transactions, one conflict fails alone", async () => {
+    const streams = Array.from({ length: 16 }, (_, i) => `gc-${i}`);
+    await Promise.all(streams.map((s) => store.append(s, [newEvent()], "no-stream")));
+    const settled = await Promise.allSettled(
+      streams.map((s, i) => store.append(s, [newEvent()], i === 3 ? 9 : 0)),
+    );
+    expect(settled.map((r) => r.status).filter((x) => x === "rejected")).toHaveLength(1);
+    expect((settled[3] as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyError);
+    const transactions = new Set(
+      settled.flatMap((r) => (r.status === "fulfilled" ? r.value.positions.map((p) => p.split(":")[0]) : [])),
+    );
+    // At most two groups commit at once, so 15 appends cannot have needed 15 transactions.
+    expect(transactions.size).toBeLessThan(15);
   });
 
   test("the contract harness tampers where verification can see it", async () => {

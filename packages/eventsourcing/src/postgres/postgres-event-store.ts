@@ -1,4 +1,5 @@
 import pg from "pg";
+import { validateWrites } from "../append-rules.ts";
 import type { NewEvent, RecordedEvent } from "../envelope.ts";
 import type {
   AppendResult,
@@ -9,11 +10,13 @@ import type {
   ReadAllResult,
   ReadStreamOptions,
   StreamMetadata,
+  StreamWrite,
 } from "../event-store.ts";
-import { DEFAULT_MAX_EVENT_BYTES } from "../validation.ts";
-import { type AppendContext, appendEvents } from "./append.ts";
+import { DEFAULT_MAX_EVENT_BYTES, validateNewEvents } from "../validation.ts";
+import { type AppendContext, appendEvents, appendGrouped } from "./append.ts";
 import { AppendListener } from "./append-listener.ts";
 import { PostgresCheckpointStore } from "./checkpoints.ts";
+import { GroupCommitter } from "./group-commit.ts";
 import { StreamHeadCache } from "./head-cache.ts";
 import { migrate } from "./migrations.ts";
 import { readAll, readStream, streamMetadata } from "./reads.ts";
@@ -32,6 +35,11 @@ export interface PostgresEventStoreOptions {
    * readAll waits for it to end before returning what is safe. Default 250 ms; 0 returns at once.
    */
   horizonWaitMs?: number;
+  /**
+   * Group commit: how many groups of appends may be committing at once, each on its own connection
+   * (default 2: one group commits while the next forms). 1 serialises all appends of this store handle.
+   */
+  maxConcurrentGroups?: number;
 }
 
 /** One transaction for a projection (or a reaction): read-model writes, checkpoint and appends commit together. */
@@ -83,6 +91,7 @@ class PgEventStore implements PostgresEventStore {
   readonly #horizonWaitMs: number;
   readonly #listener: AppendListener;
   readonly #heads = new StreamHeadCache();
+  readonly #group: GroupCommitter;
 
   constructor(pool: pg.Pool, ownPool: boolean, names: SqlNames, options: PostgresEventStoreOptions) {
     this.pool = pool;
@@ -92,14 +101,29 @@ class PgEventStore implements PostgresEventStore {
     this.#horizonWaitMs = options.horizonWaitMs ?? 250;
     this.checkpoints = new PostgresCheckpointStore(pool, names);
     this.#listener = new AppendListener(pool.options, names.channel);
+    this.#group = new GroupCommitter(pool, names, options.maxConcurrentGroups ?? 2);
   }
 
   get schema(): string {
     return this.#names.schema;
   }
 
-  append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    return appendEvents(this.#appendContext(this.pool, false), streamId, events, expected);
+  /** Through the group committer: concurrent appends share one transaction (see group-commit.ts). */
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
+    validateNewEvents(streamId, events, this.#maxEventBytes);
+    const [result] = await appendGrouped(this.#appendContext(this.pool, false), this.#group, [
+      { streamId, events, expectedRevision: expected },
+    ]);
+    return result as AppendResult;
+  }
+
+  async appendMany(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+    validateWrites(writes, this.#maxEventBytes);
+    return appendGrouped(this.#appendContext(this.pool, false), this.#group, writes);
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {

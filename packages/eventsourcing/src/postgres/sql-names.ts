@@ -8,6 +8,8 @@ export interface SqlNames {
   checkpoints: string;
   migrations: string;
   appendFunction: string;
+  /** `append_group()`: several appends (each of one or more streams) in the caller's one transaction. */
+  appendGroupFunction: string;
   /** The LISTEN/NOTIFY channel appends signal on (an identifier: at most 63 bytes). */
   channel: string;
 }
@@ -32,6 +34,7 @@ export function sqlNames(schema: string): SqlNames {
     checkpoints: `${qschema}.checkpoints`,
     migrations: `${qschema}.schema_migrations`,
     appendFunction: `${qschema}.append_events`,
+    appendGroupFunction: `${qschema}.append_group`,
     channel: `${schema}_appended`,
   };
 }

@@ -65,6 +65,33 @@ describe("SQLite event store specifics", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it("group commit: appends made in one turn of the event loop share one COMMIT; a conflict fails alone", async () => {
+    const { path, dir } = tempFile();
+    const store = openSqliteEventStore({ path });
+    const ev = () => ({
+      id: crypto.randomUUID(),
+      type: "gov.test.thing.happened.v1",
+      source: "gov.test",
+      time: "2026-03-02T09:00:00+08:00",
+      data: {},
+      actor: { id: "t", role: "system" as const },
+    });
+    const exec = store.db.exec.bind(store.db);
+    let commits = 0;
+    store.db.exec = (sql: string) => {
+      if (sql === "COMMIT") commits++;
+      return exec(sql);
+    };
+    const settled = await Promise.allSettled(
+      Array.from({ length: 16 }, (_, i) => store.append(`gc-${i}`, [ev()], i === 7 ? 3 : "no-stream")),
+    );
+    expect(commits).toBe(1);
+    expect(settled.map((r) => r.status).filter((s) => s === "fulfilled")).toHaveLength(15);
+    expect((await store.readAll()).events).toHaveLength(15);
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it("keeps versions contiguous when two handles on one file append to one stream", async () => {
     const { path, dir } = tempFile();
     const a = openSqliteEventStore({ path });

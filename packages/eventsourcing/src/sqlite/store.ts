@@ -1,6 +1,11 @@
 import { EventEmitter } from "node:events";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { checkExpectedRevision, replayedAppendResult } from "../append-rules.ts";
+import {
+  checkExpectedRevision,
+  replayedAppendManyResult,
+  replayedAppendResult,
+  validateWrites,
+} from "../append-rules.ts";
 import { type NewEvent, type RecordedEvent, streamCategory } from "../envelope.ts";
 import { CheckpointConflictError, InvalidEventError, StreamDeletedError } from "../errors.ts";
 import type {
@@ -12,6 +17,7 @@ import type {
   ReadAllResult,
   ReadStreamOptions,
   StreamMetadata,
+  StreamWrite,
 } from "../event-store.ts";
 import { type ChainHead, chainEvents } from "../hash-chain.ts";
 import { DEFAULT_MAX_EVENT_BYTES, validateNewEvents } from "../validation.ts";
@@ -39,9 +45,10 @@ interface StreamRow {
 
 /**
  * The embedded event store: one SQLite file through Node's built-in `node:sqlite`, WAL. `node:sqlite` is
- * synchronous, so an append runs from BEGIN IMMEDIATE to COMMIT without yielding: services sharing one handle
- * in one process never interleave inside a transaction, and other processes wait on the file lock
- * (busy_timeout). With one writer at a time, positions commit in order, so the log has no gaps.
+ * synchronous, so a group of appends runs from BEGIN IMMEDIATE to COMMIT without yielding: services sharing one
+ * handle in one process never interleave inside a transaction, and other processes wait on the file lock
+ * (busy_timeout). With one writer at a time, positions commit in order, so the log has no gaps. Appends made
+ * in the same turn of the event loop share one transaction (group commit, see `#enqueue`).
  */
 export class SqliteEventStore implements EventStore {
   readonly db: DatabaseSync;
@@ -49,6 +56,12 @@ export class SqliteEventStore implements EventStore {
   readonly #maxEventBytes: number;
   readonly #pollMs: number;
   readonly #appended = new EventEmitter();
+  readonly #queue: {
+    writes: StreamWrite[];
+    resolve: (results: AppendResult[]) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+  #flushScheduled = false;
   readonly #sql: Record<"head" | "insert" | "upsertHead" | "byIds" | "lastPosition", StatementSync>;
 
   constructor(options: SqliteEventStoreOptions) {
@@ -79,20 +92,102 @@ export class SqliteEventStore implements EventStore {
     this.checkpoints = sqliteCheckpoints(this.db);
   }
 
-  async append(
+  append(
     streamId: string,
     events: readonly NewEvent[],
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
-    validateNewEvents(streamId, events, this.#maxEventBytes);
-    const result = this.transaction(() => {
-      const stored = (
-        this.#sql.byIds.all(JSON.stringify(events.map((e) => e.id))) as {
+    try {
+      validateNewEvents(streamId, events, this.#maxEventBytes);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#enqueue([{ streamId, events, expectedRevision }]).then(
+      (results) => results[0] as AppendResult,
+    );
+  }
+
+  appendMany(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+    try {
+      validateWrites(writes, this.#maxEventBytes);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#enqueue(writes.map((w) => ({ ...w })));
+  }
+
+  /**
+   * Group commit: an append joins the queue, and the queue is written on the next turn of the event loop
+   * (setImmediate, no timer), so every append made during the same turn — all the requests whose I/O
+   * arrived while the previous commit held the loop — shares one BEGIN IMMEDIATE … COMMIT and one fsync.
+   * Under no load a group is one append; under load it grows by itself. Each append runs under its own
+   * savepoint, so its conflict or error rolls back only its own writes.
+   */
+  #enqueue(writes: StreamWrite[]): Promise<AppendResult[]> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ writes, resolve, reject });
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const group = this.#queue.splice(0, this.#queue.length);
+    if (group.length === 0) return;
+    const outcomes: ({ ok: true; results: AppendResult[] } | { ok: false; error: unknown })[] = [];
+    const single = group.length === 1;
+    try {
+      this.transaction(() => {
+        for (const op of group) {
+          if (single) {
+            outcomes.push({ ok: true, results: this.#write(op.writes) });
+            continue;
+          }
+          this.db.exec("SAVEPOINT gov_append");
+          try {
+            const results = this.#write(op.writes);
+            this.db.exec("RELEASE gov_append");
+            outcomes.push({ ok: true, results });
+          } catch (error) {
+            this.db.exec("ROLLBACK TO gov_append");
+            this.db.exec("RELEASE gov_append");
+            outcomes.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      // BEGIN or COMMIT failed (or the only append failed): nothing of the group is stored.
+      for (const op of group) op.reject(error);
+      return;
+    }
+    group.forEach((op, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.ok) op.resolve(outcome.results);
+      else op.reject(outcome?.error);
+    });
+    if (outcomes.some((o) => o.ok)) this.#appended.emit("append");
+  }
+
+  /** One append's writes inside the open transaction: all of them, or a throw. */
+  #write(writes: readonly StreamWrite[]): AppendResult[] {
+    const storedPerWrite = writes.map((write) =>
+      (
+        this.#sql.byIds.all(JSON.stringify(write.events.map((e) => e.id))) as {
           position: number;
           envelope: string;
         }[]
-      ).map(toRecorded);
-      if (stored.length > 0) return replayedAppendResult(streamId, events, stored);
+      ).map(toRecorded),
+    );
+    if (writes.length === 1 && storedPerWrite[0]?.length) {
+      const [write] = writes as [StreamWrite];
+      return [replayedAppendResult(write.streamId, write.events, storedPerWrite[0])];
+    }
+    const replayed = replayedAppendManyResult(writes, storedPerWrite);
+    if (replayed) return replayed;
+    return writes.map(({ streamId, events, expectedRevision }) => {
       const row = this.#sql.head.get(streamId) as StreamRow | undefined;
       if (row?.soft_deleted) throw new StreamDeletedError(streamId);
       const head: ChainHead | undefined = row
@@ -108,12 +203,9 @@ export class SqliteEventStore implements EventStore {
         ),
       );
       const last = (head?.revision ?? -1) + events.length;
-      const lastHash = chained.at(-1)?.hash as string;
-      this.#sql.upsertHead.run(streamId, category, last, lastHash);
+      this.#sql.upsertHead.run(streamId, category, last, chained.at(-1)?.hash as string);
       return { nextExpectedRevision: last, positions };
     });
-    this.#appended.emit("append");
-    return result;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

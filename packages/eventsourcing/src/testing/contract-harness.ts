@@ -23,6 +23,11 @@ export interface ContractHarness {
    * EventStoreDB: the server orders writes). The gap scenario runs only where this is true.
    */
   concurrentTransactions: boolean;
+  /**
+   * Whether `appendMany` writes several streams atomically (SQLite, PostgreSQL). False for EventStoreDB, which
+   * refuses more than one stream with `MultiStreamAppendUnsupportedError`; the suite checks that instead.
+   */
+  multiStreamAtomic?: boolean;
   /** Drops everything the harness created. */
   dispose(): Promise<void>;
 }

@@ -6,7 +6,9 @@ import {
   ConcurrencyError,
   IdempotencyConflictError,
   InvalidEventError,
+  MultiStreamAppendUnsupportedError,
 } from "../errors.ts";
+import type { StreamWrite } from "../event-store.ts";
 import { verifyChain } from "../hash-chain.ts";
 import { runCatchUp } from "../kernel/subscription.ts";
 import type { ContractHarness } from "./contract-harness.ts";
@@ -85,6 +87,129 @@ export function describeEventStoreContract(
       await h.store.append(s, [event()], "no-stream");
       await expect(h.store.append(s, [event(), event()], 5)).rejects.toBeInstanceOf(ConcurrencyError);
       expect(await h.store.readStream(s)).toHaveLength(1);
+    });
+
+    it("appends to several streams all or nothing: one stream's revision conflict stores nothing anywhere", async () => {
+      const tag = uid();
+      const [a, b, c] = [`many-a${tag}`, `many-b${tag}`, `many-c${tag}`];
+      await h.store.append(b, [event()], "no-stream");
+      const writes = (bRevision: number): StreamWrite[] => [
+        { streamId: a, events: [event(), event()], expectedRevision: "no-stream" },
+        { streamId: b, events: [event()], expectedRevision: bRevision },
+        { streamId: c, events: [event()], expectedRevision: "no-stream" },
+      ];
+      if (h.multiStreamAtomic === false) {
+        await expect(h.store.appendMany(writes(0))).rejects.toBeInstanceOf(MultiStreamAppendUnsupportedError);
+        expect(await h.store.streamMetadata(a)).toBeUndefined();
+        expect(await h.store.readStream(b)).toHaveLength(1);
+        const [one] = await h.store.appendMany([writes(0)[0] as StreamWrite]);
+        expect(one?.nextExpectedRevision).toBe(1);
+        return;
+      }
+      await expect(h.store.appendMany(writes(5))).rejects.toBeInstanceOf(ConcurrencyError);
+      expect(await h.store.streamMetadata(a)).toBeUndefined();
+      expect(await h.store.streamMetadata(c)).toBeUndefined();
+      expect(await h.store.readStream(b)).toHaveLength(1);
+      const bad = writes(0);
+      (bad[2] as StreamWrite).events = [{ ...event(), type: "" }];
+      await expect(h.store.appendMany(bad)).rejects.toThrow(/writes\[2\]\.events\[0\]\.type/);
+      expect(await h.store.streamMetadata(a)).toBeUndefined();
+
+      const results = await h.store.appendMany(writes(0));
+      expect(results.map((r) => r.nextExpectedRevision)).toEqual([1, 1, 0]);
+      for (const s of [a, b, c]) expect(verifyChain(s, await h.store.readStream(s)).ok).toBe(true);
+      const positions = results.flatMap((r) => r.positions);
+      const logged = (await h.store.readAll({ limit: 1000 })).events.filter((e) =>
+        positions.includes(e.position),
+      );
+      expect(logged.map((e) => e.subject)).toEqual([a, a, b, c]);
+    });
+
+    it("repeats a multi-stream append idempotently and refuses a changed or partial repeat", async () => {
+      if (h.multiStreamAtomic === false) return; // refused above: nothing to repeat
+      const tag = uid();
+      const writes: StreamWrite[] = [
+        { streamId: `rep-a${tag}`, events: [event(), event()], expectedRevision: "no-stream" },
+        { streamId: `rep-b${tag}`, events: [event()], expectedRevision: "no-stream" },
+      ];
+      const first = await h.store.appendMany(writes);
+      expect(await h.store.appendMany(writes)).toEqual(first);
+      expect(await h.store.readStream(`rep-a${tag}`)).toHaveLength(2);
+      const changed = [
+        writes[0] as StreamWrite,
+        {
+          ...(writes[1] as StreamWrite),
+          events: [{ ...(writes[1]?.events[0] as NewEvent), data: { n: 9 } }],
+        },
+      ];
+      await expect(h.store.appendMany(changed)).rejects.toBeInstanceOf(IdempotencyConflictError);
+      const partial: StreamWrite[] = [
+        writes[0] as StreamWrite,
+        { streamId: `rep-c${tag}`, events: [event()], expectedRevision: "no-stream" },
+      ];
+      await expect(h.store.appendMany(partial)).rejects.toBeInstanceOf(IdempotencyConflictError);
+      expect(await h.store.streamMetadata(`rep-c${tag}`)).toBeUndefined();
+      await expect(
+        h.store.appendMany([
+          { streamId: `rep-d${tag}`, events: [event()], expectedRevision: "any" },
+          { streamId: `rep-d${tag}`, events: [event()], expectedRevision: "any" },
+        ]),
+      ).rejects.toThrow(/writes\[1\]\.streamId/);
+    });
+
+    it("lets exactly one of two multi-stream appends racing on the same streams win, with intact chains", async () => {
+      if (h.multiStreamAtomic === false) return;
+      const tag = uid();
+      const [x, y] = [`duel-x${tag}`, `duel-y${tag}`];
+      await h.store.appendMany([
+        { streamId: x, events: [event()], expectedRevision: "no-stream" },
+        { streamId: y, events: [event()], expectedRevision: "no-stream" },
+      ]);
+      const attempt = () =>
+        h.store.appendMany([
+          { streamId: x, events: [event()], expectedRevision: 0 },
+          { streamId: y, events: [event()], expectedRevision: 0 },
+        ]);
+      const results = await Promise.allSettled([attempt(), attempt()]);
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      expect((results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason).toBeInstanceOf(
+        ConcurrencyError,
+      );
+      for (const s of [x, y]) {
+        const events = await h.store.readStream(s);
+        expect(events).toHaveLength(2);
+        expect(verifyChain(s, events).ok).toBe(true);
+      }
+    });
+
+    it("commits concurrent appends to different streams together, yet each succeeds or fails alone", async () => {
+      const tag = uid();
+      const streams = Array.from({ length: 16 }, (_, i) => `group${tag}-${i}`);
+      await Promise.all(streams.map((s) => h.store.append(s, [event()], "no-stream")));
+      const other = await h.reopen();
+      const settled = await Promise.allSettled(
+        streams.map(async (s, i) => {
+          const result = await h.store.append(s, [event()], i === 5 ? 7 : 0);
+          // Acknowledged means committed: another handle (another process) reads it at once.
+          expect(await other.store.readStream(s)).toHaveLength(2);
+          return result;
+        }),
+      );
+      const failed = settled.flatMap((r, i) => (r.status === "rejected" ? [[i, r.reason]] : []));
+      expect(failed).toHaveLength(1);
+      expect(failed[0]?.[0]).toBe(5);
+      expect(failed[0]?.[1]).toBeInstanceOf(ConcurrencyError);
+      for (const [i, s] of streams.entries()) {
+        const events = await h.store.readStream(s);
+        expect(events).toHaveLength(i === 5 ? 1 : 2);
+        expect(verifyChain(s, events).ok).toBe(true);
+      }
+      // Bad input in one concurrent append is refused alone too.
+      const mixed = await Promise.allSettled([
+        h.store.append(`group${tag}-bad`, [{ ...event(), type: "" }], "any"),
+        h.store.append(`group${tag}-good`, [event()], "no-stream"),
+      ]);
+      expect(mixed.map((r) => r.status)).toEqual(["rejected", "fulfilled"]);
     });
 
     it("keeps stream order and global order equal to append order across streams", async () => {

@@ -107,6 +107,18 @@ export async function submitApplication(
 async function submitFor(
   deps: SubmitDeps,
   applicant: SubjectRef,
+  input: Omit<SubmitInput, "applicant" | "materials"> & { materials: MaterialProvision[] },
+  ctx: CommandContext,
+) {
+  const { id, command } = submitCommand(deps, applicant, input, ctx);
+  const result = await deps.handler.handle(id, command, ctx);
+  return { id, result };
+}
+
+/** The SubmitApplication command for the matter version in force, and the application id it goes to. */
+function submitCommand(
+  deps: SubmitDeps,
+  applicant: SubjectRef,
   input: Omit<SubmitInput, "applicant" | "materials"> & {
     materials: MaterialProvision[];
     bundleApplicationId?: string;
@@ -119,25 +131,21 @@ async function submitFor(
     throw new StateConflict(found.problem);
   }
   const id = applicationIdFor(ctx);
-  const result = await deps.handler.handle(
-    id,
-    {
-      type: "SubmitApplication",
-      data: {
-        applicationId: id,
-        ...(input.bundleApplicationId ? { bundleApplicationId: input.bundleApplicationId } : {}),
-        matter: found.ref,
-        requirements: found.elements.materials,
-        applicant,
-        channel: input.channel,
-        materials: input.materials,
-        informedCommitmentRequested: input.informedCommitmentRequested ?? false,
-        credit: deps.credit.of(applicant.subjectId),
-      },
+  const command = {
+    type: "SubmitApplication" as const,
+    data: {
+      applicationId: id,
+      ...(input.bundleApplicationId ? { bundleApplicationId: input.bundleApplicationId } : {}),
+      matter: found.ref,
+      requirements: found.elements.materials,
+      applicant,
+      channel: input.channel,
+      materials: input.materials,
+      informedCommitmentRequested: input.informedCommitmentRequested ?? false,
+      credit: deps.credit.of(applicant.subjectId),
     },
-    ctx,
-  );
-  return { id, result };
+  };
+  return { id, command };
 }
 
 /**
@@ -176,8 +184,10 @@ export async function submitBundle(deps: SubmitDeps, input: BundleSubmitInput, c
         `bundle ${input.bundleId}: ${d.matterId} depends on a matter outside the bundle`,
       );
   }
-  const cases: { id: string; matterId: string; result: ApplicationResult }[] = [];
-  for (const { matterId } of bundle.matters) {
+  // Every member is decided before anything is stored, and all of them are appended in ONE appendMany: a
+  // member that cannot be submitted (e.g. its Idempotency-Key was used for another submission: 409) leaves
+  // no other member behind.
+  const commands = bundle.matters.map(({ matterId }) => {
     const awaited = dependencies.filter((d) => d.matterId === matterId);
     const isAwaited = (materialId: string) => awaited.some((d) => d.materialId === materialId);
     const materials = input.materials.flatMap((given) =>
@@ -192,13 +202,20 @@ export async function submitBundle(deps: SubmitDeps, input: BundleSubmitInput, c
         producedBy: { matterId: d.producedBy, applicationId: applicationIdFor(memberCtx(d.producedBy)) },
       }),
     );
-    const made = await submitFor(
+    const ctxOf = memberCtx(matterId);
+    const { id, command } = submitCommand(
       deps,
       identified.applicant,
       { ...input, matterId, materials: [...materials, ...waits], bundleApplicationId },
-      memberCtx(matterId),
+      ctxOf,
     );
-    cases.push({ ...made, matterId });
-  }
+    return { id, matterId, command, ctx: ctxOf };
+  });
+  const results = await deps.handler.handleTogether(commands);
+  const cases: { id: string; matterId: string; result: ApplicationResult }[] = commands.map((c, i) => ({
+    id: c.id,
+    matterId: c.matterId,
+    result: results[i] as ApplicationResult,
+  }));
   return { id: bundleApplicationId, cases, ...identified };
 }
