@@ -205,6 +205,29 @@ describe("intake API: from submission to acceptance (行政许可法 第三十�
     expect(serials).toEqual(["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008"]);
   });
 
+  it("a check pinned to a revision the application has moved on from (If-Match) is a 409 and draws no case number (办件编号 gap-free)", async () => {
+    const id = await submit();
+    await h
+      .when({
+        method: "POST",
+        url: `/intake/applications/${id}/check`,
+        as: clerk,
+        body: {},
+        headers: { "if-match": '"3"' },
+      })
+      .thenRefused(409);
+    const checked = await h
+      .when({
+        method: "POST",
+        url: `/intake/applications/${id}/check`,
+        as: clerk,
+        body: {},
+        headers: { "if-match": '"0"' },
+      })
+      .thenAppended(200, serial, accepted);
+    expect(replyOf(checked.body).caseNumber).toBe(`${hygieneMatter.implementationCode}202609290001`);
+  });
+
   it("a rebuild of the applications from the log equals the live read model", async () => {
     const a = await submit();
     const b = await submit([file("M01")]);
