@@ -1,6 +1,7 @@
 export * from "./approval/events.ts";
 export * from "./codes.ts";
 export * from "./credit/events.ts";
+export * from "./free-text.ts";
 export * from "./intake/events.ts";
 export * from "./matters/calendar.ts";
 export * from "./matters/elements.ts";

@@ -9,7 +9,7 @@ import {
   StateConflict,
 } from "@gov/eventsourcing";
 import type { CheckApplication, DeemAccepted } from "../domain/application/commands.ts";
-import type { ApplicationHandler, ApplicationResult } from "./applications.ts";
+import { type ApplicationHandler, type ApplicationResult, applicationStream } from "./applications.ts";
 import { allocateCaseNumber } from "./case-numbers.ts";
 
 /** The commands that may accept an application, and so need a case number. */
@@ -39,6 +39,12 @@ async function acceptingCommand(
   ctx: CommandContext,
 ): Promise<ApplicationResult> {
   const state = await deps.handler.load(applicationId);
+  // Pinned to a revision (If-Match) the stream has moved on from: the handler refuses it (409), and no serial
+  // may be drawn for a command that cannot succeed (a refused request stores nothing).
+  if (ctx.expectedRevision !== undefined) {
+    const head = (await deps.store.streamMetadata(applicationStream(applicationId)))?.lastRevision ?? -1;
+    if (head !== ctx.expectedRevision) return deps.handler.handle(applicationId, input, ctx);
+  }
   let caseNumber: string | undefined;
   if (state.status !== "none") {
     const { matter } = state.submitted;

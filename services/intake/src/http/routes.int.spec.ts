@@ -205,6 +205,29 @@ describe("intake API: from submission to acceptance (行政许可法 第三十�
     expect(serials).toEqual(["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008"]);
   });
 
+  it("a check pinned to a revision the application has moved on from (If-Match) is a 409 and draws no case number (办件编号 gap-free)", async () => {
+    const id = await submit();
+    await h
+      .when({
+        method: "POST",
+        url: `/intake/applications/${id}/check`,
+        as: clerk,
+        body: {},
+        headers: { "if-match": '"3"' },
+      })
+      .thenRefused(409);
+    const checked = await h
+      .when({
+        method: "POST",
+        url: `/intake/applications/${id}/check`,
+        as: clerk,
+        body: {},
+        headers: { "if-match": '"0"' },
+      })
+      .thenAppended(200, serial, accepted);
+    expect(replyOf(checked.body).caseNumber).toBe(`${hygieneMatter.implementationCode}202609290001`);
+  });
+
   it("a rebuild of the applications from the log equals the live read model", async () => {
     const a = await submit();
     const b = await submit([file("M01")]);
@@ -430,6 +453,42 @@ describe("intake API: bad input and roles", () => {
     await h.when({ method: "GET", url: `/intake/applications/${id}` }).thenRefused(401);
   });
 
+  it("refuses free text holding an ID number or a mobile number, naming the field and where such data belongs; stores nothing (个人信息保护法 第五十一条)", async () => {
+    const id = await submit();
+    const idNumber = "11010519491231002X";
+    for (const [path, body, field] of [
+      [
+        "check",
+        { defects: [{ materialId: "M01", note: "请致电 138 0013 8000 补正" }] },
+        "body.defects.0.note",
+      ],
+      [
+        "reject",
+        { reason: `申请人 ${idNumber} 不符合条件`, legalBasis: "行政许可法 第三十二条" },
+        "body.reason",
+      ],
+      ["reject", { reason: "不属于本机关职权范围", legalBasis: "联系人13800138000" }, "body.legalBasis"],
+      ["withdraw", { reason: `本人（身份证 ${idNumber}）撤回` }, "body.reason"],
+    ] as const) {
+      const { body: problem } = await h
+        .when({ method: "POST", url: `/intake/applications/${id}/${path}`, as: clerk, body })
+        .thenRefused(400, [field]);
+      const text = JSON.stringify(problem);
+      expect(text).toContain("structured applicant fields");
+      expect(text).not.toContain(idNumber);
+      expect(text).not.toContain("13800138000");
+    }
+    // The same fields without personal data go through.
+    await h
+      .when({
+        method: "POST",
+        url: `/intake/applications/${id}/withdraw`,
+        as: clerk,
+        body: { reason: "不再需要" },
+      })
+      .thenAppended(200, "gov.intake.application.withdrawn.v1");
+  });
+
   it("answers a conflict with 409 (a supplement with no notice open) and an unknown application with 404", async () => {
     const id = await submit();
     await h
@@ -548,8 +607,13 @@ describe("intake API: 国发〔2022〕5号 (government-held materials, 容缺 on
       byDepartment: [{ department: hygieneMatter.department, oneWindow: figure }],
       byRegion: [{ region: "330100", oneWindow: figure }],
     });
-    for (const role of ["window-clerk", "officer", "auditor", "admin"] as const)
-      expect((await get("/intake/kpis", { role })).status).toBe(200);
+    for (const caller of [
+      clerk,
+      { role: "officer", department: hygieneMatter.department.creditCode },
+      { role: "auditor" },
+      { role: "admin" },
+    ] as const)
+      expect((await get("/intake/kpis", caller)).status, caller.role).toBe(200);
     expect((await get("/intake/kpis", applicantCaller)).status).toBe(403);
   });
 });

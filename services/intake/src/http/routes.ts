@@ -41,8 +41,21 @@ import {
   withdrawBody,
 } from "./schemas.ts";
 
-const windowStaff: Role[] = ["window-clerk", "admin"];
+/**
+ * Casework at the window is the window clerk's (separation of duties, docs/service-kit.md: `admin` administers
+ * the platform and does no casework; GB/T 22239-2019 安全管理中心).
+ */
+const windowStaff: Role[] = ["window-clerk"];
+/** Who may read applications, each within its scope (`allowed`, `scopeOf`); admins for operational support. */
 const readers: Role[] = ["applicant", "window-clerk", "officer", "auditor", "regulator", "admin", "system"];
+/**
+ * The claim each scoped role's rules need: the clerk's region (the window they sit at), the officer's
+ * department. A token without it is refused on every intake route (fail closed), never read as "everywhere".
+ */
+const scopeClaim: Partial<Record<Role, "region" | "department">> = {
+  "window-clerk": "region",
+  officer: "department",
+};
 
 export interface IntakeRoutesDeps extends SubmitDeps, CheckDeps {
   applications: SqlApplications;
@@ -61,13 +74,21 @@ const caseNumberOf = (r: ApplicationResult) => {
 
 /**
  * HTTP → commands and queries. Applicants act on their own applications (their token's subject is their
- * subject id); window clerks on their region's; officers read their department's matters' applications;
- * auditors, regulators and admins read all.
+ * subject id); window clerks on their region's (and may receive any region's application: 帮办代办,
+ * 跨域通办); officers read their department's matters' applications; auditors, regulators, admins and system
+ * read all. A clerk's token without `region` and an officer's without `department` are refused everywhere.
  */
 export function intakeRoutes(deps: IntakeRoutesDeps): FastifyPluginAsyncZod {
   const { applications: model, clock } = deps;
   return async (app) => {
     const ctx = (request: FastifyRequest) => requestContext(request, clock);
+    // After the kit's authentication (a root hook, so it runs first): a scoped role without its claim is 403.
+    app.addHook("onRequest", async (request) => {
+      const actor = request.context.actor;
+      const claim = actor ? scopeClaim[actor.role] : undefined;
+      if (actor && claim && !actor[claim])
+        throw new ForbiddenProblem(`a ${actor.role} token must carry the ${claim} claim to use intake`);
+    });
     /** Who may see or act on this application (404 rather than 403 would leak less; we say why). */
     const allowed = (request: FastifyRequest, a: ApplicationView) => {
       const actor = request.context.actor;
@@ -76,27 +97,36 @@ export function intakeRoutes(deps: IntakeRoutesDeps): FastifyPluginAsyncZod {
         case "applicant":
           return a.applicant.subjectId === actor.id;
         case "window-clerk":
-          return !actor.region || a.matter.region === actor.region;
+          return actor.region !== undefined && a.matter.region === actor.region;
         case "officer":
-          return a.matter.department.creditCode === actor.department;
+          return actor.department !== undefined && a.matter.department.creditCode === actor.department;
         default:
           return ["admin", "auditor", "regulator", "system"].includes(actor.role);
       }
     };
-    /** The caller's scope as filters, so that a page holds only what it may see. */
-    const scopeOf = (request: FastifyRequest): ApplicationScope | undefined => {
+    /** The caller's scope as filters, so that a page holds only what it may see; no scope is a 403. */
+    const scopeOf = (request: FastifyRequest): ApplicationScope => {
       const actor = request.context.actor;
-      if (!actor) return undefined;
-      switch (actor.role) {
-        case "applicant":
-          return { subjectId: actor.id };
-        case "window-clerk":
-          return actor.region ? { region: actor.region } : {};
-        case "officer":
-          return actor.department ? { department: actor.department } : undefined;
-        default:
-          return ["admin", "auditor", "regulator", "system"].includes(actor.role) ? {} : undefined;
-      }
+      const scope = (): ApplicationScope | undefined => {
+        switch (actor?.role) {
+          case "applicant":
+            return { subjectId: actor.id };
+          case "window-clerk":
+            return actor.region ? { region: actor.region } : undefined;
+          case "officer":
+            return actor.department ? { department: actor.department } : undefined;
+          case "admin":
+          case "auditor":
+          case "regulator":
+          case "system":
+            return {};
+          default:
+            return undefined;
+        }
+      };
+      const found = scope();
+      if (!found) throw new ForbiddenProblem("your token does not say which applications you may see");
+      return found;
     };
     /** A cursor from `?after=`, or a 400 naming it. */
     const cursor = (after: string | undefined, length: number) => {
@@ -200,18 +230,17 @@ export function intakeRoutes(deps: IntakeRoutesDeps): FastifyPluginAsyncZod {
     app.get(
       "/queue",
       {
-        config: auth("window-clerk", "officer", "admin"),
+        config: auth("window-clerk", "officer"),
         schema: { querystring: queueQuery, tags: ["intake"] },
       },
       async (request, reply) => {
-        const actor = request.context.actor;
-        const region =
-          actor?.role === "window-clerk" ? (actor.region ?? request.query.region) : request.query.region;
+        // A clerk's queue is their region's; an officer's their department's, `?region=` narrowing it.
+        const scope = scopeOf(request);
+        const { region } = request.query;
+        if (region && scope.region && region !== scope.region)
+          throw new ForbiddenProblem(`a window clerk sees the queue of region ${scope.region} only`);
         const page = await model.queue(
-          {
-            ...(region ? { region } : {}),
-            ...(actor?.role === "officer" && actor.department ? { department: actor.department } : {}),
-          },
+          { ...scope, ...optional("region", region) },
           { limit: request.query.limit, ...optional("after", cursor(request.query.after, 3)) },
         );
         return sendPage(request, reply, page);
@@ -223,7 +252,6 @@ export function intakeRoutes(deps: IntakeRoutesDeps): FastifyPluginAsyncZod {
       { config: auth(...readers), schema: { querystring: searchQuery, tags: ["intake"] } },
       async (request, reply) => {
         const scope = scopeOf(request);
-        if (!scope) return [];
         const { caseNumber, subjectId, limit, after } = request.query;
         const page = await model.search(
           { ...optional("caseNumber", caseNumber), ...optional("subjectId", subjectId) },

@@ -4,6 +4,7 @@ import {
   channel,
   deferralPromise,
   departmentRef,
+  freeText,
 } from "@gov/contracts";
 import { commandResult } from "@gov/service-kit";
 import { z } from "zod";
@@ -47,11 +48,13 @@ export const bundleSubmitBody = submitBody.omit({ matterId: true }).extend({
 });
 export const bundleApplicationParams = z.object({ bundleApplicationId: applicationId });
 
+/*
+ * Free text (a defect's note, a reason, a legal basis) is `freeText`: an ID number or a mobile number in it is
+ * a 400 naming the field (个人信息保护法 第五十一条); such data belongs in the structured applicant fields.
+ */
 export const checkBody = z.object({
   /** Materials the clerk found defective, with what is wrong; missing ones are found by the check itself. */
-  defects: z
-    .array(z.object({ materialId: z.string().min(1).max(40), note: z.string().trim().min(1).max(1000) }))
-    .default([]),
+  defects: z.array(z.object({ materialId: z.string().min(1).max(40), note: freeText(1000) })).default([]),
   /**
    * The applicant's signed promise (承诺书) to supply the missing 容缺后补 materials by a date: required when the
    * check would accept under 容缺受理 (国发〔2022〕5号), ignored otherwise.
@@ -60,10 +63,10 @@ export const checkBody = z.object({
 });
 export const materialsBody = z.object({ materials: z.array(applicantMaterialProvision).min(1).max(100) });
 export const rejectBody = z.object({
-  reason: z.string().trim().min(1).max(2000),
-  legalBasis: z.string().trim().min(1).max(300),
+  reason: freeText(2000),
+  legalBasis: freeText(300),
 });
-export const withdrawBody = z.object({ reason: z.string().trim().min(1).max(1000) });
+export const withdrawBody = z.object({ reason: freeText(1000) });
 /** A page of a list: at most `limit` items (default 50, at most 200) after the cursor `after` (a `next-cursor`). */
 const pageQuery = {
   limit: z.coerce.number().int().min(1).max(200).default(50),
