@@ -169,11 +169,6 @@ interface Route {
   as?: TestCaller;
   /** The applicant may call it too: half the requests come from the applicant, half from the clerk. */
   applicantToo?: true;
-  /**
-   * A known defect: a refusal may have stored part of the request. Checked by its own `it.fails` below, so that
-   * the property still runs for the rest (never a 5xx) and the fix flips that test.
-   */
-  storesOnRefusal?: string;
 }
 const routes: Route[] = [
   // First, while the store is small: a run tries every application with a deadline pending (see the report).
@@ -212,8 +207,6 @@ const routes: Route[] = [
     runs: 1_500,
     path: () => "/intake/bundle-applications",
     applicantToo: true,
-    storesOnRefusal:
-      "a bundle whose later case is refused keeps its earlier cases (no multi-stream append yet)",
     body: body(
       record(
         { bundleId: fc.constantFrom(BUNDLE, BUNDLE, BUNDLE, "no-such"), applicant, channel, materials },
@@ -406,8 +399,7 @@ describe("intake write routes: arbitrary bodies never make a 5xx, and a refused 
           const stored = await newEvents();
           if (res.statusCode >= 400) {
             expect(res.headers["content-type"], res.body).toContain("application/problem+json");
-            if (!route.storesOnRefusal)
-              expect(stored, `${res.statusCode} ${res.body}: a refused request stores nothing`).toBe(0);
+            expect(stored, `${res.statusCode} ${res.body}: a refused request stores nothing`).toBe(0);
           }
         }),
         { numRuns: route.runs },
@@ -416,10 +408,9 @@ describe("intake write routes: arbitrary bodies never make a 5xx, and a refused 
     120_000,
   );
 
-  // Known defect, pinned: the bundle's cases are appended one stream at a time, so a refusal of a later case
-  // leaves the earlier ones stored. The multi-stream append (another change) fixes it; this then fails: remove
-  // `.fails` and `storesOnRefusal`.
-  it.fails("a refused bundle submission stores nothing (fails until the bundle is one multi-stream append)", async () => {
+  // Found by this suite: the bundle's cases were appended one stream at a time, so a refusal of a later case left
+  // the earlier ones stored. A bundle is now one all-or-nothing multi-stream append.
+  it("a refused bundle submission stores nothing (one multi-stream append)", async () => {
     await newEvents();
     const res = await h.app.inject({
       method: "POST",
