@@ -22,6 +22,18 @@ export interface CreditModuleOptions {
   measures?: MeasuresList;
   /** A vault opened by the caller (default: the one the settings name). */
   vault?: KeyVault;
+  /** Look-ups one caller may make in any 60 seconds (default: `CREDIT_LOOKUPS_PER_MINUTE`, else 60). */
+  lookupsPerMinute?: number;
+}
+
+/** `CREDIT_LOOKUPS_PER_MINUTE`: a positive whole number; anything else stops the start, naming the variable. */
+export function lookupsPerMinuteFrom(env: Record<string, string | undefined>): number {
+  const raw = env.CREDIT_LOOKUPS_PER_MINUTE;
+  if (raw === undefined || raw === "") return 60;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new Error(`CREDIT_LOOKUPS_PER_MINUTE: must be a positive whole number (got "${raw}")`);
+  return n;
 }
 
 export type CreditModule = ServiceModule & {
@@ -69,7 +81,17 @@ export async function creditModule(
     measures,
     vault,
     indexKey,
-    routes: creditRoutes({ subjects, registry: registry.model, measures, vault, indexKey, clock, logger }),
+    routes: creditRoutes({
+      store: deps.store,
+      subjects,
+      registry: registry.model,
+      measures,
+      vault,
+      indexKey,
+      clock,
+      logger,
+      lookupsPerMinute: options.lookupsPerMinute ?? lookupsPerMinuteFrom(process.env),
+    }),
     errorMappers: [domainErrorMapper],
     readModels: [registry],
     seedDemo: () => seedDemoSubjects({ subjects, vault, indexKey, measures }, clock),

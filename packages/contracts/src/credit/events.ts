@@ -210,6 +210,22 @@ export const creditStatusChanged = z.object({
 /** A lawful erasure request: the subject's key was destroyed; its encrypted identity is unreadable for ever. */
 export const identityErased = z.object({ subjectId, erasedOn: isoDate, request: z.string().min(1).max(500) });
 
+/**
+ * A look-up of a subject's credit record by identifier (`POST /credit/lookup`), recorded on the stream
+ * `lookup-<subjectId>`: who (the event's actor) looked up whom (the subject id, never the number) and why. The
+ * identifier itself is never recorded (个人信息保护法 第五十一条: 合理确定个人信息处理的操作权限; GB/T 22239-2019 安全审计).
+ */
+export const lookupRecorded = z.object({
+  subjectId,
+  /** Which identifier was given: a 居民身份证号 or a 统一社会信用代码 (never its value). */
+  identifier: z.enum(["idNumber", "creditCode"]),
+  /** Whether the subject was registered with credit when it was looked up. */
+  registered: z.boolean(),
+  /** Why: the caller's stated purpose (e.g. the application being handled). */
+  purpose: z.string().min(1).max(500),
+  lookedUpOn: isoDate,
+});
+
 export const creditEventTypes = {
   SubjectRegistered: "gov.credit.subject.registered.v1",
   ListingProposed: "gov.credit.subject.listing-proposed.v1",
@@ -230,6 +246,7 @@ export const creditEventTypes = {
   AbnormalOperationRemoved: "gov.credit.subject.abnormal-operation-removed.v1",
   AbnormalOperationRemovalRefused: "gov.credit.subject.abnormal-operation-removal-refused.v1",
   MovedToSeriousIllegalDishonestyList: "gov.credit.subject.moved-to-serious-illegal-dishonesty-list.v1",
+  LookupRecorded: "gov.credit.lookup.recorded.v1",
 } as const;
 
 export const creditEventSchemas = {
@@ -252,6 +269,7 @@ export const creditEventSchemas = {
   AbnormalOperationRemoved: abnormalOperationRemoved,
   AbnormalOperationRemovalRefused: abnormalOperationRemovalRefused,
   MovedToSeriousIllegalDishonestyList: movedToSeriousIllegalDishonestyList,
+  LookupRecorded: lookupRecorded,
 } as const;
 
 export type CreditEventName = keyof typeof creditEventSchemas;

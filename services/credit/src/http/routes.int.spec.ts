@@ -41,7 +41,9 @@ const blackListing = (listingId = "L1", severity = "serious") => ({
 });
 /** Waits until the registry shows what the last command appended. */
 const settled = async () => {
-  const head = (await h.store.readAll({ limit: 1_000_000 })).events.length;
+  const head = (await h.store.readAll({ limit: 1_000_000 })).events.filter((e) =>
+    e.subject.startsWith("subject-"),
+  ).length;
   await expect
     .poll(async () => (await rebuildRegistry(h.store)).all().flatMap((s) => s.history).length)
     .toBe(head);
@@ -128,13 +130,20 @@ describe("credit API: subjects (identifiers: GB 11643-1999, GB 32100-2015)", () 
 
   it("looks a subject up by identifier in the body (never in a URL); unknown subjects are normal", async () => {
     await h
-      .when({ method: "POST", url: "/credit/lookup", as: "window-clerk", body: { creditCode: "x" } })
+      .when({
+        method: "POST",
+        url: "/credit/lookup",
+        as: "window-clerk",
+        body: { creditCode: "x", purpose: "受理审查" },
+      })
       .thenRefused(400, ["body.creditCode"]);
-    const unknown = await post("/credit/lookup", { idNumber: ID }, "window-clerk");
+    const unknown = await post("/credit/lookup", { idNumber: ID, purpose: "受理审查" }, "window-clerk");
     expect(unknown.json()).toMatchObject({ registered: false, status: "normal" });
     const subjectId = await registerOrg();
     await settled();
-    expect((await post("/credit/lookup", { creditCode: CODE }, "window-clerk")).json()).toMatchObject({
+    expect(
+      (await post("/credit/lookup", { creditCode: CODE, purpose: "受理审查" }, "window-clerk")).json(),
+    ).toMatchObject({
       registered: true,
       subjectId,
       status: "normal",
@@ -206,7 +215,9 @@ describe("credit API: an entry's life over HTTP (国办发〔2020〕49号; 信�
       stuck: [],
     });
     await settled();
-    expect((await post("/credit/lookup", { creditCode: CODE }, "window-clerk")).json()).toMatchObject({
+    expect(
+      (await post("/credit/lookup", { creditCode: CODE, purpose: "受理审查" }, "window-clerk")).json(),
+    ).toMatchObject({
       status: "strict-review",
       measures: {
         deferredMaterials: false,
@@ -557,5 +568,119 @@ describe("credit registry", () => {
     await post("/credit/scheduler/run", {}, "system");
     await settled();
     expect((await rebuildRegistry(h.store)).snapshot()).toEqual(h.module.registry.snapshot());
+  });
+});
+
+describe("credit API: look-ups are recorded (个人信息保护法 第五十一条; GB/T 22239-2019 安全审计)", () => {
+  it("records who looked up whom and why (never the number); credit administrators and auditors page through them", async () => {
+    const person = await post("/credit/subjects", { kind: "person", idNumber: ID, name: "示例甲" });
+    const subjectId = person.json().id as string;
+    await h
+      .when({ method: "POST", url: "/credit/lookup", as: "window-clerk", body: { idNumber: ID } })
+      .thenRefused(400, ["body.purpose"]);
+    await h
+      .when({
+        method: "POST",
+        url: "/credit/lookup",
+        as: "window-clerk",
+        body: { idNumber: ID, purpose: `核对申请人 ${ID}` },
+      })
+      .thenRefused(400, ["body.purpose"]);
+    await h
+      .when({
+        method: "POST",
+        url: "/credit/lookup",
+        as: "window-clerk",
+        body: { idNumber: ID, creditCode: CODE, purpose: "受理审查" },
+      })
+      .thenRefused(400, ["body.creditCode"]);
+    await settled();
+    const clerk = { role: "window-clerk", sub: "clerk-7", region: "330106" } as const;
+    const looked = await h
+      .when({
+        method: "POST",
+        url: "/credit/lookup",
+        as: clerk,
+        body: { idNumber: ID, purpose: "受理 A-2026-001 容缺审查" },
+      })
+      .thenAppended(200, {
+        type: wire.LookupRecorded,
+        subject: `lookup-${subjectId}`,
+        actor: { id: "clerk-7", role: "window-clerk" },
+        region: "330106",
+        data: {
+          subjectId,
+          identifier: "idNumber",
+          registered: true,
+          purpose: "受理 A-2026-001 容缺审查",
+          lookedUpOn: "2026-05-06",
+        },
+      });
+    expect(looked.body).toMatchObject({ registered: true, subjectId, status: "normal" });
+    expect(JSON.stringify(looked.events)).not.toContain(ID);
+    await h
+      .when({
+        method: "POST",
+        url: "/credit/lookup",
+        as: "officer",
+        body: { idNumber: ID, purpose: "双随机抽查" },
+      })
+      .thenAppended(200, wire.LookupRecorded);
+
+    const first = await get(`/credit/subjects/${subjectId}/lookups?limit=1`, "auditor");
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toEqual({
+      items: [
+        {
+          position: expect.any(String),
+          time: expect.any(String),
+          by: { id: "clerk-7", role: "window-clerk", region: "330106" },
+          identifier: "idNumber",
+          registered: true,
+          purpose: "受理 A-2026-001 容缺审查",
+        },
+      ],
+      next: "0",
+    });
+    const second = (await get(`/credit/subjects/${subjectId}/lookups?limit=1&after=0`)).json();
+    expect(second.items.map((i: { by: { role: string } }) => i.by.role)).toEqual(["officer"]);
+    expect(second.next).toBeUndefined();
+    await h
+      .when({ method: "GET", url: `/credit/subjects/${subjectId}/lookups?limit=500`, as: "auditor" })
+      .thenRefused(400, ["query.limit"]);
+    expect((await get(`/credit/subjects/${subjectId}/lookups`, "window-clerk")).statusCode).toBe(403);
+  });
+
+  it("limits each caller's look-ups (429 problem+json with retry-after); others go on, and the window moves on", async () => {
+    const limited = await serviceTestApp((deps) =>
+      creditModule(deps, { schedulerIntervalMs: 0, lookupsPerMinute: 2 }),
+    );
+    try {
+      const lookup = (sub: string) =>
+        limited.request({
+          method: "POST",
+          url: "/credit/lookup",
+          as: { role: "window-clerk", sub },
+          body: { creditCode: CODE, purpose: "受理审查" },
+        });
+      expect((await lookup("clerk-1")).statusCode).toBe(200);
+      expect((await lookup("clerk-1")).statusCode).toBe(200);
+      const refused = await limited
+        .when({
+          method: "POST",
+          url: "/credit/lookup",
+          as: { role: "window-clerk", sub: "clerk-1" },
+          body: { creditCode: CODE, purpose: "受理审查" },
+        })
+        .thenRefused(429);
+      expect(Number(refused.response.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+      expect(Number(refused.response.headers["retry-after"])).toBeLessThanOrEqual(60);
+      expect(refused.body).toMatchObject({ status: 429, type: expect.stringContaining("rate-limited") });
+      expect((await lookup("clerk-2")).statusCode).toBe(200);
+      limited.clock.set(new Date(Date.parse(limited.clock.now()) + 61_000).toISOString());
+      expect((await lookup("clerk-1")).statusCode).toBe(200);
+    } finally {
+      await limited.dispose();
+    }
   });
 });

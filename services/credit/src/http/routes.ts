@@ -1,25 +1,31 @@
 import type { Role } from "@gov/contracts";
-import type { CommandInput } from "@gov/eventsourcing";
+import type { CommandInput, EventStore } from "@gov/eventsourcing";
 import { RuleViolation } from "@gov/eventsourcing";
 import type { MessagingLogger } from "@gov/messaging";
 import { identifySubject, type KeyVault } from "@gov/pii";
 import { requestContext } from "@gov/runtime";
 import {
   auth,
+  BadRequestProblem,
   commandReply,
   commandResult,
   type FastifyPluginAsyncZod,
   ForbiddenProblem,
   NotFoundProblem,
+  Problem,
+  problemBody,
+  problemType,
   publicRoute,
 } from "@gov/service-kit";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import { eraseIdentity, openIdentity } from "../application/erase.ts";
+import { lookupLimiter, lookupsOf, recordLookup } from "../application/lookups.ts";
 import { registerSubject } from "../application/register.ts";
 import { runDueProcesses } from "../application/scheduler.ts";
 import type { SubjectCommands } from "../application/subjects.ts";
 import type { MeasuresList } from "../domain/measures.ts";
+import { personalDataProblems } from "../domain/personal-data.ts";
 import type { SubjectCommand } from "../domain/subject/commands.ts";
 import type { CreditRegistry, SubjectView } from "../read-models/registry.ts";
 import {
@@ -30,6 +36,7 @@ import {
   lookupBody,
   objectionBody,
   objectionDecisionBody,
+  pageQuery,
   registrationBody,
   registrationResult,
   removalBody,
@@ -40,7 +47,14 @@ import {
   withdrawBody,
 } from "./schemas.ts";
 
-const creditAdmins: readonly Role[] = ["credit-admin", "admin"];
+/**
+ * Casework on credit records — registering subjects, entering, withdrawing and deciding on entries — is the
+ * credit administrators' alone: `admin` administers the platform and does no casework (separation of duties,
+ * GB/T 22239-2019; docs/service-kit.md). `admin` keeps erasure on request and read access.
+ */
+const creditAdmins: readonly Role[] = ["credit-admin"];
+/** Who reads the record of look-ups (who looked up whom, and why): credit administrators and auditors. */
+const lookupReaders: readonly Role[] = ["credit-admin", "auditor"];
 /** Other services' roles, auditors and the platform: they read a subject's status (never a person). */
 const readers: readonly Role[] = [
   "window-clerk",
@@ -53,6 +67,7 @@ const readers: readonly Role[] = [
 ];
 
 export interface CreditRouteDeps {
+  store: EventStore;
   subjects: SubjectCommands;
   registry: CreditRegistry;
   measures: MeasuresList;
@@ -60,6 +75,8 @@ export interface CreditRouteDeps {
   indexKey: Buffer;
   clock: () => string;
   logger: MessagingLogger;
+  /** Look-ups a caller may make in any 60 seconds (then 429 with retry-after). */
+  lookupsPerMinute: number;
 }
 
 /**
@@ -68,15 +85,20 @@ export interface CreditRouteDeps {
  * removal from the 经营异常名录; other services' roles and auditors read; an applicant reads only its own record.
  */
 export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
-  const { subjects, registry, measures, vault, indexKey, clock } = deps;
+  const { store, subjects, registry, measures, vault, indexKey, clock } = deps;
+  const limiter = lookupLimiter(deps.lookupsPerMinute, clock);
   return async (app) => {
     const ctx = (request: FastifyRequest) => requestContext(request, clock);
-    /** An applicant acts only on its own record. */
-    const ownOrStaff = (request: FastifyRequest, subjectId: string) => {
+    /**
+     * Fails closed: a caller acts on a subject's record only when its role is one of `staff`, or it is the
+     * applicant whose token's subject is that subject id. Anything else — another subject, an unknown role, no
+     * caller — is a 403.
+     */
+    const mayAct = (request: FastifyRequest, subjectId: string, staff: readonly Role[]) => {
       const actor = request.context.actor;
-      if (actor?.role === "applicant" && actor.id !== subjectId) {
-        throw new ForbiddenProblem("an applicant may act only on its own credit record");
-      }
+      if (actor && staff.includes(actor.role)) return;
+      if (actor?.role === "applicant" && actor.id === subjectId) return;
+      throw new ForbiddenProblem("an applicant may act only on its own credit record");
     };
     const view = async (s: SubjectView, staff: boolean) => {
       const { identity, history: _h, ...rest } = s;
@@ -107,14 +129,61 @@ export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
     app.post(
       "/lookup",
       { config: auth(...readers, "applicant"), schema: { body: lookupBody, tags: ["credit"] } },
-      async (request) => {
-        const found = identifySubject(request.body, indexKey);
+      async (request, reply) => {
+        const actor = request.context.actor;
+        if (!actor) throw new ForbiddenProblem();
+        const wait = limiter.take(`${actor.role}/${actor.id}`);
+        if (wait > 0) {
+          const problem = new Problem(
+            429,
+            "Too Many Requests",
+            `at most ${deps.lookupsPerMinute} look-ups a minute per caller; try again in ${wait} s`,
+            undefined,
+            { type: problemType("rate-limited"), extensions: { retryAfter: wait } },
+          );
+          return reply
+            .status(429)
+            .header("retry-after", String(wait))
+            .type("application/problem+json")
+            .send(problemBody(problem, request.url));
+        }
+        const { purpose, idNumber, creditCode } = request.body;
+        const problems = personalDataProblems({ purpose });
+        if (problems.length > 0) throw new RuleViolation(problems);
+        const identifier = idNumber !== undefined ? { idNumber } : { creditCode: creditCode ?? "" };
+        const found = identifySubject(identifier, indexKey);
         if (!found.ok) throw new RuleViolation([{ field: found.field, message: found.message }]);
         const { subjectId } = found;
-        ownOrStaff(request, subjectId);
+        mayAct(request, subjectId, readers);
         const s = registry.get(subjectId);
+        const kind = idNumber !== undefined ? "idNumber" : "creditCode";
+        await recordLookup(
+          store,
+          { subjectId, identifier: kind, registered: s !== undefined, purpose },
+          ctx(request),
+        );
         if (!s) return { subjectId, registered: false, status: "normal", measures: measures.measures.normal };
         return { registered: true, ...(await view(s, false)) };
+      },
+    );
+
+    app.get(
+      "/subjects/:subjectId/lookups",
+      {
+        config: auth(...lookupReaders),
+        schema: { params: subjectParams, querystring: pageQuery, tags: ["credit"] },
+      },
+      async (request) => {
+        const { limit, after } = request.query;
+        const from = after === undefined ? undefined : Number(after);
+        if (from !== undefined && !Number.isSafeInteger(from))
+          throw new BadRequestProblem("not a cursor of this list", [
+            { field: "query.after", message: "not a cursor of this list" },
+          ]);
+        return lookupsOf(store, request.params.subjectId, {
+          limit,
+          ...(from === undefined ? {} : { after: from }),
+        });
       },
     );
 
@@ -122,22 +191,23 @@ export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
       "/subjects/:subjectId",
       { config: auth(...readers, "applicant"), schema: { params: subjectParams, tags: ["credit"] } },
       async (request) => {
-        ownOrStaff(request, request.params.subjectId);
+        mayAct(request, request.params.subjectId, readers);
         const s = registry.get(request.params.subjectId);
         if (!s) throw new NotFoundProblem(`no subject ${request.params.subjectId}`);
-        const role = request.context.actor?.role;
-        return view(s, role !== undefined && creditAdmins.includes(role));
+        // Only credit administrators see a person's (masked) number and name.
+        return view(s, request.context.actor?.role === "credit-admin");
       },
     );
 
+    const historyReaders: readonly Role[] = ["credit-admin", "admin", "auditor", "regulator"];
     app.get(
       "/subjects/:subjectId/history",
       {
-        config: auth("credit-admin", "admin", "auditor", "regulator", "applicant"),
+        config: auth(...historyReaders, "applicant"),
         schema: { params: subjectParams, tags: ["credit"] },
       },
       async (request) => {
-        ownOrStaff(request, request.params.subjectId);
+        mayAct(request, request.params.subjectId, historyReaders);
         const s = registry.get(request.params.subjectId);
         if (!s) throw new NotFoundProblem(`no subject ${request.params.subjectId}`);
         return s.history;
@@ -188,7 +258,7 @@ export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
       subjectId: string,
       command: CommandInput<SubjectCommand>,
     ) => {
-      ownOrStaff(request, subjectId);
+      mayAct(request, subjectId, creditAdmins);
       return commandReply(reply, subjectId, await subjects.handle(subjectId, command, ctx(request)));
     };
     const entry = "/subjects/:subjectId/listings/:listingId";

@@ -8,8 +8,12 @@ import type {
 } from "@gov/contracts";
 import { addMonths } from "../dates.ts";
 
+/** The credit events on a subject's own stream (a look-up is recorded on the stream `lookup-<subjectId>`). */
+export type SubjectEventName = Exclude<CreditEventName, "LookupRecorded">;
 /** The subject aggregate's events, as the decider sees them (the contract's payloads). */
-export type SubjectEvent = { [K in CreditEventName]: { type: K; data: CreditEventData[K] } }[CreditEventName];
+export type SubjectEvent = {
+  [K in SubjectEventName]: { type: K; data: CreditEventData[K] };
+}[SubjectEventName];
 
 /**
  * Where an entry is in its life: told to the subject (may object) → objected → effective → ended (withdrawn
