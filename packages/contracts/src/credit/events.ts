@@ -207,6 +207,17 @@ export const creditStatusChanged = z.object({
   asOf: isoDate,
 });
 
+/**
+ * A lawful erasure request was received (个人信息保护法 第四十七条) and is being carried out: recorded BEFORE the
+ * subject's key is destroyed, so that the history says what happened whatever fails next; `IdentityErased`
+ * confirms it once the key is gone. An erasure requested and not confirmed is completed by repeating the request.
+ */
+export const erasureRequested = z.object({
+  subjectId,
+  requestedOn: isoDate,
+  request: z.string().min(1).max(500),
+});
+
 /** A lawful erasure request: the subject's key was destroyed; its encrypted identity is unreadable for ever. */
 export const identityErased = z.object({ subjectId, erasedOn: isoDate, request: z.string().min(1).max(500) });
 
@@ -246,6 +257,7 @@ export const creditEventTypes = {
   AbnormalOperationRemoved: "gov.credit.subject.abnormal-operation-removed.v1",
   AbnormalOperationRemovalRefused: "gov.credit.subject.abnormal-operation-removal-refused.v1",
   MovedToSeriousIllegalDishonestyList: "gov.credit.subject.moved-to-serious-illegal-dishonesty-list.v1",
+  ErasureRequested: "gov.credit.subject.erasure-requested.v1",
   LookupRecorded: "gov.credit.lookup.recorded.v1",
 } as const;
 
@@ -269,6 +281,7 @@ export const creditEventSchemas = {
   AbnormalOperationRemoved: abnormalOperationRemoved,
   AbnormalOperationRemovalRefused: abnormalOperationRemovalRefused,
   MovedToSeriousIllegalDishonestyList: movedToSeriousIllegalDishonestyList,
+  ErasureRequested: erasureRequested,
   LookupRecorded: lookupRecorded,
 } as const;
 

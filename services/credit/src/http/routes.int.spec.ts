@@ -545,7 +545,11 @@ describe("credit API: erasure (个人信息保护法 第四十七条)", () => {
       .thenRefused(403);
     await h
       .when({ method: "POST", url: `/credit/subjects/${subjectId}/erasure`, as: "admin", body: erasure })
-      .thenAppended(200, wire.IdentityErased);
+      .thenAppended(200, wire.ErasureRequested, wire.IdentityErased);
+    // Asked again (a client's retry): nothing new.
+    await h
+      .when({ method: "POST", url: `/credit/subjects/${subjectId}/erasure`, as: "admin", body: erasure })
+      .thenAppended(200);
     await settled();
     const view = (await get(`/credit/subjects/${subjectId}`)).json();
     expect(view).toMatchObject({ erased: true, listings: [{ listingId: "L1" }] });

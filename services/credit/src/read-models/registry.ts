@@ -21,6 +21,8 @@ export interface SubjectView {
   /** Persons only: the sealed identity (opened only for credit administrators), absent once erased. */
   identity?: CreditEventData["SubjectRegistered"]["identity"];
   erased: boolean;
+  /** An erasure requested and not yet confirmed: the identity is no longer shown. */
+  erasure?: "requested";
   status: CreditStatus;
   measures?: CreditMeasures;
   measuresVersion?: string;
@@ -94,8 +96,13 @@ export class CreditRegistry {
       const { status, measures, measuresVersion, causes } = event.data;
       Object.assign(view, { status, measures, measuresVersion, causes });
     }
+    if (event.type === "ErasureRequested") {
+      view.erasure = "requested";
+      delete view.identity;
+    }
     if (event.type === "IdentityErased") {
       view.erased = true;
+      delete view.erasure;
       delete view.identity;
     }
     if (entry.state.status === "registered") {

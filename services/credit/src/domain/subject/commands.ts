@@ -45,7 +45,10 @@ export type MoveToSeriousIllegalDishonestyList = Command<
   "MoveToSeriousIllegalDishonestyList",
   { listingId: string }
 >;
-export type EraseIdentity = Command<"EraseIdentity", { request: string }>;
+/** 个人信息删除, first step: the request is recorded before the subject's key is destroyed. */
+export type RequestErasure = Command<"RequestErasure", { request: string }>;
+/** 个人信息删除, last step: the key is gone; records the erasure of the request being carried out. */
+export type EraseIdentity = Command<"EraseIdentity", Record<string, never>>;
 
 /** Everything that can be asked of a credit subject. */
 export type SubjectCommand =
@@ -61,4 +64,5 @@ export type SubjectCommand =
   | RequestAbnormalOperationRemoval
   | DecideAbnormalOperationRemoval
   | MoveToSeriousIllegalDishonestyList
+  | RequestErasure
   | EraseIdentity;

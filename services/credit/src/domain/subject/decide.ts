@@ -13,6 +13,7 @@ import type {
   ProposeListing,
   RegisterSubject,
   RequestAbnormalOperationRemoval,
+  RequestErasure,
   RequestRepair,
   SubjectCommand,
   TakeEffect,
@@ -84,6 +85,8 @@ export function decideSubject(
       return decideAbnormalOperationRemoval(command, registered(state), rules);
     case "MoveToSeriousIllegalDishonestyList":
       return moveToSeriousIllegalDishonestyList(command, registered(state), rules);
+    case "RequestErasure":
+      return requestErasure(command, registered(state), rules);
     case "EraseIdentity":
       return eraseIdentity(command, registered(state), rules);
     default: {
@@ -521,18 +524,42 @@ export function seriousListingIdOf(listingId: string): string {
   return `${listingId.slice(0, 51)}-SIL-${hash.toString(16).padStart(8, "0")}`;
 }
 
-/** 个人信息删除 (个人信息保护法 第四十七条): recorded once, for persons only. */
+/**
+ * 个人信息删除 (个人信息保护法 第四十七条), first step, for persons only: the request is recorded before anything is
+ * destroyed. Nothing new when the identity is already erased or an erasure is already under way (a retry goes on
+ * with the one recorded).
+ */
+export function requestErasure(
+  command: RequestErasure,
+  s: RegisteredSubject,
+  { today }: Rules,
+): SubjectEvent[] {
+  if (s.kind !== "person") throw new StateConflict("only a person's identity can be erased");
+  if (s.erased || s.erasureRequested) return [];
+  return [
+    {
+      type: "ErasureRequested",
+      data: { subjectId: s.subjectId, requestedOn: today, request: command.data.request },
+    },
+  ];
+}
+
+/**
+ * 个人信息删除, last step: once the subject's key is destroyed, the erasure of the request under way is recorded,
+ * once. Without a recorded request there is nothing to confirm (409): the history always shows the request first.
+ */
 export function eraseIdentity(
-  command: EraseIdentity,
+  _command: EraseIdentity,
   s: RegisteredSubject,
   { today }: Rules,
 ): SubjectEvent[] {
   if (s.kind !== "person") throw new StateConflict("only a person's identity can be erased");
   if (s.erased) return [];
+  if (!s.erasureRequested) throw new StateConflict("no erasure request is under way for this subject");
   return [
     {
       type: "IdentityErased",
-      data: { subjectId: s.subjectId, erasedOn: today, request: command.data.request },
+      data: { subjectId: s.subjectId, erasedOn: today, request: s.erasureRequested.request },
     },
   ];
 }

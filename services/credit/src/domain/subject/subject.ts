@@ -74,6 +74,8 @@ export type SubjectState =
       listings: Record<string, Listing>;
       creditStatus: CreditStatus;
       erased: boolean;
+      /** An erasure requested and not yet confirmed (the key may or may not be destroyed yet). */
+      erasureRequested?: { request: string; requestedOn: string };
     };
 
 export type RegisteredSubject = Extract<SubjectState, { status: "registered" }>;
@@ -185,8 +187,14 @@ export function evolveSubject(state: SubjectState, event: SubjectEvent): Subject
       return stage(event.data.listingId, { stage: "expired", repairPending: false });
     case "CreditStatusChanged":
       return { ...state, creditStatus: event.data.status };
-    case "IdentityErased":
-      return { ...state, erased: true };
+    case "ErasureRequested": {
+      const { request, requestedOn } = event.data;
+      return { ...state, erasureRequested: { request, requestedOn } };
+    }
+    case "IdentityErased": {
+      const { erasureRequested: _pending, ...rest } = state;
+      return { ...rest, erased: true };
+    }
   }
 }
 
