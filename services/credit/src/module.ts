@@ -59,7 +59,7 @@ export async function creditModule(
   const vault = options.vault ?? (await openKeyVault(deps.settings, "credit"));
   const indexKey = piiIndexKey(deps.settings);
   const measures = options.measures ?? measuresV1;
-  const subjects = subjectCommands(deps.store, measures);
+  const subjects = subjectCommands(deps.store, measures, vault);
   const registry = registryReadModel(deps.store, measures);
   const reactions = await deps.bus.subscribe({
     groupId: "credit-reactions",

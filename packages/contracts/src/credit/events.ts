@@ -38,6 +38,16 @@ export const protectedIdentity = z.object({
   tag: z.string().min(1),
 });
 
+/**
+ * Free text about a natural person (an entry's reason, objection grounds, decision reasons, the duties performed
+ * for a repair), encrypted like `identity` under the person's own key, so that erasing the key erases it too
+ * (个人信息保护法 第四十七条). The ciphertext of a JSON object of the event's free-text fields; those fields then
+ * hold `SEALED_TEXT`. Absent for organisations, whose free text stays in the clear.
+ */
+export const sealedText = protectedIdentity;
+/** What a sealed free-text field holds in the clear. */
+export const SEALED_TEXT = "(sealed)";
+
 export const subjectRegistered = z.object({
   subjectId,
   kind: subjectKind,
@@ -83,6 +93,8 @@ export const listingProposed = z.object({
   source: listingSource,
   /** The measures list version the periods came from. */
   measuresVersion: z.string().min(1),
+  /** A person's entry: `{ reason }`, sealed (`reason` is then `SEALED_TEXT`). */
+  sealedText: sealedText.optional(),
 });
 
 /**
@@ -119,8 +131,17 @@ export const objectionFiled = z.object({
   listingId,
   grounds: z.string().min(1).max(4000),
   filedOn: isoDate,
+  /** A person's objection: `{ grounds }`, sealed. */
+  sealedText: sealedText.optional(),
 });
-const decision = { subjectId, listingId, reasons: z.string().min(1).max(4000), decidedOn: isoDate };
+const decision = {
+  subjectId,
+  listingId,
+  reasons: z.string().min(1).max(4000),
+  decidedOn: isoDate,
+  /** A decision about a person: `{ reasons }`, sealed. */
+  sealedText: sealedText.optional(),
+};
 export const objectionUpheld = z.object(decision);
 export const objectionDismissed = z.object(decision);
 export const listingTookEffect = z.object({ subjectId, listingId, effectiveFrom: isoDate });
@@ -129,6 +150,8 @@ export const listingWithdrawn = z.object({
   listingId,
   reason: z.string().min(1).max(4000),
   withdrawnOn: isoDate,
+  /** A person's entry withdrawn: `{ reason }`, sealed. */
+  sealedText: sealedText.optional(),
 });
 export const repairRequested = z.object({
   subjectId,
@@ -138,6 +161,8 @@ export const repairRequested = z.object({
   /** 信用承诺: the subject signed a credit promise. */
   creditPromise: z.literal(true),
   requestedOn: isoDate,
+  /** A person's request: `{ dutiesPerformed }`, sealed (each duty then `SEALED_TEXT`). */
+  sealedText: sealedText.optional(),
 });
 export const repairApproved = z.object(decision);
 export const repairRefused = z.object(decision);

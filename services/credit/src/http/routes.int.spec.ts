@@ -688,3 +688,109 @@ describe("credit API: look-ups are recorded (个人信息保护法 第五十一�
     }
   });
 });
+
+describe("credit API: free text about a person is erasable (个人信息保护法 第四十七条)", () => {
+  const reason = "以告知承诺方式申领失业保险金，核查发现承诺不实";
+  const registerPerson = async () =>
+    (await post("/credit/subjects", { kind: "person", idNumber: ID, name: "示例甲" })).json().id as string;
+
+  it("seals a person's reasons and grounds under the person's key; authorised readers see them, others see (sealed), all see (erased) after erasure", async () => {
+    const subjectId = await registerPerson();
+    const proposed = await h
+      .when({
+        method: "POST",
+        url: `/credit/subjects/${subjectId}/listings`,
+        as: "credit-admin",
+        body: { ...blackListing("P1", "general"), reason },
+      })
+      .thenAppended(201, wire.ListingProposed, wire.NoticeIssued);
+    const grounds = { grounds: "本人于2026年3月已如实补充材料，联系电话13812345678" };
+    const objected = await h
+      .when({
+        method: "POST",
+        url: `/credit/subjects/${subjectId}/listings/P1/objection`,
+        as: { role: "applicant", sub: subjectId },
+        body: grounds,
+        headers: { "idempotency-key": "objection-P1" },
+      })
+      .thenAppended(200, wire.ObjectionFiled);
+    // In the store: placeholders and ciphertext only.
+    const stored = JSON.stringify([...proposed.events, ...objected.events]);
+    expect(stored).not.toContain(reason);
+    expect(stored).not.toContain("13812345678");
+    expect(proposed.events[0]?.data).toMatchObject({ reason: "(sealed)", sealedText: { alg: "A256GCM" } });
+    expect(objected.events[0]?.data).toMatchObject({ grounds: "(sealed)", sealedText: { alg: "A256GCM" } });
+    // The same objection again under its Idempotency-Key is a replay, not a conflict (the same seal is reused).
+    const again = await h.request({
+      method: "POST",
+      url: `/credit/subjects/${subjectId}/listings/P1/objection`,
+      as: { role: "applicant", sub: subjectId },
+      body: grounds,
+      headers: { "idempotency-key": "objection-P1" },
+    });
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toMatchObject({ replayed: true });
+    await settled();
+
+    const reasonAs = async (role: Role, sub?: string) =>
+      (await get(`/credit/subjects/${subjectId}`, role, sub)).json().listings[0].reason as string;
+    expect(await reasonAs("credit-admin")).toBe(reason);
+    expect(await reasonAs("applicant", subjectId)).toBe(reason);
+    expect(await reasonAs("window-clerk")).toBe("(sealed)");
+    expect(await reasonAs("admin")).toBe("(sealed)");
+    const listed = (await get(`/credit/subjects/${subjectId}`, "credit-admin")).json().listings[0];
+    expect(listed.sealedText).toBeUndefined();
+
+    await post(`/credit/subjects/${subjectId}/erasure`, { request: "删除请求 2026-009" }, "admin");
+    await settled();
+    expect(await reasonAs("credit-admin")).toBe("(erased)");
+    expect(await reasonAs("window-clerk")).toBe("(erased)");
+  });
+
+  it("refuses an ID number or a mobile number in an organisation's free text, naming the field and where it belongs", async () => {
+    const subjectId = await registerOrg();
+    const listings = `/credit/subjects/${subjectId}/listings`;
+    const refused = await h
+      .when({
+        method: "POST",
+        url: listings,
+        as: "credit-admin",
+        body: { ...blackListing(), reason: `法定代表人（身份证号${ID}）拒不履行` },
+      })
+      .thenRefused(400, ["body.reason"]);
+    expect(JSON.stringify(refused.body)).toContain("POST /credit/subjects");
+    await h
+      .when({
+        method: "POST",
+        url: listings,
+        as: "credit-admin",
+        body: { ...blackListing(), legalBasis: "联系13912345678" },
+      })
+      .thenRefused(400, ["body.legalBasis"]);
+    // A department's 18-character code is not an ID number: accepted.
+    await h
+      .when({
+        method: "POST",
+        url: listings,
+        as: "credit-admin",
+        body: { ...blackListing(), reason: `经${market.creditCode}核查，被吊销食品经营许可证` },
+      })
+      .thenAppended(201, wire.ListingProposed, wire.NoticeIssued);
+    await h
+      .when({
+        method: "POST",
+        url: `${listings}/L1/objection`,
+        as: { role: "applicant", sub: subjectId },
+        body: { grounds: "请联系经办人 13812345678" },
+      })
+      .thenRefused(400, ["body.grounds"]);
+    await h
+      .when({
+        method: "POST",
+        url: `${listings}/L1/withdraw`,
+        as: "credit-admin",
+        body: { reason: `误录${ID}` },
+      })
+      .thenRefused(400, ["body.reason"]);
+  });
+});

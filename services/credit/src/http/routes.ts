@@ -27,7 +27,7 @@ import type { SubjectCommands } from "../application/subjects.ts";
 import type { MeasuresList } from "../domain/measures.ts";
 import { personalDataProblems } from "../domain/personal-data.ts";
 import type { SubjectCommand } from "../domain/subject/commands.ts";
-import type { CreditRegistry, SubjectView } from "../read-models/registry.ts";
+import type { CreditRegistry, ListingView, SubjectView } from "../read-models/registry.ts";
 import {
   erasureBody,
   listingBody,
@@ -53,6 +53,8 @@ import {
  * GB/T 22239-2019; docs/service-kit.md). `admin` keeps erasure on request and read access.
  */
 const creditAdmins: readonly Role[] = ["credit-admin"];
+/** What a person's sealed free text reads as once the person's key is destroyed. */
+const ERASED_TEXT = "(erased)";
 /** Who reads the record of look-ups (who looked up whom, and why): credit administrators and auditors. */
 const lookupReaders: readonly Role[] = ["credit-admin", "auditor"];
 /** Other services' roles, auditors and the platform: they read a subject's status (never a person). */
@@ -100,11 +102,32 @@ export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
       if (actor?.role === "applicant" && actor.id === subjectId) return;
       throw new ForbiddenProblem("an applicant may act only on its own credit record");
     };
-    const view = async (s: SubjectView, staff: boolean) => {
-      const { identity, history: _h, ...rest } = s;
+    /** Who may read the free text about a person: credit administrators and the person itself. */
+    const mayReadText = (request: FastifyRequest, subjectId: string) => {
+      const actor = request.context.actor;
+      return actor?.role === "credit-admin" || (actor?.role === "applicant" && actor.id === subjectId);
+    };
+    /**
+     * An entry as a reader may see it: a person's sealed reason opened for those who may read it, `(erased)` once
+     * the person's identity is erased (or its erasure is under way), else `(sealed)`; never the ciphertext.
+     */
+    const shownListing = async (s: SubjectView, l: ListingView, mayRead: boolean) => {
+      const { sealedText, ...rest } = l;
+      if (!sealedText) return rest;
+      if (s.erased || s.erasure) return { ...rest, reason: ERASED_TEXT };
+      if (!mayRead) return rest;
+      const opened = await vault.open(s.subjectId, sealedText);
+      if (opened === undefined) return { ...rest, reason: ERASED_TEXT };
+      const reason = (opened as { reason?: unknown }).reason;
+      return typeof reason === "string" ? { ...rest, reason } : rest;
+    };
+    const view = async (s: SubjectView, reader: { identity: boolean; text: boolean }) => {
+      const { identity, history: _h, listings, ...rest } = s;
       // Only credit administrators see a person's (masked) number and name, opened with the subject's key.
-      const person = staff && identity ? await openIdentity(vault, s.subjectId, identity) : undefined;
-      return { ...rest, ...(person ? { person } : {}) };
+      const person =
+        reader.identity && identity ? await openIdentity(vault, s.subjectId, identity) : undefined;
+      const shown = await Promise.all(listings.map((l) => shownListing(s, l, reader.text)));
+      return { ...rest, listings: shown, ...(person ? { person } : {}) };
     };
 
     app.post(
@@ -163,7 +186,10 @@ export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
           ctx(request),
         );
         if (!s) return { subjectId, registered: false, status: "normal", measures: measures.measures.normal };
-        return { registered: true, ...(await view(s, false)) };
+        return {
+          registered: true,
+          ...(await view(s, { identity: false, text: mayReadText(request, subjectId) })),
+        };
       },
     );
 
@@ -194,8 +220,11 @@ export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
         mayAct(request, request.params.subjectId, readers);
         const s = registry.get(request.params.subjectId);
         if (!s) throw new NotFoundProblem(`no subject ${request.params.subjectId}`);
-        // Only credit administrators see a person's (masked) number and name.
-        return view(s, request.context.actor?.role === "credit-admin");
+        const { subjectId } = request.params;
+        return view(s, {
+          identity: request.context.actor?.role === "credit-admin",
+          text: mayReadText(request, subjectId),
+        });
       },
     );
 
@@ -335,7 +364,13 @@ export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
     app.get(
       "/lists/:list",
       { config: publicRoute(), schema: { params: listParams, tags: ["credit"] } },
-      async (request) => registry.onList(request.params.list),
+      async (request) =>
+        registry
+          .onList(request.params.list)
+          .map(({ listing: { sealedText: _sealed, ...listing }, ...rest }) => ({
+            ...rest,
+            listing,
+          })),
     );
 
     app.get("/measures", { config: publicRoute(), schema: { tags: ["credit"] } }, async () => measures);

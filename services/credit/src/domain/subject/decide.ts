@@ -2,6 +2,7 @@ import { chinaDate } from "@gov/calendar";
 import { type Decider, NotFound, RuleViolation, StateConflict } from "@gov/eventsourcing";
 import { addDays, addMonths } from "../dates.ts";
 import { type MeasuresList, statusOf } from "../measures.ts";
+import { personalDataProblems } from "../personal-data.ts";
 import type {
   DecideAbnormalOperationRemoval,
   DecideObjection,
@@ -15,6 +16,7 @@ import type {
   RequestAbnormalOperationRemoval,
   RequestErasure,
   RequestRepair,
+  SealedText,
   SubjectCommand,
   TakeEffect,
   WithdrawListing,
@@ -115,7 +117,7 @@ export function proposeListing(
   { measures, today }: Rules,
 ): SubjectEvent[] {
   const input = command.data;
-  const problems: { field: string; message: string }[] = [];
+  const problems = personalDataProblems({ legalBasis: input.legalBasis, reason: input.reason });
   if (s.listings[input.listingId]) throw new StateConflict(`entry ${input.listingId} already exists`);
   const punitive = PUNITIVE.has(input.list);
   if (input.list === "black" && !input.severity)
@@ -171,6 +173,7 @@ export function proposeListing(
     startDate,
     source: input.source,
     measuresVersion: measures.version,
+    ...sealed(input),
   };
   const notice: SubjectEvent = {
     type: "NoticeIssued",
@@ -231,6 +234,7 @@ export function fileObjection(
   s: RegisteredSubject,
   { today }: Rules,
 ): SubjectEvent[] {
+  clearTextOnly({ grounds: command.data.grounds });
   const l = listing(s, command.data.listingId);
   if (l.stage !== "notified" || !l.objectionDeadline) {
     throw new StateConflict(
@@ -243,7 +247,13 @@ export function fileObjection(
   return [
     {
       type: "ObjectionFiled",
-      data: { subjectId: s.subjectId, listingId: l.listingId, grounds: command.data.grounds, filedOn: today },
+      data: {
+        subjectId: s.subjectId,
+        listingId: l.listingId,
+        grounds: command.data.grounds,
+        filedOn: today,
+        ...sealed(command.data),
+      },
     },
   ];
 }
@@ -257,10 +267,17 @@ export function decideObjection(
   s: RegisteredSubject,
   { measures, today }: Rules,
 ): SubjectEvent[] {
+  clearTextOnly({ reasons: command.data.reasons });
   const l = listing(s, command.data.listingId);
   if (l.stage !== "objected") throw new StateConflict(`entry ${l.listingId} has no objection to decide`);
   const subjectId = s.subjectId;
-  const decision = { subjectId, listingId: l.listingId, reasons: command.data.reasons, decidedOn: today };
+  const decision = {
+    subjectId,
+    listingId: l.listingId,
+    reasons: command.data.reasons,
+    decidedOn: today,
+    ...sealed(command.data),
+  };
   if (command.data.upheld) {
     return [
       { type: "ObjectionUpheld", data: decision },
@@ -311,7 +328,7 @@ export function requestRepair(
   { today }: Rules,
 ): SubjectEvent[] {
   const l = listing(s, command.data.listingId);
-  const problems: { field: string; message: string }[] = [];
+  const problems = personalDataProblems({ dutiesPerformed: command.data.dutiesPerformed });
   if (!command.data.creditPromise)
     problems.push({
       field: "creditPromise",
@@ -343,6 +360,7 @@ export function requestRepair(
         dutiesPerformed: command.data.dutiesPerformed,
         creditPromise: true,
         requestedOn: today,
+        ...sealed(command.data),
       },
     },
   ];
@@ -354,6 +372,7 @@ export function decideRepair(
   s: RegisteredSubject,
   { measures, today }: Rules,
 ): SubjectEvent[] {
+  clearTextOnly({ reasons: command.data.reasons });
   const l = listing(s, command.data.listingId);
   if (!l.repairPending) throw new StateConflict(`entry ${l.listingId} has no repair request to decide`);
   const decision = {
@@ -361,6 +380,7 @@ export function decideRepair(
     listingId: l.listingId,
     reasons: command.data.reasons,
     decidedOn: today,
+    ...sealed(command.data),
   };
   if (!command.data.approved) return [{ type: "RepairRefused", data: decision }];
   return withStatus(s, [{ type: "RepairApproved", data: decision }], measures, today);
@@ -372,6 +392,7 @@ export function withdrawListing(
   s: RegisteredSubject,
   { measures, today }: Rules,
 ): SubjectEvent[] {
+  clearTextOnly({ reason: command.data.reason });
   const l = listing(s, command.data.listingId);
   if (!PENDING_OR_IN_FORCE.includes(l.stage)) {
     throw new StateConflict(`entry ${l.listingId} has already ended (${l.stage})`);
@@ -386,6 +407,7 @@ export function withdrawListing(
           listingId: l.listingId,
           reason: command.data.reason,
           withdrawnOn: today,
+          ...sealed(command.data),
         },
       },
     ],
@@ -426,6 +448,7 @@ export function requestAbnormalOperationRemoval(
   { today }: Rules,
 ): SubjectEvent[] {
   const l = listing(s, command.data.listingId);
+  clearTextOnly({ rectification: command.data.rectification });
   const rectification = command.data.rectification.map((r) => r.trim()).filter((r) => r.length > 0);
   if (rectification.length === 0)
     throw new RuleViolation([{ field: "rectification", message: "say what was rectified" }]);
@@ -451,6 +474,7 @@ export function decideAbnormalOperationRemoval(
   s: RegisteredSubject,
   { measures, today }: Rules,
 ): SubjectEvent[] {
+  clearTextOnly({ reasons: command.data.reasons });
   const l = listing(s, command.data.listingId);
   if (l.stage !== "effective" || l.removal?.status !== "requested")
     throw new StateConflict(`entry ${l.listingId} has no removal application to decide`);
@@ -534,6 +558,7 @@ export function requestErasure(
   s: RegisteredSubject,
   { today }: Rules,
 ): SubjectEvent[] {
+  clearTextOnly({ request: command.data.request });
   if (s.kind !== "person") throw new StateConflict("only a person's identity can be erased");
   if (s.erased || s.erasureRequested) return [];
   return [
@@ -615,3 +640,17 @@ function withStatus(
     },
   ];
 }
+
+/**
+ * Free text kept in the clear — an organisation's, a law cited, an erasure request's reference — must not carry a
+ * 居民身份证号 or a mobile number: the log keeps it for ever and no erasure reaches it (个人信息保护法 第四十七条).
+ * A person's free text arrives sealed (`SEALED_TEXT`) and passes.
+ */
+function clearTextOnly(texts: Record<string, string | readonly string[] | undefined>): void {
+  const problems = personalDataProblems(texts);
+  if (problems.length > 0) throw new RuleViolation(problems);
+}
+
+/** The sealed free text of a person's command, carried into its event. */
+const sealed = (data: { sealedText?: SealedText }) =>
+  data.sealedText ? { sealedText: data.sealedText } : {};

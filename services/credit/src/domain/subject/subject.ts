@@ -62,6 +62,8 @@ export interface Listing {
   movedTo?: { listingId: string; movedOn: string; legalBasis: string };
   /** An entry on the 严重违法失信名单 that came from this 经营异常名录 entry. */
   movedFrom?: string;
+  /** A person's entry: its reason, sealed under the person's key (`reason` is then SEALED_TEXT). */
+  sealedText?: CreditEventData["ListingProposed"]["sealedText"];
 }
 
 export type SubjectState =
