@@ -1,5 +1,13 @@
+import { type ProjectionHandle, startProjection } from "@gov/eventsourcing/projections";
 import type { KeyVault } from "@gov/pii";
-import { domainErrorMapper, openKeyVault, piiIndexKey, type ServiceDeps, startSchedule } from "@gov/runtime";
+import {
+  domainErrorMapper,
+  openKeyVault,
+  openProjectionDatabase,
+  piiIndexKey,
+  type ServiceDeps,
+  startSchedule,
+} from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
 import { runDueProcesses, SCHEDULER } from "./application/scheduler.ts";
 import { type SubjectCommands, subjectCommands } from "./application/subjects.ts";
@@ -7,14 +15,14 @@ import { seedDemoSubjects } from "./demo/seed.ts";
 import { type MeasuresList, measuresV1 } from "./domain/measures.ts";
 import { creditRoutes } from "./http/routes.ts";
 import { reactionTopics, reactToFinding } from "./reactions/findings.ts";
-import type { CreditRegistry } from "./read-models/registry.ts";
-import { registryReadModel } from "./read-models/registry-projection.ts";
+import { registryProjection, SqlRegistry } from "./read-models/registry-sql.ts";
 
 export type { Registration } from "./application/register.ts";
 export { registerSubject } from "./application/register.ts";
 export { SOURCE, type SubjectCommands, subjectStream, subjectTypes } from "./application/subjects.ts";
 export { type MeasuresList, measuresV1 } from "./domain/measures.ts";
 export type { CreditRegistry, SubjectView } from "./read-models/registry.ts";
+export { registryProjection, SqlRegistry } from "./read-models/registry-sql.ts";
 
 export interface CreditModuleOptions {
   /** How often the scheduled process runs (default every minute; 0: only through POST /credit/scheduler/run). */
@@ -39,7 +47,8 @@ export function lookupsPerMinuteFrom(env: Record<string, string | undefined>): n
 export type CreditModule = ServiceModule & {
   /** The one command path for subjects (reactions, demo data and tests issue commands through it). */
   subjects: SubjectCommands;
-  registry: CreditRegistry;
+  registry: SqlRegistry;
+  projection: ProjectionHandle;
   measures: MeasuresList;
   vault: KeyVault;
   indexKey: Buffer;
@@ -60,7 +69,13 @@ export async function creditModule(
   const indexKey = piiIndexKey(deps.settings);
   const measures = options.measures ?? measuresV1;
   const subjects = subjectCommands(deps.store, measures, vault);
-  const registry = registryReadModel(deps.store, measures);
+  // The registry lives in SQL beside the event store (docs/projections.md): the SQLite file
+  // <DATA_DIR>/credit-projections.db, or the PostgreSQL schema credit_projections; not rebuilt on start.
+  const projectionDb = await openProjectionDatabase(deps.settings, "credit");
+  const projection = await startProjection(deps.store, projectionDb, registryProjection(measures), {
+    logger: deps.logger,
+  });
+  const registry = new SqlRegistry(projection);
   const reactions = await deps.bus.subscribe({
     groupId: "credit-reactions",
     topics: reactionTopics,
@@ -69,22 +84,23 @@ export async function creditModule(
   const schedule = startSchedule({
     name: SCHEDULER,
     intervalMs: options.schedulerIntervalMs ?? 60_000,
-    ready: () => registry.caughtUp,
-    run: () => runDueProcesses(subjects, registry.model, clock(), logger),
+    ready: () => projection.caughtUp,
+    run: () => runDueProcesses(subjects, registry, clock(), logger),
     logger,
   });
   return {
     name: "credit",
     prefix: "/credit",
     subjects,
-    registry: registry.model,
+    registry,
+    projection,
     measures,
     vault,
     indexKey,
     routes: creditRoutes({
       store: deps.store,
       subjects,
-      registry: registry.model,
+      registry,
       measures,
       vault,
       indexKey,
@@ -93,7 +109,24 @@ export async function creditModule(
       lookupsPerMinute: options.lookupsPerMinute ?? lookupsPerMinuteFrom(process.env),
     }),
     errorMappers: [domainErrorMapper],
-    readModels: [registry],
+    readModels: [
+      {
+        name: projection.name,
+        readiness: projection.readiness,
+        waitFor: (position, timeoutMs) => projection.waitFor(position, timeoutMs),
+        close: async () => {
+          await projection.close();
+          await projectionDb.close();
+        },
+      },
+    ],
+    gauges: [
+      {
+        name: "credit_registry_projection_lag",
+        help: "Subject events the credit registry has not applied yet (capped)",
+        value: () => projection.lag(),
+      },
+    ],
     seedDemo: () => seedDemoSubjects({ subjects, vault, indexKey, measures }, clock),
     close: async () => {
       await schedule.stop();

@@ -246,7 +246,9 @@ beforeAll(async () => {
     body: table[5]?.body,
   });
   expect(listing.statusCode).toBe(201);
-  await vi.waitFor(() => expect(h.module.registry.get(S)?.listings).toHaveLength(1), { timeout: 10_000 });
+  await vi.waitFor(async () => expect((await h.module.registry.get(S))?.listings).toHaveLength(1), {
+    timeout: 10_000,
+  });
 });
 afterAll(async () => {
   await h.dispose();

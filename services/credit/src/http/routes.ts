@@ -27,7 +27,8 @@ import type { SubjectCommands } from "../application/subjects.ts";
 import type { MeasuresList } from "../domain/measures.ts";
 import { personalDataProblems } from "../domain/personal-data.ts";
 import type { SubjectCommand } from "../domain/subject/commands.ts";
-import type { CreditRegistry, ListingView, SubjectView } from "../read-models/registry.ts";
+import type { ListingView, SubjectView } from "../read-models/registry.ts";
+import type { Page, SqlRegistry } from "../read-models/registry-sql.ts";
 import {
   erasureBody,
   listingBody,
@@ -71,7 +72,7 @@ const readers: readonly Role[] = [
 export interface CreditRouteDeps {
   store: EventStore;
   subjects: SubjectCommands;
-  registry: CreditRegistry;
+  registry: SqlRegistry;
   measures: MeasuresList;
   vault: KeyVault;
   indexKey: Buffer;
@@ -91,6 +92,26 @@ export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
   const limiter = lookupLimiter(deps.lookupsPerMinute, clock);
   return async (app) => {
     const ctx = (request: FastifyRequest) => requestContext(request, clock);
+    /** A list's cursor (`after`): the position of the last item of the page before, a whole number. */
+    const seqCursor = (after: string | undefined): { after?: number } => {
+      if (after === undefined) return {};
+      const n = Number(after);
+      if (!/^\d{1,15}$/.test(after) || !Number.isSafeInteger(n))
+        throw new BadRequestProblem("not a cursor of this list", [
+          { field: "query.after", message: "use the next-cursor of the page before" },
+        ]);
+      return { after: n };
+    };
+    /** A page as the list itself, with the next page's cursor in `next-cursor` and a `link` header (as intake's). */
+    const sendPage = <T>(request: FastifyRequest, reply: FastifyReply, page: Page<T>): T[] => {
+      if (page.next) {
+        const url = new URL(request.url, "http://local");
+        url.searchParams.set("after", page.next);
+        reply.header("next-cursor", page.next);
+        reply.header("link", `<${url.pathname}${url.search}>; rel="next"`);
+      }
+      return page.items;
+    };
     /**
      * Fails closed: a caller acts on a subject's record only when its role is one of `staff`, or it is the
      * applicant whose token's subject is that subject id. Anything else — another subject, an unknown role, no
@@ -178,7 +199,7 @@ export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
         if (!found.ok) throw new RuleViolation([{ field: found.field, message: found.message }]);
         const { subjectId } = found;
         mayAct(request, subjectId, readers);
-        const s = registry.get(subjectId);
+        const s = await registry.get(subjectId);
         const kind = idNumber !== undefined ? "idNumber" : "creditCode";
         await recordLookup(
           store,
@@ -199,17 +220,14 @@ export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
         config: auth(...lookupReaders),
         schema: { params: subjectParams, querystring: pageQuery, tags: ["credit"] },
       },
-      async (request) => {
+      async (request, reply) => {
         const { limit, after } = request.query;
-        const from = after === undefined ? undefined : Number(after);
-        if (from !== undefined && !Number.isSafeInteger(from))
-          throw new BadRequestProblem("not a cursor of this list", [
-            { field: "query.after", message: "not a cursor of this list" },
-          ]);
-        return lookupsOf(store, request.params.subjectId, {
+        const cursor = seqCursor(after);
+        const page = await lookupsOf(store, request.params.subjectId, {
           limit,
-          ...(from === undefined ? {} : { after: from }),
+          ...(cursor.after === undefined ? {} : { after: cursor.after }),
         });
+        return sendPage(request, reply, page);
       },
     );
 
@@ -218,7 +236,7 @@ export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
       { config: auth(...readers, "applicant"), schema: { params: subjectParams, tags: ["credit"] } },
       async (request) => {
         mayAct(request, request.params.subjectId, readers);
-        const s = registry.get(request.params.subjectId);
+        const s = await registry.get(request.params.subjectId);
         if (!s) throw new NotFoundProblem(`no subject ${request.params.subjectId}`);
         const { subjectId } = request.params;
         return view(s, {
@@ -237,7 +255,7 @@ export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         mayAct(request, request.params.subjectId, historyReaders);
-        const s = registry.get(request.params.subjectId);
+        const s = await registry.get(request.params.subjectId, { history: true });
         if (!s) throw new NotFoundProblem(`no subject ${request.params.subjectId}`);
         return s.history;
       },
@@ -363,14 +381,16 @@ export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
 
     app.get(
       "/lists/:list",
-      { config: publicRoute(), schema: { params: listParams, tags: ["credit"] } },
-      async (request) =>
-        registry
-          .onList(request.params.list)
-          .map(({ listing: { sealedText: _sealed, ...listing }, ...rest }) => ({
-            ...rest,
-            listing,
-          })),
+      { config: publicRoute(), schema: { params: listParams, querystring: pageQuery, tags: ["credit"] } },
+      async (request, reply) => {
+        const { limit, after } = request.query;
+        const page = await registry.onList(request.params.list, { limit, ...seqCursor(after) });
+        const items = page.items.map(({ listing: { sealedText: _sealed, ...listing }, ...rest }) => ({
+          ...rest,
+          listing,
+        }));
+        return sendPage(request, reply, { ...page, items });
+      },
     );
 
     app.get("/measures", { config: publicRoute(), schema: { tags: ["credit"] } }, async () => measures);
