@@ -16,6 +16,7 @@ export const topics = {
   },
   credit: {
     subject: "gov.credit.subject.v1",
+    lookup: "gov.credit.lookup.v1",
   },
   approval: {
     permit: "gov.approval.permit.v1",

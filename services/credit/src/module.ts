@@ -1,5 +1,13 @@
+import { type ProjectionHandle, startProjection } from "@gov/eventsourcing/projections";
 import type { KeyVault } from "@gov/pii";
-import { domainErrorMapper, openKeyVault, piiIndexKey, type ServiceDeps, startSchedule } from "@gov/runtime";
+import {
+  domainErrorMapper,
+  openKeyVault,
+  openProjectionDatabase,
+  piiIndexKey,
+  type ServiceDeps,
+  startSchedule,
+} from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
 import { runDueProcesses, SCHEDULER } from "./application/scheduler.ts";
 import { type SubjectCommands, subjectCommands } from "./application/subjects.ts";
@@ -7,14 +15,14 @@ import { seedDemoSubjects } from "./demo/seed.ts";
 import { type MeasuresList, measuresV1 } from "./domain/measures.ts";
 import { creditRoutes } from "./http/routes.ts";
 import { reactionTopics, reactToFinding } from "./reactions/findings.ts";
-import type { CreditRegistry } from "./read-models/registry.ts";
-import { registryReadModel } from "./read-models/registry-projection.ts";
+import { registryProjection, SqlRegistry } from "./read-models/registry-sql.ts";
 
 export type { Registration } from "./application/register.ts";
 export { registerSubject } from "./application/register.ts";
 export { SOURCE, type SubjectCommands, subjectStream, subjectTypes } from "./application/subjects.ts";
 export { type MeasuresList, measuresV1 } from "./domain/measures.ts";
 export type { CreditRegistry, SubjectView } from "./read-models/registry.ts";
+export { registryProjection, SqlRegistry } from "./read-models/registry-sql.ts";
 
 export interface CreditModuleOptions {
   /** How often the scheduled process runs (default every minute; 0: only through POST /credit/scheduler/run). */
@@ -22,12 +30,25 @@ export interface CreditModuleOptions {
   measures?: MeasuresList;
   /** A vault opened by the caller (default: the one the settings name). */
   vault?: KeyVault;
+  /** Look-ups one caller may make in any 60 seconds (default: `CREDIT_LOOKUPS_PER_MINUTE`, else 60). */
+  lookupsPerMinute?: number;
+}
+
+/** `CREDIT_LOOKUPS_PER_MINUTE`: a positive whole number; anything else stops the start, naming the variable. */
+export function lookupsPerMinuteFrom(env: Record<string, string | undefined>): number {
+  const raw = env.CREDIT_LOOKUPS_PER_MINUTE;
+  if (raw === undefined || raw === "") return 60;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new Error(`CREDIT_LOOKUPS_PER_MINUTE: must be a positive whole number (got "${raw}")`);
+  return n;
 }
 
 export type CreditModule = ServiceModule & {
   /** The one command path for subjects (reactions, demo data and tests issue commands through it). */
   subjects: SubjectCommands;
-  registry: CreditRegistry;
+  registry: SqlRegistry;
+  projection: ProjectionHandle;
   measures: MeasuresList;
   vault: KeyVault;
   indexKey: Buffer;
@@ -47,8 +68,14 @@ export async function creditModule(
   const vault = options.vault ?? (await openKeyVault(deps.settings, "credit"));
   const indexKey = piiIndexKey(deps.settings);
   const measures = options.measures ?? measuresV1;
-  const subjects = subjectCommands(deps.store, measures);
-  const registry = registryReadModel(deps.store, measures);
+  const subjects = subjectCommands(deps.store, measures, vault);
+  // The registry lives in SQL beside the event store (docs/projections.md): the SQLite file
+  // <DATA_DIR>/credit-projections.db, or the PostgreSQL schema credit_projections; not rebuilt on start.
+  const projectionDb = await openProjectionDatabase(deps.settings, "credit");
+  const projection = await startProjection(deps.store, projectionDb, registryProjection(measures), {
+    logger: deps.logger,
+  });
+  const registry = new SqlRegistry(projection);
   const reactions = await deps.bus.subscribe({
     groupId: "credit-reactions",
     topics: reactionTopics,
@@ -57,21 +84,49 @@ export async function creditModule(
   const schedule = startSchedule({
     name: SCHEDULER,
     intervalMs: options.schedulerIntervalMs ?? 60_000,
-    ready: () => registry.caughtUp,
-    run: () => runDueProcesses(subjects, registry.model, clock(), logger),
+    ready: () => projection.caughtUp,
+    run: () => runDueProcesses(subjects, registry, clock(), logger),
     logger,
   });
   return {
     name: "credit",
     prefix: "/credit",
     subjects,
-    registry: registry.model,
+    registry,
+    projection,
     measures,
     vault,
     indexKey,
-    routes: creditRoutes({ subjects, registry: registry.model, measures, vault, indexKey, clock, logger }),
+    routes: creditRoutes({
+      store: deps.store,
+      subjects,
+      registry,
+      measures,
+      vault,
+      indexKey,
+      clock,
+      logger,
+      lookupsPerMinute: options.lookupsPerMinute ?? lookupsPerMinuteFrom(process.env),
+    }),
     errorMappers: [domainErrorMapper],
-    readModels: [registry],
+    readModels: [
+      {
+        name: projection.name,
+        readiness: projection.readiness,
+        waitFor: (position, timeoutMs) => projection.waitFor(position, timeoutMs),
+        close: async () => {
+          await projection.close();
+          await projectionDb.close();
+        },
+      },
+    ],
+    gauges: [
+      {
+        name: "credit_registry_projection_lag",
+        help: "Subject events the credit registry has not applied yet (capped)",
+        value: () => projection.lag(),
+      },
+    ],
     seedDemo: () => seedDemoSubjects({ subjects, vault, indexKey, measures }, clock),
     close: async () => {
       await schedule.stop();

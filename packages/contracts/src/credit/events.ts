@@ -38,6 +38,16 @@ export const protectedIdentity = z.object({
   tag: z.string().min(1),
 });
 
+/**
+ * Free text about a natural person (an entry's reason, objection grounds, decision reasons, the duties performed
+ * for a repair), encrypted like `identity` under the person's own key, so that erasing the key erases it too
+ * (个人信息保护法 第四十七条). The ciphertext of a JSON object of the event's free-text fields; those fields then
+ * hold `SEALED_TEXT`. Absent for organisations, whose free text stays in the clear.
+ */
+export const sealedText = protectedIdentity;
+/** What a sealed free-text field holds in the clear. */
+export const SEALED_TEXT = "(sealed)";
+
 export const subjectRegistered = z.object({
   subjectId,
   kind: subjectKind,
@@ -83,6 +93,8 @@ export const listingProposed = z.object({
   source: listingSource,
   /** The measures list version the periods came from. */
   measuresVersion: z.string().min(1),
+  /** A person's entry: `{ reason }`, sealed (`reason` is then `SEALED_TEXT`). */
+  sealedText: sealedText.optional(),
 });
 
 /**
@@ -119,8 +131,17 @@ export const objectionFiled = z.object({
   listingId,
   grounds: z.string().min(1).max(4000),
   filedOn: isoDate,
+  /** A person's objection: `{ grounds }`, sealed. */
+  sealedText: sealedText.optional(),
 });
-const decision = { subjectId, listingId, reasons: z.string().min(1).max(4000), decidedOn: isoDate };
+const decision = {
+  subjectId,
+  listingId,
+  reasons: z.string().min(1).max(4000),
+  decidedOn: isoDate,
+  /** A decision about a person: `{ reasons }`, sealed. */
+  sealedText: sealedText.optional(),
+};
 export const objectionUpheld = z.object(decision);
 export const objectionDismissed = z.object(decision);
 export const listingTookEffect = z.object({ subjectId, listingId, effectiveFrom: isoDate });
@@ -129,6 +150,8 @@ export const listingWithdrawn = z.object({
   listingId,
   reason: z.string().min(1).max(4000),
   withdrawnOn: isoDate,
+  /** A person's entry withdrawn: `{ reason }`, sealed. */
+  sealedText: sealedText.optional(),
 });
 export const repairRequested = z.object({
   subjectId,
@@ -138,6 +161,8 @@ export const repairRequested = z.object({
   /** 信用承诺: the subject signed a credit promise. */
   creditPromise: z.literal(true),
   requestedOn: isoDate,
+  /** A person's request: `{ dutiesPerformed }`, sealed (each duty then `SEALED_TEXT`). */
+  sealedText: sealedText.optional(),
 });
 export const repairApproved = z.object(decision);
 export const repairRefused = z.object(decision);
@@ -207,8 +232,35 @@ export const creditStatusChanged = z.object({
   asOf: isoDate,
 });
 
+/**
+ * A lawful erasure request was received (个人信息保护法 第四十七条) and is being carried out: recorded BEFORE the
+ * subject's key is destroyed, so that the history says what happened whatever fails next; `IdentityErased`
+ * confirms it once the key is gone. An erasure requested and not confirmed is completed by repeating the request.
+ */
+export const erasureRequested = z.object({
+  subjectId,
+  requestedOn: isoDate,
+  request: z.string().min(1).max(500),
+});
+
 /** A lawful erasure request: the subject's key was destroyed; its encrypted identity is unreadable for ever. */
 export const identityErased = z.object({ subjectId, erasedOn: isoDate, request: z.string().min(1).max(500) });
+
+/**
+ * A look-up of a subject's credit record by identifier (`POST /credit/lookup`), recorded on the stream
+ * `lookup-<subjectId>`: who (the event's actor) looked up whom (the subject id, never the number) and why. The
+ * identifier itself is never recorded (个人信息保护法 第五十一条: 合理确定个人信息处理的操作权限; GB/T 22239-2019 安全审计).
+ */
+export const lookupRecorded = z.object({
+  subjectId,
+  /** Which identifier was given: a 居民身份证号 or a 统一社会信用代码 (never its value). */
+  identifier: z.enum(["idNumber", "creditCode"]),
+  /** Whether the subject was registered with credit when it was looked up. */
+  registered: z.boolean(),
+  /** Why: the caller's stated purpose (e.g. the application being handled). */
+  purpose: z.string().min(1).max(500),
+  lookedUpOn: isoDate,
+});
 
 export const creditEventTypes = {
   SubjectRegistered: "gov.credit.subject.registered.v1",
@@ -230,6 +282,8 @@ export const creditEventTypes = {
   AbnormalOperationRemoved: "gov.credit.subject.abnormal-operation-removed.v1",
   AbnormalOperationRemovalRefused: "gov.credit.subject.abnormal-operation-removal-refused.v1",
   MovedToSeriousIllegalDishonestyList: "gov.credit.subject.moved-to-serious-illegal-dishonesty-list.v1",
+  ErasureRequested: "gov.credit.subject.erasure-requested.v1",
+  LookupRecorded: "gov.credit.lookup.recorded.v1",
 } as const;
 
 export const creditEventSchemas = {
@@ -252,6 +306,8 @@ export const creditEventSchemas = {
   AbnormalOperationRemoved: abnormalOperationRemoved,
   AbnormalOperationRemovalRefused: abnormalOperationRemovalRefused,
   MovedToSeriousIllegalDishonestyList: movedToSeriousIllegalDishonestyList,
+  ErasureRequested: erasureRequested,
+  LookupRecorded: lookupRecorded,
 } as const;
 
 export type CreditEventName = keyof typeof creditEventSchemas;

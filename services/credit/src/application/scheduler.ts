@@ -1,7 +1,7 @@
 import { chinaDate } from "@gov/calendar";
 import type { MessagingLogger } from "@gov/messaging";
 import { forEachCase } from "@gov/runtime";
-import type { CreditRegistry } from "../read-models/registry.ts";
+import type { Due } from "../read-models/registry.ts";
 import type { SubjectCommands } from "./subjects.ts";
 
 export const SCHEDULER = "credit-scheduler";
@@ -16,11 +16,14 @@ const scheduler = { id: SCHEDULER, role: "system" } as const;
  */
 export async function runDueProcesses(
   subjects: SubjectCommands,
-  registry: CreditRegistry,
+  registry: { due(today: string): Due[] | Promise<Due[]> },
   now: string,
   logger: MessagingLogger,
 ) {
-  const due = registry.due(chinaDate(now)).map((d) => ({ ...d, id: `${d.subjectId}/${d.listingId}` }));
+  const due = (await registry.due(chinaDate(now))).map((d) => ({
+    ...d,
+    id: `${d.subjectId}/${d.listingId}`,
+  }));
   const { moved, stuck } = await forEachCase(
     SCHEDULER,
     due,

@@ -41,11 +41,15 @@ const blackListing = (listingId = "L1", severity = "serious") => ({
 });
 /** Waits until the registry shows what the last command appended. */
 const settled = async () => {
-  const head = (await h.store.readAll({ limit: 1_000_000 })).events.length;
+  const head = (await h.store.readAll({ limit: 1_000_000 })).events.filter((e) =>
+    e.subject.startsWith("subject-"),
+  ).length;
   await expect
     .poll(async () => (await rebuildRegistry(h.store)).all().flatMap((s) => s.history).length)
     .toBe(head);
-  await expect.poll(() => h.module.registry.all().flatMap((s) => s.history).length).toBe(head);
+  await expect
+    .poll(async () => (await h.module.registry.snapshot()).flatMap((s) => s.history).length)
+    .toBe(head);
 };
 
 describe("credit API: subjects (identifiers: GB 11643-1999, GB 32100-2015)", () => {
@@ -128,13 +132,20 @@ describe("credit API: subjects (identifiers: GB 11643-1999, GB 32100-2015)", () 
 
   it("looks a subject up by identifier in the body (never in a URL); unknown subjects are normal", async () => {
     await h
-      .when({ method: "POST", url: "/credit/lookup", as: "window-clerk", body: { creditCode: "x" } })
+      .when({
+        method: "POST",
+        url: "/credit/lookup",
+        as: "window-clerk",
+        body: { creditCode: "x", purpose: "受理审查" },
+      })
       .thenRefused(400, ["body.creditCode"]);
-    const unknown = await post("/credit/lookup", { idNumber: ID }, "window-clerk");
+    const unknown = await post("/credit/lookup", { idNumber: ID, purpose: "受理审查" }, "window-clerk");
     expect(unknown.json()).toMatchObject({ registered: false, status: "normal" });
     const subjectId = await registerOrg();
     await settled();
-    expect((await post("/credit/lookup", { creditCode: CODE }, "window-clerk")).json()).toMatchObject({
+    expect(
+      (await post("/credit/lookup", { creditCode: CODE, purpose: "受理审查" }, "window-clerk")).json(),
+    ).toMatchObject({
       registered: true,
       subjectId,
       status: "normal",
@@ -206,7 +217,9 @@ describe("credit API: an entry's life over HTTP (国办发〔2020〕49号; 信�
       stuck: [],
     });
     await settled();
-    expect((await post("/credit/lookup", { creditCode: CODE }, "window-clerk")).json()).toMatchObject({
+    expect(
+      (await post("/credit/lookup", { creditCode: CODE, purpose: "受理审查" }, "window-clerk")).json(),
+    ).toMatchObject({
       status: "strict-review",
       measures: {
         deferredMaterials: false,
@@ -272,7 +285,7 @@ describe("credit API: an entry's life over HTTP (国办发〔2020〕49号; 信�
       movedToSeriousList: 0,
       stuck: [],
     });
-    expect(h.module.registry.get(subjectId)).toMatchObject({ status: "normal" });
+    expect(await h.module.registry.get(subjectId)).toMatchObject({ status: "normal" });
   });
 
   it("rejects bad input with the fields named and stores nothing; conflicts are 409; unknown subjects 404", async () => {
@@ -513,7 +526,7 @@ describe("credit API: 经营异常名录 until removed (企业经营异常名录
     expect((await h.request({ method: "GET", url: "/credit/lists/black" })).json()).toMatchObject([
       { subjectId, listing: { listingId: "A1-SIL", severity: "serious" } },
     ]);
-    expect((await rebuildRegistry(h.store)).snapshot()).toEqual(h.module.registry.snapshot());
+    expect((await rebuildRegistry(h.store)).snapshot()).toEqual(await h.module.registry.snapshot());
   });
 });
 
@@ -534,7 +547,11 @@ describe("credit API: erasure (个人信息保护法 第四十七条)", () => {
       .thenRefused(403);
     await h
       .when({ method: "POST", url: `/credit/subjects/${subjectId}/erasure`, as: "admin", body: erasure })
-      .thenAppended(200, wire.IdentityErased);
+      .thenAppended(200, wire.ErasureRequested, wire.IdentityErased);
+    // Asked again (a client's retry): nothing new.
+    await h
+      .when({ method: "POST", url: `/credit/subjects/${subjectId}/erasure`, as: "admin", body: erasure })
+      .thenAppended(200);
     await settled();
     const view = (await get(`/credit/subjects/${subjectId}`)).json();
     expect(view).toMatchObject({ erased: true, listings: [{ listingId: "L1" }] });
@@ -556,6 +573,225 @@ describe("credit registry", () => {
     await settled();
     await post("/credit/scheduler/run", {}, "system");
     await settled();
-    expect((await rebuildRegistry(h.store)).snapshot()).toEqual(h.module.registry.snapshot());
+    expect((await rebuildRegistry(h.store)).snapshot()).toEqual(await h.module.registry.snapshot());
+  });
+});
+
+describe("credit API: look-ups are recorded (个人信息保护法 第五十一条; GB/T 22239-2019 安全审计)", () => {
+  it("records who looked up whom and why (never the number); credit administrators and auditors page through them", async () => {
+    const person = await post("/credit/subjects", { kind: "person", idNumber: ID, name: "示例甲" });
+    const subjectId = person.json().id as string;
+    await h
+      .when({ method: "POST", url: "/credit/lookup", as: "window-clerk", body: { idNumber: ID } })
+      .thenRefused(400, ["body.purpose"]);
+    await h
+      .when({
+        method: "POST",
+        url: "/credit/lookup",
+        as: "window-clerk",
+        body: { idNumber: ID, purpose: `核对申请人 ${ID}` },
+      })
+      .thenRefused(400, ["body.purpose"]);
+    await h
+      .when({
+        method: "POST",
+        url: "/credit/lookup",
+        as: "window-clerk",
+        body: { idNumber: ID, creditCode: CODE, purpose: "受理审查" },
+      })
+      .thenRefused(400, ["body.creditCode"]);
+    await settled();
+    const clerk = { role: "window-clerk", sub: "clerk-7", region: "330106" } as const;
+    const looked = await h
+      .when({
+        method: "POST",
+        url: "/credit/lookup",
+        as: clerk,
+        body: { idNumber: ID, purpose: "受理 A-2026-001 容缺审查" },
+      })
+      .thenAppended(200, {
+        type: wire.LookupRecorded,
+        subject: `lookup-${subjectId}`,
+        actor: { id: "clerk-7", role: "window-clerk" },
+        region: "330106",
+        data: {
+          subjectId,
+          identifier: "idNumber",
+          registered: true,
+          purpose: "受理 A-2026-001 容缺审查",
+          lookedUpOn: "2026-05-06",
+        },
+      });
+    expect(looked.body).toMatchObject({ registered: true, subjectId, status: "normal" });
+    expect(JSON.stringify(looked.events)).not.toContain(ID);
+    await h
+      .when({
+        method: "POST",
+        url: "/credit/lookup",
+        as: "officer",
+        body: { idNumber: ID, purpose: "双随机抽查" },
+      })
+      .thenAppended(200, wire.LookupRecorded);
+
+    const first = await get(`/credit/subjects/${subjectId}/lookups?limit=1`, "auditor");
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toEqual([
+      {
+        position: expect.any(String),
+        time: expect.any(String),
+        by: { id: "clerk-7", role: "window-clerk", region: "330106" },
+        identifier: "idNumber",
+        registered: true,
+        purpose: "受理 A-2026-001 容缺审查",
+      },
+    ]);
+    const next = first.headers["next-cursor"] as string;
+    expect(first.headers.link).toContain(`after=${next}`);
+    const second = await get(`/credit/subjects/${subjectId}/lookups?limit=1&after=${next}`);
+    expect(second.json().map((i: { by: { role: string } }) => i.by.role)).toEqual(["officer"]);
+    expect(second.headers["next-cursor"]).toBeUndefined();
+    await h
+      .when({ method: "GET", url: `/credit/subjects/${subjectId}/lookups?limit=500`, as: "auditor" })
+      .thenRefused(400, ["query.limit"]);
+    expect((await get(`/credit/subjects/${subjectId}/lookups`, "window-clerk")).statusCode).toBe(403);
+  });
+
+  it("limits each caller's look-ups (429 problem+json with retry-after); others go on, and the window moves on", async () => {
+    const limited = await serviceTestApp((deps) =>
+      creditModule(deps, { schedulerIntervalMs: 0, lookupsPerMinute: 2 }),
+    );
+    try {
+      const lookup = (sub: string) =>
+        limited.request({
+          method: "POST",
+          url: "/credit/lookup",
+          as: { role: "window-clerk", sub },
+          body: { creditCode: CODE, purpose: "受理审查" },
+        });
+      expect((await lookup("clerk-1")).statusCode).toBe(200);
+      expect((await lookup("clerk-1")).statusCode).toBe(200);
+      const refused = await limited
+        .when({
+          method: "POST",
+          url: "/credit/lookup",
+          as: { role: "window-clerk", sub: "clerk-1" },
+          body: { creditCode: CODE, purpose: "受理审查" },
+        })
+        .thenRefused(429);
+      expect(Number(refused.response.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+      expect(Number(refused.response.headers["retry-after"])).toBeLessThanOrEqual(60);
+      expect(refused.body).toMatchObject({ status: 429, type: expect.stringContaining("rate-limited") });
+      expect((await lookup("clerk-2")).statusCode).toBe(200);
+      limited.clock.set(new Date(Date.parse(limited.clock.now()) + 61_000).toISOString());
+      expect((await lookup("clerk-1")).statusCode).toBe(200);
+    } finally {
+      await limited.dispose();
+    }
+  });
+});
+
+describe("credit API: free text about a person is erasable (个人信息保护法 第四十七条)", () => {
+  const reason = "以告知承诺方式申领失业保险金，核查发现承诺不实";
+  const registerPerson = async () =>
+    (await post("/credit/subjects", { kind: "person", idNumber: ID, name: "示例甲" })).json().id as string;
+
+  it("seals a person's reasons and grounds under the person's key; authorised readers see them, others see (sealed), all see (erased) after erasure", async () => {
+    const subjectId = await registerPerson();
+    const proposed = await h
+      .when({
+        method: "POST",
+        url: `/credit/subjects/${subjectId}/listings`,
+        as: "credit-admin",
+        body: { ...blackListing("P1", "general"), reason },
+      })
+      .thenAppended(201, wire.ListingProposed, wire.NoticeIssued);
+    const grounds = { grounds: "本人于2026年3月已如实补充材料，联系电话13812345678" };
+    const objected = await h
+      .when({
+        method: "POST",
+        url: `/credit/subjects/${subjectId}/listings/P1/objection`,
+        as: { role: "applicant", sub: subjectId },
+        body: grounds,
+        headers: { "idempotency-key": "objection-P1" },
+      })
+      .thenAppended(200, wire.ObjectionFiled);
+    // In the store: placeholders and ciphertext only.
+    const stored = JSON.stringify([...proposed.events, ...objected.events]);
+    expect(stored).not.toContain(reason);
+    expect(stored).not.toContain("13812345678");
+    expect(proposed.events[0]?.data).toMatchObject({ reason: "(sealed)", sealedText: { alg: "A256GCM" } });
+    expect(objected.events[0]?.data).toMatchObject({ grounds: "(sealed)", sealedText: { alg: "A256GCM" } });
+    // The same objection again under its Idempotency-Key is a replay, not a conflict (the same seal is reused).
+    const again = await h.request({
+      method: "POST",
+      url: `/credit/subjects/${subjectId}/listings/P1/objection`,
+      as: { role: "applicant", sub: subjectId },
+      body: grounds,
+      headers: { "idempotency-key": "objection-P1" },
+    });
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toMatchObject({ replayed: true });
+    await settled();
+
+    const reasonAs = async (role: Role, sub?: string) =>
+      (await get(`/credit/subjects/${subjectId}`, role, sub)).json().listings[0].reason as string;
+    expect(await reasonAs("credit-admin")).toBe(reason);
+    expect(await reasonAs("applicant", subjectId)).toBe(reason);
+    expect(await reasonAs("window-clerk")).toBe("(sealed)");
+    expect(await reasonAs("admin")).toBe("(sealed)");
+    const listed = (await get(`/credit/subjects/${subjectId}`, "credit-admin")).json().listings[0];
+    expect(listed.sealedText).toBeUndefined();
+
+    await post(`/credit/subjects/${subjectId}/erasure`, { request: "删除请求 2026-009" }, "admin");
+    await settled();
+    expect(await reasonAs("credit-admin")).toBe("(erased)");
+    expect(await reasonAs("window-clerk")).toBe("(erased)");
+  });
+
+  it("refuses an ID number or a mobile number in an organisation's free text, naming the field and where it belongs", async () => {
+    const subjectId = await registerOrg();
+    const listings = `/credit/subjects/${subjectId}/listings`;
+    const refused = await h
+      .when({
+        method: "POST",
+        url: listings,
+        as: "credit-admin",
+        body: { ...blackListing(), reason: `法定代表人（身份证号${ID}）拒不履行` },
+      })
+      .thenRefused(400, ["body.reason"]);
+    expect(JSON.stringify(refused.body)).toContain("POST /credit/subjects");
+    await h
+      .when({
+        method: "POST",
+        url: listings,
+        as: "credit-admin",
+        body: { ...blackListing(), legalBasis: "联系13912345678" },
+      })
+      .thenRefused(400, ["body.legalBasis"]);
+    // A department's 18-character code is not an ID number: accepted.
+    await h
+      .when({
+        method: "POST",
+        url: listings,
+        as: "credit-admin",
+        body: { ...blackListing(), reason: `经${market.creditCode}核查，被吊销食品经营许可证` },
+      })
+      .thenAppended(201, wire.ListingProposed, wire.NoticeIssued);
+    await h
+      .when({
+        method: "POST",
+        url: `${listings}/L1/objection`,
+        as: { role: "applicant", sub: subjectId },
+        body: { grounds: "请联系经办人 13812345678" },
+      })
+      .thenRefused(400, ["body.grounds"]);
+    await h
+      .when({
+        method: "POST",
+        url: `${listings}/L1/withdraw`,
+        as: "credit-admin",
+        body: { reason: `误录${ID}` },
+      })
+      .thenRefused(400, ["body.reason"]);
   });
 });

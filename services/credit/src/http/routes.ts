@@ -1,27 +1,34 @@
 import type { Role } from "@gov/contracts";
-import type { CommandInput } from "@gov/eventsourcing";
+import type { CommandInput, EventStore } from "@gov/eventsourcing";
 import { RuleViolation } from "@gov/eventsourcing";
 import type { MessagingLogger } from "@gov/messaging";
 import { identifySubject, type KeyVault } from "@gov/pii";
 import { requestContext } from "@gov/runtime";
 import {
   auth,
+  BadRequestProblem,
   commandReply,
   commandResult,
   type FastifyPluginAsyncZod,
   ForbiddenProblem,
   NotFoundProblem,
+  Problem,
+  problemBody,
+  problemType,
   publicRoute,
 } from "@gov/service-kit";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import { eraseIdentity, openIdentity } from "../application/erase.ts";
+import { lookupLimiter, lookupsOf, recordLookup } from "../application/lookups.ts";
 import { registerSubject } from "../application/register.ts";
 import { runDueProcesses } from "../application/scheduler.ts";
 import type { SubjectCommands } from "../application/subjects.ts";
 import type { MeasuresList } from "../domain/measures.ts";
+import { personalDataProblems } from "../domain/personal-data.ts";
 import type { SubjectCommand } from "../domain/subject/commands.ts";
-import type { CreditRegistry, SubjectView } from "../read-models/registry.ts";
+import type { ListingView, SubjectView } from "../read-models/registry.ts";
+import type { Page, SqlRegistry } from "../read-models/registry-sql.ts";
 import {
   erasureBody,
   listingBody,
@@ -30,6 +37,7 @@ import {
   lookupBody,
   objectionBody,
   objectionDecisionBody,
+  pageQuery,
   registrationBody,
   registrationResult,
   removalBody,
@@ -40,7 +48,16 @@ import {
   withdrawBody,
 } from "./schemas.ts";
 
-const creditAdmins: readonly Role[] = ["credit-admin", "admin"];
+/**
+ * Casework on credit records — registering subjects, entering, withdrawing and deciding on entries — is the
+ * credit administrators' alone: `admin` administers the platform and does no casework (separation of duties,
+ * GB/T 22239-2019; docs/service-kit.md). `admin` keeps erasure on request and read access.
+ */
+const creditAdmins: readonly Role[] = ["credit-admin"];
+/** What a person's sealed free text reads as once the person's key is destroyed. */
+const ERASED_TEXT = "(erased)";
+/** Who reads the record of look-ups (who looked up whom, and why): credit administrators and auditors. */
+const lookupReaders: readonly Role[] = ["credit-admin", "auditor"];
 /** Other services' roles, auditors and the platform: they read a subject's status (never a person). */
 const readers: readonly Role[] = [
   "window-clerk",
@@ -53,13 +70,16 @@ const readers: readonly Role[] = [
 ];
 
 export interface CreditRouteDeps {
+  store: EventStore;
   subjects: SubjectCommands;
-  registry: CreditRegistry;
+  registry: SqlRegistry;
   measures: MeasuresList;
   vault: KeyVault;
   indexKey: Buffer;
   clock: () => string;
   logger: MessagingLogger;
+  /** Look-ups a caller may make in any 60 seconds (then 429 with retry-after). */
+  lookupsPerMinute: number;
 }
 
 /**
@@ -68,21 +88,67 @@ export interface CreditRouteDeps {
  * removal from the 经营异常名录; other services' roles and auditors read; an applicant reads only its own record.
  */
 export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
-  const { subjects, registry, measures, vault, indexKey, clock } = deps;
+  const { store, subjects, registry, measures, vault, indexKey, clock } = deps;
+  const limiter = lookupLimiter(deps.lookupsPerMinute, clock);
   return async (app) => {
     const ctx = (request: FastifyRequest) => requestContext(request, clock);
-    /** An applicant acts only on its own record. */
-    const ownOrStaff = (request: FastifyRequest, subjectId: string) => {
-      const actor = request.context.actor;
-      if (actor?.role === "applicant" && actor.id !== subjectId) {
-        throw new ForbiddenProblem("an applicant may act only on its own credit record");
-      }
+    /** A list's cursor (`after`): the position of the last item of the page before, a whole number. */
+    const seqCursor = (after: string | undefined): { after?: number } => {
+      if (after === undefined) return {};
+      const n = Number(after);
+      if (!/^\d{1,15}$/.test(after) || !Number.isSafeInteger(n))
+        throw new BadRequestProblem("not a cursor of this list", [
+          { field: "query.after", message: "use the next-cursor of the page before" },
+        ]);
+      return { after: n };
     };
-    const view = async (s: SubjectView, staff: boolean) => {
-      const { identity, history: _h, ...rest } = s;
+    /** A page as the list itself, with the next page's cursor in `next-cursor` and a `link` header (as intake's). */
+    const sendPage = <T>(request: FastifyRequest, reply: FastifyReply, page: Page<T>): T[] => {
+      if (page.next) {
+        const url = new URL(request.url, "http://local");
+        url.searchParams.set("after", page.next);
+        reply.header("next-cursor", page.next);
+        reply.header("link", `<${url.pathname}${url.search}>; rel="next"`);
+      }
+      return page.items;
+    };
+    /**
+     * Fails closed: a caller acts on a subject's record only when its role is one of `staff`, or it is the
+     * applicant whose token's subject is that subject id. Anything else — another subject, an unknown role, no
+     * caller — is a 403.
+     */
+    const mayAct = (request: FastifyRequest, subjectId: string, staff: readonly Role[]) => {
+      const actor = request.context.actor;
+      if (actor && staff.includes(actor.role)) return;
+      if (actor?.role === "applicant" && actor.id === subjectId) return;
+      throw new ForbiddenProblem("an applicant may act only on its own credit record");
+    };
+    /** Who may read the free text about a person: credit administrators and the person itself. */
+    const mayReadText = (request: FastifyRequest, subjectId: string) => {
+      const actor = request.context.actor;
+      return actor?.role === "credit-admin" || (actor?.role === "applicant" && actor.id === subjectId);
+    };
+    /**
+     * An entry as a reader may see it: a person's sealed reason opened for those who may read it, `(erased)` once
+     * the person's identity is erased (or its erasure is under way), else `(sealed)`; never the ciphertext.
+     */
+    const shownListing = async (s: SubjectView, l: ListingView, mayRead: boolean) => {
+      const { sealedText, ...rest } = l;
+      if (!sealedText) return rest;
+      if (s.erased || s.erasure) return { ...rest, reason: ERASED_TEXT };
+      if (!mayRead) return rest;
+      const opened = await vault.open(s.subjectId, sealedText);
+      if (opened === undefined) return { ...rest, reason: ERASED_TEXT };
+      const reason = (opened as { reason?: unknown }).reason;
+      return typeof reason === "string" ? { ...rest, reason } : rest;
+    };
+    const view = async (s: SubjectView, reader: { identity: boolean; text: boolean }) => {
+      const { identity, history: _h, listings, ...rest } = s;
       // Only credit administrators see a person's (masked) number and name, opened with the subject's key.
-      const person = staff && identity ? await openIdentity(vault, s.subjectId, identity) : undefined;
-      return { ...rest, ...(person ? { person } : {}) };
+      const person =
+        reader.identity && identity ? await openIdentity(vault, s.subjectId, identity) : undefined;
+      const shown = await Promise.all(listings.map((l) => shownListing(s, l, reader.text)));
+      return { ...rest, listings: shown, ...(person ? { person } : {}) };
     };
 
     app.post(
@@ -107,14 +173,61 @@ export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
     app.post(
       "/lookup",
       { config: auth(...readers, "applicant"), schema: { body: lookupBody, tags: ["credit"] } },
-      async (request) => {
-        const found = identifySubject(request.body, indexKey);
+      async (request, reply) => {
+        const actor = request.context.actor;
+        if (!actor) throw new ForbiddenProblem();
+        const wait = limiter.take(`${actor.role}/${actor.id}`);
+        if (wait > 0) {
+          const problem = new Problem(
+            429,
+            "Too Many Requests",
+            `at most ${deps.lookupsPerMinute} look-ups a minute per caller; try again in ${wait} s`,
+            undefined,
+            { type: problemType("rate-limited"), extensions: { retryAfter: wait } },
+          );
+          return reply
+            .status(429)
+            .header("retry-after", String(wait))
+            .type("application/problem+json")
+            .send(problemBody(problem, request.url));
+        }
+        const { purpose, idNumber, creditCode } = request.body;
+        const problems = personalDataProblems({ purpose });
+        if (problems.length > 0) throw new RuleViolation(problems);
+        const identifier = idNumber !== undefined ? { idNumber } : { creditCode: creditCode ?? "" };
+        const found = identifySubject(identifier, indexKey);
         if (!found.ok) throw new RuleViolation([{ field: found.field, message: found.message }]);
         const { subjectId } = found;
-        ownOrStaff(request, subjectId);
-        const s = registry.get(subjectId);
+        mayAct(request, subjectId, readers);
+        const s = await registry.get(subjectId);
+        const kind = idNumber !== undefined ? "idNumber" : "creditCode";
+        await recordLookup(
+          store,
+          { subjectId, identifier: kind, registered: s !== undefined, purpose },
+          ctx(request),
+        );
         if (!s) return { subjectId, registered: false, status: "normal", measures: measures.measures.normal };
-        return { registered: true, ...(await view(s, false)) };
+        return {
+          registered: true,
+          ...(await view(s, { identity: false, text: mayReadText(request, subjectId) })),
+        };
+      },
+    );
+
+    app.get(
+      "/subjects/:subjectId/lookups",
+      {
+        config: auth(...lookupReaders),
+        schema: { params: subjectParams, querystring: pageQuery, tags: ["credit"] },
+      },
+      async (request, reply) => {
+        const { limit, after } = request.query;
+        const cursor = seqCursor(after);
+        const page = await lookupsOf(store, request.params.subjectId, {
+          limit,
+          ...(cursor.after === undefined ? {} : { after: cursor.after }),
+        });
+        return sendPage(request, reply, page);
       },
     );
 
@@ -122,23 +235,27 @@ export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
       "/subjects/:subjectId",
       { config: auth(...readers, "applicant"), schema: { params: subjectParams, tags: ["credit"] } },
       async (request) => {
-        ownOrStaff(request, request.params.subjectId);
-        const s = registry.get(request.params.subjectId);
+        mayAct(request, request.params.subjectId, readers);
+        const s = await registry.get(request.params.subjectId);
         if (!s) throw new NotFoundProblem(`no subject ${request.params.subjectId}`);
-        const role = request.context.actor?.role;
-        return view(s, role !== undefined && creditAdmins.includes(role));
+        const { subjectId } = request.params;
+        return view(s, {
+          identity: request.context.actor?.role === "credit-admin",
+          text: mayReadText(request, subjectId),
+        });
       },
     );
 
+    const historyReaders: readonly Role[] = ["credit-admin", "admin", "auditor", "regulator"];
     app.get(
       "/subjects/:subjectId/history",
       {
-        config: auth("credit-admin", "admin", "auditor", "regulator", "applicant"),
+        config: auth(...historyReaders, "applicant"),
         schema: { params: subjectParams, tags: ["credit"] },
       },
       async (request) => {
-        ownOrStaff(request, request.params.subjectId);
-        const s = registry.get(request.params.subjectId);
+        mayAct(request, request.params.subjectId, historyReaders);
+        const s = await registry.get(request.params.subjectId, { history: true });
         if (!s) throw new NotFoundProblem(`no subject ${request.params.subjectId}`);
         return s.history;
       },
@@ -188,7 +305,7 @@ export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
       subjectId: string,
       command: CommandInput<SubjectCommand>,
     ) => {
-      ownOrStaff(request, subjectId);
+      mayAct(request, subjectId, creditAdmins);
       return commandReply(reply, subjectId, await subjects.handle(subjectId, command, ctx(request)));
     };
     const entry = "/subjects/:subjectId/listings/:listingId";
@@ -264,8 +381,16 @@ export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
 
     app.get(
       "/lists/:list",
-      { config: publicRoute(), schema: { params: listParams, tags: ["credit"] } },
-      async (request) => registry.onList(request.params.list),
+      { config: publicRoute(), schema: { params: listParams, querystring: pageQuery, tags: ["credit"] } },
+      async (request, reply) => {
+        const { limit, after } = request.query;
+        const page = await registry.onList(request.params.list, { limit, ...seqCursor(after) });
+        const items = page.items.map(({ listing: { sealedText: _sealed, ...listing }, ...rest }) => ({
+          ...rest,
+          listing,
+        }));
+        return sendPage(request, reply, { ...page, items });
+      },
     );
 
     app.get("/measures", { config: publicRoute(), schema: { tags: ["credit"] } }, async () => measures);

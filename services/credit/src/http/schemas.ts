@@ -22,11 +22,31 @@ export const registrationBody = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("organisation"), creditCode: z.string().min(1).max(40), name }),
 ]);
 
-/** Identifiers go in a body, never in a URL (URLs end up in access logs). */
-export const lookupBody = z.union([
-  z.object({ idNumber: z.string().min(1).max(40) }).strict(),
-  z.object({ creditCode: z.string().min(1).max(40) }).strict(),
-]);
+/**
+ * Identifiers go in a body, never in a URL (URLs end up in access logs): exactly one of `idNumber` and
+ * `creditCode`, and why the caller looks (recorded with who looked up whom, never the number).
+ */
+export const lookupBody = z
+  .object({
+    idNumber: z.string().min(1).max(40).optional(),
+    creditCode: z.string().min(1).max(40).optional(),
+    purpose: z.string().trim().min(1).max(500),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if ((b.idNumber === undefined) === (b.creditCode === undefined))
+      ctx.addIssue({
+        code: "custom",
+        path: [b.idNumber === undefined ? "idNumber" : "creditCode"],
+        message: "give exactly one of idNumber and creditCode",
+      });
+  });
+
+/** A page of a list: `limit` (default 50, at most 200) and the cursor `after` of the previous page's `next`. */
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  after: z.string().min(1).max(200).optional(),
+});
 
 export const listingBody = z.object({
   listingId,

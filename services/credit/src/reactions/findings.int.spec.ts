@@ -77,9 +77,11 @@ describe("credit reacts to other services' findings (the measures list's reactio
       await h.store.append(f.stream, [f.event], "no-stream");
     }
     await expect
-      .poll(() => h.module.registry.get(subject.subjectId)?.listings.length ?? 0, { timeout: 10_000 })
+      .poll(async () => (await h.module.registry.get(subject.subjectId))?.listings.length ?? 0, {
+        timeout: 10_000,
+      })
       .toBe(2);
-    const view = h.module.registry.get(subject.subjectId);
+    const view = await h.module.registry.get(subject.subjectId);
     expect(view?.organisation).toMatchObject({ creditCode: CODE, name: subject.name });
     expect(view?.listings.map((l) => [l.list, l.severity, l.stage, l.source.kind])).toEqual([
       ["black", "serious", "notified", "event"],

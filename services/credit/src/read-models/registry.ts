@@ -1,6 +1,7 @@
 import type { CreditEventData, CreditList, CreditMeasures, CreditStatus, Severity } from "@gov/contracts";
 import type { Json } from "@gov/eventsourcing";
 import { subjectTypes } from "../application/subjects.ts";
+import { addDays } from "../domain/dates.ts";
 import { type MeasuresList, measuresV1 } from "../domain/measures.ts";
 import {
   evolveSubject,
@@ -21,6 +22,8 @@ export interface SubjectView {
   /** Persons only: the sealed identity (opened only for credit administrators), absent once erased. */
   identity?: CreditEventData["SubjectRegistered"]["identity"];
   erased: boolean;
+  /** An erasure requested and not yet confirmed: the identity is no longer shown. */
+  erasure?: "requested";
   status: CreditStatus;
   measures?: CreditMeasures;
   measuresVersion?: string;
@@ -29,7 +32,7 @@ export interface SubjectView {
   history: { position: string; type: string; time: string; listingId?: string }[];
 }
 
-type Due = {
+export type Due = {
   subjectId: string;
   listingId: string;
   action: "TakeEffect" | "ExpireListing" | "MoveToSeriousIllegalDishonestyList";
@@ -42,14 +45,115 @@ export interface RegistryEvent {
   position: string;
 }
 
+/** Where each entry came from (by listing id), which the decider's state does not keep. */
+type Sources = Record<string, CreditEventData["ListingProposed"]["source"]>;
+
+/** One subject in the registry: its view (without history), the decider's state and its entries' sources. */
+export interface RegistryEntry {
+  view: Omit<SubjectView, "history">;
+  state: SubjectState;
+  sources: Sources;
+}
+export type HistoryItem = SubjectView["history"][number];
+
+/** A list entry in force as disclosed: organisations by code and name, persons by subject id. */
+export interface ListItem {
+  subjectId: string;
+  organisation?: SubjectView["organisation"];
+  listing: ListingView;
+}
+
 /**
- * Every subject's status, entries and history, kept from the log (category `subject`). Other services keep
- * their own copy from CreditStatusChanged; this one also serves the scheduler's due lists.
+ * Folds one recorded event into a subject's entry (pure; the in-memory registry and the SQL projection share it):
+ * the new entry and the history line it adds, or undefined for an event of no registered subject.
+ */
+export function applyRegistryEvent(
+  before: RegistryEntry | undefined,
+  recorded: RegistryEvent,
+): { entry: RegistryEntry; history: HistoryItem } | undefined {
+  const event = subjectTypes.toDomain(recorded);
+  if (!event) return undefined;
+  let entry = before;
+  if (event.type === "SubjectRegistered") {
+    const d = event.data;
+    entry = {
+      view: {
+        subjectId: d.subjectId,
+        kind: d.kind,
+        ...(d.organisation ? { organisation: d.organisation } : {}),
+        ...(d.identity ? { identity: d.identity } : {}),
+        erased: false,
+        status: "normal",
+        causes: [],
+        listings: [],
+      },
+      state: initialSubjectState(),
+      sources: {},
+    };
+  }
+  if (!entry) return undefined;
+  const view = { ...entry.view };
+  const sources = { ...entry.sources };
+  // The entries' stages follow the decider's own evolve: one definition of an entry's life.
+  const state = evolveSubject(entry.state, event);
+  const listingId = "listingId" in event.data ? (event.data.listingId as string) : undefined;
+  const history: HistoryItem = {
+    position: recorded.position,
+    type: recorded.type,
+    time: recorded.time,
+    ...(listingId ? { listingId } : {}),
+  };
+  if (event.type === "ListingProposed" || event.type === "AbnormalOperationListingProposed")
+    sources[event.data.listingId] = event.data.source;
+  if (event.type === "CreditStatusChanged") {
+    const { status, measures, measuresVersion, causes } = event.data;
+    Object.assign(view, { status, measures, measuresVersion, causes });
+  }
+  if (event.type === "ErasureRequested") {
+    view.erasure = "requested";
+    delete view.identity;
+  }
+  if (event.type === "IdentityErased") {
+    view.erased = true;
+    delete view.erasure;
+    delete view.identity;
+  }
+  if (state.status === "registered") {
+    view.listings = Object.values(state.listings).map((l) => ({
+      ...l,
+      source: sources[l.listingId] ?? { kind: "manual" },
+    }));
+  }
+  return { entry: { view, state, sources }, history };
+}
+
+/**
+ * What the scheduler must do about an entry, and from which date (it is due on every day from then on): take
+ * effect after the objection window, expire at the maximum period, move a 经营异常名录 entry still listed at the
+ * end of its period (never while a removal application waits; it never expires).
+ */
+export function dueOf(
+  l: Listing,
+  seriousListAfterMonths: number,
+): { action: Due["action"]; from: string } | undefined {
+  if (l.stage === "notified" && l.objectionDeadline)
+    return { action: "TakeEffect", from: addDays(l.objectionDeadline, 1) };
+  if (l.stage !== "effective") return undefined;
+  if (l.list === "abnormal-operation")
+    return l.removal?.status === "requested"
+      ? undefined
+      : { action: "MoveToSeriousIllegalDishonestyList", from: seriousListDate(l, seriousListAfterMonths) };
+  if (l.maxDisclosureUntil) return { action: "ExpireListing", from: l.maxDisclosureUntil };
+  return undefined;
+}
+
+/**
+ * Every subject's status, entries and history, kept in memory from the log (category `subject`). The service
+ * serves its routes from the SQL projection (registry-sql.ts); this model is the reference that a rebuild of the
+ * projection is checked against.
  */
 export class CreditRegistry {
-  readonly #subjects = new Map<string, { view: SubjectView; state: SubjectState }>();
-  /** Where each entry came from (by `subjectId/listingId`), which the decider's state does not keep. */
-  readonly #sources = new Map<string, CreditEventData["ListingProposed"]["source"]>();
+  readonly #subjects = new Map<string, { entry: RegistryEntry; history: HistoryItem[] }>();
 
   /** The measures list the scheduler works under (for 经营异常名录 entries recorded without their move date). */
   readonly #measures: MeasuresList;
@@ -61,63 +165,26 @@ export class CreditRegistry {
   apply(recorded: RegistryEvent): void {
     const event = subjectTypes.toDomain(recorded);
     if (!event) return;
-    if (event.type === "SubjectRegistered") {
-      const d = event.data;
-      const view: SubjectView = {
-        subjectId: d.subjectId,
-        kind: d.kind,
-        ...(d.organisation ? { organisation: d.organisation } : {}),
-        ...(d.identity ? { identity: d.identity } : {}),
-        erased: false,
-        status: "normal",
-        causes: [],
-        listings: [],
-        history: [],
-      };
-      this.#subjects.set(d.subjectId, { view, state: initialSubjectState() });
-    }
-    const entry = this.#subjects.get(subjectOf(event));
-    if (!entry) return;
-    const { view } = entry;
-    // The entries' stages follow the decider's own evolve: one definition of an entry's life.
-    entry.state = evolveSubject(entry.state, event);
-    const listingId = "listingId" in event.data ? (event.data.listingId as string) : undefined;
-    view.history.push({
-      position: recorded.position,
-      type: recorded.type,
-      time: recorded.time,
-      ...(listingId ? { listingId } : {}),
-    });
-    if (event.type === "ListingProposed" || event.type === "AbnormalOperationListingProposed")
-      this.#sources.set(`${view.subjectId}/${event.data.listingId}`, event.data.source);
-    if (event.type === "CreditStatusChanged") {
-      const { status, measures, measuresVersion, causes } = event.data;
-      Object.assign(view, { status, measures, measuresVersion, causes });
-    }
-    if (event.type === "IdentityErased") {
-      view.erased = true;
-      delete view.identity;
-    }
-    if (entry.state.status === "registered") {
-      view.listings = Object.values(entry.state.listings).map((l) => ({
-        ...l,
-        source: this.#sources.get(`${view.subjectId}/${l.listingId}`) ?? { kind: "manual" },
-      }));
-    }
+    const subjectId = subjectOf(event);
+    const known = this.#subjects.get(subjectId);
+    const next = applyRegistryEvent(known?.entry, recorded);
+    if (!next) return;
+    const history = event.type === "SubjectRegistered" || !known ? [] : known.history;
+    history.push(next.history);
+    this.#subjects.set(subjectId, { entry: next.entry, history });
   }
 
   get(subjectId: string): SubjectView | undefined {
-    return this.#subjects.get(subjectId)?.view;
+    const s = this.#subjects.get(subjectId);
+    return s && { ...s.entry.view, history: s.history };
   }
 
   all(): SubjectView[] {
-    return [...this.#subjects.values()].map((e) => e.view);
+    return [...this.#subjects.values()].map((s) => ({ ...s.entry.view, history: s.history }));
   }
 
   /** Entries in force on a list (public disclosure): organisations by code and name, persons by subject id. */
-  onList(
-    list: CreditList,
-  ): { subjectId: string; organisation?: SubjectView["organisation"]; listing: ListingView }[] {
+  onList(list: CreditList): ListItem[] {
     return this.all().flatMap((s) =>
       s.listings
         .filter((l) => l.list === list && l.stage === "effective")
@@ -129,26 +196,15 @@ export class CreditRegistry {
     );
   }
 
-  /**
-   * What the scheduler must look at on `today`: windows closed, maximum periods reached, 经营异常名录 entries
-   * still listed at the end of their period (never expired: they have no maximum).
-   */
+  /** What the scheduler must look at on `today` (see `dueOf`). */
   due(today: string): Due[] {
-    const seriousAfter = this.#measures.abnormalOperation.seriousListAfterMonths;
+    const months = this.#measures.abnormalOperation.seriousListAfterMonths;
     return this.all().flatMap((s) =>
       s.listings.flatMap((l): Due[] => {
-        const due = (action: Due["action"]) => [{ subjectId: s.subjectId, listingId: l.listingId, action }];
-        if (l.stage === "notified" && l.objectionDeadline && today > l.objectionDeadline)
-          return due("TakeEffect");
-        if (l.stage !== "effective") return [];
-        if (l.list === "abnormal-operation") {
-          const waiting = l.removal?.status === "requested";
-          return !waiting && today >= seriousListDate(l, seriousAfter)
-            ? due("MoveToSeriousIllegalDishonestyList")
-            : [];
-        }
-        if (l.maxDisclosureUntil && today >= l.maxDisclosureUntil) return due("ExpireListing");
-        return [];
+        const d = dueOf(l, months);
+        return d && today >= d.from
+          ? [{ subjectId: s.subjectId, listingId: l.listingId, action: d.action }]
+          : [];
       }),
     );
   }
@@ -159,6 +215,6 @@ export class CreditRegistry {
   }
 }
 
-function subjectOf(event: SubjectEvent): string {
+export function subjectOf(event: SubjectEvent): string {
   return event.type === "CreditStatusChanged" ? event.data.subject.subjectId : event.data.subjectId;
 }

@@ -108,17 +108,18 @@ describe.skipIf(!run)(suite, () => {
     // The registry follows the log asynchronously: wait until it shows every subject's final status (the third
     // was "normal" before its entry took effect too, so waiting on it alone proves nothing).
     await vi.waitFor(
-      () =>
-        expect(ids.map((id) => module.registry.get(id)?.status)).toEqual([
+      async () =>
+        expect(await Promise.all(ids.map(async (id) => (await module.registry.get(id))?.status))).toEqual([
           "strict-review",
           "green-channel",
           "normal",
         ]),
       { timeout: 20_000 },
     );
+    const views = await Promise.all(ids.map((id) => module.registry.get(id)));
     const ours = Object.fromEntries(
-      ids.map((id) => {
-        const v = module.registry.get(id);
+      ids.map((id, i) => {
+        const v = views[i];
         return [id, { status: v?.status, causes: (v?.causes ?? []).map((c) => c.listingId).sort() }];
       }),
     );

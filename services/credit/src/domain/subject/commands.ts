@@ -14,22 +14,31 @@ export type ListingInput = {
   /** Red list only: when the entry ends, if not after the measures list's default. */
   validUntil?: string;
   source: CreditEventData["ListingProposed"]["source"];
+  /** A person's free text, sealed under its key by the command path (the fields then hold SEALED_TEXT). */
+  sealedText?: SealedText;
 };
+
+/** Free text about a person, sealed under the person's key (`@gov/contracts` `sealedText`). */
+export type SealedText = NonNullable<CreditEventData["ObjectionFiled"]["sealedText"]>;
+type Sealable = { sealedText?: SealedText };
 
 export type RegisterSubject = Command<"RegisterSubject", CreditEventData["SubjectRegistered"]>;
 export type ProposeListing = Command<"ProposeListing", ListingInput>;
-export type FileObjection = Command<"FileObjection", { listingId: string; grounds: string }>;
+export type FileObjection = Command<"FileObjection", { listingId: string; grounds: string } & Sealable>;
 export type DecideObjection = Command<
   "DecideObjection",
-  { listingId: string; upheld: boolean; reasons: string }
+  { listingId: string; upheld: boolean; reasons: string } & Sealable
 >;
 export type TakeEffect = Command<"TakeEffect", { listingId: string }>;
 export type RequestRepair = Command<
   "RequestRepair",
-  { listingId: string; dutiesPerformed: string[]; creditPromise: boolean }
+  { listingId: string; dutiesPerformed: string[]; creditPromise: boolean } & Sealable
 >;
-export type DecideRepair = Command<"DecideRepair", { listingId: string; approved: boolean; reasons: string }>;
-export type WithdrawListing = Command<"WithdrawListing", { listingId: string; reason: string }>;
+export type DecideRepair = Command<
+  "DecideRepair",
+  { listingId: string; approved: boolean; reasons: string } & Sealable
+>;
+export type WithdrawListing = Command<"WithdrawListing", { listingId: string; reason: string } & Sealable>;
 export type ExpireListing = Command<"ExpireListing", { listingId: string }>;
 /** 移出经营异常名录: the subject applies after rectifying. */
 export type RequestAbnormalOperationRemoval = Command<
@@ -45,7 +54,10 @@ export type MoveToSeriousIllegalDishonestyList = Command<
   "MoveToSeriousIllegalDishonestyList",
   { listingId: string }
 >;
-export type EraseIdentity = Command<"EraseIdentity", { request: string }>;
+/** 个人信息删除, first step: the request is recorded before the subject's key is destroyed. */
+export type RequestErasure = Command<"RequestErasure", { request: string }>;
+/** 个人信息删除, last step: the key is gone; records the erasure of the request being carried out. */
+export type EraseIdentity = Command<"EraseIdentity", Record<string, never>>;
 
 /** Everything that can be asked of a credit subject. */
 export type SubjectCommand =
@@ -61,4 +73,5 @@ export type SubjectCommand =
   | RequestAbnormalOperationRemoval
   | DecideAbnormalOperationRemoval
   | MoveToSeriousIllegalDishonestyList
+  | RequestErasure
   | EraseIdentity;

@@ -2,6 +2,7 @@ import { chinaDate } from "@gov/calendar";
 import { type Decider, NotFound, RuleViolation, StateConflict } from "@gov/eventsourcing";
 import { addDays, addMonths } from "../dates.ts";
 import { type MeasuresList, statusOf } from "../measures.ts";
+import { personalDataProblems } from "../personal-data.ts";
 import type {
   DecideAbnormalOperationRemoval,
   DecideObjection,
@@ -13,7 +14,9 @@ import type {
   ProposeListing,
   RegisterSubject,
   RequestAbnormalOperationRemoval,
+  RequestErasure,
   RequestRepair,
+  SealedText,
   SubjectCommand,
   TakeEffect,
   WithdrawListing,
@@ -84,6 +87,8 @@ export function decideSubject(
       return decideAbnormalOperationRemoval(command, registered(state), rules);
     case "MoveToSeriousIllegalDishonestyList":
       return moveToSeriousIllegalDishonestyList(command, registered(state), rules);
+    case "RequestErasure":
+      return requestErasure(command, registered(state), rules);
     case "EraseIdentity":
       return eraseIdentity(command, registered(state), rules);
     default: {
@@ -112,7 +117,7 @@ export function proposeListing(
   { measures, today }: Rules,
 ): SubjectEvent[] {
   const input = command.data;
-  const problems: { field: string; message: string }[] = [];
+  const problems = personalDataProblems({ legalBasis: input.legalBasis, reason: input.reason });
   if (s.listings[input.listingId]) throw new StateConflict(`entry ${input.listingId} already exists`);
   const punitive = PUNITIVE.has(input.list);
   if (input.list === "black" && !input.severity)
@@ -168,6 +173,7 @@ export function proposeListing(
     startDate,
     source: input.source,
     measuresVersion: measures.version,
+    ...sealed(input),
   };
   const notice: SubjectEvent = {
     type: "NoticeIssued",
@@ -228,6 +234,7 @@ export function fileObjection(
   s: RegisteredSubject,
   { today }: Rules,
 ): SubjectEvent[] {
+  clearTextOnly({ grounds: command.data.grounds });
   const l = listing(s, command.data.listingId);
   if (l.stage !== "notified" || !l.objectionDeadline) {
     throw new StateConflict(
@@ -240,7 +247,13 @@ export function fileObjection(
   return [
     {
       type: "ObjectionFiled",
-      data: { subjectId: s.subjectId, listingId: l.listingId, grounds: command.data.grounds, filedOn: today },
+      data: {
+        subjectId: s.subjectId,
+        listingId: l.listingId,
+        grounds: command.data.grounds,
+        filedOn: today,
+        ...sealed(command.data),
+      },
     },
   ];
 }
@@ -254,10 +267,17 @@ export function decideObjection(
   s: RegisteredSubject,
   { measures, today }: Rules,
 ): SubjectEvent[] {
+  clearTextOnly({ reasons: command.data.reasons });
   const l = listing(s, command.data.listingId);
   if (l.stage !== "objected") throw new StateConflict(`entry ${l.listingId} has no objection to decide`);
   const subjectId = s.subjectId;
-  const decision = { subjectId, listingId: l.listingId, reasons: command.data.reasons, decidedOn: today };
+  const decision = {
+    subjectId,
+    listingId: l.listingId,
+    reasons: command.data.reasons,
+    decidedOn: today,
+    ...sealed(command.data),
+  };
   if (command.data.upheld) {
     return [
       { type: "ObjectionUpheld", data: decision },
@@ -308,7 +328,7 @@ export function requestRepair(
   { today }: Rules,
 ): SubjectEvent[] {
   const l = listing(s, command.data.listingId);
-  const problems: { field: string; message: string }[] = [];
+  const problems = personalDataProblems({ dutiesPerformed: command.data.dutiesPerformed });
   if (!command.data.creditPromise)
     problems.push({
       field: "creditPromise",
@@ -340,6 +360,7 @@ export function requestRepair(
         dutiesPerformed: command.data.dutiesPerformed,
         creditPromise: true,
         requestedOn: today,
+        ...sealed(command.data),
       },
     },
   ];
@@ -351,6 +372,7 @@ export function decideRepair(
   s: RegisteredSubject,
   { measures, today }: Rules,
 ): SubjectEvent[] {
+  clearTextOnly({ reasons: command.data.reasons });
   const l = listing(s, command.data.listingId);
   if (!l.repairPending) throw new StateConflict(`entry ${l.listingId} has no repair request to decide`);
   const decision = {
@@ -358,6 +380,7 @@ export function decideRepair(
     listingId: l.listingId,
     reasons: command.data.reasons,
     decidedOn: today,
+    ...sealed(command.data),
   };
   if (!command.data.approved) return [{ type: "RepairRefused", data: decision }];
   return withStatus(s, [{ type: "RepairApproved", data: decision }], measures, today);
@@ -369,6 +392,7 @@ export function withdrawListing(
   s: RegisteredSubject,
   { measures, today }: Rules,
 ): SubjectEvent[] {
+  clearTextOnly({ reason: command.data.reason });
   const l = listing(s, command.data.listingId);
   if (!PENDING_OR_IN_FORCE.includes(l.stage)) {
     throw new StateConflict(`entry ${l.listingId} has already ended (${l.stage})`);
@@ -383,6 +407,7 @@ export function withdrawListing(
           listingId: l.listingId,
           reason: command.data.reason,
           withdrawnOn: today,
+          ...sealed(command.data),
         },
       },
     ],
@@ -423,6 +448,7 @@ export function requestAbnormalOperationRemoval(
   { today }: Rules,
 ): SubjectEvent[] {
   const l = listing(s, command.data.listingId);
+  clearTextOnly({ rectification: command.data.rectification });
   const rectification = command.data.rectification.map((r) => r.trim()).filter((r) => r.length > 0);
   if (rectification.length === 0)
     throw new RuleViolation([{ field: "rectification", message: "say what was rectified" }]);
@@ -448,6 +474,7 @@ export function decideAbnormalOperationRemoval(
   s: RegisteredSubject,
   { measures, today }: Rules,
 ): SubjectEvent[] {
+  clearTextOnly({ reasons: command.data.reasons });
   const l = listing(s, command.data.listingId);
   if (l.stage !== "effective" || l.removal?.status !== "requested")
     throw new StateConflict(`entry ${l.listingId} has no removal application to decide`);
@@ -521,18 +548,43 @@ export function seriousListingIdOf(listingId: string): string {
   return `${listingId.slice(0, 51)}-SIL-${hash.toString(16).padStart(8, "0")}`;
 }
 
-/** 个人信息删除 (个人信息保护法 第四十七条): recorded once, for persons only. */
+/**
+ * 个人信息删除 (个人信息保护法 第四十七条), first step, for persons only: the request is recorded before anything is
+ * destroyed. Nothing new when the identity is already erased or an erasure is already under way (a retry goes on
+ * with the one recorded).
+ */
+export function requestErasure(
+  command: RequestErasure,
+  s: RegisteredSubject,
+  { today }: Rules,
+): SubjectEvent[] {
+  clearTextOnly({ request: command.data.request });
+  if (s.kind !== "person") throw new StateConflict("only a person's identity can be erased");
+  if (s.erased || s.erasureRequested) return [];
+  return [
+    {
+      type: "ErasureRequested",
+      data: { subjectId: s.subjectId, requestedOn: today, request: command.data.request },
+    },
+  ];
+}
+
+/**
+ * 个人信息删除, last step: once the subject's key is destroyed, the erasure of the request under way is recorded,
+ * once. Without a recorded request there is nothing to confirm (409): the history always shows the request first.
+ */
 export function eraseIdentity(
-  command: EraseIdentity,
+  _command: EraseIdentity,
   s: RegisteredSubject,
   { today }: Rules,
 ): SubjectEvent[] {
   if (s.kind !== "person") throw new StateConflict("only a person's identity can be erased");
   if (s.erased) return [];
+  if (!s.erasureRequested) throw new StateConflict("no erasure request is under way for this subject");
   return [
     {
       type: "IdentityErased",
-      data: { subjectId: s.subjectId, erasedOn: today, request: command.data.request },
+      data: { subjectId: s.subjectId, erasedOn: today, request: s.erasureRequested.request },
     },
   ];
 }
@@ -588,3 +640,17 @@ function withStatus(
     },
   ];
 }
+
+/**
+ * Free text kept in the clear — an organisation's, a law cited, an erasure request's reference — must not carry a
+ * 居民身份证号 or a mobile number: the log keeps it for ever and no erasure reaches it (个人信息保护法 第四十七条).
+ * A person's free text arrives sealed (`SEALED_TEXT`) and passes.
+ */
+function clearTextOnly(texts: Record<string, string | readonly string[] | undefined>): void {
+  const problems = personalDataProblems(texts);
+  if (problems.length > 0) throw new RuleViolation(problems);
+}
+
+/** The sealed free text of a person's command, carried into its event. */
+const sealed = (data: { sealedText?: SealedText }) =>
+  data.sealedText ? { sealedText: data.sealedText } : {};

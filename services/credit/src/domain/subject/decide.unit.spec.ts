@@ -436,27 +436,58 @@ describe("credit subject: the measures list is data", () => {
   });
 });
 
-describe("credit subject: erasure", () => {
-  it("records a person's erasure once; organisations have no personal identity to erase", () => {
+describe("credit subject: erasure (个人信息保护法 第四十七条), requested before the key is destroyed, then confirmed", () => {
+  const requested: SubjectEvent = {
+    type: "ErasureRequested",
+    data: { subjectId: PERSON, requestedOn: "2026-06-01", request: "个人信息删除请求 2026-001" },
+  };
+  const erased: SubjectEvent = {
+    type: "IdentityErased",
+    data: { subjectId: PERSON, erasedOn: "2026-06-01", request: "个人信息删除请求 2026-001" },
+  };
+
+  it("records a person's erasure request once; organisations have no personal identity to erase", () => {
     spec
       .given(personRegistered)
-      .when(cmd("EraseIdentity", { request: "个人信息删除请求 2026-001" }, "2026-06-01"))
-      .then({
-        type: "IdentityErased",
-        data: { subjectId: PERSON, erasedOn: "2026-06-01", request: "个人信息删除请求 2026-001" },
-      });
+      .when(cmd("RequestErasure", { request: "个人信息删除请求 2026-001" }, "2026-06-01"))
+      .then(requested);
     spec
       .given(orgRegistered)
-      .when(cmd("EraseIdentity", { request: "x" }, "2026-06-01"))
+      .when(cmd("RequestErasure", { request: "x" }, "2026-06-01"))
       .thenThrows(StateConflict);
-    const erased: SubjectEvent = {
-      type: "IdentityErased",
-      data: { subjectId: PERSON, erasedOn: "2026-06-01", request: "个人信息删除请求 2026-001" },
-    };
     spec
-      .given(personRegistered, erased)
-      .when(cmd("EraseIdentity", { request: "个人信息删除请求 2026-002" }, "2026-06-02"))
+      .given(orgRegistered)
+      .when(cmd("EraseIdentity", {}, "2026-06-01"))
+      .thenThrows(StateConflict);
+  });
+
+  it("a repeated request while one is under way or done records nothing new (a retry goes on with the first)", () => {
+    spec
+      .given(personRegistered, requested)
+      .when(cmd("RequestErasure", { request: "个人信息删除请求 2026-002" }, "2026-06-02"))
       .thenNothingHappened();
+    spec
+      .given(personRegistered, requested, erased)
+      .when(cmd("RequestErasure", { request: "个人信息删除请求 2026-002" }, "2026-06-02"))
+      .thenNothingHappened();
+  });
+
+  it("confirms the erasure of the request under way, once; never without a recorded request", () => {
+    spec
+      .given(personRegistered, requested)
+      .when(cmd("EraseIdentity", {}, "2026-06-02"))
+      .then({
+        type: "IdentityErased",
+        data: { subjectId: PERSON, erasedOn: "2026-06-02", request: "个人信息删除请求 2026-001" },
+      });
+    spec
+      .given(personRegistered, requested, erased)
+      .when(cmd("EraseIdentity", {}, "2026-06-02"))
+      .thenNothingHappened();
+    spec
+      .given(personRegistered)
+      .when(cmd("EraseIdentity", {}, "2026-06-02"))
+      .thenThrows(StateConflict);
   });
 });
 

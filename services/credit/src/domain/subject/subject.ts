@@ -8,8 +8,12 @@ import type {
 } from "@gov/contracts";
 import { addMonths } from "../dates.ts";
 
+/** The credit events on a subject's own stream (a look-up is recorded on the stream `lookup-<subjectId>`). */
+export type SubjectEventName = Exclude<CreditEventName, "LookupRecorded">;
 /** The subject aggregate's events, as the decider sees them (the contract's payloads). */
-export type SubjectEvent = { [K in CreditEventName]: { type: K; data: CreditEventData[K] } }[CreditEventName];
+export type SubjectEvent = {
+  [K in SubjectEventName]: { type: K; data: CreditEventData[K] };
+}[SubjectEventName];
 
 /**
  * Where an entry is in its life: told to the subject (may object) → objected → effective → ended (withdrawn
@@ -58,6 +62,8 @@ export interface Listing {
   movedTo?: { listingId: string; movedOn: string; legalBasis: string };
   /** An entry on the 严重违法失信名单 that came from this 经营异常名录 entry. */
   movedFrom?: string;
+  /** A person's entry: its reason, sealed under the person's key (`reason` is then SEALED_TEXT). */
+  sealedText?: CreditEventData["ListingProposed"]["sealedText"];
 }
 
 export type SubjectState =
@@ -70,6 +76,8 @@ export type SubjectState =
       listings: Record<string, Listing>;
       creditStatus: CreditStatus;
       erased: boolean;
+      /** An erasure requested and not yet confirmed (the key may or may not be destroyed yet). */
+      erasureRequested?: { request: string; requestedOn: string };
     };
 
 export type RegisteredSubject = Extract<SubjectState, { status: "registered" }>;
@@ -181,8 +189,14 @@ export function evolveSubject(state: SubjectState, event: SubjectEvent): Subject
       return stage(event.data.listingId, { stage: "expired", repairPending: false });
     case "CreditStatusChanged":
       return { ...state, creditStatus: event.data.status };
-    case "IdentityErased":
-      return { ...state, erased: true };
+    case "ErasureRequested": {
+      const { request, requestedOn } = event.data;
+      return { ...state, erasureRequested: { request, requestedOn } };
+    }
+    case "IdentityErased": {
+      const { erasureRequested: _pending, ...rest } = state;
+      return { ...rest, erased: true };
+    }
   }
 }
 
