@@ -21,7 +21,7 @@ export interface KafkaClientConnection {
 export function connectKafkaClient(
   settings: KafkaSettings & { client?: KafkaClientName | undefined },
 ): KafkaClientConnection {
-  const client = settings.client ?? "kafkajs";
+  const client = settings.client ?? "platformatic";
   const connection = client === "platformatic" ? connectPlatformatic(settings) : connectKafka(settings);
   return {
     client,

@@ -22,8 +22,8 @@ export const runtimeConfig = {
   EVENT_BUS: z.enum(["kafka", "embedded"]).optional(),
   KAFKA_BROKERS: z.string().min(1).optional(),
   /**
-   * The Kafka client library under the bus and the relay: `kafkajs` when unset, or `platformatic`
-   * (@platformatic/kafka; docs/messaging.md, "Kafka client"). Both write the same topics, headers, keys and
+   * The Kafka client library under the bus and the relay: `platformatic` (@platformatic/kafka) when unset, or
+   * `kafkajs` (docs/messaging.md, "Kafka client": chosen by the relay figures and the crash test). Both write the same topics, headers, keys and
    * partitions, so services may differ during a switch. Optional rather than defaulted here so that settings
    * built in code need not name it; `connectKafkaClient` applies the default.
    */

@@ -2,4 +2,9 @@
 import { runService } from "@gov/runtime";
 import { creditModule } from "./module.ts";
 
-await runService({ service: "credit", categories: ["subject"], module: (deps) => creditModule(deps) });
+// Its own stream categories: subjects, and the record of who looked up whom (LookupRecorded).
+await runService({
+  service: "credit",
+  categories: ["subject", "lookup"],
+  module: (deps) => creditModule(deps),
+});

@@ -219,6 +219,23 @@ export function describeScenarios(topology: string, start: () => Promise<Platfor
         .toBe("notified");
     });
 
+    it("a window clerk's look-up of a company is answered and recorded (who, whom, why)", async () => {
+      const looked = await call(
+        "POST",
+        "/credit/lookup",
+        "window-clerk",
+        { creditCode: badCompany, purpose: "受理审查" },
+        clerk,
+      );
+      expect(looked.status, JSON.stringify(looked.json)).toBe(200);
+      await expect
+        .poll(
+          async () => (await call("GET", `/credit/subjects/O${badCompany}/lookups`, "auditor")).json?.length,
+          WAIT,
+        )
+        .toBe(1);
+    });
+
     // Applications need intake's copy of the catalog: wait until the matter reaches it (over Kafka, or the embedded bus).
     const whenMatterKnown = async () =>
       expect
