@@ -1,4 +1,5 @@
 import type { PublishedCalendar, PublishedVersion } from "@gov/calendar";
+import { freeText } from "@gov/contracts";
 import { requestContext } from "@gov/runtime";
 import type { FastifyPluginAsyncZod, RouteAuth } from "@gov/service-kit";
 import { BadRequestProblem, NotFoundProblem } from "@gov/service-kit";
@@ -26,8 +27,8 @@ export const calendarYearBody = z.object({
     publishedOn: z.iso.date().optional(),
     url: z.url().max(2000).optional(),
   }),
-  /** Why a published version is corrected (required for a correction). */
-  reason: z.string().max(1000).optional(),
+  /** Why a published version is corrected (required for a correction); free text (个人信息保护法 第五十一条). */
+  reason: freeText(1000).optional(),
 });
 
 const publishResult = z.object({

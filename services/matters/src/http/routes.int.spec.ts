@@ -115,6 +115,50 @@ describe("matters API: draft → 认领 → publish, then everyone reads the pub
     expect(await h.newEvents()).toHaveLength(1);
   });
 
+  it("refuses an ID number or a mobile number in a reason with 400 naming the field, storing nothing (个人信息保护法 第五十一条)", async () => {
+    await draft().thenAppended(201, t.MatterDrafted);
+    const id = "身份证 110105 19491231 002X";
+    await h
+      .when({
+        method: "POST",
+        url: "/matters/food/suspend",
+        as: "admin",
+        body: { reason: `联系人电话13800138000` },
+      })
+      .thenRefused(400, ["body.reason"]);
+    await h
+      .when({
+        method: "POST",
+        url: "/matters/food/transfer",
+        as: "admin",
+        body: { to: { creditCode: departmentCode("11440200MB2C05555"), name: "税务局" }, reason: id },
+      })
+      .thenRefused(400, ["body.reason"]);
+    await h
+      .when({ method: "POST", url: "/matters/bundles/startup/retire", as: "admin", body: { reason: id } })
+      .thenRefused(400, ["body.reason"]);
+    const baseline = {
+      count: 4,
+      asOf: "2018-06-30",
+      source: { title: "测试清单" },
+      reason: "经办人 13800138000",
+    };
+    await h
+      .when({ method: "PUT", url: "/matters/kpis/materials-baseline", as: "admin", body: baseline })
+      .thenRefused(400, ["body.reason"]);
+    const refused = await h.request({
+      method: "POST",
+      url: "/matters/food/retire",
+      as: "admin",
+      body: { reason: "１３８００１３８０００" },
+    });
+    expect(refused.statusCode).toBe(400);
+    // The refusal says what kind of data it was and where it belongs, never echoing the number.
+    expect(refused.body).toMatch(/mobile number/);
+    expect(refused.body).not.toMatch(/13800138000|１３８/);
+    expect(await h.newEvents()).toHaveLength(1);
+  });
+
   it("keeps the live catalog equal to a rebuild from the log", async () => {
     await draft().thenAppended(201, t.MatterDrafted);
     await h

@@ -2,6 +2,7 @@ import {
   baselineSource,
   bundleDependency,
   departmentRef,
+  freeText,
   isoDate,
   matterElements,
   matterType,
@@ -15,11 +16,15 @@ export const bundleIdParam = z.object({ bundleId: z.string().regex(/^[A-Za-z0-9_
 
 export const draftBody = z.object({ matterId: matterIdParam.shape.matterId, elements: matterElements });
 export const reviseBody = z.object({ elements: matterElements });
-export const reasonBody = z.object({ reason: z.string().min(1).max(1000) });
+/**
+ * Free text (a reason) is `freeText`: an ID number or a mobile number in it is refused naming the field
+ * (个人信息保护法 第五十一条). Names (of matters, bundles, departments), legal bases and codes are not free text.
+ */
+export const reasonBody = z.object({ reason: freeText(1000) });
 export const publishBody = z
   .object({ effectiveFrom: z.iso.datetime({ offset: true }).optional() })
   .default({});
-export const transferBody = z.object({ to: departmentRef, reason: z.string().min(1).max(1000) });
+export const transferBody = z.object({ to: departmentRef, reason: freeText(1000) });
 export const bundleBody = z.object({
   bundleId: bundleIdParam.shape.bundleId,
   name: z.string().min(1).max(200),
@@ -35,7 +40,7 @@ export const materialsBaselineBody = z.object({
   asOf: isoDate,
   source: baselineSource,
   /** Why a recorded baseline is corrected (required for a correction). */
-  reason: z.string().trim().min(1).max(1000).optional(),
+  reason: freeText(1000).optional(),
 });
 
 export const searchQuery = z.object({
