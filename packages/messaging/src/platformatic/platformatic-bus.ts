@@ -51,7 +51,6 @@ export class PlatformaticEventBus implements EventBus {
     const { topics } = options;
     // An ephemeral subscription gets a group of its own for this start only.
     const groupId = options.ephemeral ? `${options.groupId}.ephemeral.${randomUUID()}` : options.groupId;
-    await this.#topics.ensure(topics);
     const runner = new GroupRunner({
       settings: this.#settings,
       groupId,
@@ -68,19 +67,35 @@ export class PlatformaticEventBus implements EventBus {
       },
     });
     this.#runners.add(runner);
-    try {
-      await runner.start();
-    } catch (error) {
-      this.#runners.delete(runner);
-      await runner.stop();
-      throw error;
-    }
+    // A broker that is down or not ready yet never ends the process: the subscription keeps trying, with
+    // back-off, to create its topics and join its group, and reports lag (so readiness) as failing meanwhile.
+    // `subscribe` returns once it has joined, or after at most 5 s while it goes on trying.
+    const abandoned = new AbortController();
+    const starting = (async () => {
+      for (let delay = 200; !abandoned.signal.aborted; delay = Math.min(delay * 2, 5_000)) {
+        try {
+          await this.#topics.ensure(topics);
+          await runner.start();
+          return;
+        } catch (error) {
+          this.#log.warn(
+            { groupId, error: describeError(error), retryInMs: delay },
+            "platformatic: the subscription waits for the broker",
+          );
+          await runner.abandonConsumer();
+          await sleep(delay, undefined, { signal: abandoned.signal }).catch(() => undefined);
+        }
+      }
+    })();
+    await Promise.race([starting, sleep(5_000)]);
     const subscription: Subscription = {
       groupId,
       lag: () => platformaticGroupLag(this.#topics, groupId, topics),
       stop: async () => {
         this.#runners.delete(runner);
         this.#subscriptions.delete(subscription);
+        abandoned.abort();
+        await starting;
         await runner.stop();
         if (options.ephemeral) await this.#topics.deleteGroup(groupId);
       },
@@ -301,6 +316,16 @@ class GroupRunner {
   }
 
   /** Stops after the events in hand (their offsets are committed), dropping the ones not started. */
+  /** Closes the consumer of a start that failed, so that the next start begins afresh. */
+  async abandonConsumer(): Promise<void> {
+    const stream = this.#stream;
+    this.#stream = undefined;
+    await stream?.close().catch(() => undefined);
+    const consumer = this.#consumer;
+    this.#consumer = undefined;
+    await consumer?.close(true).catch(() => undefined);
+  }
+
   async stop(): Promise<void> {
     if (this.#stopping) return;
     this.#stopping = true;
