@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 
 /** The parts of a V8 `.cpuprofile` (what `node --cpu-prof` writes) that self time needs. */
 interface CpuProfile {
+  startTime: number;
   nodes: Array<{
     id: number;
     callFrame: { functionName: string; url: string; lineNumber: number };
@@ -33,19 +34,36 @@ function shortWhere(url: string, line: number, root: string): string {
   return `${place}:${line + 1}`;
 }
 
+/** Only the samples taken between these two instants (µs of the monotonic clock, `process.hrtime`). */
+export interface Window {
+  fromUs: number;
+  toUs: number;
+}
+
 /**
  * The functions with the most self time (time on the CPU in the function's own code, not its callees): each
- * sample is charged to the node it hit, with the time delta that follows it.
+ * sample is charged to the node it hit, with the time delta that follows it; shares are of the busy time (idle
+ * samples left out). With a window, only the samples
+ * in it count (V8 stamps samples with the same monotonic clock as `process.hrtime`).
  */
-export function topSelfTime(file: string, root: string, count = 10): HotFunction[] {
+export function topSelfTime(file: string, root: string, count = 10, window?: Window): HotFunction[] {
   const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
+  const stamps: number[] = [];
+  let at = profile.startTime;
+  for (const delta of profile.timeDeltas) {
+    at += delta;
+    stamps.push(at);
+  }
+  const inWindow = (i: number) =>
+    !window || ((stamps[i] ?? 0) >= window.fromUs && (stamps[i] ?? 0) <= window.toUs);
   const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<string, { name: string; where: string; us: number }>();
   let total = 0;
   profile.samples.forEach((id, i) => {
     const delta = profile.timeDeltas[i + 1] ?? 0;
     const node = byNode.get(id);
-    if (!node || delta <= 0) return;
+    // Idle is time off the CPU: not where the time goes.
+    if (!node || delta <= 0 || !inWindow(i) || node.callFrame.functionName === "(idle)") return;
     total += delta;
     const frame = node.callFrame;
     const name = frame.functionName || "(anonymous)";
