@@ -1,9 +1,11 @@
+import { fileURLToPath } from "node:url";
 import pino, { type DestinationStream, type Logger } from "pino";
 
 /**
- * Personal data never reaches the logs (个人信息保护法 第五十一条): known fields are redacted at any of
- * the depths listed, and a safety net masks anything shaped like a 居民身份证号 or a mainland mobile number
- * inside any logged string.
+ * Personal data never reaches the logs (个人信息保护法 第五十一条): known fields are redacted at any depth
+ * (`[redacted]`), and a safety net masks anything shaped like a 居民身份证号 or a mainland mobile number
+ * inside any logged string. Both happen in one walk of the logged object on the calling thread, before the
+ * line is written anywhere (to stdout, or to the pretty-printing worker in development).
  */
 const PERSONAL_FIELDS = [
   "idNumber",
@@ -16,16 +18,14 @@ const PERSONAL_FIELDS = [
   "applicantName",
   "legalRepresentative",
 ];
-const REDACT_PATHS = [
-  ...PERSONAL_FIELDS,
-  ...PERSONAL_FIELDS.map((f) => `*.${f}`),
-  ...PERSONAL_FIELDS.map((f) => `*.*.${f}`),
-  "req.headers.authorization",
-  "req.headers.cookie",
-];
+/** Redacted wherever they appear: the personal fields, and credentials (a request's headers logged by hand). */
+const REDACTED_KEYS = new Set([...PERSONAL_FIELDS, "authorization", "cookie"]);
+const CENSOR = "[redacted]";
 
 const ID_NUMBER = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
 const MOBILE = /(?<!\d)1[3-9]\d{9}(?!\d)/g;
+
+const PRETTY_LOG = fileURLToPath(new URL("./pretty-log.ts", import.meta.url));
 
 export function maskPersonalData(text: string): string {
   return text
@@ -35,11 +35,13 @@ export function maskPersonalData(text: string): string {
 
 function maskDeep(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return maskPersonalData(value);
-  if (depth > 6 || value === null || typeof value !== "object") return value;
+  if (value === null || typeof value !== "object") return value;
+  // Deeper than any line needs: not walked, so not written either.
+  if (depth > 6) return "[too deep]";
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
   if (value instanceof Error) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = maskDeep(v, depth + 1);
+  for (const [k, v] of Object.entries(value)) out[k] = REDACTED_KEYS.has(k) ? CENSOR : maskDeep(v, depth + 1);
   return out;
 }
 
@@ -70,7 +72,7 @@ function serializeReply(value: unknown): unknown {
 function maskLogObject(object: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(object)) {
-    out[k] = k === "req" || k === "res" || k === "err" ? v : maskDeep(v, 1);
+    out[k] = REDACTED_KEYS.has(k) ? CENSOR : k === "req" || k === "res" || k === "err" ? v : maskDeep(v, 1);
   }
   return out;
 }
@@ -80,19 +82,25 @@ export interface LoggerOptions {
   pretty: boolean;
   /** Where to write (tests capture logs here); stdout by default. */
   stream?: DestinationStream;
+  /** With `pretty`: a file for the readable lines instead of stdout (tests read it), uncoloured. */
+  prettyDestination?: string;
 }
 
 export function createLogger(options: LoggerOptions): Logger {
   const base: pino.LoggerOptions = {
     level: options.level,
-    redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+    // Top-level keys only, which pino censors without walking the line (child bindings too); deeper keys are
+    // redacted by `maskLogObject` and the serializers in the walk they already make. Wildcard paths (`*.name`,
+    // `*.*.name`) cost ~30 µs a line on the request path.
+    redact: { paths: [...REDACTED_KEYS], censor: CENSOR },
     // These win over fastify's defaults (which would read a masked copy and log `{}`).
     serializers: {
       req: serializeRequest,
       res: serializeReply,
       err: (e: Error) => maskDeep(pino.stdSerializers.err(e)),
     },
-    // Child bindings (reqId, correlationId) are not formatted: the kit admits only safe ids (`isSafeId`).
+    // Child bindings (reqId, correlationId) are not masked: the kit admits only safe ids (`isSafeId`); a
+    // personal field among them is censored by `redact`.
     formatters: { log: maskLogObject },
     hooks: {
       logMethod(args, method) {
@@ -104,7 +112,17 @@ export function createLogger(options: LoggerOptions): Logger {
     },
   };
   if (options.stream) return pino(base, options.stream);
-  if (options.pretty)
-    return pino({ ...base, transport: { target: "pino-pretty", options: { colorize: true } } });
+  if (options.pretty) {
+    // Readable lines, formatted in pino's worker thread (`pretty-log.ts`): the request path only writes the
+    // masked JSON line into a shared buffer. Redaction and masking above run here, before the line is handed over.
+    const transport = pino.transport({
+      target: PRETTY_LOG,
+      options: {
+        colorize: options.prettyDestination === undefined,
+        ...(options.prettyDestination ? { destination: options.prettyDestination } : {}),
+      },
+    });
+    return pino(base, transport);
+  }
   return pino(base);
 }

@@ -1,16 +1,41 @@
 import pg from "pg";
 
+/** How soon a subscriber whose last read left committed events behind the horizon reads again. */
+const HELD_BACK_RECHECK_MS = 20;
+
+/** The listeners of this process by channel, for `noteHeldBack`. */
+const listenersByChannel = new Map<string, Set<AppendListener>>();
+
+/**
+ * Tells the listeners on `channel` that a read returned while committed events were still held back by the
+ * transaction-id horizon (`readAll`): their NOTIFY has been delivered already, so a subscriber that waits for
+ * the next one would sleep through them; its next wait is cut short instead.
+ */
+export function noteHeldBack(channel: string): void {
+  for (const listener of listenersByChannel.get(channel) ?? []) listener.heldBack();
+}
+
 /**
  * Wakes waiting subscribers when an append commits: `append_events()` sends a NOTIFY on the schema's
  * channel inside the append transaction, and PostgreSQL delivers it at commit. One dedicated connection
  * LISTENs, opened on the first wait. If it cannot connect or drops, waiters fall back to their timeout and
  * the next wait reconnects. A notification is a hint, not a promise: the event may still be held back by an
  * older open transaction (readAll's horizon), so a subscriber always re-reads and waits again.
+ *
+ * A subscriber is busy between two waits (reading, publishing), and a notification that arrives meanwhile
+ * wakes nobody. For a waiter that passes its `signal` (the relay, the kernel's subscriptions: one signal per
+ * subscriber), the listener remembers what that subscriber has been woken for: a wait returns at once when a
+ * notification came after the subscriber's last wake-up, and after `HELD_BACK_RECHECK_MS` when a read since
+ * then left events held back — instead of sleeping until the next append or the timeout.
  */
 export class AppendListener {
   readonly #config: pg.ClientConfig;
   readonly #channel: string;
   readonly #waiters = new Set<() => void>();
+  /** Counters of notifications and of held-back reads, and what each subscriber (by signal) had seen of them. */
+  #notified = 0;
+  #heldBack = 0;
+  readonly #seen = new WeakMap<AbortSignal, { notified: number; heldBack: number }>();
   #client: pg.Client | undefined;
   #connecting: Promise<void> | undefined;
   #closed = false;
@@ -18,18 +43,37 @@ export class AppendListener {
   constructor(config: pg.ClientConfig, channel: string) {
     this.#config = config;
     this.#channel = channel;
+    const listeners = listenersByChannel.get(channel) ?? new Set();
+    listeners.add(this);
+    listenersByChannel.set(channel, listeners);
+  }
+
+  /** See `noteHeldBack`. */
+  heldBack(): void {
+    this.#heldBack++;
   }
 
   wait(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     if (this.#closed || signal?.aborted) return Promise.resolve();
+    let wait = Math.max(0, timeoutMs);
+    if (signal) {
+      const seen = this.#seen.get(signal);
+      if (seen && seen.notified < this.#notified) {
+        this.#remember(signal);
+        return Promise.resolve();
+      }
+      if (seen && seen.heldBack < this.#heldBack) wait = Math.min(wait, HELD_BACK_RECHECK_MS);
+    }
     const waiting = new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
         signal?.removeEventListener("abort", done);
         this.#waiters.delete(done);
+        // What the subscriber reads next covers everything notified up to now.
+        if (signal) this.#remember(signal);
         resolve();
       };
-      const timer = setTimeout(done, Math.max(0, timeoutMs));
+      const timer = setTimeout(done, wait);
       signal?.addEventListener("abort", done, { once: true });
       this.#waiters.add(done);
     });
@@ -39,11 +83,17 @@ export class AppendListener {
 
   async close(): Promise<void> {
     this.#closed = true;
+    listenersByChannel.get(this.#channel)?.delete(this);
+    if (listenersByChannel.get(this.#channel)?.size === 0) listenersByChannel.delete(this.#channel);
     this.#wakeAll();
     await this.#connecting?.catch(() => undefined);
     const client = this.#client;
     this.#client = undefined;
     await client?.end().catch(() => undefined);
+  }
+
+  #remember(signal: AbortSignal): void {
+    this.#seen.set(signal, { notified: this.#notified, heldBack: this.#heldBack });
   }
 
   #listen(): Promise<void> {
@@ -57,12 +107,15 @@ export class AppendListener {
   async #connect(): Promise<void> {
     const client = new pg.Client(this.#config);
     client.on("notification", (message) => {
-      if (message.channel === this.#channel) this.#wakeAll();
+      if (message.channel !== this.#channel) return;
+      this.#notified++;
+      this.#wakeAll();
     });
     // A dropped listener wakes its waiters, so that they re-read rather than sleep through missed appends.
     const drop = () => {
       if (this.#client !== client) return;
       this.#client = undefined;
+      this.#notified++;
       this.#wakeAll();
     };
     client.on("error", drop);

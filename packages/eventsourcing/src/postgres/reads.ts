@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { RecordedEvent } from "../envelope.ts";
 import { InvalidEventError, StreamDeletedError } from "../errors.ts";
 import type { ReadAllOptions, ReadAllResult, ReadStreamOptions, StreamMetadata } from "../event-store.ts";
+import { noteHeldBack } from "./append-listener.ts";
 import type { Queryable } from "./checkpoints.ts";
 import { formatLogPosition, parseLogPosition } from "./log-position.ts";
 import type { SqlNames } from "./sql-names.ts";
@@ -58,6 +59,7 @@ export async function streamMetadata(
 }
 
 const DEFAULT_LIMIT = 1000;
+const MAX_HORIZON_PAUSE_MS = 5;
 /** Rows of the log a filtered read examines at most for one page (see readPage). */
 const FILTER_SCAN_LIMIT = 5000;
 
@@ -75,7 +77,8 @@ const FILTER_SCAN_LIMIT = 5000;
  *
  * The price: the horizon is cluster-wide, so one long-open writing transaction anywhere on the server (any
  * database, any table) holds every reader back until it ends. When committed events are held back like this,
- * readAll waits up to `horizonWaitMs` for the horizon to pass them, then returns what is safe.
+ * readAll waits up to `horizonWaitMs` for the horizon to pass them, then returns what is safe (and tells the
+ * append listener, so that the subscriber looks again soon rather than at the next append).
  */
 export async function readAll(
   db: Queryable,
@@ -84,9 +87,15 @@ export async function readAll(
   horizonWaitMs: number,
 ): Promise<ReadAllResult> {
   const deadline = Date.now() + horizonWaitMs;
-  for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+  // Short pauses: a horizon that passes is seen within ~5 ms (each look is three short queries).
+  for (let pause = 1; ; pause = Math.min(pause * 2, MAX_HORIZON_PAUSE_MS)) {
     const page = await readPage(db, names, options);
-    if (!page.heldBack || page.full || Date.now() + pause > deadline) return page.result;
+    if (!page.heldBack || page.full) return page.result;
+    if (Date.now() + pause > deadline) {
+      // Their NOTIFY came already: the subscriber's next wait must not sleep until the next append.
+      noteHeldBack(names.channel);
+      return page.result;
+    }
     await sleep(pause);
   }
 }
@@ -101,34 +110,50 @@ async function readPage(
     options.after === undefined ? { transactionId: 0n, position: 0n } : parseLogPosition(options.after);
   const categories = options.filter?.categories ? [...options.filter.categories] : null;
   const types = options.filter?.types ? [...options.filter.types] : null;
-
-  // A horizon taken by an earlier statement stays safe for later snapshots (it only ever moves forward),
-  // so the page and the tail query below share this one.
-  const horizonResult = await db.query<{ horizon: string }>(
-    "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon",
-  );
-  const horizon = horizonResult.rows[0]?.horizon ?? "0";
   const afterParams = [after.transactionId.toString(), after.position.toString()];
 
   // The log is scanned in its index order, `limit` rows at a time, and a filter is applied to each window's rows
   // (rows that do not match come back without their envelope). Asked directly for "the first `limit` matching
   // rows in order", the planner misjudges a category's share of the log and sorts the whole rest of it per page.
+  //
+  // The first window is one statement (one round trip, what a subscriber at the end of the log pays per read):
+  // the horizon is the statement's own snapshot's xmin (`pg_current_snapshot()` is the statement's snapshot), so
+  // every row below it is visible to the same statement if committed and never changes again; the end of the safe
+  // log and whether committed rows wait above the horizon come from that snapshot too. Later windows reuse that
+  // horizon: taken by an earlier statement, it stays safe for later snapshots (it only ever moves forward).
+  const first = await db.query<FirstWindowRow>(
+    `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon),
+          w AS (SELECT e.transaction_id, e.position,
+                       CASE WHEN ($4::text[] IS NULL OR e.category = ANY($4::text[]))
+                             AND ($5::text[] IS NULL OR e.type = ANY($5::text[])) THEN e.envelope END AS envelope
+                  FROM ${names.events} e, h
+                 WHERE e.transaction_id < h.horizon
+                   AND (e.transaction_id, e.position) > ($1::xid8, $2::bigint)
+                 ORDER BY e.transaction_id, e.position
+                 LIMIT $3)
+     SELECT h.horizon::text AS horizon,
+            (SELECT t.transaction_id::text || ':' || t.position::text
+               FROM ${names.events} t
+              WHERE t.transaction_id < h.horizon AND (t.transaction_id, t.position) > ($1::xid8, $2::bigint)
+              ORDER BY t.transaction_id DESC, t.position DESC LIMIT 1) AS frontier,
+            EXISTS (SELECT 1 FROM ${names.events} x
+                     WHERE x.transaction_id >= h.horizon
+                       AND ($4::text[] IS NULL OR x.category = ANY($4::text[]))
+                       AND ($5::text[] IS NULL OR x.type = ANY($5::text[]))) AS held_back,
+            w.transaction_id::text AS tx, w.position::text AS pos, w.envelope
+       FROM h LEFT JOIN w ON true
+      ORDER BY w.transaction_id, w.position`,
+    [...afterParams, limit, categories, types],
+  );
+  const head = first.rows[0];
+  const horizon = head?.horizon ?? "0";
+  let rows: WindowRow[] = first.rows.filter((row): row is FirstWindowRow & WindowRow => row.tx !== null);
+  let firstWindow = true;
+
   const events: RecordedEvent[] = [];
-  let from = afterParams;
   let examined = 0;
   for (;;) {
-    const rows = await db.query<Omit<EventRow, "envelope"> & { envelope: EventRow["envelope"] | null }>(
-      `SELECT e.transaction_id::text AS tx, e.position::text AS pos,
-              CASE WHEN ($5::text[] IS NULL OR e.category = ANY($5::text[]))
-                    AND ($6::text[] IS NULL OR e.type = ANY($6::text[])) THEN e.envelope END AS envelope
-         FROM ${names.events} e
-        WHERE e.transaction_id < $1::xid8
-          AND (e.transaction_id, e.position) > ($2::xid8, $3::bigint)
-        ORDER BY e.transaction_id, e.position
-        LIMIT $4`,
-      [horizon, ...from, limit, categories, types],
-    );
-    for (const row of rows.rows) {
+    for (const row of rows) {
       if (row.envelope === null) continue;
       events.push(toRecorded(row as EventRow));
       if (events.length >= limit) break;
@@ -141,35 +166,62 @@ async function readPage(
         full: true,
       };
     }
-    const lastRow = rows.rows.at(-1);
-    if (rows.rows.length < limit || !lastRow) break; // the end of the safe log
-    from = [lastRow.tx, lastRow.pos];
-    examined += rows.rows.length;
+    const lastRow = rows.at(-1);
+    if (rows.length < limit || !lastRow) break; // the end of the safe log
+    examined += rows.length;
     if (examined >= FILTER_SCAN_LIMIT) {
       // Many rows of other categories: return what matched so far and continue from the last row examined.
       const nextPosition = formatLogPosition(lastRow.tx, lastRow.pos);
       return { result: { events, nextPosition, endOfLog: false }, heldBack: false, full: true };
     }
+    firstWindow = false;
+    rows = (
+      await db.query<WindowRow>(
+        `SELECT e.transaction_id::text AS tx, e.position::text AS pos,
+                CASE WHEN ($5::text[] IS NULL OR e.category = ANY($5::text[]))
+                      AND ($6::text[] IS NULL OR e.type = ANY($6::text[])) THEN e.envelope END AS envelope
+           FROM ${names.events} e
+          WHERE e.transaction_id < $1::xid8
+            AND (e.transaction_id, e.position) > ($2::xid8, $3::bigint)
+          ORDER BY e.transaction_id, e.position
+          LIMIT $4`,
+        [horizon, lastRow.tx, lastRow.pos, limit, categories, types],
+      )
+    ).rows;
   }
   const last = events.at(-1)?.position;
 
   // End of the safe log: continue from the last row examined (past rows a filter skipped), and note whether
-  // committed rows wait above the horizon.
-  const tail = await db.query<{ frontier: string | null; held_back: boolean }>(
-    `SELECT (SELECT t.transaction_id::text || ':' || t.position::text
-               FROM ${names.events} t
-              WHERE t.transaction_id < $1::xid8 AND (t.transaction_id, t.position) > ($2::xid8, $3::bigint)
-              ORDER BY t.transaction_id DESC, t.position DESC LIMIT 1) AS frontier,
-            EXISTS (SELECT 1 FROM ${names.events} h
-                     WHERE h.transaction_id >= $1::xid8
-                       AND ($4::text[] IS NULL OR h.category = ANY($4::text[]))
-                       AND ($5::text[] IS NULL OR h.type = ANY($5::text[]))) AS held_back`,
-    [horizon, ...afterParams, categories, types],
-  );
-  const frontier = tail.rows[0]?.frontier ?? last ?? options.after;
+  // committed rows wait above the horizon. The first window's statement answered both already.
+  const tail = firstWindow
+    ? { frontier: head?.frontier ?? null, held_back: head?.held_back === true }
+    : (
+        await db.query<{ frontier: string | null; held_back: boolean }>(
+          `SELECT (SELECT t.transaction_id::text || ':' || t.position::text
+                     FROM ${names.events} t
+                    WHERE t.transaction_id < $1::xid8 AND (t.transaction_id, t.position) > ($2::xid8, $3::bigint)
+                    ORDER BY t.transaction_id DESC, t.position DESC LIMIT 1) AS frontier,
+                  EXISTS (SELECT 1 FROM ${names.events} h
+                           WHERE h.transaction_id >= $1::xid8
+                             AND ($4::text[] IS NULL OR h.category = ANY($4::text[]))
+                             AND ($5::text[] IS NULL OR h.type = ANY($5::text[]))) AS held_back`,
+          [horizon, ...afterParams, categories, types],
+        )
+      ).rows[0];
+  const frontier = tail?.frontier ?? last ?? options.after;
   return {
     result: { events, nextPosition: frontier, endOfLog: true },
-    heldBack: tail.rows[0]?.held_back === true,
+    heldBack: tail?.held_back === true,
     full: false,
   };
+}
+
+type WindowRow = Omit<EventRow, "envelope"> & { envelope: EventRow["envelope"] | null };
+interface FirstWindowRow {
+  horizon: string;
+  frontier: string | null;
+  held_back: boolean;
+  tx: string | null;
+  pos: string | null;
+  envelope: EventRow["envelope"] | null;
 }

@@ -1,0 +1,47 @@
+// The platform under test, in a process of its own (`e2e.bench.ts` forks it, with `--cpu-prof`): embedded mode
+// as ./scripts/start runs it — every service in one process, one SQLite file in a temporary folder, the demo
+// catalog and subjects loaded — answering the bench over IPC (its port, its memory, when the load ran).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createGateway } from "@gov/gateway/src/gateway.ts";
+import { loadConfig, shutdown } from "@gov/service-kit";
+
+export type ToServer = { type: "memory" } | { type: "mark"; label: string } | { type: "stop" };
+export type FromServer =
+  | { type: "ready"; port: number }
+  | { type: "memory"; rss: number; maxRss: number; heapUsed: number }
+  | { type: "mark"; label: string; atUs: number }
+  | { type: "stopped" };
+
+const send = (message: FromServer) => process.send?.(message);
+const dataDir = mkdtempSync(join(tmpdir(), "bench-e2e-"));
+const app = await createGateway(
+  // Production's logging (JSON access lines at info; the bench discards the output), development's keys.
+  loadConfig({ NODE_ENV: "test", LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info" }),
+  { dataDir, seedDemo: true },
+);
+await app.listen({ port: 0, host: "127.0.0.1" });
+
+process.on("message", async (message: ToServer) => {
+  if (message.type === "memory") {
+    const usage = process.memoryUsage();
+    // maxRSS is in kilobytes.
+    send({
+      type: "memory",
+      rss: usage.rss,
+      heapUsed: usage.heapUsed,
+      maxRss: process.resourceUsage().maxRSS * 1024,
+    });
+  } else if (message.type === "mark") {
+    // The clock of V8's CPU profile (monotonic, µs): the bench keeps only the samples between two marks.
+    send({ type: "mark", label: message.label, atUs: Number(process.hrtime.bigint() / 1000n) });
+  } else if (message.type === "stop") {
+    await shutdown(app);
+    rmSync(dataDir, { recursive: true, force: true });
+    send({ type: "stopped" });
+    // Exits normally so that --cpu-prof writes its profile.
+    process.disconnect();
+  }
+});
+send({ type: "ready", port: (app.server.address() as { port: number }).port });

@@ -1,0 +1,87 @@
+import { useBackend } from "@gov/testing";
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import type { PostgresEventStore } from "./postgres-event-store.ts";
+import {
+  dropSchema,
+  freshSchema,
+  newEvent,
+  openTestStore,
+  probePostgres,
+  testPoolConfig,
+} from "./test-support.ts";
+
+// Append → subscriber latency: a subscriber is busy between two waits (reading, publishing); what happens
+// meanwhile must not leave it asleep until the next append or its timeout (docs/messaging.md, latency).
+
+const run = useBackend("postgres", "eventsourcing/postgres append listener", await probePostgres());
+
+/** How long `waitForAppend(5000, signal)` takes; the tests expect far less than the 5 s timeout. */
+async function waitTook(store: PostgresEventStore, signal: AbortSignal): Promise<number> {
+  const started = performance.now();
+  await store.waitForAppend(5000, signal);
+  return performance.now() - started;
+}
+
+describe.skipIf(!run)("PostgreSQL append listener", () => {
+  let schema: string;
+  let store: PostgresEventStore;
+  let raw: pg.Pool;
+  let subscriber: AbortController;
+
+  beforeAll(() => {
+    raw = new pg.Pool({ ...testPoolConfig(), max: 2 });
+  });
+  afterAll(async () => {
+    await raw?.end();
+  });
+  beforeEach(async () => {
+    schema = freshSchema("es_listen");
+    store = await openTestStore(schema, { horizonWaitMs: 50 });
+    subscriber = new AbortController();
+    // The subscriber's first wait: connects the listener, and is woken by an append.
+    const first = store.waitForAppend(5000, subscriber.signal);
+    await expect
+      .poll(async () => {
+        await store.append(`warm-${schema}`, [newEvent()], "any");
+        return Promise.race([first.then(() => true), new Promise((r) => setTimeout(() => r(false), 50))]);
+      })
+      .toBe(true);
+  });
+  afterEach(async () => {
+    subscriber.abort();
+    await store?.close();
+    await dropSchema(schema);
+  });
+
+  test("an append committed while the subscriber was busy wakes its next wait at once", async () => {
+    // The subscriber is reading/publishing (not waiting) while this append commits and its NOTIFY arrives.
+    await store.append("busy-1", [newEvent()], "no-stream");
+    await expect
+      .poll(async () => (await store.readAll()).events.some((e) => e.subject === "busy-1"))
+      .toBe(true);
+    expect(await waitTook(store, subscriber.signal)).toBeLessThan(1000);
+    // Woken once for it: the next wait sleeps again until an append (or here, the abort).
+    const next = waitTook(store, subscriber.signal);
+    setTimeout(() => subscriber.abort(), 300);
+    expect(await next).toBeGreaterThanOrEqual(250);
+  });
+
+  test("a read that left committed events behind the horizon makes the next wait short, not until the next append", async () => {
+    // An older writing transaction in this database holds the horizon.
+    const blocker = await raw.connect();
+    try {
+      await blocker.query("BEGIN");
+      await blocker.query("SELECT pg_current_xact_id()");
+      const appended = await store.append("held-1", [newEvent()], "no-stream");
+      const page = await store.readAll();
+      expect(page.events.map((e) => e.position)).not.toContain(appended.positions[0]);
+      // Its NOTIFY came before the read; the horizon passes only now, with no append after it.
+      await blocker.query("COMMIT");
+    } finally {
+      blocker.release();
+    }
+    expect(await waitTook(store, subscriber.signal)).toBeLessThan(1000);
+    expect((await store.readAll()).events.some((e) => e.subject === "held-1")).toBe(true);
+  });
+});
