@@ -13,6 +13,8 @@ const root = fileURLToPath(new URL("../../../", import.meta.url));
 const mains = {
   "embedded gateway": join(root, "services/gateway/src/main.ts"),
   "matters service": join(root, "services/matters/src/main.ts"),
+  "credit service": join(root, "services/credit/src/main.ts"),
+  "intake service": join(root, "services/intake/src/main.ts"),
 };
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
