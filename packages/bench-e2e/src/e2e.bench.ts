@@ -55,6 +55,20 @@ const submission = JSON.stringify({
   ],
 });
 
+/** Waits, with a deadline, until the platform's /health/ready answers 200. */
+async function untilReady(port: number, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    if (Date.now() > deadline) throw new Error(`the platform was not ready within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** A forked server, spoken to over IPC. */
 class Server {
   private waiting: Array<{ type: string; resolve: (m: FromServer) => void }> = [];
@@ -187,7 +201,7 @@ async function main() {
   let hot: HotFunction[] = [];
   try {
     const { port } = await platform.next("ready");
-    await new Promise((r) => setTimeout(r, 2000)); // let start-up work (demo data, read models) settle
+    await untilReady(port); // start-up work (demo data, read models) done before measuring idle memory
     const idle = await platform.ask({ type: "memory" }, "memory");
 
     await lifecycleLoad(port, token, seconds(3)); // warm-up: JIT, caches, SQLite pages

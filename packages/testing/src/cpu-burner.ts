@@ -12,6 +12,8 @@ import { Worker } from "node:worker_threads";
  */
 export interface CpuBurner {
   readonly threads: number;
+  /** Resolves when every thread has ended, by itself at its deadline or after `stop()`. */
+  readonly ended: Promise<void>;
   /** Stops every thread; resolves when they have ended. */
   stop(): Promise<void>;
 }
@@ -49,8 +51,10 @@ export function startCpuBurner(options: { threads?: number; seconds?: number } =
   });
   if (threads > 0) process.stderr.write(`[cpu-burner] ${threads} busy thread(s) for at most ${seconds} s\n`);
   let stopped: Promise<void> | undefined;
+  const ended = Promise.all(workers).then(() => undefined);
   return {
     threads,
+    ended,
     stop() {
       stopped ??= (async () => {
         Atomics.store(new Int32Array(stop), 0, 1);

@@ -12,8 +12,14 @@ describe("the CPU burner", () => {
   it("burns CPU while it runs and ends by itself at its deadline", async () => {
     const before = process.cpuUsage();
     const burner = startCpuBurner({ threads: 1, seconds: 1 });
-    await new Promise((r) => setTimeout(r, 1500));
-    // Past its deadline the thread has already ended: stop() has nothing left to wait for.
+    // Wait for the thread to end by itself (with a deadline, on a busy machine), then check stop() has nothing
+    // left to wait for.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<"deadline passed">((r) => {
+      timer = setTimeout(() => r("deadline passed"), 15_000);
+    });
+    expect(await Promise.race([burner.ended.then(() => "ended" as const), deadline])).toBe("ended");
+    clearTimeout(timer);
     const t = Date.now();
     await burner.stop();
     expect(Date.now() - t).toBeLessThan(200);

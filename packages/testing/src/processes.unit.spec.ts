@@ -8,7 +8,7 @@ describe("tracked child processes", () => {
       process.on("SIGTERM", () => {});
       const { spawn } = require("node:child_process");
       const g = spawn(process.execPath, ["-e", "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)"], { stdio: "ignore" });
-      console.log(g.pid);
+      process.stdout.write(g.pid + "\\n");
       setInterval(() => {}, 1000);`;
     const tracked = spawnTracked("stubborn", process.execPath, ["-e", code], {
       stdio: ["ignore", "pipe", "inherit"],
