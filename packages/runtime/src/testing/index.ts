@@ -1,1 +1,2 @@
+export * from "./arbitrary-requests.ts";
 export * from "./service-test-app.ts";
