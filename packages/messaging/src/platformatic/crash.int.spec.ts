@@ -13,7 +13,8 @@ import { appendMany, DeliveryLedger } from "../testing/load.ts";
 import { connectPlatformatic } from "./connect.ts";
 
 // The kafkajs adapter's crash suites (relay-crash, consumer-crash) run with this client's children.
-const child = (name: string) => `../../platformatic/children/${name}`;
+/** The crash tests' child processes, on this client. */
+const platformatic = { KAFKA_CLIENT: "platformatic" };
 const kafkaUp = await probeKafka();
 const runRelayCrash =
   useBackend("kafka", "relay crash and lease (@platformatic/kafka)", kafkaUp) &&
@@ -41,8 +42,8 @@ describe("@platformatic/kafka processes SIGKILLed mid-run", () => {
         handle: (e) => ledger.add(e.id),
       });
       const brokers = kafkaBrokers().join(",");
-      const a = spawnChild(child("relay-child.ts"), [schema, brokers, "50"]);
-      const b = spawnChild(child("relay-child.ts"), [schema, brokers, "50"]);
+      const a = spawnChild("relay-child.ts", [schema, brokers, "50"], platformatic);
+      const b = spawnChild("relay-child.ts", [schema, brokers, "50"], platformatic);
       await vi.waitFor(() => expect(a.published + b.published).toBeGreaterThan(0), {
         timeout: 60_000,
         interval: 5,
@@ -84,10 +85,10 @@ describe("@platformatic/kafka processes SIGKILLed mid-run", () => {
         signal: controller.signal,
       });
       const file = join(mkdtempSync(join(tmpdir(), "consumer-crash-")), "read-model.db");
-      const args = [kafkaBrokers().join(","), `gov.test.${category}.v1`, `crash-${category}`, file];
-      const first = spawnChild(child("consumer-child.ts"), args, { CRASH_AFTER: "100" });
+      const args = ["kafka", kafkaBrokers().join(","), `gov.test.${category}.v1`, `crash-${category}`, file];
+      const first = spawnChild("consumer-child.ts", args, { ...platformatic, CRASH_AFTER: "100" });
       expect((await first.exited).signal, first.stderr).toBe("SIGKILL");
-      const second = spawnChild(child("consumer-child.ts"), args);
+      const second = spawnChild("consumer-child.ts", args, platformatic);
       const db = new DatabaseSync(file);
       const count = (sql: string) => (db.prepare(sql).get() as { c: number }).c;
       await vi.waitFor(() => expect(count("SELECT COUNT(*) AS c FROM effects")).toBe(ids.length), {

@@ -1,14 +1,15 @@
 // A consumer in its own OS process, for crash tests. Applies each event to a SQLite read model through the
 // inbox; with CRASH_AFTER=n it SIGKILLs itself right after committing its n-th effect, before the bus heard of
 // it, so the event is delivered again after a restart.
-//   consumer-child.ts kafka <brokers> <topic> <group> <read-model file>
+//   consumer-child.ts kafka <brokers> <topic> <group> <read-model file>   (the client KAFKA_CLIENT names;
+//                                                                         kafkajs unless it says platformatic)
 //   consumer-child.ts embedded <store file> <topic> <group> <read-model file>
 import { DatabaseSync } from "node:sqlite";
 import { openSqliteEventStore } from "@gov/eventsourcing/sqlite";
+import { connectKafkaClient, type KafkaClientName } from "../../connect-client.ts";
 import { EmbeddedEventBus } from "../../embedded/embedded-bus.ts";
 import type { EventBus } from "../../event-bus.ts";
 import { sqliteInbox } from "../../inbox/sqlite-inbox.ts";
-import { connectKafka } from "../../kafka/connect.ts";
 
 const [kind, where, topic, groupId, file] = process.argv.slice(2);
 if (!kind || !where || !topic || !groupId || !file) throw new Error("bad arguments");
@@ -17,7 +18,12 @@ const crashAfter = Number(process.env.CRASH_AFTER ?? 0);
 let bus: EventBus;
 let closeAll: () => Promise<void>;
 if (kind === "kafka") {
-  const kafka = connectKafka({ brokers: where.split(","), clientId: "consumer-child" });
+  const client = (process.env.KAFKA_CLIENT ?? "kafkajs") as KafkaClientName;
+  const kafka = connectKafkaClient({
+    client,
+    brokers: where.split(","),
+    clientId: `consumer-child-${client}`,
+  });
   bus = kafka.bus;
   closeAll = () => kafka.close();
 } else {

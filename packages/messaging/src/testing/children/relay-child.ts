@@ -1,13 +1,15 @@
-// A relay in its own OS process, for crash tests: PostgreSQL store (schema argv[2]) → Kafka (argv[3]).
-// Prints `published <n>` after each acknowledged page so that the parent can kill it mid-run.
+// A relay in its own OS process, for crash tests: PostgreSQL store (schema argv[2]) → Kafka (argv[3]), on the
+// client KAFKA_CLIENT names (kafkajs unless it says platformatic). Prints `published <n>` after each
+// acknowledged page so that the parent can kill it mid-run.
 import { openTestStore } from "@gov/eventsourcing/testing/postgres";
-import { connectKafka } from "../../kafka/connect.ts";
+import { connectKafkaClient, type KafkaClientName } from "../../connect-client.ts";
 import { runRelay } from "../../relay/relay.ts";
 
 const [schema, brokers, batchSize = "100"] = process.argv.slice(2);
 if (!schema || !brokers) throw new Error("usage: relay-child.ts <schema> <brokers> [batch size]");
 const store = await openTestStore(schema);
-const kafka = connectKafka({ brokers: brokers.split(","), clientId: "relay-child" });
+const client = (process.env.KAFKA_CLIENT ?? "kafkajs") as KafkaClientName;
+const kafka = connectKafkaClient({ client, brokers: brokers.split(","), clientId: `relay-child-${client}` });
 const controller = new AbortController();
 process.on("SIGTERM", () => controller.abort());
 let total = 0;
