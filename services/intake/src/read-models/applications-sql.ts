@@ -6,6 +6,7 @@ import {
   type ApplicationView,
   applicationIdOf,
   applyApplicationEvent,
+  bundleView,
   type IntakeKpis,
   type KpiFigure,
   ONE_WINDOW_TARGET,
@@ -268,22 +269,10 @@ export class SqlApplications {
         `SELECT view FROM ${t("applications")} WHERE bundle_application_id = ? ORDER BY seq`,
         [bundleApplicationId],
       );
-      const cases = rows.map((r) => JSON.parse(r.view) as ApplicationView);
-      if (cases.length === 0) return undefined;
-      const waits = cases.flatMap((c) =>
-        c.awaiting.map((w) => ({
-          applicationId: c.applicationId,
-          matterId: c.matter.matterId,
-          materialId: w.materialId,
-          waitsFor: w.producedBy,
-        })),
+      return bundleView(
+        bundleApplicationId,
+        rows.map((r) => JSON.parse(r.view) as ApplicationView),
       );
-      const status = cases.every((c) => c.status === "accepted")
-        ? "accepted"
-        : cases.some((c) => ["rejected", "terminated", "withdrawn"].includes(c.status))
-          ? "needs-attention"
-          : "in-progress";
-      return { bundleApplicationId, status, cases, waits };
     });
   }
 

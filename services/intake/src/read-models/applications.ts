@@ -110,22 +110,10 @@ export class ApplicationsModel {
    * whose material is another member's result).
    */
   bundle(bundleApplicationId: string) {
-    const cases = this.all().filter((a) => a.bundleApplicationId === bundleApplicationId);
-    if (cases.length === 0) return undefined;
-    const waits = cases.flatMap((c) =>
-      c.awaiting.map((w) => ({
-        applicationId: c.applicationId,
-        matterId: c.matter.matterId,
-        materialId: w.materialId,
-        waitsFor: w.producedBy,
-      })),
+    return bundleView(
+      bundleApplicationId,
+      this.all().filter((a) => a.bundleApplicationId === bundleApplicationId),
     );
-    const status = cases.every((c) => c.status === "accepted")
-      ? "accepted"
-      : cases.some((c) => ["rejected", "terminated", "withdrawn"].includes(c.status))
-        ? "needs-attention"
-        : "in-progress";
-    return { bundleApplicationId, status, cases, waits };
   }
 
   /**
@@ -195,6 +183,28 @@ export class ApplicationsModel {
 }
 
 /** One application as a read model keeps it: the decider's state (to fold the next event) and the view. */
+/**
+ * A "一件事" application from its cases: accepted once every case is, needing attention once one is refused or
+ * ended, and which case waits for which member's result. Undefined when it has no case.
+ */
+export function bundleView(bundleApplicationId: string, cases: ApplicationView[]) {
+  if (cases.length === 0) return undefined;
+  const waits = cases.flatMap((c) =>
+    c.awaiting.map((w) => ({
+      applicationId: c.applicationId,
+      matterId: c.matter.matterId,
+      materialId: w.materialId,
+      waitsFor: w.producedBy,
+    })),
+  );
+  const status = cases.every((c) => c.status === "accepted")
+    ? "accepted"
+    : cases.some((c) => ["rejected", "terminated", "withdrawn"].includes(c.status))
+      ? "needs-attention"
+      : "in-progress";
+  return { bundleApplicationId, status, cases, waits };
+}
+
 export interface ApplicationEntry {
   state: ApplicationState;
   view: ApplicationView;
