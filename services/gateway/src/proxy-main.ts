@@ -1,12 +1,7 @@
 // Distributed mode's gateway (./scripts/stack): routes /<service>/… to each service's own process.
 import { ConfigError, createLogger, installGracefulShutdown, loadConfig } from "@gov/service-kit";
-import { z } from "zod";
+import { environment as proxyConfig } from "./config.ts";
 import { createProxyGateway, parseUpstreams } from "./proxy.ts";
-
-const proxyConfig = {
-  /** `matters=http://127.0.0.1:8101,credit=http://127.0.0.1:8102,…` */
-  UPSTREAMS: z.string().min(1),
-};
 
 let config: ReturnType<typeof loadConfig<typeof proxyConfig>>;
 let upstreams: ReturnType<typeof parseUpstreams>;
