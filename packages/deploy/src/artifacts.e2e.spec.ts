@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { probePostgres } from "@gov/eventsourcing/testing/postgres";
 import { probeKafka, useBackend } from "@gov/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { consumerGroupsOf } from "./consumer-groups.ts";
 import { readDockerfile } from "./dockerfile.ts";
 import { type PackagedService, packageService } from "./package.ts";
 import { type PackagedPlatform, startPackaged } from "./packaged-platform.ts";
@@ -86,6 +87,20 @@ describe.skipIf(!run)(suite, () => {
         paths.some((p) => p.startsWith(`/${s.name}/`)),
         s.name,
       ).toBe(true);
+    }
+  });
+
+  it("the durable consumer groups each service reports on /metrics are the ones KEDA scales (consumer-groups.ts)", async () => {
+    for (const r of platform?.services ?? []) {
+      const metrics = await (await fetch(`${r.url}/metrics`)).text();
+      const groups = [...metrics.matchAll(/^messaging_consumer_lag\{group="([^"]+)"\}/gm)]
+        .map((m) => m[1] as string)
+        .filter((g) => !g.includes(".ephemeral."));
+      expect(groups.sort(), r.name).toEqual(
+        consumerGroupsOf(r.name)
+          .map((g) => g.group)
+          .sort(),
+      );
     }
   });
 

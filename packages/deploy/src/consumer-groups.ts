@@ -1,0 +1,16 @@
+// The durable Kafka consumer groups each service runs (ephemeral groups, one per process start for an in-memory
+// read model, do not scale and are left out). KEDA scales a service on these groups' lag; each has a dead-letter
+// topic. The packaged-services test compares this table with the groups the running services report on /metrics.
+import { type Topic, topics } from "@gov/contracts";
+
+export interface ConsumerGroup {
+  group: string;
+  topics: readonly Topic[];
+}
+
+export const durableConsumerGroups: Readonly<Record<string, readonly ConsumerGroup[]>> = {
+  credit: [{ group: "credit-reactions", topics: [topics.reviewAndMonitor.finding, topics.approval.permit] }],
+};
+
+export const consumerGroupsOf = (service: string): readonly ConsumerGroup[] =>
+  durableConsumerGroups[service] ?? [];
