@@ -8,6 +8,7 @@ import { probeKafka, useBackend } from "@gov/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consumerGroupsOf } from "./consumer-groups.ts";
 import { readDockerfile } from "./dockerfile.ts";
+import { exposedNames, unknownMetrics } from "./observability.ts";
 import { type PackagedService, packageService } from "./package.ts";
 import { type PackagedPlatform, startPackaged } from "./packaged-platform.ts";
 import { shippedServices } from "./services.ts";
@@ -102,6 +103,15 @@ describe.skipIf(!run)(suite, () => {
           .sort(),
       );
     }
+  });
+
+  it("the Grafana dashboard and the alert rules read only metrics the running services expose", async () => {
+    const exposed = new Set<string>();
+    for (const r of platform?.services ?? []) {
+      for (const name of exposedNames(await (await fetch(`${r.url}/metrics`)).text())) exposed.add(name);
+    }
+    expect(exposed.has("service_ready")).toBe(true);
+    expect(unknownMetrics(exposed)).toEqual([]);
   });
 
   it("every COPY source of the Dockerfile's runtime stage exists in every packaged folder", () => {

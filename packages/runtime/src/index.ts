@@ -4,6 +4,7 @@ export * from "./domain-errors.ts";
 export * from "./infrastructure.ts";
 export * from "./integrity.ts";
 export * from "./key-vault.ts";
+export * from "./operational-metrics.ts";
 export * from "./projection-db.ts";
 export * from "./request-context.ts";
 export * from "./run-service.ts";

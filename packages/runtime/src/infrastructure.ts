@@ -15,6 +15,7 @@ import type { Registry } from "prom-client";
 import { type AdjustableClock, createClock } from "./clock.ts";
 import type { RuntimeSettings } from "./config.ts";
 import { registerIntegrityMetrics } from "./integrity.ts";
+import { operationalMetrics } from "./operational-metrics.ts";
 import { registerSchedulerMetrics } from "./schedule.ts";
 import { openStore } from "./store.ts";
 
@@ -67,7 +68,8 @@ export async function startInfrastructure(
   options: InfrastructureOptions = {},
 ): Promise<StartedInfrastructure> {
   const opened = await openStore(settings);
-  const store = scope ? ownCategoriesOnly(opened, scope.service, scope.categories) : opened;
+  const metrics = operationalMetrics();
+  const store = metrics.timed(scope ? ownCategoriesOnly(opened, scope.service, scope.categories) : opened);
   const readiness: ReadinessCheck[] = [{ name: "event-store", check: () => opened.ping() }];
   const closers: Closer[] = [];
   const kafkaBus = (settings.EVENT_BUS ?? (settings.KAFKA_BROKERS ? "kafka" : "embedded")) === "kafka";
@@ -98,6 +100,7 @@ export async function startInfrastructure(
                 owner: `${scope?.service ?? "platform"}@${hostname()}:${process.pid}`,
                 ...(scope ? { filter: { categories: scope.categories } } : {}),
                 leaseTtlMs: settings.RELAY_LEASE_TTL_MS,
+                onLag: (seconds) => metrics.relayLag(`relay-${scope?.service ?? "platform"}`, seconds),
                 logger,
                 signal: relay.signal,
               }),
@@ -141,6 +144,7 @@ export async function startInfrastructure(
       registerLagMetric(registry, bus);
       registerSchedulerMetrics(registry);
       registerIntegrityMetrics(registry);
+      metrics.register(registry);
     },
   };
 }

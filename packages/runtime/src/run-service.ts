@@ -21,6 +21,7 @@ import {
   type ServiceScope,
   startInfrastructure,
 } from "./infrastructure.ts";
+import { registerReadyMetric } from "./operational-metrics.ts";
 
 export interface ServiceDefinition extends ServiceScope {
   module(deps: ServiceDeps): ServiceModule | Promise<ServiceModule>;
@@ -58,6 +59,10 @@ export async function buildServiceApp(
     demoData: config.DEMO_DATA === "true",
   });
   infra.attachMetrics(app.metrics.registry);
+  registerReadyMetric(
+    app.metrics.registry,
+    async () => (await app.inject({ method: "GET", url: "/health/ready" })).statusCode === 200,
+  );
   return app;
 }
 

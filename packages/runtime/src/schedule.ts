@@ -33,10 +33,15 @@ export function startSchedule(options: ScheduleOptions) {
     options.intervalMs > 0
       ? setInterval(() => {
           running = running
-            .then(() => (options.ready() ? options.run() : undefined))
-            .catch((error: unknown) =>
-              options.logger.error({ process: options.name, error: String(error) }, "scheduled run failed"),
-            );
+            .then(async () => {
+              if (!options.ready()) return runsMetric?.inc({ process: options.name, outcome: "waiting" });
+              await options.run();
+              runsMetric?.inc({ process: options.name, outcome: "ok" });
+            })
+            .catch((error: unknown) => {
+              runsMetric?.inc({ process: options.name, outcome: "failed" });
+              options.logger.error({ process: options.name, error: String(error) }, "scheduled run failed");
+            });
         }, options.intervalMs)
       : undefined;
   timer?.unref();
@@ -49,9 +54,20 @@ export function startSchedule(options: ScheduleOptions) {
 }
 
 let failuresMetric: Counter<"process" | "action" | "reason"> | undefined;
+let runsMetric: Counter<"process" | "outcome"> | undefined;
 
-/** Registers `scheduler_case_failures_total{process, action, reason}` (once per registry). */
+/**
+ * Registers `scheduler_case_failures_total{process, action, reason}` and `scheduler_runs_total{process, outcome}`
+ * (outcome `ok`, `failed`, or `waiting` for its read model) once per registry.
+ */
 export function registerSchedulerMetrics(registry: Registry): void {
+  runsMetric ??= new Counter({
+    name: "scheduler_runs_total",
+    help: "scheduled runs by process and outcome (ok, failed, waiting for the read model to catch up)",
+    labelNames: ["process", "outcome"],
+    registers: [],
+  });
+  if (!registry.getSingleMetric("scheduler_runs_total")) registry.registerMetric(runsMetric);
   failuresMetric ??= new Counter({
     name: "scheduler_case_failures_total",
     help: "cases a scheduled process could not move on, by process, action and reason",

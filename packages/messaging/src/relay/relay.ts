@@ -25,6 +25,11 @@ export interface RelayOptions {
   logger?: MessagingLogger;
   /** Called after each acknowledged page (metrics, benchmarks). */
   onPublished?: (count: number) => void;
+  /**
+   * Called after each acknowledged page with how far behind the relay is: 0 once it reached the end of the
+   * log, else the seconds between the last published event's `time` and now (`relay_lag_seconds`).
+   */
+  onLag?: (seconds: number) => void;
 }
 
 /**
@@ -101,6 +106,11 @@ export async function runRelay(options: RelayOptions): Promise<void> {
       }
     }
     if (page.events.length > 0) options.onPublished?.(page.events.length);
+    if (options.onLag) {
+      const last = page.events.at(-1);
+      const behind = page.endOfLog || !last ? 0 : (Date.now() - Date.parse(last.time)) / 1000;
+      options.onLag(Math.max(0, Number.isFinite(behind) ? behind : 0));
+    }
     if (page.endOfLog) await store.waitForAppend(1000, signal);
   }
   discardPrefetch();
