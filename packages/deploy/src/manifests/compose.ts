@@ -14,7 +14,7 @@ export function httpCheck(path: string): string[] {
     "CMD",
     "node",
     "-e",
-    `fetch("http://127.0.0.1:${CONTAINER_PORT}${path}").then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
+    `fetch('http://127.0.0.1:${CONTAINER_PORT}${path}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
   ];
 }
 
