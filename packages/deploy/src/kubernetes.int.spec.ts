@@ -92,10 +92,14 @@ describe.each(overlays)("k8s/overlays/%s rendered with kubectl kustomize", (over
       }
       expect(scaled?.spec.scaleTargetRef.name).toBe(service.name);
       for (const g of groups) {
-        const trigger = scaled?.spec.triggers.find((t: { name: string }) => t.name === g.group);
-        expect(trigger?.type).toBe("kafka");
-        expect(trigger?.metadata.consumerGroup).toBe(g.group);
         for (const topic of g.topics) {
+          // The Kafka scaler reads one topic per trigger.
+          const trigger = scaled?.spec.triggers.find(
+            (t: { metadata: { consumerGroup: string; topic: string } }) =>
+              t.metadata.consumerGroup === g.group && t.metadata.topic === topic,
+          );
+          expect(trigger?.type, `${g.group} on ${topic}`).toBe("kafka");
+          expect(trigger?.metadata.allowIdleConsumers).toBe("false");
           const partitions = objects.find((o) => o.kind === "KafkaTopic" && o.spec.topicName === topic)?.spec
             .partitions;
           expect(scaled?.spec.maxReplicaCount, `${g.group} on ${topic}`).toBeLessThanOrEqual(partitions);

@@ -14,7 +14,7 @@ import { Service } from "kubernetes-models/v1/Service";
 import { consumerGroupsOf } from "../consumer-groups.ts";
 import { kubernetesTopology, sourcesFor } from "../environment.ts";
 import { CONTAINER_PORT, type ShippedService, START_COMMAND } from "../services.ts";
-import { KAFKA_CLUSTER, POSTGRES_CLUSTER } from "./platform.ts";
+import { KAFKA_CLUSTER, POSTGRES_CLUSTER, topicObjectName } from "./platform.ts";
 
 export const IMAGE_REGISTRY = "registry.example.gov.cn/gov-platform";
 export const KAFKA_PARTITIONS = 3;
@@ -192,7 +192,8 @@ export function workloadObjects(service: ShippedService, all: readonly ShippedSe
     { file: "servicemonitor.yaml", object: serviceMonitor },
   ];
   if (groups.length > 0) {
-    // One ScaledObject per Deployment (KEDA allows no more), with one trigger per durable consumer group.
+    // One ScaledObject per Deployment (KEDA allows no more), with a trigger per durable consumer group and topic
+    // (the Kafka scaler reads one topic per trigger; KEDA scales to the highest of them).
     objects.push({
       file: "scaledobject.yaml",
       object: new ScaledObject({
@@ -202,18 +203,21 @@ export function workloadObjects(service: ShippedService, all: readonly ShippedSe
           minReplicaCount: 2,
           // More consumers than partitions would sit idle: capped at the topics' partition count.
           maxReplicaCount: KAFKA_PARTITIONS,
-          triggers: groups.map((g) => ({
-            type: "kafka",
-            name: g.group,
-            metadata: {
-              bootstrapServers: kubernetesTopology.kafkaBrokers,
-              consumerGroup: g.group,
-              topic: g.topics.join(","),
-              lagThreshold: "100",
-              allowIdleConsumers: "false",
-              offsetResetPolicy: "earliest",
-            },
-          })),
+          triggers: groups.flatMap((g) =>
+            g.topics.map((topic) => ({
+              type: "kafka",
+              name: `${g.group}-${topicObjectName(topic)}`,
+              metadata: {
+                bootstrapServers: kubernetesTopology.kafkaBrokers,
+                consumerGroup: g.group,
+                topic,
+                lagThreshold: "100",
+                // Never more consumers than the topic's partitions (the default, stated).
+                allowIdleConsumers: "false",
+                offsetResetPolicy: "earliest",
+              },
+            })),
+          ),
         },
       }),
     });
