@@ -48,6 +48,17 @@ interface Style {
   height?: number;
 }
 
+/** A filled five-pointed star of outer radius `r` centred on (x, y), as on a seal. */
+function star(doc: Doc, x: number, y: number, r: number): void {
+  const points: [number, number][] = [];
+  for (let i = 0; i < 10; i++) {
+    const radius = i % 2 === 0 ? r : r * 0.382;
+    const angle = -Math.PI / 2 + (i * Math.PI) / 5;
+    points.push([x + radius * Math.cos(angle), y + radius * Math.sin(angle)]);
+  }
+  doc.polygon(...points).fill(SEAL_RED);
+}
+
 /** Splits `text` into runs of one font file each; a character no font file has becomes 〓. */
 async function runsOf(text: string, weight: FontWeight): Promise<{ text: string; file: FontFile }[]> {
   const runs: { text: string; file: FontFile }[] = [];
@@ -185,13 +196,7 @@ export async function renderCertificatePdf(certificate: PrintableCertificate): P
     align: "center",
     height: 40,
   });
-  await write(doc, registered, "★", sealX - 50, sealY - 6, {
-    size: 22,
-    weight: 400,
-    color: SEAL_RED,
-    width: 100,
-    align: "center",
-  });
+  star(doc, sealX, sealY + 6, 13);
   await write(doc, registered, "电子印章", sealX - 50, sealY + 28, {
     size: 9,
     weight: 400,

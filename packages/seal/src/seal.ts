@@ -1,5 +1,12 @@
 import canonicalize from "canonicalize";
-import { type Sm2PublicPoint, sm2PublicPointFromPem, sm2Sign, sm2Verify, sm3 } from "./sm2.ts";
+import {
+  DEFAULT_SM2_ID,
+  type Sm2PublicPoint,
+  sm2PublicPointFromPem,
+  sm2Sign,
+  sm2Verify,
+  sm3,
+} from "./sm2.ts";
 
 /** SM2 signature with SM3 and the default distinguishing ID of GB/T 35276 ("1234567812345678"). */
 export const SEAL_ALGORITHM = "SM2-SM3";
@@ -57,9 +64,14 @@ export function sealedBytes(document: unknown, header: SealHeader): Buffer {
   return Buffer.from(canonical, "utf8");
 }
 
-/** Seals `document` with private scalar `d` of the key described by `header`. */
-export function sealDocument<T>(document: T, header: SealHeader, d: bigint): SignedDocument<T> {
-  const signature = sm2Sign(sealedBytes(document, header), d).toString("base64");
+/** Seals `document` with private scalar `d` of the key described by `header` (`publicPoint`: d·G, if known). */
+export function sealDocument<T>(
+  document: T,
+  header: SealHeader,
+  d: bigint,
+  publicPoint?: Sm2PublicPoint,
+): SignedDocument<T> {
+  const signature = sm2Sign(sealedBytes(document, header), d, DEFAULT_SM2_ID, publicPoint).toString("base64");
   return { document, seal: { ...header, signature } };
 }
 

@@ -102,9 +102,15 @@ export function sm2PublicPoint(d: bigint): Sm2PublicPoint {
  * Signs `message` (the whole message: Z_A is prepended here) with private scalar `d`; returns the DER
  * signature of GB/T 35276. GB/T 32918.2-2016 §6.1 A3–A7.
  */
-export function sm2Sign(message: Uint8Array, d: bigint, id: string = DEFAULT_SM2_ID): Buffer {
+export function sm2Sign(
+  message: Uint8Array,
+  d: bigint,
+  id: string = DEFAULT_SM2_ID,
+  /** d·G, when the caller has it already (saves a scalar multiplication per signature). */
+  publicPoint: Sm2PublicPoint = sm2PublicPoint(d),
+): Buffer {
   if (d < 1n || d > n - 2n) throw new RangeError("SM2 private key out of range [1, n-2]");
-  const e = messageInteger(message, sm2PublicPoint(d), id);
+  const e = messageInteger(message, publicPoint, id);
   const inverse = Fn.inv(1n + d);
   for (;;) {
     const k = randomScalar();
@@ -140,7 +146,8 @@ export function sm2Verify(
   const t = Fn.create(r + s);
   if (t === 0n) return false;
   const e = messageInteger(message, publicPoint, id);
-  const point = Point.BASE.multiplyUnsafe(s).add(q.multiplyUnsafe(t));
+  // Public values only, so the faster variable-time double multiplication is fine: s·G + t·P_A.
+  const point = Point.BASE.mulAddUnsafe(s, q, t);
   if (point.is0()) return false;
   return Fn.create(e + point.toAffine().x) === r;
 }
