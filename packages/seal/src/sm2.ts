@@ -80,9 +80,19 @@ export function sm2Z(publicPoint: Sm2PublicPoint, id: string = DEFAULT_SM2_ID): 
   );
 }
 
+/** Z_A depends only on the key and the ID: kept for the few keys of a keyring. */
+const zCache = new Map<string, Buffer>();
+
 /** e = SM3(Z_A ‖ M) as an integer (GB/T 32918.2-2016 §6.1 A1–A2). */
 function messageInteger(message: Uint8Array, publicPoint: Sm2PublicPoint, id: string): bigint {
-  return toBigInt(sm3(sm2Z(publicPoint, id), message));
+  const cacheKey = `${id}\u0000${Buffer.from(publicPoint).toString("hex")}`;
+  let z = zCache.get(cacheKey);
+  if (!z) {
+    z = sm2Z(publicPoint, id);
+    if (zCache.size >= 1000) zCache.clear();
+    zCache.set(cacheKey, z);
+  }
+  return toBigInt(sm3(z, message));
 }
 
 function randomScalar(): bigint {
