@@ -8,6 +8,7 @@ export {
   keyIdOf,
 } from "./keyring.ts";
 export { type PrintableCertificate, renderCertificatePdf } from "./pdf.ts";
+export { anySignedDocumentSchema, sealSchema, signedDocumentSchema } from "./schemas.ts";
 export {
   type PublicSealKey,
   SEAL_ALGORITHM,
