@@ -133,6 +133,22 @@ export function sm2Sign(
   }
 }
 
+/** A keyring has few keys and verifies with each many times: each point is checked once and gets a table. */
+const verifyingPoints = new Map<string, ReturnType<typeof Point.fromBytes>>();
+
+function verifyingPoint(publicPoint: Sm2PublicPoint): ReturnType<typeof Point.fromBytes> {
+  const key = Buffer.from(publicPoint).toString("hex");
+  let q = verifyingPoints.get(key);
+  if (!q) {
+    q = Point.fromBytes(publicPoint);
+    q.assertValidity();
+    q.precompute(8, false);
+    if (verifyingPoints.size >= 64) verifyingPoints.clear(); // a table is a few hundred KB
+    verifyingPoints.set(key, q);
+  }
+  return q;
+}
+
 /** GB/T 32918.2-2016 §7.1 B1–B7. False for any malformed input rather than throwing. */
 export function sm2Verify(
   message: Uint8Array,
@@ -147,8 +163,7 @@ export function sm2Verify(
     ({ r, s } = DER.toSig(signature));
     // Strict DER: a re-encoding must give the same bytes, so no second encoding of one signature verifies.
     if (DER.hexFromSig({ r, s }) !== Buffer.from(signature).toString("hex")) return false;
-    q = Point.fromBytes(publicPoint);
-    q.assertValidity();
+    q = verifyingPoint(publicPoint);
   } catch {
     return false;
   }
@@ -156,8 +171,8 @@ export function sm2Verify(
   const t = Fn.create(r + s);
   if (t === 0n) return false;
   const e = messageInteger(message, publicPoint, id);
-  // Public values only, so the faster variable-time double multiplication is fine: s·G + t·P_A.
-  const point = Point.BASE.mulAddUnsafe(s, q, t);
+  // Public values only, so variable-time multiplication is fine: s·G + t·P_A, P_A with its window table.
+  const point = Point.BASE.multiplyUnsafe(s).add(q.multiplyUnsafe(t));
   if (point.is0()) return false;
   return Fn.create(e + point.toAffine().x) === r;
 }
