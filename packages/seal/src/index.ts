@@ -1,5 +1,5 @@
 export { keyringOptionsFromEnv, type SealConfigProblem, sealKeyringProblems } from "./config.ts";
-export { fontLicence, MISSING_CHARACTER } from "./fonts.ts";
+export { fontLicence, MISSING_CHARACTER, preloadCertificateFonts } from "./fonts.ts";
 export {
   DEVELOPMENT_SEAL_PASSPHRASE,
   FileKeyring,
