@@ -100,6 +100,9 @@ describe("FileKeyring: per-department seal keys in files outside the event store
     });
     expect(reopened.activeKey(DEPARTMENT)?.keyId).toBe(active.keyId);
     expect(reopened.sign(DEPARTMENT, { n: 1 }, "2026-06-03T00:00:00Z").seal.keyId).toBe(active.keyId);
+    // A seal whose metadata time predates the new key (a replay, demo data) is made and verifies.
+    const backdated = reopened.sign(DEPARTMENT, { n: 2 }, "2026-04-01T00:00:00Z");
+    expect(verify(backdated, keys)).toMatchObject({ valid: true, keyId: active.keyId });
     // Only the public parts leave the keyring.
     expect(JSON.stringify(keys)).not.toMatch(/PRIVATE KEY/);
   });

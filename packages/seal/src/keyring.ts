@@ -139,9 +139,6 @@ export class FileKeyring {
   sign<T>(department: string, document: T, signedAt: string): SignedDocument<T> {
     const at = isoOrThrow(signedAt, "signedAt");
     const key = this.#active(department) ?? this.#create(department, at);
-    if (Date.parse(at) < Date.parse(key.createdAt)) {
-      throw new KeyringError(`cannot seal at ${at}: key ${key.keyId} was created at ${key.createdAt}`);
-    }
     const { d, point } = this.#scalar(key);
     return sealDocument(
       document,
