@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { keyringOptionsFromEnv, sealKeyringProblems } from "./config.ts";
 import { DEVELOPMENT_SEAL_PASSPHRASE, FileKeyring, KeyringError } from "./keyring.ts";
-import { verify } from "./seal.ts";
+import { sealedBytes, verify } from "./seal.ts";
 
 const DEPARTMENT = "11330106002482448A";
 const OTHER = "11330100002482005X";
@@ -60,6 +60,32 @@ describe("FileKeyring: per-department seal keys in files outside the event store
       execFileSync("openssl", ["pkey", "-in", pem, "-passin", "pass:wrong", "-noout"], { stdio: "ignore" }),
     ).toThrow();
     expect(verify(signed, keyring.publicKeys(), { department: DEPARTMENT }).valid).toBe(true);
+  });
+
+  it("a third party checks a sealed certificate with openssl alone: canonical bytes, public key, signature", () => {
+    const directory = folder();
+    const signed = open(directory).sign(
+      DEPARTMENT,
+      { number: "JY1", scope: "预包装食品销售" },
+      "2026-03-02T01:00:00Z",
+    );
+    const key = open(directory).publicKeys(DEPARTMENT)[0];
+    const files = join(directory, "..");
+    writeFileSync(join(files, "pub.pem"), key?.publicKey ?? "");
+    writeFileSync(join(files, "signed.json"), sealedBytes(signed.document, signed.seal));
+    writeFileSync(join(files, "signature.der"), Buffer.from(signed.seal.signature, "base64"));
+    const out = execFileSync("openssl", [
+      "dgst",
+      "-sm3",
+      "-verify",
+      join(files, "pub.pem"),
+      "-sigopt",
+      "distid:1234567812345678",
+      "-signature",
+      join(files, "signature.der"),
+      join(files, "signed.json"),
+    ]).toString();
+    expect(out).toContain("Verified OK");
   });
 
   it("keeps one key per department and seals with it until a rotation", () => {

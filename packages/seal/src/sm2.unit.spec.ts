@@ -12,6 +12,7 @@ import {
   sm2PublicPointOf,
   sm2Sign,
   sm2Verify,
+  sm3,
 } from "./sm2.ts";
 
 // The independent implementation: the openssl CLI (OpenSSL 3), whose SM2 follows GB/T 32918.2 with the signer's
@@ -89,6 +90,12 @@ const messages = [
 ];
 
 describe("SM2 with SM3 (GB/T 32918.2-2016, distinguishing ID of GB/T 35276-2017) against the openssl CLI", () => {
+  it('SM3 gives the example digest of GB/T 32905-2016 Annex A for "abc"', () => {
+    expect(sm3(Buffer.from("abc")).toString("hex")).toBe(
+      "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0",
+    );
+  });
+
   it("has openssl with SM2 and SM3", () => {
     expect(execFileSync("openssl", ["list", "-digest-algorithms"]).toString()).toMatch(/SM3/i);
   });
