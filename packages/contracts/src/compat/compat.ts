@@ -95,7 +95,7 @@ export async function checkCompatibility(
     const now = current.get(p.type);
     if (!now) {
       failures.push(
-        `${p.type} was published and is gone from the contracts: its subscribers still read it.\n  Keep it in @gov/contracts for the deprecation period (${DEPRECATION_MONTHS} months) after its successor is published.`,
+        `${p.type} was published and is gone from the contracts: its subscribers still read it, and a replay still delivers its events.\n  Keep its schema in @gov/contracts for good; ${DEPRECATION_MONTHS} months after its successor is first published the service may stop publishing it.`,
       );
       continue;
     }
