@@ -59,6 +59,38 @@ function star(doc: Doc, x: number, y: number, r: number): void {
   doc.polygon(...points).fill(SEAL_RED);
 }
 
+/**
+ * Writes `text` along the upper arc of a circle centred on (x, y), each character upright towards the centre, as
+ * the name on a round seal. Long names get a wider arc and smaller characters.
+ */
+async function arcText(
+  doc: Doc,
+  registered: Set<string>,
+  text: string,
+  x: number,
+  y: number,
+  radius: number,
+  style: Style,
+) {
+  const characters = [...text].slice(0, 24);
+  const size = characters.length > 14 ? style.size * (14 / characters.length) : style.size;
+  const step = Math.min(0.36, (Math.PI * 1.3) / Math.max(1, characters.length - 1)) * (size / style.size);
+  const first = (-step * (characters.length - 1)) / 2;
+  for (const [index, character] of characters.entries()) {
+    const angle = first + index * step; // radians from straight up, clockwise
+    const cx = x + radius * Math.sin(angle);
+    const cy = y - radius * Math.cos(angle);
+    doc.save();
+    doc.rotate((angle * 180) / Math.PI, { origin: [cx, cy] });
+    await write(doc, registered, character, cx - size / 2, cy - size / 2, {
+      ...style,
+      size,
+      width: size * 1.2,
+    });
+    doc.restore();
+  }
+}
+
 /** Splits `text` into runs of one font file each; a character no font file has becomes 〓. */
 async function runsOf(text: string, weight: FontWeight): Promise<{ text: string; file: FontFile }[]> {
   const runs: { text: string; file: FontFile }[] = [];
@@ -184,22 +216,20 @@ export async function renderCertificatePdf(certificate: PrintableCertificate): P
     y += 12;
   }
 
-  // The seal as a printed electronic seal shows it: a red ring, the department's name, a star.
+  // The seal as a printed official seal shows it: a red ring, the department's name along its upper arc, a star,
+  // and the seal's use across the bottom.
   const sealX = A4.width - MARGIN - 90;
   const sealY = A4.height - 230;
   doc.lineWidth(3).strokeColor(SEAL_RED).circle(sealX, sealY, 62).stroke();
-  await write(doc, registered, certificate.issuingDepartment, sealX - 42, sealY - 40, {
-    size: 10,
+  await arcText(doc, registered, certificate.issuingDepartment, sealX, sealY, 50, {
+    size: 12,
     weight: 700,
     color: SEAL_RED,
-    width: 84,
-    align: "center",
-    height: 40,
   });
-  star(doc, sealX, sealY + 6, 13);
-  await write(doc, registered, "电子印章", sealX - 50, sealY + 28, {
+  star(doc, sealX, sealY - 2, 16);
+  await write(doc, registered, "电子证照专用章", sealX - 50, sealY + 24, {
     size: 9,
-    weight: 400,
+    weight: 700,
     color: SEAL_RED,
     width: 100,
     align: "center",
