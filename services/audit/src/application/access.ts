@@ -17,8 +17,7 @@ const readTypes = new EventTypes<ReadEvent>(
 );
 
 /** Where one auditor's reads are recorded: a stream per auditor, so that reads never conflict. */
-export const accessStream = (auditorId: string) =>
-  `access-${auditorId.replace(/[^A-Za-z0-9_.:-]/g, "_")}`;
+export const accessStream = (auditorId: string) => `access-${auditorId.replace(/[^A-Za-z0-9_.:-]/g, "_")}`;
 
 /**
  * Records who read which case, when and why, before the answer is given (个人信息保护法 第五十一条; GB/T

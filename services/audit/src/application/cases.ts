@@ -24,6 +24,9 @@ export interface Timeline {
   graph: CausalGraph;
 }
 
+/** Keys that name one case (a subject id names a party to many cases, so it does not join cases together). */
+const LINKING_FIELDS = ["applicationId", "caseId", "caseNumber", "certificateId", "certificateNumber"];
+
 /** The trail as an auditor reads it: timelines, point-in-time states, differences and export bundles. */
 export class CaseQueries {
   private readonly deps: { store: EventStore; trail: Trail; ledger: AuditLedger; key: AuditKey };
@@ -31,8 +34,40 @@ export class CaseQueries {
     this.deps = deps;
   }
 
+  /**
+   * Every event of the case, in log order: those indexed under `caseKey`, then those under the other keys
+   * they carry (an application's 办件编号 finds review-and-monitor's finding about it), a few rounds deep.
+   */
+  async caseEvents(caseKey: string): Promise<TrailEvent[]> {
+    const seen = new Map<string, TrailEvent>();
+    const asked = new Set<string>();
+    let next = [caseKey];
+    for (let round = 0; round < 4 && next.length > 0; round++) {
+      const found: TrailEvent[] = [];
+      for (const key of next) {
+        asked.add(key);
+        for (const e of await this.deps.trail.caseEvents(key)) {
+          if (!seen.has(e.id)) {
+            seen.set(e.id, e);
+            found.push(e);
+          }
+        }
+      }
+      const more = new Set<string>();
+      for (const e of found) {
+        if (e.caseid && !e.stream.startsWith("subject-")) more.add(e.caseid);
+        for (const field of LINKING_FIELDS) {
+          const v = (e.data as Record<string, unknown> | null)?.[field];
+          if (typeof v === "string") more.add(v);
+        }
+      }
+      next = [...more].filter((k) => !asked.has(k));
+    }
+    return [...seen.values()].sort((a, b) => a.logIndex - b.logIndex);
+  }
+
   async timeline(caseKey: string): Promise<Timeline | undefined> {
-    const events = await this.deps.trail.caseEvents(caseKey);
+    const events = await this.caseEvents(caseKey);
     if (events.length === 0) return undefined;
     const erasedStreams = new Set(events.filter((e) => ERASURE.test(e.type)).map((e) => e.stream));
     const keys = new Set<string>();
@@ -59,7 +94,7 @@ export class CaseQueries {
   }
 
   async at(caseKey: string, t: string): Promise<Record<string, StreamState> | undefined> {
-    const events = await this.deps.trail.caseEvents(caseKey);
+    const events = await this.caseEvents(caseKey);
     if (events.length === 0) return undefined;
     const erased = new Set(events.filter((e) => ERASURE.test(e.type) && e.time <= t).map((e) => e.stream));
     return stateAt(
@@ -79,7 +114,7 @@ export class CaseQueries {
     caseKey: string,
     ctx: CommandContext,
   ): Promise<{ bundle: AuditBundle; events: TrailEvent[] } | undefined> {
-    const events = await this.deps.trail.caseEvents(caseKey);
+    const events = await this.caseEvents(caseKey);
     if (events.length === 0) return undefined;
     const checkpoint = await this.deps.ledger.checkpoint(ctx);
     const streams = new Map<string, RecordedEvent[]>();

@@ -96,7 +96,7 @@ export function auditRoutes(deps: AuditRouteDeps): FastifyPluginAsyncZod {
         const { id } = request.params;
         const { reason, format } = request.query;
         const context = ctx(request);
-        if ((await trail.caseEvents(id)).length === 0) throw notFound(id);
+        if ((await cases.caseEvents(id)).length === 0) throw notFound(id);
         await recordRead(store, { what: "export", target: id, reason, query: `format=${format}` }, context);
         const exported = await cases.export(id, context);
         if (!exported) throw notFound(id);
