@@ -1,4 +1,7 @@
+import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { auditEventTypes } from "@gov/contracts";
 import type { NewEvent } from "@gov/eventsourcing";
 import { serviceTestApp } from "@gov/runtime/testing";
@@ -276,6 +279,25 @@ describe("audit API: one case's history across services (审计)", () => {
     expect(verifyBundle(bundle, `MCowBQYDK2VwAyEA${"A".repeat(43)}=`).failures.map((f) => f.where)).toContain(
       "publicKey",
     );
+
+    // The CLI an outside auditor runs: a separate process with only the file (no store, no network settings).
+    const file = join(h.dir, "bundle.json");
+    writeFileSync(file, JSON.stringify(bundle));
+    const cli = join(import.meta.dirname, "../cli/audit.ts");
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [cli, "verify-bundle", ...args], {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "" },
+      });
+    const good = run(file, "--key", bundle.publicKey);
+    expect(good.stdout, good.stderr).toMatch(/^OK: case A-1: 5 events/);
+    expect(good.status).toBe(0);
+    const forged = structuredClone(bundle);
+    (forged.events[4] as AuditBundle["events"][number]).event.time = "2026-03-01T00:00:00.000Z";
+    writeFileSync(file, JSON.stringify(forged));
+    const bad = run(file, "--key", bundle.publicKey);
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain("events[4].event:");
 
     const csv = await get("/audit/cases/A-1/export?reason=r&format=csv");
     expect(csv.headers["content-type"]).toMatch(/text\/csv/);
