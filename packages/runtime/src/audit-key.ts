@@ -26,6 +26,14 @@ export function auditKeyProblem(value: string | undefined, env: string | undefin
   return undefined;
 }
 
+/** `AUDIT_SIGNING_KEY` as a settings problem, for the entry points that run the audit service. */
+export function auditKeyProblems(
+  env: Record<string, string | undefined>,
+): { variable: string; message: string }[] {
+  const problem = auditKeyProblem(env.AUDIT_SIGNING_KEY, env.NODE_ENV);
+  return problem ? [{ variable: "AUDIT_SIGNING_KEY", message: problem }] : [];
+}
+
 export interface AuditKey {
   privateKey: KeyObject;
   publicKey: KeyObject;

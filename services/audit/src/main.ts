@@ -1,5 +1,5 @@
 // The audit service in its own process (distributed mode, ./scripts/stack): adapters from the environment.
-import { runService } from "@gov/runtime";
+import { auditKeyProblems, runService } from "@gov/runtime";
 import { auditModule } from "./module.ts";
 
 // Its own stream categories: the record of reads, and the signed checkpoints. It reads every category.
@@ -7,4 +7,5 @@ await runService({
   service: "audit",
   categories: ["access", "checkpoint"],
   module: (deps) => auditModule(deps),
+  configProblems: auditKeyProblems,
 });

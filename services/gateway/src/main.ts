@@ -1,6 +1,6 @@
 // Embedded mode: every service in one process (./scripts/start).
 
-import { configOrExit, loadCheckedConfig, runtimeConfig } from "@gov/runtime";
+import { auditKeyProblems, configOrExit, loadCheckedConfig, runtimeConfig } from "@gov/runtime";
 import { installGracefulShutdown } from "@gov/service-kit";
 import { z } from "zod";
 import { createGateway } from "./gateway.ts";
@@ -22,7 +22,9 @@ const gatewayConfig = {
 // The same checks as every service process (`runService`): production refuses development keys, weak
 // secrets and an adjustable clock, naming every problem at once.
 const config = configOrExit("gateway", () =>
-  loadCheckedConfig({ NODE_ENV: "development", ...process.env }, gatewayConfig),
+  loadCheckedConfig({ NODE_ENV: "development", ...process.env }, gatewayConfig, () =>
+    auditKeyProblems({ NODE_ENV: "development", ...process.env }),
+  ),
 );
 const demoData = (config.DEMO_DATA ?? (config.NODE_ENV === "production" ? "false" : "true")) === "true";
 const app = await createGateway(config, {
