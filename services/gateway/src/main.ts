@@ -15,6 +15,7 @@ const gatewayConfig = {
   DEMO_DATA: z.enum(["true", "false"]).optional(),
   PII_INDEX_KEY: runtimeConfig.PII_INDEX_KEY,
   PII_MASTER_KEY: runtimeConfig.PII_MASTER_KEY,
+  AUDIT_SIGNING_KEY: runtimeConfig.AUDIT_SIGNING_KEY,
   CLOCK: runtimeConfig.CLOCK,
   CALENDAR_WARN_FROM: runtimeConfig.CALENDAR_WARN_FROM,
 };
@@ -32,6 +33,7 @@ const app = await createGateway(config, {
   seedDemo: demoData,
   ...(config.PII_INDEX_KEY ? { piiIndexKey: config.PII_INDEX_KEY } : {}),
   ...(config.PII_MASTER_KEY ? { piiMasterKey: config.PII_MASTER_KEY } : {}),
+  ...(config.AUDIT_SIGNING_KEY ? { auditSigningKey: config.AUDIT_SIGNING_KEY } : {}),
   adjustableClock: config.CLOCK === "adjustable",
   calendarWarnFrom: config.CALENDAR_WARN_FROM,
 });

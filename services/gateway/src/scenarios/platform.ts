@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { dropSchema, freshSchema, testConnectionString } from "@gov/eventsourcing/testing/postgres";
+import { projectionSchema } from "@gov/runtime";
 import { loadConfig, shutdown } from "@gov/service-kit";
 import { freePort, kafkaBrokers, spawnTracked, stopProcesses, type TrackedChild } from "@gov/testing";
 import { createGateway } from "../gateway.ts";
@@ -16,7 +17,7 @@ export interface Platform {
 }
 
 const root = resolve(import.meta.dirname, "../../../..");
-export const SERVICES = ["matters", "credit", "intake"] as const;
+export const SERVICES = ["matters", "credit", "intake", "audit"] as const;
 
 export { freePort };
 
@@ -115,6 +116,8 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
     await stopProcesses(started);
     rmSync(dataDir, { recursive: true, force: true });
     await dropSchema(schema).catch(() => undefined);
+    // The services' read models of this run's store (`projectionSchema`).
+    for (const name of SERVICES) await dropSchema(projectionSchema(name, schema)).catch(() => undefined);
   };
   try {
     const ports: Record<string, number> = {};
