@@ -95,6 +95,17 @@ describe("embedded platform: the audit trail", () => {
 
     const bundle = (await call("GET", `/audit/cases/${id}/export?reason=移交`, "auditor")).json();
     expect(verifyBundle(bundle, bundle.publicKey)).toMatchObject({ ok: true, events: t.events.length });
+
+    // The reconstruction at the last instant agrees with intake's live read model on what intake recorded.
+    const live = (await call("GET", `/intake/applications/${id}`, "window-clerk")).json();
+    const last = t.events.at(-1).time as string;
+    const state = (
+      await call("GET", `/audit/cases/${id}/at?reason=核对&t=${encodeURIComponent(last)}`, "auditor")
+    ).json();
+    const application = state.streams.find((x: { stream: string }) => x.stream === `application-${id}`);
+    expect(application.fields.matterId).toBe(live.matterId);
+    expect(application.fields.caseNumber).toBe(live.accepted.caseNumber);
+    expect(application.lastType).toMatch(new RegExp(`\\.${live.status}\\.v1$`));
   });
 
   it("a person's erasure shows as erased in the timeline, and every proof still verifies (个人信息保护法 第四十七条)", async () => {
