@@ -305,4 +305,39 @@ describe("audit API: one case's history across services (审计)", () => {
     const html = await get("/audit/cases/A-1/export?reason=r&format=html");
     expect(html.body).toContain("《行政许可法》第三十二条");
   });
+
+  it("odd input is never a 5xx: a refusal is problem+json and stores nothing", async () => {
+    await givenCase();
+    const odd = [
+      "%00",
+      "%F0%9F%98%80",
+      "%ED%A0%80",
+      "a".repeat(300),
+      "..%2F..",
+      "%20",
+      "-1",
+      "1e309",
+      "null",
+    ];
+    for (const v of odd) {
+      for (const url of [
+        `/audit/cases/${v}/timeline?reason=${v}`,
+        `/audit/cases/A-1/at?reason=r&t=${v}`,
+        `/audit/cases/A-1/diff?reason=r&from=${v}&to=${v}`,
+        `/audit/cases/${v}/export?reason=r&format=${v}`,
+        `/audit/proofs/inclusion?event=${v}&size=${v}`,
+        `/audit/proofs/consistency?from=${v}&to=${v}`,
+        `/audit/access?case=${v}&after=${v}&limit=${v}`,
+      ]) {
+        const before = (await h.store.readAll({ limit: 1_000_000 })).events.length;
+        const role = url.startsWith("/audit/access") ? "supervising-auditor" : "auditor";
+        const r = await get(url, role);
+        expect(r.statusCode, `${url}: ${r.body}`).toBeLessThan(500);
+        if (r.statusCode >= 400) {
+          expect(r.headers["content-type"]).toMatch(/problem\+json/);
+          expect((await h.store.readAll({ limit: 1_000_000 })).events.length, url).toBe(before);
+        }
+      }
+    }
+  });
 });
