@@ -96,7 +96,9 @@ export class CaseQueries {
   async at(caseKey: string, t: string): Promise<Record<string, StreamState> | undefined> {
     const events = await this.caseEvents(caseKey);
     if (events.length === 0) return undefined;
-    const erased = new Set(events.filter((e) => ERASURE.test(e.type) && e.time <= t).map((e) => e.stream));
+    const erased = new Set(
+      events.filter((e) => ERASURE.test(e.type) && Date.parse(e.time) <= Date.parse(t)).map((e) => e.stream),
+    );
     return stateAt(
       events.map((e) => ({ ...e, data: shown(e, erased.has(e.stream)).data })),
       t,
