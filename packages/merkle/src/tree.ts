@@ -1,4 +1,25 @@
-import { EMPTY_ROOT, leafHash, nodeHash, splitPoint } from "./hashing.ts";
+import { EMPTY_ROOT, HASH_SIZE, leafHash, nodeHash, splitPoint } from "./hashing.ts";
+
+/** One level of the tree: its hashes side by side in one growable buffer (no object per hash). */
+class Level {
+  private buffer = Buffer.alloc(HASH_SIZE * 64);
+  length = 0;
+
+  push(hash: Uint8Array): void {
+    if ((this.length + 1) * HASH_SIZE > this.buffer.length) {
+      const bigger = Buffer.alloc(this.buffer.length * 2);
+      this.buffer.copy(bigger, 0, 0, this.length * HASH_SIZE);
+      this.buffer = bigger;
+    }
+    this.buffer.set(hash, this.length * HASH_SIZE);
+    this.length += 1;
+  }
+
+  /** A copy of the hash at `index` (callers may keep or change it). */
+  at(index: number): Buffer {
+    return Buffer.from(this.buffer.subarray(index * HASH_SIZE, (index + 1) * HASH_SIZE));
+  }
+}
 
 /**
  * An append-only Merkle tree over leaf hashes, as in RFC 9162 §2.1 (Certificate Transparency 2.0).
@@ -6,14 +27,14 @@ import { EMPTY_ROOT, leafHash, nodeHash, splitPoint } from "./hashing.ts";
  * It keeps every complete (perfect) subtree: `levels[k][i]` is the hash of leaves `[i·2^k, (i+1)·2^k)`. A
  * subtree the RFC's recursion asks for always starts at a multiple of its largest power of two, so any MTH,
  * PATH or PROOF — for the current size or any earlier size — is assembled from stored perfect subtrees in
- * O(log² n) hashes. Memory is about two hashes per leaf.
+ * O(log² n) hashes. Memory is about two hashes (64 bytes) per leaf, each level in one buffer.
  */
 export class MerkleTree {
-  private readonly levels: Buffer[][] = [[]];
+  private readonly levels: Level[] = [new Level()];
 
   /** Number of leaves. */
   get size(): number {
-    return (this.levels[0] as Buffer[]).length;
+    return (this.levels[0] as Level).length;
   }
 
   /** Appends a leaf by its data: its hash is HASH(0x00 || data). Returns the leaf's index. */
@@ -25,15 +46,15 @@ export class MerkleTree {
   appendLeafHash(hash: Uint8Array): number {
     if (hash.length !== 32) throw new RangeError(`a leaf hash is 32 bytes, got ${hash.length}`);
     const index = this.size;
-    let node: Buffer = Buffer.from(hash);
+    let node: Uint8Array = hash;
     let level = 0;
     let position = index;
     for (;;) {
-      const row = this.levels[level] ?? [];
+      const row = this.levels[level] ?? new Level();
       this.levels[level] = row;
       row.push(node);
       if (position % 2 === 0) break;
-      node = nodeHash(row[position - 1] as Buffer, node);
+      node = nodeHash(row.at(position - 1), node);
       position = (position - 1) / 2;
       level += 1;
     }
@@ -43,7 +64,7 @@ export class MerkleTree {
   /** The leaf hash at `index`. */
   leafHashAt(index: number): Buffer {
     this.checkIndex(index, this.size);
-    return (this.levels[0] as Buffer[])[index] as Buffer;
+    return (this.levels[0] as Level).at(index);
   }
 
   /** MTH(D[0:size]) (RFC 9162 §2.1.1): the root hash of the tree as it stood at `size` leaves. */
@@ -81,7 +102,7 @@ export class MerkleTree {
   private subtreeHash(start: number, n: number): Buffer {
     if ((n & (n - 1)) === 0 && n <= 2 ** 30) {
       const level = Math.log2(n);
-      if (start % n === 0) return (this.levels[level] as Buffer[])[start / n] as Buffer;
+      if (start % n === 0) return (this.levels[level] as Level).at(start / n);
     }
     const k = splitPoint(n);
     return nodeHash(this.subtreeHash(start, k), this.subtreeHash(start + k, n - k));
