@@ -13,6 +13,8 @@ export interface Platform {
   url: string;
   /** The service processes, for the crash test (empty in embedded mode). */
   processes: { name: string; child: ChildProcess; log: string[] }[];
+  /** Changes one stored event's data straight in the database, past every service (the audit scenario). */
+  tamper(eventId: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -68,6 +70,17 @@ export async function startEmbedded(): Promise<Platform> {
     return {
       url,
       processes: [],
+      async tamper(eventId) {
+        const { DatabaseSync } = await import("node:sqlite");
+        const db = new DatabaseSync(join(dataDir, "platform.db"));
+        try {
+          db.prepare(
+            "UPDATE events SET envelope = json_set(envelope, '$.data.tampered', 1) WHERE event_id = ?",
+          ).run(eventId);
+        } finally {
+          db.close();
+        }
+      },
       async stop() {
         await shutdown(app);
         rmSync(dataDir, { recursive: true, force: true });
@@ -182,6 +195,19 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
       schema,
       connectionString: cs,
       ports,
+      async tamper(eventId) {
+        const pg = (await import("pg")).default;
+        const client = new pg.Client({ connectionString: cs });
+        await client.connect();
+        try {
+          await client.query(
+            `UPDATE "${schema}".events SET envelope = (envelope::jsonb || '{"data":{"tampered":1}}'::jsonb)::json WHERE event_id = $1`,
+            [eventId],
+          );
+        } finally {
+          await client.end();
+        }
+      },
       /** SIGKILLs nothing: starts the named service again after the caller killed it, and waits until it is ready. */
       async restart(name: string) {
         const i = processes.findIndex((p) => p.name === name);

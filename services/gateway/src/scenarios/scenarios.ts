@@ -433,5 +433,16 @@ export function describeScenarios(topology: string, start: () => Promise<Platfor
       const verified = (await call("POST", "/audit/verify", "auditor")).json;
       expect(verified.firstFailure).toBeUndefined();
     });
+
+    // Last: it leaves the store tampered with.
+    it("audit: an event changed straight in the database is detected and named", async () => {
+      const id = ids.incomplete as string;
+      const t = (await call("GET", `/audit/cases/${id}/timeline?reason=scenario`, "auditor")).json;
+      const victim = t.events.find((e: { stream: string }) => e.stream === `application-${id}`);
+      await platform.tamper(victim.id);
+      const verified = (await call("POST", "/audit/verify", "auditor")).json;
+      expect(verified.ok).toBe(false);
+      expect(verified.firstFailure).toMatchObject({ eventId: victim.id, reason: "hash-mismatch" });
+    });
   });
 }
