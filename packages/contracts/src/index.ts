@@ -1,4 +1,5 @@
 export * from "./approval/events.ts";
+export * from "./audit/events.ts";
 export * from "./codes.ts";
 export * from "./credit/events.ts";
 export * from "./free-text.ts";

@@ -14,6 +14,8 @@ export const roles = [
   "auditor",
   "admin",
   "system",
+  /** Reads the audit service's record of who read which case and why (个人信息保护法 第五十一条). */
+  "supervising-auditor",
 ] as const;
 export type Role = (typeof roles)[number];
 export const role = z.enum(roles);

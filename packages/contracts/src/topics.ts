@@ -24,6 +24,10 @@ export const topics = {
   reviewAndMonitor: {
     finding: "gov.review-and-monitor.finding.v1",
   },
+  audit: {
+    access: "gov.audit.access.v1",
+    checkpoint: "gov.audit.checkpoint.v1",
+  },
 } as const;
 
 type Values<T> = T[keyof T];

@@ -85,5 +85,12 @@ export function sourcesFor(
       AUTH_JWKS_URL: common.AUTH_JWKS_URL,
     };
   }
-  return common;
+  return {
+    ...common,
+    // Only the audit service signs checkpoints and export bundles; the others read the variable and ignore it.
+    AUDIT_SIGNING_KEY:
+      service.name === "audit"
+        ? platformSecret("AUDIT_SIGNING_KEY")
+        : { kind: "unset", why: "only the audit service signs (checkpoints and export bundles)" },
+  };
 }

@@ -2,7 +2,7 @@
 // temporary folder, started with START_COMMAND, production settings, PostgreSQL and Kafka — and waits for
 // /health/ready.
 
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,11 +31,16 @@ export function productionSecrets(): {
   AUTH_JWT_SECRET: string;
   PII_INDEX_KEY: string;
   PII_MASTER_KEY: string;
+  AUDIT_SIGNING_KEY: string;
 } {
   return {
     AUTH_JWT_SECRET: randomBytes(48).toString("base64"),
     PII_INDEX_KEY: randomBytes(32).toString("hex"),
     PII_MASTER_KEY: randomBytes(32).toString("hex"),
+    // An Ed25519 private key, PKCS#8 DER in base64 (the audit service's checkpoint key).
+    AUDIT_SIGNING_KEY: generateKeyPairSync("ed25519")
+      .privateKey.export({ format: "der", type: "pkcs8" })
+      .toString("base64"),
   };
 }
 

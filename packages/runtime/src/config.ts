@@ -2,6 +2,7 @@ import { kafkaClients } from "@gov/messaging";
 import { piiKeyProblem } from "@gov/pii";
 import { ConfigError, DEVELOPMENT_SECRET, type KitConfig, loadConfig } from "@gov/service-kit";
 import { z } from "zod";
+import { DEVELOPMENT_AUDIT_KEY } from "./audit-key.ts";
 
 /** What a service process needs besides the service kit's own settings (all from environment variables). */
 export const runtimeConfig = {
@@ -40,6 +41,8 @@ export const runtimeConfig = {
   PII_INDEX_KEY: z.string().min(1).optional(),
   /** Wraps the per-subject data keys in a service's key vault. Required in production, as above. */
   PII_MASTER_KEY: z.string().min(1).optional(),
+  /** The audit service's Ed25519 checkpoint signing key (PKCS#8 DER, base64). Production refuses the dev key. */
+  AUDIT_SIGNING_KEY: z.string().min(1).optional(),
   /** `adjustable`: tests may move this process's clock with `PUT /<service>/_clock` (refused in production). */
   CLOCK: z.enum(["system", "adjustable"]).default("system"),
   /**
@@ -121,6 +124,9 @@ export function productionProblems(env: Record<string, string | undefined>): Con
   for (const name of ["PII_INDEX_KEY", "PII_MASTER_KEY"] as const) {
     const problem = piiKeyProblem(env[name]);
     if (problem) problems.push({ variable: name, message: problem });
+  }
+  if (env.AUDIT_SIGNING_KEY === DEVELOPMENT_AUDIT_KEY) {
+    problems.push({ variable: "AUDIT_SIGNING_KEY", message: "is the published development audit key" });
   }
   if (env.PII_INDEX_KEY && env.PII_INDEX_KEY === env.PII_MASTER_KEY) {
     problems.push({ variable: "PII_MASTER_KEY", message: "must differ from PII_INDEX_KEY" });

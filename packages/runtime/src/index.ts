@@ -1,3 +1,4 @@
+export * from "./audit-key.ts";
 export * from "./clock.ts";
 export * from "./config.ts";
 export * from "./domain-errors.ts";

@@ -18,7 +18,7 @@ export async function openProjectionDatabase(
     const { openPostgresProjectionDatabase } = await import("@gov/eventsourcing/projections/postgres");
     return openPostgresProjectionDatabase({
       ...(settings.DATABASE_URL ? { connectionString: settings.DATABASE_URL } : {}),
-      schema: projectionSchema(service),
+      schema: projectionSchema(service, settings.EVENT_STORE_SCHEMA),
     });
   }
   const { mkdirSync } = await import("node:fs");
@@ -27,5 +27,10 @@ export async function openProjectionDatabase(
   return openSqliteProjectionDatabase({ path: join(settings.DATA_DIR, `${service}-projections.db`) });
 }
 
-/** The PostgreSQL schema of a service's read models, e.g. `intake_projections`. */
-export const projectionSchema = (service: string) => `${service.replaceAll("-", "_")}_projections`;
+/**
+ * The PostgreSQL schema of a service's read models, e.g. `intake_projections`. A store in another schema than the
+ * default `event_store` (a test run's fresh schema) gets its own read models, `<store schema>_intake_projections`:
+ * a read model's checkpoint is a position in one store and means nothing in another.
+ */
+export const projectionSchema = (service: string, storeSchema = "event_store") =>
+  `${storeSchema === "event_store" ? "" : `${storeSchema}_`}${service.replaceAll("-", "_")}_projections`;

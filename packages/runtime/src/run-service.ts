@@ -9,6 +9,7 @@ import {
 } from "@gov/service-kit";
 import { clockModule } from "./clock.ts";
 import {
+  type ConfigProblem,
   configOrExit,
   loadCheckedConfig,
   type RuntimeSettings,
@@ -25,14 +26,20 @@ import { registerReadyMetric } from "./operational-metrics.ts";
 
 export interface ServiceDefinition extends ServiceScope {
   module(deps: ServiceDeps): ServiceModule | Promise<ServiceModule>;
+  /** The service's own settings checks (e.g. the audit signing key), named with the others before it starts. */
+  configProblems?: (env: Record<string, string | undefined>) => ConfigProblem[];
 }
 
 /**
  * Reads and checks the environment, with the production checks (`productionProblems`); every bad or missing
  * variable is named in one ConfigError.
  */
-export function loadRuntimeConfig(env: Record<string, string | undefined>): KitConfig & RuntimeSettings {
-  return loadCheckedConfig(env, runtimeConfig, runtimeProblems) as KitConfig & RuntimeSettings;
+export function loadRuntimeConfig(
+  env: Record<string, string | undefined>,
+  more: (env: Record<string, string | undefined>) => ConfigProblem[] = () => [],
+): KitConfig & RuntimeSettings {
+  return loadCheckedConfig(env, runtimeConfig, (c) => [...runtimeProblems(c), ...more(env)]) as KitConfig &
+    RuntimeSettings;
 }
 
 /**
@@ -104,7 +111,9 @@ function installRejectionNet(service: string, warn: (obj: object, msg: string) =
  * or an error no wait can fix (Kafka refusing the configuration or the credentials).
  */
 export async function runService(definition: ServiceDefinition): Promise<App> {
-  const config = configOrExit(definition.service, () => loadRuntimeConfig(process.env));
+  const config = configOrExit(definition.service, () =>
+    loadRuntimeConfig(process.env, definition.configProblems),
+  );
   let app: App | undefined;
   installRejectionNet(definition.service, (obj, msg) =>
     app ? app.log.warn(obj, msg) : process.stderr.write(`${definition.service}: ${msg}\n`),

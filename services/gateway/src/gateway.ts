@@ -22,6 +22,8 @@ export interface GatewayOptions {
   /** PII_INDEX_KEY and PII_MASTER_KEY (development keys when absent outside production). */
   piiIndexKey?: string;
   piiMasterKey?: string;
+  /** AUDIT_SIGNING_KEY: the audit service's Ed25519 checkpoint key (docs/audit.md). */
+  auditSigningKey?: string;
   /** CLOCK=adjustable: tests move the platform's clock with `PUT /<service>/_clock` (never in production). */
   adjustableClock?: boolean;
   /** CALENDAR_WARN_FROM: month-day from which a missing next-year calendar is a readiness warning (11-01). */
@@ -60,6 +62,7 @@ export async function createGateway(config: KitConfig, options: GatewayOptions =
     CALENDAR_WARN_FROM: options.calendarWarnFrom ?? "11-01",
     ...(options.piiIndexKey ? { PII_INDEX_KEY: options.piiIndexKey } : {}),
     ...(options.piiMasterKey ? { PII_MASTER_KEY: options.piiMasterKey } : {}),
+    ...(options.auditSigningKey ? { AUDIT_SIGNING_KEY: options.auditSigningKey } : {}),
   };
   const infra = await startInfrastructure(settings, logger);
   const services = await embeddedModules(infra);

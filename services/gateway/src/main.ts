@@ -1,6 +1,6 @@
 // Embedded mode: every service in one process (./scripts/start).
 
-import { configOrExit, loadCheckedConfig, runtimeConfig } from "@gov/runtime";
+import { auditKeyProblems, configOrExit, loadCheckedConfig, runtimeConfig } from "@gov/runtime";
 import { installGracefulShutdown } from "@gov/service-kit";
 import { z } from "zod";
 import { createGateway } from "./gateway.ts";
@@ -15,6 +15,7 @@ const gatewayConfig = {
   DEMO_DATA: z.enum(["true", "false"]).optional(),
   PII_INDEX_KEY: runtimeConfig.PII_INDEX_KEY,
   PII_MASTER_KEY: runtimeConfig.PII_MASTER_KEY,
+  AUDIT_SIGNING_KEY: runtimeConfig.AUDIT_SIGNING_KEY,
   CLOCK: runtimeConfig.CLOCK,
   CALENDAR_WARN_FROM: runtimeConfig.CALENDAR_WARN_FROM,
 };
@@ -22,7 +23,9 @@ const gatewayConfig = {
 // The same checks as every service process (`runService`): production refuses development keys, weak
 // secrets and an adjustable clock, naming every problem at once.
 const config = configOrExit("gateway", () =>
-  loadCheckedConfig({ NODE_ENV: "development", ...process.env }, gatewayConfig),
+  loadCheckedConfig({ NODE_ENV: "development", ...process.env }, gatewayConfig, () =>
+    auditKeyProblems({ NODE_ENV: "development", ...process.env }),
+  ),
 );
 const demoData = (config.DEMO_DATA ?? (config.NODE_ENV === "production" ? "false" : "true")) === "true";
 const app = await createGateway(config, {
@@ -30,6 +33,7 @@ const app = await createGateway(config, {
   seedDemo: demoData,
   ...(config.PII_INDEX_KEY ? { piiIndexKey: config.PII_INDEX_KEY } : {}),
   ...(config.PII_MASTER_KEY ? { piiMasterKey: config.PII_MASTER_KEY } : {}),
+  ...(config.AUDIT_SIGNING_KEY ? { auditSigningKey: config.AUDIT_SIGNING_KEY } : {}),
   adjustableClock: config.CLOCK === "adjustable",
   calendarWarnFrom: config.CALENDAR_WARN_FROM,
 });

@@ -1,3 +1,4 @@
+import { auditModule } from "@gov/audit";
 import { creditModule } from "@gov/credit";
 import { intakeModule } from "@gov/intake";
 import { mattersModule } from "@gov/matters";
@@ -10,5 +11,11 @@ import type { ServiceModule } from "@gov/service-kit";
  */
 export async function embeddedModules(deps: ServiceDeps): Promise<ServiceModule[]> {
   // Matters first: its demo catalog loads before the services that build on it.
-  return [await mattersModule(deps), await creditModule(deps), await intakeModule(deps)];
+  // Audit last: a read side of every other service's events (docs/audit.md).
+  return [
+    await mattersModule(deps),
+    await creditModule(deps),
+    await intakeModule(deps),
+    await auditModule(deps),
+  ];
 }

@@ -1,11 +1,12 @@
 // Finding 1 of the attacker's probe: production protects itself. The embedded platform's main and a service's
 // main (runService) run the same production checks (`productionProblems` in @gov/runtime).
 import { type ChildProcess, spawn } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEVELOPMENT_AUDIT_KEY } from "@gov/runtime";
 import { DEVELOPMENT_SECRET } from "@gov/service-kit";
 import { afterAll, describe, expect, it } from "vitest";
 
@@ -15,6 +16,7 @@ const mains = {
   "matters service": join(root, "services/matters/src/main.ts"),
   "credit service": join(root, "services/credit/src/main.ts"),
   "intake service": join(root, "services/intake/src/main.ts"),
+  "audit service": join(root, "services/audit/src/main.ts"),
 };
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
@@ -40,6 +42,9 @@ const good = () => {
     AUTH_JWT_SECRET: randomBytes(36).toString("base64"),
     PII_INDEX_KEY: randomBytes(32).toString("hex"),
     PII_MASTER_KEY: randomBytes(32).toString("base64"),
+    AUDIT_SIGNING_KEY: generateKeyPairSync("ed25519")
+      .privateKey.export({ type: "pkcs8", format: "der" })
+      .toString("base64"),
   };
 };
 
@@ -79,7 +84,7 @@ describe.each(Object.entries(mains))("finding 1 (production protects itself): th
     await refuses(main, { ...good(), CLOCK: "adjustable" }, ["CLOCK"]);
   });
 
-  it("refuses the published development secret and PII keys", async () => {
+  it("refuses the published development secret, PII keys and audit signing key", async () => {
     const stderr = await refuses(
       main,
       {
@@ -87,8 +92,9 @@ describe.each(Object.entries(mains))("finding 1 (production protects itself): th
         AUTH_JWT_SECRET: DEVELOPMENT_SECRET,
         PII_INDEX_KEY: devKey("index"),
         PII_MASTER_KEY: Buffer.from(devKey("master"), "hex").toString("base64"),
+        AUDIT_SIGNING_KEY: DEVELOPMENT_AUDIT_KEY,
       },
-      ["AUTH_JWT_SECRET", "PII_INDEX_KEY", "PII_MASTER_KEY"],
+      ["AUTH_JWT_SECRET", "PII_INDEX_KEY", "PII_MASTER_KEY", "AUDIT_SIGNING_KEY"],
     );
     expect(stderr).toMatch(/development/);
   });

@@ -56,9 +56,19 @@ export interface Projection {
   /** Lower-case letters, digits and `_` (e.g. `intake_applications`); prefixes its tables. */
   name: string;
   version: number;
-  categories: readonly string[];
+  /** The stream categories it follows, or `"all"`: every event of the log (the audit trail). */
+  categories: readonly string[] | "all";
   migrations: readonly ProjectionMigration[];
   handlers: Readonly<Record<string, (event: RecordedEvent, ctx: ProjectionContext) => Promise<void>>>;
+  /** Applied to every event it follows, after the event's own handler if it has one (the audit trail). */
+  everyEvent?: (event: RecordedEvent, ctx: ProjectionContext) => Promise<void>;
+}
+
+/** The log filter of a projection's categories. */
+export function projectionFilter(projection: Pick<Projection, "categories">): {
+  categories?: readonly string[];
+} {
+  return projection.categories === "all" ? {} : { categories: projection.categories };
 }
 
 export const projectionNamePattern = /^[a-z][a-z0-9_]{0,30}$/;

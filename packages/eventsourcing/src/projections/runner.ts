@@ -6,6 +6,7 @@ import { runCatchUp } from "../kernel/subscription.ts";
 import {
   type Projection,
   type ProjectionDatabase,
+  projectionFilter,
   projectionNamePattern,
   type SqlRunner,
   type TableNamer,
@@ -147,7 +148,7 @@ export async function startProjection(
           await runCatchUp({
             store,
             subscriberId: `projection-${name}-b${row.build}`,
-            filter: { categories: projection.categories },
+            filter: projectionFilter(projection),
             batchSize: options.batchSize ?? 500,
             ...(options.idleWaitMs === undefined ? {} : { idleWaitMs: options.idleWaitMs }),
             signal: controller.signal,
@@ -161,6 +162,7 @@ export async function startProjection(
                 for (const e of events) {
                   const h = projection.handlers[e.type];
                   if (h) await h(e, { tx, t });
+                  if (projection.everyEvent) await projection.everyEvent(e, { tx, t });
                 }
                 options.beforeCheckpoint?.(row.build, events);
                 await storeCheckpoint(tx, name, row.build, next, stored);
@@ -335,7 +337,7 @@ export async function startProjection(
         const page = await store.readAll({
           ...(after ? { after } : {}),
           limit: Math.min(1000, cap - n),
-          filter: { categories: projection.categories },
+          filter: projectionFilter(projection),
         });
         n += page.events.length;
         if (page.endOfLog || page.nextPosition === undefined || page.nextPosition === after) break;

@@ -277,6 +277,26 @@ describe.skipIf(!run)(suite, () => {
       }
       const caseNumbers = rebuilt.all().flatMap((a) => (a.accepted ? [a.accepted.caseNumber] : []));
       expect(new Set(caseNumbers).size).toBe(caseNumbers.length);
+      // The audit trail of every application is complete after the kills: each stored event appears in it once,
+      // in the store's order (docs/audit.md).
+      const auditor = {
+        authorization: `Bearer ${await mintToken({ sub: "crash-auditor", role: "auditor" })}`,
+      };
+      for (const { id } of ids) {
+        const stored = (await store.readStream(`application-${id}`)).map((e) => e.id);
+        await expect
+          .poll(
+            async () => {
+              const res = await fetch(`${url}/audit/cases/${id}/timeline?reason=crash-test`, {
+                headers: auditor,
+              });
+              const trail = (await res.json()) as { events?: { id: string; stream: string }[] };
+              return (trail.events ?? []).filter((e) => e.stream === `application-${id}`).map((e) => e.id);
+            },
+            { timeout: 60_000, interval: 500 },
+          )
+          .toEqual(stored);
+      }
       await store.close();
       process.stdout.write(
         `crash test: ${counts.sent} commands sent, ${counts.answered} answered, ${ids.length} applications, ${events} application events, ` +

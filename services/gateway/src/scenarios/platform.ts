@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { dropSchema, freshSchema, testConnectionString } from "@gov/eventsourcing/testing/postgres";
+import { projectionSchema } from "@gov/runtime";
 import { loadConfig, shutdown } from "@gov/service-kit";
 import { freePort, kafkaBrokers, spawnTracked, stopProcesses, type TrackedChild } from "@gov/testing";
 import { createGateway } from "../gateway.ts";
@@ -12,11 +13,13 @@ export interface Platform {
   url: string;
   /** The service processes, for the crash test (empty in embedded mode). */
   processes: { name: string; child: ChildProcess; log: string[] }[];
+  /** Changes one stored event's data straight in the database, past every service (the audit scenario). */
+  tamper(eventId: string): Promise<void>;
   stop(): Promise<void>;
 }
 
 const root = resolve(import.meta.dirname, "../../../..");
-export const SERVICES = ["matters", "credit", "intake"] as const;
+export const SERVICES = ["matters", "credit", "intake", "audit"] as const;
 
 export { freePort };
 
@@ -67,6 +70,17 @@ export async function startEmbedded(): Promise<Platform> {
     return {
       url,
       processes: [],
+      async tamper(eventId) {
+        const { DatabaseSync } = await import("node:sqlite");
+        const db = new DatabaseSync(join(dataDir, "platform.db"));
+        try {
+          db.prepare(
+            "UPDATE events SET envelope = json_set(envelope, '$.data.tampered', 1) WHERE event_id = ?",
+          ).run(eventId);
+        } finally {
+          db.close();
+        }
+      },
       async stop() {
         await shutdown(app);
         rmSync(dataDir, { recursive: true, force: true });
@@ -115,6 +129,8 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
     await stopProcesses(started);
     rmSync(dataDir, { recursive: true, force: true });
     await dropSchema(schema).catch(() => undefined);
+    // The services' read models of this run's store (`projectionSchema`).
+    for (const name of SERVICES) await dropSchema(projectionSchema(name, schema)).catch(() => undefined);
   };
   try {
     const ports: Record<string, number> = {};
@@ -179,6 +195,19 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
       schema,
       connectionString: cs,
       ports,
+      async tamper(eventId) {
+        const pg = (await import("pg")).default;
+        const client = new pg.Client({ connectionString: cs });
+        await client.connect();
+        try {
+          await client.query(
+            `UPDATE "${schema}".events SET envelope = (envelope::jsonb || '{"data":{"tampered":1}}'::jsonb)::json WHERE event_id = $1`,
+            [eventId],
+          );
+        } finally {
+          await client.end();
+        }
+      },
       /** SIGKILLs nothing: starts the named service again after the caller killed it, and waits until it is ready. */
       async restart(name: string) {
         const i = processes.findIndex((p) => p.name === name);

@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import { Agent, request as httpRequest } from "node:http";
+import { verifyBundle } from "@gov/audit";
 import type { MatterElements } from "@gov/contracts";
 import { creditCodeCheckCharacter } from "@gov/identifiers";
 import { hygieneElements } from "@gov/intake/test-support";
@@ -402,6 +403,46 @@ export function describeScenarios(topology: string, start: () => Promise<Platfor
       await expect
         .poll(async () => (await application(id))?.notices?.[0]?.items?.[0]?.problem, WAIT)
         .toBe("promise-not-allowed");
+    });
+
+    it("audit: the accepted application's timeline is in causal order and its export verifies offline", async () => {
+      const id = ids.complete as string;
+      const timeline = async () =>
+        (await call("GET", `/audit/cases/${id}/timeline?reason=scenario`, "auditor")).json;
+      await expect
+        .poll(
+          async () =>
+            (await timeline())?.events?.some((e: { type: string }) => e.type.endsWith(".accepted.v1")),
+          WAIT,
+        )
+        .toBe(true);
+      const t = await timeline();
+      const order = new Map<string, number>(
+        t.events.map((e: { id: string; logIndex: number }) => [e.id, e.logIndex]),
+      );
+      const indexes = [...order.values()];
+      expect(indexes).toEqual([...indexes].sort((a, b) => a - b));
+      // Every cause inside the case comes before what it caused.
+      for (const edge of t.graph.edges as { from: string; to: string }[]) {
+        if (order.has(edge.from))
+          expect(order.get(edge.from) as number).toBeLessThan(order.get(edge.to) as number);
+      }
+      expect(t.events[0]).toMatchObject({ service: "intake", actor: { role: "window-clerk" } });
+      const bundle = (await call("GET", `/audit/cases/${id}/export?reason=scenario`, "auditor")).json;
+      expect(verifyBundle(bundle, bundle.publicKey)).toMatchObject({ ok: true, failures: [] });
+      const verified = (await call("POST", "/audit/verify", "auditor")).json;
+      expect(verified.firstFailure).toBeUndefined();
+    });
+
+    // Last: it leaves the store tampered with.
+    it("audit: an event changed straight in the database is detected and named", async () => {
+      const id = ids.incomplete as string;
+      const t = (await call("GET", `/audit/cases/${id}/timeline?reason=scenario`, "auditor")).json;
+      const victim = t.events.find((e: { stream: string }) => e.stream === `application-${id}`);
+      await platform.tamper(victim.id);
+      const verified = (await call("POST", "/audit/verify", "auditor")).json;
+      expect(verified.ok).toBe(false);
+      expect(verified.firstFailure).toMatchObject({ eventId: victim.id, reason: "hash-mismatch" });
     });
   });
 }
