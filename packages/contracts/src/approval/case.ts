@@ -70,6 +70,10 @@ export const caseMatter = z.object({
   /** The result the case produces (e.g. 食品经营许可证). */
   resultName: z.string().min(1).max(200).optional(),
   resultType: z.enum(["certificate", "approval-document", "other"]).optional(),
+  /** How long the permit is valid, in years (the matter version's; absent: 5). */
+  resultValidityYears: z.number().int().min(1).max(30).optional(),
+  /** 许可范围 printed on the certificate (the matter version's; absent: the matter's name). */
+  resultScope: z.string().min(1).max(1000).optional(),
 });
 
 export const caseOpened = z.object({
@@ -208,7 +212,10 @@ export const caseDecided = z.object({
   /** 准予: the certificate is due within 10 working days of the decision (第四十四条). */
   certificateDueOn: isoDate.optional(),
   /** The permit the decision grants (准予 only). */
-  permitId: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/).optional(),
+  permitId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,80}$/)
+    .optional(),
 });
 
 /** The application ended at intake after acceptance (withdrawn, or 容缺 materials not supplied): the case closes undecided. */

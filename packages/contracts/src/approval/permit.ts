@@ -24,6 +24,10 @@ export const certificateSignature = z.object({
   keyId: z.string().min(1).max(120),
   /** Base64 signature over the canonical certificate content. */
   value: z.string().min(1).max(4000),
+  /** The sealing department's code, as the seal header names it (covered by the signature). */
+  department: z.string().min(1).max(18).optional(),
+  /** When it was sealed, as the seal header names it (covered by the signature). */
+  signedAt: isoInstant.optional(),
 });
 
 /** What a certificate states; the signature covers exactly this (canonical JSON). */

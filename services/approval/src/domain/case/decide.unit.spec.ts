@@ -249,9 +249,9 @@ describe("the clock (行政许可法 第四十二条, 第四十五条)", () => {
   });
 
   it("a joint case extends by 15 (第二十六条)", () => {
-    const joint = opened({
-      clock: { ...(opened().data as { clock: never }).clock, joint: true, limitDays: 45 },
-    } as never);
+    const base = opened();
+    if (base.type !== "CaseOpened") throw new Error("fixture");
+    const joint = opened({ clock: { ...base.data.clock, joint: true, limitDays: 45 } });
     const [ext] = decider.decide(
       cmd("GrantExtension", { reason: "联办" }, at("2026-02-24", head)),
       fold([joint]),
