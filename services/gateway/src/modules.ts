@@ -1,3 +1,4 @@
+import { approvalModule } from "@gov/approval";
 import { creditModule } from "@gov/credit";
 import { intakeModule } from "@gov/intake";
 import { mattersModule } from "@gov/matters";
@@ -10,5 +11,10 @@ import type { ServiceModule } from "@gov/service-kit";
  */
 export async function embeddedModules(deps: ServiceDeps): Promise<ServiceModule[]> {
   // Matters first: its demo catalog loads before the services that build on it.
-  return [await mattersModule(deps), await creditModule(deps), await intakeModule(deps)];
+  return [
+    await mattersModule(deps),
+    await creditModule(deps),
+    await intakeModule(deps),
+    await approvalModule(deps),
+  ];
 }

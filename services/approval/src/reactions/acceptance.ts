@@ -44,6 +44,9 @@ export async function reactToApplication(deps: AcceptanceDeps, event: BusEvent, 
         throw new Error(`approval has no copy of matter ${a.matter.matterId} v${a.matter.version} yet`);
       }
       const caseId = a.applicationId;
+      // An optional material (非必要) left out is not "missing" for 秒批: only what the matter requires counts.
+      const optional = new Set(elements.materials.filter((m) => m.necessity === "optional").map((m) => m.id));
+      const counted = a.materials.filter((m) => !(m.provision === "missing" && optional.has(m.materialId)));
       const opened = await deps.cases.handle(
         caseId,
         {
@@ -77,7 +80,7 @@ export async function reactToApplication(deps: AcceptanceDeps, event: BusEvent, 
             autoApproval: {
               allows: elements.allowsAutoApproval && a.matter.allowsAutoApproval,
               ...(elements.autoApprovalRules ? { rules: elements.autoApprovalRules } : {}),
-              materials: a.materials,
+              materials: counted,
             },
             permitId: permitIdOf(caseId),
           },
