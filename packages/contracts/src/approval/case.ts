@@ -23,11 +23,11 @@ export const acceptanceMode = z.enum(["complete", "deferred-materials", "informe
 /** The applicant's credit status as approval's own copy of credit's events had it when the case opened. */
 export const caseCredit = z.object({
   status: z.enum(["green-channel", "normal", "strict-review"]),
-  /** A past false 告知承诺 (国办发〔2020〕42号 §三(三)): strict review, never auto-approved. */
+  /** A past false 告知承诺 (国办发〔2020〕42号): strict review, never auto-approved. */
   pastFalsePromise: z.boolean(),
-  /** Strict review (黑名单 or past false promise): never 秒批 (国办发〔2019〕35号 §二(七)). */
+  /** Strict review (黑名单 or past false promise): never 秒批 (国办发〔2019〕35号). */
   strictReview: z.boolean(),
-  /** 红名单: the 绿色通道 flag (国办发〔2019〕35号 §二(六)). */
+  /** 红名单: the 绿色通道 flag (国办发〔2019〕35号). */
   greenChannel: z.boolean(),
 });
 

@@ -154,7 +154,7 @@ export const fee = z.object({
 });
 
 /**
- * 秒批 eligibility as data on the matter version (无感审批/秒批: 国办发〔2022〕5号 §三 "推行…智能审批"), never as code
+ * 秒批 eligibility as data on the matter version (秒批; 国发〔2022〕5号, 政务服务便利化), never as code
  * branches: approval checks a case against these and decides it with no officer when every rule holds.
  */
 export const autoApprovalRules = z.object({

@@ -332,7 +332,7 @@ describe("a case from acceptance to certificate (行政许可法 第三十二条
   });
 });
 
-describe("秒批 (国办发〔2022〕5号 即报即批、即批即得)", () => {
+describe("秒批 (国发〔2022〕5号: 政务服务便利化)", () => {
   it("an eligible case is decided and its certificate issued and sealed in the same flow as acceptance", async () => {
     await accept(
       h,

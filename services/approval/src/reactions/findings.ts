@@ -11,8 +11,7 @@ const reactor = { id: "approval-reactions", role: "system" } as const;
 
 /**
  * 审管联动 ("谁审批、谁监管"): a serious violation with a penalty decision on a permit opens a revocation (吊销) for the
- * department to decide; a false 告知承诺 on a permit granted under 告知承诺 leads to 撤销 (国办发〔2020〕42号 §三(三):
- * 发现申请人承诺不实的…依法撤销). Ids derive from the finding's event id: a redelivery appends nothing new.
+ * department to decide; a false 告知承诺 on a permit granted under 告知承诺 leads to 撤销 (国办发〔2020〕42号). Ids derive from the finding's event id: a redelivery appends nothing new.
  */
 export async function reactToFinding(
   deps: { cases: CaseCommands; permits: PermitCommands },

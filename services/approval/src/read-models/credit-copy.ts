@@ -15,7 +15,7 @@ type CaseCredit = ApprovalEventData["CaseOpened"]["credit"];
 
 /**
  * Approval's copy of each subject's credit status (CreditStatusChanged) and of past false promises
- * (FalsePromiseFound, 国办发〔2020〕42号 §三(三)): what the credit gate reads when a case opens. An unknown subject
+ * (FalsePromiseFound, 国办发〔2020〕42号): what the credit gate reads when a case opens. An unknown subject
  * is `normal`.
  */
 export class CreditCopy {

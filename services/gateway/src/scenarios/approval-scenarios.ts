@@ -182,7 +182,13 @@ export function approvalScenarios(s: () => ApprovalScenarioContext) {
         return r.status;
       }, WAIT)
       .toBe(201);
-    expect((await s().check(id)).json.events).toEqual([{ type: "ApplicationAccepted" }]);
+    // Read your own write (min-log-position) before the check, as the suite's submit() does.
+    const submitted = await s().call("GET", `/intake/applications/${id}`, "window-clerk", undefined, {
+      region: s().elements.region,
+    });
+    expect(submitted.json?.status).toBe("submitted");
+    const checked = await s().check(id);
+    expect(checked.json.events, JSON.stringify(checked.json)).toEqual([{ type: "ApplicationAccepted" }]);
     await opened(id);
     const assessed = (await caseView(id)).autoApproval;
     expect(assessed, JSON.stringify(assessed)).toMatchObject({ eligible: true });

@@ -40,7 +40,7 @@ export const businessMatters: DemoMatter[] = [
     result: { type: "certificate", name: "营业执照" },
     deliveryMethods: ["window", "post", "download"],
     allowsAutoApproval: true,
-    // 秒批 as data (国办发〔2022〕5号 智能审批): accepted complete, every material at hand, enterprises only, no strict review.
+    // 秒批 as data (国发〔2022〕5号): accepted complete, every material at hand, enterprises only, no strict review.
     autoApprovalRules: {
       noDeferredMaterials: true,
       allMaterialsProvided: true,

@@ -18,9 +18,9 @@ export interface Reason {
 const AT_HAND = new Set(["provided", "certificate", "obtained-by-department"]);
 
 /**
- * 秒批 eligibility: the matter version's rules, read as data (国办发〔2022〕5号 智能审批 "即报即批、即批即得"). Every rule
+ * 秒批 eligibility: the matter version's rules, read as data (国发〔2022〕5号, 政务服务便利化). Every rule
  * that fails is a reason; none failing means eligible. The credit gate holds whatever the rules say: an applicant
- * under strict review is never auto-approved (国办发〔2019〕35号 §二(七)).
+ * under strict review is never auto-approved (国办发〔2019〕35号).
  */
 export function autoApprovalReasons(f: EligibilityFacts): Reason[] {
   if (!f.allowsAutoApproval || !f.rules)

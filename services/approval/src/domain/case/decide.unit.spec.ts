@@ -421,7 +421,7 @@ describe("decisions (行政许可法 第三十八条, 第四十四条)", () => {
   });
 });
 
-describe("秒批 eligibility, rules as data on the matter version (国办发〔2022〕5号 智能审批)", () => {
+describe("秒批 eligibility, rules as data on the matter version (国发〔2022〕5号)", () => {
   const rules = {
     noDeferredMaterials: true,
     allMaterialsProvided: true,
@@ -441,7 +441,7 @@ describe("秒批 eligibility, rules as data on the matter version (国办发〔2
       initialCaseState(),
     );
 
-  it("an eligible case is decided at once, with no officer (即报即批)", () => {
+  it("an eligible case is decided at once, with no officer ", () => {
     expect(openAuto().map((e) => e.type)).toEqual(["CaseOpened", "AutoApprovalAssessed", "CaseDecided"]);
     expect(openAuto()[2]).toMatchObject({ data: { outcome: "approved", auto: true, permitId: "PMT-APP-1" } });
   });
@@ -479,7 +479,7 @@ describe("秒批 eligibility, rules as data on the matter version (国办发〔2
     const events = openAuto({ autoApproval: { allows: true, materials: provided } });
     expect(reasonsOf(events)).toEqual(["matter"]);
   });
-  it("a red-listed applicant's case carries the green-channel flag (国办发〔2019〕35号 §二(六))", () => {
+  it("a red-listed applicant's case carries the green-channel flag (国办发〔2019〕35号)", () => {
     const green = {
       status: "green-channel" as const,
       pastFalsePromise: false,
