@@ -420,6 +420,43 @@ describe("不予 and findings", () => {
   });
 });
 
+describe("告知承诺 found false (国办发〔2020〕42号)", () => {
+  it("a FalsePromiseFound on a permit granted under 告知承诺 rescinds it (撤销) and publishes PermitRevoked for credit", async () => {
+    await accept(h, accepted("PROM-1", "food", { mode: "informed-commitment" }));
+    await caseOf("PROM-1");
+    for (const i of [0, 1, 2]) {
+      await post(`/approval/cases/PROM-1/steps/${i}/claim`, undefined);
+      await post(`/approval/cases/PROM-1/steps/${i}/complete`, {
+        opinion: "承诺核查通过",
+        recommendation: "approve",
+      });
+    }
+    expect((await post("/approval/cases/PROM-1/decision", { outcome: "approved" }, head)).statusCode).toBe(
+      200,
+    );
+    await finding(h, {
+      type: "FalsePromiseFound",
+      data: {
+        findingId: "F2",
+        subject: ORG,
+        department: MARKET,
+        legalBasis: "《中华人民共和国行政许可法》第六十九条",
+        description: "承诺的经营场所条件不实",
+        foundOn: "2026-03-02",
+        matterId: "food",
+        permitId: "PMT-PROM-1",
+      },
+    });
+    const permit = await eventually(() => {
+      const p = h.module.model.permit("PMT-PROM-1");
+      return p?.status === "rescinded" ? p : undefined;
+    }, "rescinded");
+    expect(permit.ended).toMatchObject({ how: "rescinded" });
+    const stream = await h.store.readStream("permit-PMT-PROM-1");
+    expect(stream.map((e) => e.type)).toContain("gov.approval.permit.revoked.v1");
+  });
+});
+
 it("a rebuild of the read model equals the live one", async () => {
   const rebuilt = await h.module.rebuild();
   expect([...rebuilt.cases.entries()]).toEqual([...h.module.model.cases.entries()]);
