@@ -13,6 +13,8 @@ export interface CatalogEntry {
   topic: string;
   /** The event's data as JSON Schema (draft 7), for integrators who do not use zod. */
   jsonSchema: unknown;
+  /** What a producer writes: the same schema in zod's output mode (objects closed to undeclared fields). */
+  writtenJsonSchema: unknown;
   fields: { name: string; required: boolean; type: string; description: string }[];
 }
 
@@ -36,6 +38,11 @@ export function catalogEntries(): CatalogEntry[] {
         type,
         topic: `gov.${m[1]}.${m[2]}.v1`,
         jsonSchema: jsonSchemaOf(schema),
+        writtenJsonSchema: z.toJSONSchema(schema, {
+          target: "draft-7",
+          unrepresentable: "any",
+          io: "output",
+        }),
         fields: fieldsOf(schema),
       });
     }

@@ -1,12 +1,16 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import fontkit from "@pdf-lib/fontkit";
+import * as fontkit from "fontkit";
+import { decompress } from "wawoff2";
 
 /**
  * The CJK font the project installs: Noto Sans SC (SIL Open Font License 1.1) from the `@fontsource/noto-sans-sc`
  * npm package. Its "chinese-simplified" file covers GB 2312 and ASCII; a character outside it (a rare name
  * character) is found in the package's numbered slices, which together cover the whole font.
+ *
+ * The files are WOFF2; each is decompressed once (Google's woff2 decoder, `wawoff2`) to the TrueType font inside
+ * and kept in memory: fontkit's subsetter copies whole spans of a WOFF2 glyph table, which made 4–10 MB PDFs.
  */
 
 export type FontWeight = 400 | 700;
@@ -17,22 +21,27 @@ const packageDir = dirname(require.resolve("@fontsource/noto-sans-sc/package.jso
 /** Shown for a character no slice of the font has (the customary 〓 placeholder of Chinese typesetting). */
 export const MISSING_CHARACTER = "〓";
 
-interface FontFile {
+export interface FontFile {
   name: string;
-  bytes: Uint8Array;
+  /** The TrueType font. */
+  ttf: Buffer;
   has(codePoint: number): boolean;
 }
 
-const files = new Map<string, FontFile>();
+const files = new Map<string, Promise<FontFile>>();
 
-function loadFile(slice: string, weight: FontWeight): FontFile {
-  const name = `noto-sans-sc-${slice}-${weight}-normal.woff2`;
+function loadFile(slice: string, weight: FontWeight): Promise<FontFile> {
+  const name = `noto-sans-sc-${slice}-${weight}-normal`;
   let file = files.get(name);
   if (!file) {
-    const bytes = new Uint8Array(readFileSync(join(packageDir, "files", name)));
-    const font = fontkit.create(bytes);
-    file = { name, bytes, has: (codePoint) => font.hasGlyphForCodePoint(codePoint) };
+    file = (async () => {
+      const ttf = Buffer.from(await decompress(readFileSync(join(packageDir, "files", `${name}.woff2`))));
+      const font = fontkit.create(ttf);
+      if (!("hasGlyphForCodePoint" in font)) throw new Error(`${name} is a font collection`);
+      return { name, ttf, has: (codePoint: number) => font.hasGlyphForCodePoint(codePoint) };
+    })();
     files.set(name, file);
+    file.catch(() => files.delete(name));
   }
   return file;
 }
@@ -59,17 +68,17 @@ function slices(): { slice: string; ranges: [number, number][] }[] {
 }
 
 /** The main font file of a weight. */
-export function primaryFont(weight: FontWeight): FontFile {
+export function primaryFont(weight: FontWeight): Promise<FontFile> {
   return loadFile("chinese-simplified", weight);
 }
 
 /** The font file that draws `codePoint` in `weight`: the main file, else the slice whose range holds it. */
-export function fontFor(codePoint: number, weight: FontWeight): FontFile | undefined {
-  const primary = primaryFont(weight);
+export async function fontFor(codePoint: number, weight: FontWeight): Promise<FontFile | undefined> {
+  const primary = await primaryFont(weight);
   if (primary.has(codePoint)) return primary;
   for (const { slice, ranges } of slices()) {
     if (ranges.some(([from, to]) => codePoint >= from && codePoint <= to)) {
-      const file = loadFile(slice, weight);
+      const file = await loadFile(slice, weight);
       return file.has(codePoint) ? file : undefined;
     }
   }
@@ -79,4 +88,12 @@ export function fontFor(codePoint: number, weight: FontWeight): FontFile | undef
 /** The font's licence text, shipped with the package. */
 export function fontLicence(): string {
   return readFileSync(join(packageDir, "LICENSE"), "utf8");
+}
+
+/**
+ * Decompresses the main font files now (~0.5–1 s), so that a service's first certificate PDF is not the slow one:
+ * call it at start-up, before reporting ready.
+ */
+export async function preloadCertificateFonts(): Promise<void> {
+  await Promise.all([primaryFont(400), primaryFont(700)]);
 }

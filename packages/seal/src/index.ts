@@ -1,5 +1,5 @@
 export { keyringOptionsFromEnv, type SealConfigProblem, sealKeyringProblems } from "./config.ts";
-export { fontLicence, MISSING_CHARACTER } from "./fonts.ts";
+export { fontLicence, MISSING_CHARACTER, preloadCertificateFonts } from "./fonts.ts";
 export {
   DEVELOPMENT_SEAL_PASSPHRASE,
   FileKeyring,
@@ -8,6 +8,7 @@ export {
   keyIdOf,
 } from "./keyring.ts";
 export { type PrintableCertificate, renderCertificatePdf } from "./pdf.ts";
+export { anySignedDocumentSchema, sealSchema, signedDocumentSchema } from "./schemas.ts";
 export {
   type PublicSealKey,
   SEAL_ALGORITHM,

@@ -8,12 +8,19 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  type Stats,
   statSync,
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
 import { type PublicSealKey, SEAL_ALGORITHM, type SignedDocument, sealDocument } from "./seal.ts";
-import { generateSm2KeyPair, sm2PrivateScalar } from "./sm2.ts";
+import {
+  generateSm2KeyPair,
+  type Sm2PublicPoint,
+  sm2PrivateScalar,
+  sm2PublicPointFromPem,
+  sm2PublicPointOf,
+} from "./sm2.ts";
 
 /**
  * For local use only: the passphrase a development keyring encrypts its private keys with. It is public (it is
@@ -68,8 +75,8 @@ export class FileKeyring {
   readonly development: boolean;
   readonly #passphrase: string;
   readonly #production: boolean;
-  readonly #files = new Map<string, { mtimeMs: number; key: KeyFile }>();
-  readonly #scalars = new Map<string, bigint>();
+  readonly #files = new Map<string, { version: string; key: KeyFile }>();
+  readonly #scalars = new Map<string, { d: bigint; point: Sm2PublicPoint }>();
 
   private constructor(options: KeyringOptions) {
     this.directory = options.directory;
@@ -132,29 +139,29 @@ export class FileKeyring {
   sign<T>(department: string, document: T, signedAt: string): SignedDocument<T> {
     const at = isoOrThrow(signedAt, "signedAt");
     const key = this.#active(department) ?? this.#create(department, at);
-    if (Date.parse(at) < Date.parse(key.createdAt)) {
-      throw new KeyringError(`cannot seal at ${at}: key ${key.keyId} was created at ${key.createdAt}`);
-    }
+    const { d, point } = this.#scalar(key);
     return sealDocument(
       document,
       { algorithm: SEAL_ALGORITHM, keyId: key.keyId, department, signedAt: at },
-      this.#scalar(key),
+      d,
+      point,
     );
   }
 
-  #scalar(key: KeyFile): bigint {
-    let d = this.#scalars.get(key.keyId);
-    if (d === undefined) {
+  #scalar(key: KeyFile): { d: bigint; point: Sm2PublicPoint } {
+    let scalar = this.#scalars.get(key.keyId);
+    if (scalar === undefined) {
       try {
-        d = sm2PrivateScalar(createPrivateKey({ key: key.privateKey, passphrase: this.#passphrase }));
+        const d = sm2PrivateScalar(createPrivateKey({ key: key.privateKey, passphrase: this.#passphrase }));
+        scalar = { d, point: sm2PublicPointFromPem(key.publicKey) };
       } catch (error) {
         throw new KeyringError(
           `cannot open seal key ${key.keyId}: wrong passphrase? (${(error as Error).message})`,
         );
       }
-      this.#scalars.set(key.keyId, d);
+      this.#scalars.set(key.keyId, scalar);
     }
-    return d;
+    return scalar;
   }
 
   #active(department: string): KeyFile | undefined {
@@ -182,7 +189,7 @@ export class FileKeyring {
     };
     mkdirSync(join(this.directory, department), { recursive: true, mode: 0o700 });
     this.#write(key, true);
-    this.#scalars.set(key.keyId, sm2PrivateScalar(privateKey));
+    this.#scalars.set(key.keyId, { d: sm2PrivateScalar(privateKey), point: sm2PublicPointOf(publicKey) });
     return key;
   }
 
@@ -198,7 +205,7 @@ export class FileKeyring {
     }
     chmodSync(target, 0o600); // the umask may have narrowed it further, never widened it; make it exact
     if (!create) renameSync(target, path);
-    this.#files.set(path, { mtimeMs: statSync(path).mtimeMs, key });
+    this.#files.set(path, { version: versionOf(statSync(path)), key });
   }
 
   #allKeys(): KeyFile[] {
@@ -223,7 +230,7 @@ export class FileKeyring {
   #read(path: string, department: string): KeyFile {
     const stat = statSync(path);
     const cached = this.#files.get(path);
-    if (cached && cached.mtimeMs === stat.mtimeMs) return cached.key;
+    if (cached && cached.version === versionOf(stat)) return cached.key;
     if ((stat.mode & 0o077) !== 0) {
       throw new KeyringError(
         `seal key file ${path} is readable by others (mode ${(stat.mode & 0o777).toString(8)}); chmod 600 it`,
@@ -244,9 +251,14 @@ export class FileKeyring {
     if (this.#production && key.development) {
       throw new KeyringError(`seal key ${key.keyId} is a development key; production refuses it`);
     }
-    this.#files.set(path, { mtimeMs: stat.mtimeMs, key });
+    this.#files.set(path, { version: versionOf(stat), key });
     return key;
   }
+}
+
+/** A file replaced by rename has another inode, so a rewrite within one clock tick is still seen. */
+function versionOf(stat: Stats): string {
+  return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
 }
 
 function checkDepartment(department: string): void {

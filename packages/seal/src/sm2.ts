@@ -80,9 +80,19 @@ export function sm2Z(publicPoint: Sm2PublicPoint, id: string = DEFAULT_SM2_ID): 
   );
 }
 
+/** Z_A depends only on the key and the ID: kept for the few keys of a keyring. */
+const zCache = new Map<string, Buffer>();
+
 /** e = SM3(Z_A ‖ M) as an integer (GB/T 32918.2-2016 §6.1 A1–A2). */
 function messageInteger(message: Uint8Array, publicPoint: Sm2PublicPoint, id: string): bigint {
-  return toBigInt(sm3(sm2Z(publicPoint, id), message));
+  const cacheKey = `${id}\u0000${Buffer.from(publicPoint).toString("hex")}`;
+  let z = zCache.get(cacheKey);
+  if (!z) {
+    z = sm2Z(publicPoint, id);
+    if (zCache.size >= 1000) zCache.clear();
+    zCache.set(cacheKey, z);
+  }
+  return toBigInt(sm3(z, message));
 }
 
 function randomScalar(): bigint {
@@ -102,9 +112,15 @@ export function sm2PublicPoint(d: bigint): Sm2PublicPoint {
  * Signs `message` (the whole message: Z_A is prepended here) with private scalar `d`; returns the DER
  * signature of GB/T 35276. GB/T 32918.2-2016 §6.1 A3–A7.
  */
-export function sm2Sign(message: Uint8Array, d: bigint, id: string = DEFAULT_SM2_ID): Buffer {
+export function sm2Sign(
+  message: Uint8Array,
+  d: bigint,
+  id: string = DEFAULT_SM2_ID,
+  /** d·G, when the caller has it already (saves a scalar multiplication per signature). */
+  publicPoint: Sm2PublicPoint = sm2PublicPoint(d),
+): Buffer {
   if (d < 1n || d > n - 2n) throw new RangeError("SM2 private key out of range [1, n-2]");
-  const e = messageInteger(message, sm2PublicPoint(d), id);
+  const e = messageInteger(message, publicPoint, id);
   const inverse = Fn.inv(1n + d);
   for (;;) {
     const k = randomScalar();
@@ -115,6 +131,22 @@ export function sm2Sign(message: Uint8Array, d: bigint, id: string = DEFAULT_SM2
     if (s === 0n) continue;
     return Buffer.from(DER.hexFromSig({ r, s }), "hex");
   }
+}
+
+/** A keyring has few keys and verifies with each many times: each point is checked once and gets a table. */
+const verifyingPoints = new Map<string, ReturnType<typeof Point.fromBytes>>();
+
+function verifyingPoint(publicPoint: Sm2PublicPoint): ReturnType<typeof Point.fromBytes> {
+  const key = Buffer.from(publicPoint).toString("hex");
+  let q = verifyingPoints.get(key);
+  if (!q) {
+    q = Point.fromBytes(publicPoint);
+    q.assertValidity();
+    q.precompute(8, false);
+    if (verifyingPoints.size >= 64) verifyingPoints.clear(); // a table is a few hundred KB
+    verifyingPoints.set(key, q);
+  }
+  return q;
 }
 
 /** GB/T 32918.2-2016 §7.1 B1–B7. False for any malformed input rather than throwing. */
@@ -131,8 +163,7 @@ export function sm2Verify(
     ({ r, s } = DER.toSig(signature));
     // Strict DER: a re-encoding must give the same bytes, so no second encoding of one signature verifies.
     if (DER.hexFromSig({ r, s }) !== Buffer.from(signature).toString("hex")) return false;
-    q = Point.fromBytes(publicPoint);
-    q.assertValidity();
+    q = verifyingPoint(publicPoint);
   } catch {
     return false;
   }
@@ -140,6 +171,7 @@ export function sm2Verify(
   const t = Fn.create(r + s);
   if (t === 0n) return false;
   const e = messageInteger(message, publicPoint, id);
+  // Public values only, so variable-time multiplication is fine: s·G + t·P_A, P_A with its window table.
   const point = Point.BASE.multiplyUnsafe(s).add(q.multiplyUnsafe(t));
   if (point.is0()) return false;
   return Fn.create(e + point.toAffine().x) === r;

@@ -12,6 +12,7 @@ import type { Logger } from "pino";
 import type { KitConfig } from "./config.ts";
 import type { Closer, Infrastructure, ReadModelPort, ServiceModule } from "./module.ts";
 import { accessLogPlugin } from "./plugins/access-log.ts";
+import { asyncapiPlugin } from "./plugins/asyncapi.ts";
 import { authPlugin } from "./plugins/auth.ts";
 import { readYourWritesPlugin } from "./plugins/consistency.ts";
 import { correlationPlugin, requestIdFrom } from "./plugins/correlation.ts";
@@ -38,6 +39,8 @@ export interface BuildAppOptions {
   title?: string;
   /** Serves this document at `/openapi.json` instead of the app's own (a proxy merging its upstreams'). */
   openapi?: () => Promise<unknown>;
+  /** Serves this document at `/asyncapi.json` instead of the modules' own (a proxy merging its upstreams'). */
+  asyncapi?: () => Promise<unknown>;
   /** What the modules run on: its readiness counts, and it closes last, after every module. */
   infrastructure?: Infrastructure;
   /** The service promises demo data: not ready (`demo-data`) until `app.seedDemo()` has finished. */
@@ -49,7 +52,7 @@ export type App = FastifyInstance;
 
 /**
  * The one app every service runs: the kit's plugins at the root (correlation ids, auth, problems, health,
- * metrics, OpenAPI, demo data), then each module in its own scope under its prefix, with read-your-writes
+ * metrics, OpenAPI, AsyncAPI of the modules' events, demo data), then each module in its own scope under its prefix, with read-your-writes
  * over its read models. Shutdown is fastify's `close()`: after in-flight requests finish, the modules close
  * (last mounted first, each before its read models), then the infrastructure, in the order it gives.
  */
@@ -94,6 +97,10 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await app.register(openapiPlugin, {
     ...(options.title ? { title: options.title } : {}),
     ...(options.openapi ? { document: options.openapi } : {}),
+  });
+  await app.register(asyncapiPlugin, {
+    services: options.modules.map((m) => m.name),
+    ...(options.asyncapi ? { document: options.asyncapi } : {}),
   });
   await app.register(demoDataPlugin, { modules, required: options.demoData ?? false });
 

@@ -7,6 +7,7 @@ export * from "./config.ts";
 export * from "./logger.ts";
 export type * from "./module.ts";
 export * from "./plugins/access-log.ts";
+export * from "./plugins/asyncapi.ts";
 export * from "./plugins/auth.ts";
 export * from "./plugins/consistency.ts";
 export * from "./plugins/correlation.ts";

@@ -35,6 +35,10 @@ export interface ReadModelPort {
  * module per process. Either way the root endpoints are the kit's.
  */
 export interface ServiceModule {
+  /**
+   * The service's wire name, as in its event types `gov.<name>.…` (`matters`, `credit`, `review-and-monitor`):
+   * the app's `/asyncapi.json` describes the events of its modules' names.
+   */
   name: string;
   /** URL prefix, e.g. `/matters`. */
   prefix: string;

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { createGateway } from "./gateway.ts";
 
 describe("embedded gateway", () => {
-  it("is ready and serves a merged OpenAPI 3 document", async () => {
+  it("is ready and serves a merged OpenAPI 3 document and AsyncAPI 3 document", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "gateway-"));
     const app = await createGateway(loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent" }), { dataDir });
     // Ready once every module's read model has caught up with the log.
@@ -20,6 +20,11 @@ describe("embedded gateway", () => {
       expect.arrayContaining(["/matters/", "/matters/{matterId}"]),
     );
     expect((await app.inject({ method: "GET", url: "/matters/kpis" })).statusCode).toBe(200);
+    // One AsyncAPI document for every mounted service's events.
+    const asyncapi = (await app.inject({ method: "GET", url: "/asyncapi.json" })).json();
+    expect(Object.keys(asyncapi.channels)).toEqual(
+      expect.arrayContaining(["gov.matters.matter.v1", "gov.credit.subject.v1", "gov.intake.application.v1"]),
+    );
     await shutdown(app);
     rmSync(dataDir, { recursive: true, force: true });
   });

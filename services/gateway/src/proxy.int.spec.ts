@@ -171,6 +171,10 @@ describe("distributed gateway (a proxy by path prefix)", () => {
     expect(write.headers["content-type"]).toContain("application/problem+json");
     const openapi = (await gateway.inject({ method: "GET", url: "/openapi.json" })).json();
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(["/matters/", "/matters/{matterId}"]));
+    // The services' AsyncAPI documents, merged: the matters process describes its topics.
+    const asyncapi = (await gateway.inject({ method: "GET", url: "/asyncapi.json" })).json();
+    expect(asyncapi.asyncapi).toBe("3.0.0");
+    expect(Object.keys(asyncapi.channels)).toEqual(expect.arrayContaining(["gov.matters.matter.v1"]));
 
     await shutdown(matters);
     const down = await gateway.inject({ method: "GET", url: "/health/ready" });

@@ -1,4 +1,5 @@
 import proxy from "@fastify/http-proxy";
+import { type AsyncApiDocument, mergeAsyncApi } from "@gov/contracts/asyncapi";
 import {
   type App,
   bearerToken,
@@ -35,7 +36,8 @@ const timeout = (ms: number) => AbortSignal.timeout(ms);
 /**
  * Distributed mode's front door, the way an ingress routes: `/<service>/…` goes to that service's process,
  * untouched (the service checks the token itself). `/health/ready` is ready when every service is;
- * `/openapi.json` merges the services' documents, so clients see the same API as in embedded mode.
+ * `/openapi.json` and `/asyncapi.json` merge the services' documents, so clients see the same API and the
+ * same events as in embedded mode.
  *
  * A request body is read in full (at most `BODY_LIMIT` bytes, as every service reads it) before it is
  * forwarded, the way an ingress buffers request bodies: a larger one is a 413 problem+json from the gateway
@@ -68,6 +70,7 @@ export async function createProxyGateway(
     logger,
     title: "政务服务 platform (distributed)",
     openapi: () => mergedOpenApi(upstreams),
+    asyncapi: () => mergedAsyncApi(upstreams),
   });
 }
 
@@ -175,4 +178,18 @@ async function mergedOpenApi(upstreams: Upstreams) {
       schemas: Object.assign({}, ...docs.map((d) => d.components?.schemas ?? {})),
     },
   };
+}
+
+/** The services' AsyncAPI documents as one; a service that does not answer is left out. */
+async function mergedAsyncApi(upstreams: Upstreams) {
+  const docs = await Promise.all(
+    Object.values(upstreams).map(async (url) => {
+      const res = await fetch(`${url}/asyncapi.json`, { signal: timeout(3000) });
+      return res.ok ? ((await res.json()) as AsyncApiDocument) : undefined;
+    }),
+  );
+  return mergeAsyncApi(
+    docs.filter((d): d is AsyncApiDocument => d !== undefined),
+    "政务服务 platform events (distributed)",
+  );
 }
