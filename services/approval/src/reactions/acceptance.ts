@@ -5,7 +5,7 @@ import {
   intakeEventTypes,
   topics,
 } from "@gov/contracts";
-import { type CommandContext, RuleViolation } from "@gov/eventsourcing";
+import type { CommandContext } from "@gov/eventsourcing";
 import type { BusEvent, MessagingLogger } from "@gov/messaging";
 import type { FileKeyring } from "@gov/seal";
 import type { PermitCommands } from "../application/certificates.ts";
@@ -113,5 +113,3 @@ export async function reactToApplication(deps: AcceptanceDeps, event: BusEvent, 
       return;
   }
 }
-
-export { RuleViolation };
