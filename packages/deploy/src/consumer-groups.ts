@@ -9,6 +9,10 @@ export interface ConsumerGroup {
 }
 
 export const durableConsumerGroups: Readonly<Record<string, readonly ConsumerGroup[]>> = {
+  approval: [
+    { group: "approval-acceptance", topics: [topics.intake.application] },
+    { group: "approval-findings", topics: [topics.reviewAndMonitor.finding] },
+  ],
   credit: [{ group: "credit-reactions", topics: [topics.reviewAndMonitor.finding, topics.approval.permit] }],
 };
 

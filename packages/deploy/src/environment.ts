@@ -35,6 +35,14 @@ const runtimeSources = {
   AUTH_JWKS_URL: { kind: "unset", why: "tokens are checked with AUTH_JWT_SECRET (set one or the other)" },
 } satisfies Record<string, Source>;
 
+/** Where the approval service's seal keyring volume is mounted (compose volume, Kubernetes PVC). */
+export const SEAL_KEYRING_MOUNT = "/var/lib/gov/seal-keys";
+
+/** The persistent volumes a service keeps files on, by service (everything else is in PostgreSQL). */
+export const persistentVolumes: Record<string, { name: string; mountPath: string; size: string }[]> = {
+  approval: [{ name: "seal-keys", mountPath: SEAL_KEYRING_MOUNT, size: "64Mi" }],
+};
+
 /** Per-environment values: compose (one Docker host) and Kubernetes (DNS names of the cluster's services). */
 export interface Topology {
   kafkaBrokers: string;
@@ -85,8 +93,17 @@ export function sourcesFor(
       AUTH_JWKS_URL: common.AUTH_JWKS_URL,
     };
   }
+  const own: Record<string, Source> =
+    service.name === "approval"
+      ? {
+          // The departments' seal keys live on a persistent volume, never in the event store (docs/seal.md).
+          SEAL_KEYRING_DIR: { kind: "config", value: SEAL_KEYRING_MOUNT },
+          SEAL_KEYRING_PASSPHRASE: platformSecret("SEAL_KEYRING_PASSPHRASE"),
+        }
+      : {};
   return {
     ...common,
+    ...own,
     // Only the audit service signs checkpoints and export bundles; the others read the variable and ignore it.
     AUDIT_SIGNING_KEY:
       service.name === "audit"

@@ -32,6 +32,7 @@ export function productionSecrets(): {
   PII_INDEX_KEY: string;
   PII_MASTER_KEY: string;
   AUDIT_SIGNING_KEY: string;
+  SEAL_KEYRING_PASSPHRASE: string;
 } {
   return {
     AUTH_JWT_SECRET: randomBytes(48).toString("base64"),
@@ -41,6 +42,7 @@ export function productionSecrets(): {
     AUDIT_SIGNING_KEY: generateKeyPairSync("ed25519")
       .privateKey.export({ format: "der", type: "pkcs8" })
       .toString("base64"),
+    SEAL_KEYRING_PASSPHRASE: randomBytes(36).toString("base64"),
   };
 }
 
@@ -114,7 +116,13 @@ export async function startPackaged(
       const [command, ...args] = START_COMMAND;
       const tracked = spawnTracked(service.name, command === "node" ? process.execPath : command, args, {
         cwd: dir,
-        env: { ...base, DATA_DIR: join(dir, "data"), PORT: String(port), ...extra },
+        env: {
+          ...base,
+          DATA_DIR: join(dir, "data"),
+          SEAL_KEYRING_DIR: join(dir, "seal-keys"),
+          PORT: String(port),
+          ...extra,
+        },
         stdio: ["ignore", "pipe", "pipe"],
       });
       started.push(tracked);

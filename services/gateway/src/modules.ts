@@ -1,3 +1,4 @@
+import { approvalModule } from "@gov/approval";
 import { auditModule } from "@gov/audit";
 import { creditModule } from "@gov/credit";
 import { intakeModule } from "@gov/intake";
@@ -16,6 +17,7 @@ export async function embeddedModules(deps: ServiceDeps): Promise<ServiceModule[
     await mattersModule(deps),
     await creditModule(deps),
     await intakeModule(deps),
+    await approvalModule(deps),
     await auditModule(deps),
   ];
 }

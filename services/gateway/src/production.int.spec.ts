@@ -45,6 +45,8 @@ const good = () => {
     AUDIT_SIGNING_KEY: generateKeyPairSync("ed25519")
       .privateKey.export({ type: "pkcs8", format: "der" })
       .toString("base64"),
+    SEAL_KEYRING_DIR: join(dir, "seal-keys"),
+    SEAL_KEYRING_PASSPHRASE: randomBytes(36).toString("base64"),
   };
 };
 

@@ -1,7 +1,7 @@
 // infra/docker-compose.yml, generated from services/* and the deployment environment table: Kafka (KRaft),
 // PostgreSQL, every service built from the one Dockerfile, and the gateway in front.
 import { stringify } from "yaml";
-import { composeTopology, type Source, sourcesFor } from "../environment.ts";
+import { composeTopology, persistentVolumes, type Source, sourcesFor } from "../environment.ts";
 import { CONTAINER_PORT, type ShippedService } from "../services.ts";
 
 export const KAFKA_IMAGE = "apache/kafka:3.9.1";
@@ -101,6 +101,10 @@ export function composeFile(services: readonly ShippedService[]): string {
     volumes: { "kafka-data": {}, "postgres-data": {} },
   };
   const composeServices = doc.services as Record<string, unknown>;
+  const namedVolumes = doc.volumes as Record<string, unknown>;
+  for (const service of services) {
+    for (const v of persistentVolumes[service.name] ?? []) namedVolumes[`${service.name}-${v.name}`] = {};
+  }
   for (const service of services) {
     const gateway = service.kind === "gateway";
     composeServices[service.name] = {
@@ -109,6 +113,9 @@ export function composeFile(services: readonly ShippedService[]): string {
       environment: environmentFor(service, services),
       read_only: true,
       tmpfs: ["/tmp"],
+      ...(persistentVolumes[service.name]
+        ? { volumes: persistentVolumes[service.name]?.map((v) => `${service.name}-${v.name}:${v.mountPath}`) }
+        : {}),
       cap_drop: ["ALL"],
       security_opt: ["no-new-privileges:true"],
       stop_signal: "SIGTERM",

@@ -10,9 +10,10 @@ import type { INetworkPolicyPort } from "kubernetes-models/networking.k8s.io/v1/
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
+import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import { Service } from "kubernetes-models/v1/Service";
 import { consumerGroupsOf } from "../consumer-groups.ts";
-import { kubernetesTopology, sourcesFor } from "../environment.ts";
+import { kubernetesTopology, persistentVolumes, sourcesFor } from "../environment.ts";
 import { CONTAINER_PORT, type ShippedService, START_COMMAND } from "../services.ts";
 import { KAFKA_CLUSTER, POSTGRES_CLUSTER, topicObjectName } from "./platform.ts";
 
@@ -62,6 +63,8 @@ export function workloadObjects(service: ShippedService, all: readonly ShippedSe
   const { data, secretEnv } = environmentOfPod(service, all);
   const gateway = service.kind === "gateway";
   const groups = consumerGroupsOf(name);
+  // Files a service keeps (approval's seal keyring): a claim shared by its replicas (ReadWriteMany).
+  const volumes = persistentVolumes[name] ?? [];
   const configMap = new ConfigMap({ metadata: { name: `${name}-config`, labels }, data });
   const deployment = new Deployment({
     metadata: { name, labels },
@@ -101,10 +104,19 @@ export function workloadObjects(service: ShippedService, all: readonly ShippedSe
                 readOnlyRootFilesystem: true,
                 capabilities: { drop: ["ALL"] },
               },
-              volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+              volumeMounts: [
+                { name: "tmp", mountPath: "/tmp" },
+                ...volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })),
+              ],
             },
           ],
-          volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+          volumes: [
+            { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+            ...volumes.map((v) => ({
+              name: v.name,
+              persistentVolumeClaim: { claimName: `${name}-${v.name}` },
+            })),
+          ],
         },
       },
     },
@@ -190,6 +202,13 @@ export function workloadObjects(service: ShippedService, all: readonly ShippedSe
     { file: "pdb.yaml", object: pdb },
     { file: "networkpolicy.yaml", object: networkPolicy },
     { file: "servicemonitor.yaml", object: serviceMonitor },
+    ...volumes.map((v) => ({
+      file: `pvc-${v.name}.yaml`,
+      object: new PersistentVolumeClaim({
+        metadata: { name: `${name}-${v.name}`, labels },
+        spec: { accessModes: ["ReadWriteMany"], resources: { requests: { storage: v.size } } },
+      }),
+    })),
   ];
   if (groups.length > 0) {
     // One ScaledObject per Deployment (KEDA allows no more), with a trigger per durable consumer group and topic

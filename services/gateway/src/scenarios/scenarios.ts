@@ -6,6 +6,7 @@ import { creditCodeCheckCharacter } from "@gov/identifiers";
 import { hygieneElements } from "@gov/intake/test-support";
 import { mintToken, type Role } from "@gov/service-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { approvalScenarios } from "./approval-scenarios.ts";
 import { type Platform, SERVICES } from "./platform.ts";
 
 const WAIT = { timeout: 30_000, interval: 200 };
@@ -405,6 +406,17 @@ export function describeScenarios(topology: string, start: () => Promise<Platfor
         .toBe("promise-not-allowed");
     });
 
+    approvalScenarios(() => ({
+      call,
+      submit,
+      check,
+      forMatter,
+      complete,
+      ids,
+      elements: hygieneElements,
+      tag,
+      goodCompany,
+    }));
     it("audit: the accepted application's timeline is in causal order and its export verifies offline", async () => {
       const id = ids.complete as string;
       const timeline = async () =>
