@@ -62,7 +62,10 @@ export class SqliteEventStore implements EventStore {
     reject: (error: unknown) => void;
   }[] = [];
   #flushScheduled = false;
-  readonly #sql: Record<"head" | "insert" | "upsertHead" | "byIds" | "lastPosition", StatementSync>;
+  readonly #sql: Record<
+    "head" | "insert" | "upsertHead" | "byIds" | "lastPosition" | "readAll" | "readStream",
+    StatementSync
+  >;
 
   constructor(options: SqliteEventStoreOptions) {
     this.db = new DatabaseSync(options.path);
@@ -88,6 +91,17 @@ export class SqliteEventStore implements EventStore {
         "SELECT position, envelope FROM events WHERE event_id IN (SELECT value FROM json_each(?))",
       ),
       lastPosition: this.db.prepare("SELECT COALESCE(MAX(position), 0) AS p FROM events"),
+      // Prepared once: every subscriber reads the log after every append (was prepared on every call).
+      readAll: this.db.prepare(
+        `SELECT position, envelope FROM events
+          WHERE position > ?
+            AND (? IS NULL OR category IN (SELECT value FROM json_each(?)))
+            AND (? IS NULL OR type IN (SELECT value FROM json_each(?)))
+          ORDER BY position LIMIT ?`,
+      ),
+      readStream: this.db.prepare(
+        "SELECT position, envelope FROM events WHERE stream_id = ? AND stream_version >= ? AND stream_version <= ? ORDER BY stream_version",
+      ),
     };
     this.checkpoints = sqliteCheckpoints(this.db);
   }
@@ -214,11 +228,11 @@ export class SqliteEventStore implements EventStore {
     }
     const row = this.#sql.head.get(streamId) as StreamRow | undefined;
     if (row?.soft_deleted) throw new StreamDeletedError(streamId);
-    const rows = this.db
-      .prepare(
-        "SELECT position, envelope FROM events WHERE stream_id = ? AND stream_version >= ? AND stream_version <= ? ORDER BY stream_version",
-      )
-      .all(streamId, options.fromRevision ?? 0, options.toRevision ?? Number.MAX_SAFE_INTEGER) as {
+    const rows = this.#sql.readStream.all(
+      streamId,
+      options.fromRevision ?? 0,
+      options.toRevision ?? Number.MAX_SAFE_INTEGER,
+    ) as {
       position: number;
       envelope: string;
     }[];
@@ -235,15 +249,10 @@ export class SqliteEventStore implements EventStore {
     const limit = options.limit ?? 1000;
     const categories = options.filter?.categories ? JSON.stringify(options.filter.categories) : null;
     const types = options.filter?.types ? JSON.stringify(options.filter.types) : null;
-    const rows = this.db
-      .prepare(
-        `SELECT position, envelope FROM events
-          WHERE position > ?
-            AND (? IS NULL OR category IN (SELECT value FROM json_each(?)))
-            AND (? IS NULL OR type IN (SELECT value FROM json_each(?)))
-          ORDER BY position LIMIT ?`,
-      )
-      .all(after, categories, categories, types, types, limit) as { position: number; envelope: string }[];
+    const rows = this.#sql.readAll.all(after, categories, categories, types, types, limit) as {
+      position: number;
+      envelope: string;
+    }[];
     const events = rows.map(toRecorded);
     if (events.length >= limit) return { events, nextPosition: events.at(-1)?.position, endOfLog: false };
     // End of the log: continue from the last position examined, past rows a filter skipped.
@@ -317,6 +326,10 @@ function toRecorded(row: { position: number; envelope: string }): RecordedEvent 
 
 function sqliteCheckpoints(db: DatabaseSync): CheckpointStore {
   const get = db.prepare("SELECT position FROM checkpoints WHERE subscriber_id = ?");
+  const insert = db.prepare(
+    "INSERT INTO checkpoints (subscriber_id, position) VALUES (?, ?) ON CONFLICT DO NOTHING",
+  );
+  const update = db.prepare("UPDATE checkpoints SET position = ? WHERE subscriber_id = ? AND position = ?");
   return {
     async load(subscriberId) {
       return (get.get(subscriberId) as { position: string } | undefined)?.position;
@@ -324,14 +337,8 @@ function sqliteCheckpoints(db: DatabaseSync): CheckpointStore {
     async store(subscriberId, position, previous) {
       const changed =
         previous === undefined
-          ? db
-              .prepare(
-                "INSERT INTO checkpoints (subscriber_id, position) VALUES (?, ?) ON CONFLICT DO NOTHING",
-              )
-              .run(subscriberId, position)
-          : db
-              .prepare("UPDATE checkpoints SET position = ? WHERE subscriber_id = ? AND position = ?")
-              .run(position, subscriberId, previous);
+          ? insert.run(subscriberId, position)
+          : update.run(position, subscriberId, previous);
       if (changed.changes === 0) {
         const actual = (get.get(subscriberId) as { position: string } | undefined)?.position;
         if (actual !== position) throw new CheckpointConflictError(subscriberId, previous, actual);
