@@ -15,3 +15,4 @@ export * from "./platformatic/connect.ts";
 export * from "./relay/lease.ts";
 export * from "./relay/relay.ts";
 export * from "./topics.ts";
+export * from "./projections/bus-projection.ts";
