@@ -67,3 +67,23 @@ it("without it, every page that delivered something stores its checkpoint; a fai
   await expect(run).rejects.toThrow("handler failed");
   expect(await store.checkpoints.load("eager")).toBe(seen.at(-1));
 });
+
+it("an append committed while a subscriber was busy wakes its next wait at once (no sleeping through it)", async () => {
+  open();
+  const controller = new AbortController();
+  await store.waitForAppend(60_000, controller.signal); // a first wait returns at once
+  // The subscriber "reads" here, then an append commits before it waits again.
+  await store.append("thing-1", [newEvent()], "no-stream");
+  // Without the fix this slept until the next append or its timeout (the test's timeout would fail it).
+  await store.waitForAppend(60_000, controller.signal);
+  // Nothing new since: the next wait sleeps until an append comes.
+  let woke = false;
+  const waiting = store.waitForAppend(60_000, controller.signal).then(() => {
+    woke = true;
+  });
+  await new Promise((r) => setImmediate(r));
+  expect(woke).toBe(false);
+  await store.append("thing-2", [newEvent()], "no-stream");
+  await waiting;
+  expect(woke).toBe(true);
+}, 20_000);

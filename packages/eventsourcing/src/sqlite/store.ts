@@ -62,6 +62,9 @@ export class SqliteEventStore implements EventStore {
     reject: (error: unknown) => void;
   }[] = [];
   #flushScheduled = false;
+  /** Groups committed by this handle, and per waiting subscriber (its signal) the count it last saw. */
+  #appends = 0;
+  readonly #seenAppends = new WeakMap<AbortSignal, number>();
   readonly #sql: Record<
     "head" | "insert" | "upsertHead" | "byIds" | "lastPosition" | "readAll" | "readStream",
     StatementSync
@@ -182,7 +185,10 @@ export class SqliteEventStore implements EventStore {
       if (outcome?.ok) op.resolve(outcome.results);
       else op.reject(outcome?.error);
     });
-    if (outcomes.some((o) => o.ok)) this.#appended.emit("append");
+    if (outcomes.some((o) => o.ok)) {
+      this.#appends += 1;
+      this.#appended.emit("append");
+    }
   }
 
   /** One append's writes inside the open transaction: all of them, or a throw. */
@@ -275,8 +281,18 @@ export class SqliteEventStore implements EventStore {
   waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       if (signal?.aborted) return resolve();
+      // A subscriber (known by its signal) that was busy reading or handling when an append in this process
+      // committed would have slept through its notification until the next append or its timeout: the count
+      // of appends it last saw tells, and it returns at once (a first wait, too: one extra read at most).
+      if (signal) {
+        const seen = this.#seenAppends.get(signal);
+        this.#seenAppends.set(signal, this.#appends);
+        if (seen !== this.#appends) return resolve();
+      }
       const start = (this.#sql.lastPosition.get() as { p: number }).p;
       const done = () => {
+        // Whatever woke it is seen: its next wait sleeps unless another append comes meanwhile.
+        if (signal) this.#seenAppends.set(signal, this.#appends);
         clearTimeout(timer);
         clearInterval(poll);
         this.#appended.off("append", done);
