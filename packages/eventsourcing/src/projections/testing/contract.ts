@@ -188,7 +188,7 @@ export function describeProjectionContract(
       const v1 = await start(countingProjection(1));
       await append(0, 400);
       await expect.poll(() => v1.caughtUp).toBe(true);
-      await expect.poll(async () => (await snapshot(v1)).total).toBe(400);
+      await expect.poll(async () => (await snapshot(v1)).total, { timeout: 20_000 }).toBe(400);
       await v1.close();
       // The new code (version 2) starts: version 1 keeps serving while version 2 builds in small pages.
       const v2 = await start(countingProjection(2), { batchSize: 10, graceMs: 0 });
