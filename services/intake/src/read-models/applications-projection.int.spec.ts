@@ -21,6 +21,7 @@ import { useBackend } from "@gov/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { applicationEvents, generatedId } from "../demo/generated-applications.ts";
 import { applicationsProjection } from "./applications-projection.ts";
+import { SqlApplications } from "./applications-sql.ts";
 
 /** The same projection without its page handler: every event through `applyToRow`, one after the other. */
 const eventByEvent = (() => {
@@ -85,6 +86,41 @@ function describeEquivalence(
       expect(a.applications.length).toBe(240);
       expect(a.kpi.length).toBeGreaterThan(1);
       expect(a).toEqual(b);
+    });
+
+    it("the scheduler's candidates on a day are those whose first possible day has come (行政许可法 第三十二条, 容缺)", async () => {
+      const { store, db, dispose } = await open();
+      cleanup.push(dispose);
+      for (let i = 0; i < 200; i += 1)
+        await store.append(`application-${generatedId(i)}`, applicationEvents(i).events, "no-stream");
+      const p = await startProjection(store, db, applicationsProjection, { idleWaitMs: 20 });
+      cleanup.push(() => p.close());
+      await expect.poll(() => p.caughtUp, { timeout: 30_000 }).toBe(true);
+      const model = new SqlApplications(p);
+      const all = await model.candidates();
+      expect(all.some((c) => c.action === "DeemAccepted")).toBe(true);
+      expect(all.some((c) => c.action === "TerminateUnsupplied")).toBe(true);
+      // Long after every deadline: all of them; before any receipt: none.
+      expect(new Set((await model.candidates("2099-12-31")).map((c) => c.applicationId))).toEqual(
+        new Set(all.map((c) => c.applicationId)),
+      );
+      expect(await model.candidates("2026-01-01")).toEqual([]);
+      // On a day in between: a deemed acceptance only once 5 working days (≥ 5 calendar days) have passed since
+      // receipt, a termination only after the promised supply day.
+      const today = "2026-06-15";
+      const due = await model.candidates(today);
+      expect(due.length).toBeGreaterThan(0);
+      expect(due.length).toBeLessThan(all.length);
+      for (const c of due) {
+        const v = await model.get(c.applicationId);
+        if (c.action === "DeemAccepted") expect((v?.receivedOn ?? "") <= "2026-06-09").toBe(true);
+        else expect((v?.accepted?.deferred?.supplyBy ?? "9999") < today).toBe(true);
+      }
+      for (const c of all.filter((a) => !due.some((d) => d.applicationId === a.applicationId))) {
+        const v = await model.get(c.applicationId);
+        if (c.action === "DeemAccepted") expect((v?.receivedOn ?? "") > "2026-06-09").toBe(true);
+        else expect((v?.accepted?.deferred?.supplyBy ?? "") >= today).toBe(true);
+      }
     });
   });
 }

@@ -21,12 +21,12 @@ import {
  *
  * - `applications`: one row per application, the view as JSON plus the columns the routes filter and sort on —
  *   the window's queue (`queued`, `prio` 0 for the green channel, `received_on`, `seq` = first-seen order, by
- *   region or department), the case number, the applicant's subject id, the bundle, and the scheduler's `due` action;
+ *   region or department), the case number, the applicant's subject id, the bundle, and the scheduler's `due` action with the first day it can apply (`due_on`);
  * - `kpi`: applications received per department, region and channel (一窗分类受理率 without scanning every row);
  * - `departments`: each implementing department as first seen (the KPI's department reference);
  * - `awaits`: which case waits for which bundle member's result.
  *
- * Version 1. A change to the tables or to what the handler writes is a new version: it builds beside this one
+ * Version 2 (1 had no `due_on`). A change to the tables or to what the handler writes is a new version: it builds beside this one
  * and takes over when it has caught up (blue/green).
  */
 export const APPLICATIONS_PROJECTION = "intake_applications";
@@ -44,6 +44,7 @@ const ddl = (t: (n: string) => string, big: string) => `
     received_on TEXT NOT NULL,
     queued INTEGER NOT NULL,
     due TEXT,
+    due_on TEXT,
     case_number TEXT,
     subject_id TEXT NOT NULL,
     state TEXT NOT NULL,
@@ -56,7 +57,7 @@ const ddl = (t: (n: string) => string, big: string) => `
   CREATE INDEX ${t("case_number")} ON ${t("applications")} (case_number) WHERE case_number IS NOT NULL;
   CREATE INDEX ${t("subject")} ON ${t("applications")} (subject_id, seq);
   CREATE INDEX ${t("bundle")} ON ${t("applications")} (bundle_application_id, seq) WHERE bundle_application_id IS NOT NULL;
-  CREATE INDEX ${t("due")} ON ${t("applications")} (seq) WHERE due IS NOT NULL;
+  CREATE INDEX ${t("due")} ON ${t("applications")} (due_on, seq) WHERE due IS NOT NULL;
   CREATE TABLE ${t("kpi")} (
     department TEXT NOT NULL,
     region TEXT NOT NULL,
@@ -81,6 +82,27 @@ interface Row {
   state: string;
   view: string;
 }
+
+/** A China date (YYYY-MM-DD) plus `days` calendar days. */
+const plusDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * The first day the scheduler's action can apply, so that a run reads only those rows (the `due` index) instead
+ * of every application waiting:
+ * - deemed acceptance (行政许可法 第三十二条) comes after 5 working days from receipt, and 5 working days are at least
+ *   5 calendar days, so never before receipt + 6 days (the decider, with the calendar, decides the exact day);
+ * - 容缺 termination comes the day after `supplyBy`.
+ */
+const dueOnOf = (v: ApplicationView): string | null => {
+  const due = dueOf(v);
+  if (due === "DeemAccepted") return plusDays(v.receivedOn, 6);
+  if (due === "TerminateUnsupplied") {
+    const by = v.accepted?.deferred?.supplyBy;
+    return by ? plusDays(by, 1) : null;
+  }
+  return null;
+};
 
 const dueOf = (v: ApplicationView) =>
   v.status === "submitted"
@@ -122,10 +144,10 @@ async function applyToRow(recorded: RecordedEvent, { tx, t }: ProjectionContext)
   }
   await tx.run(
     `INSERT INTO ${t("applications")} (application_id, seq, bundle_application_id, status, region, department, channel,
-       prio, received_on, queued, due, case_number, subject_id, state, view)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       prio, received_on, queued, due, due_on, case_number, subject_id, state, view)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (application_id) DO UPDATE SET status = excluded.status, queued = excluded.queued,
-       due = excluded.due, case_number = excluded.case_number, state = excluded.state, view = excluded.view`,
+       due = excluded.due, due_on = excluded.due_on, case_number = excluded.case_number, state = excluded.state, view = excluded.view`,
     [
       id,
       seq,
@@ -138,6 +160,7 @@ async function applyToRow(recorded: RecordedEvent, { tx, t }: ProjectionContext)
       v.receivedOn,
       v.status === "submitted" || v.status === "supplemented" ? 1 : 0,
       dueOf(v),
+      dueOnOf(v),
       v.accepted?.caseNumber ?? null,
       v.applicant.subjectId,
       JSON.stringify(next.state),
@@ -168,6 +191,7 @@ const rowColumns = [
   "received_on",
   "queued",
   "due",
+  "due_on",
   "case_number",
   "subject_id",
   "state",
@@ -188,6 +212,7 @@ const rowValues = (id: string, seq: number, entry: ApplicationEntry): SqlValue[]
     v.receivedOn,
     v.status === "submitted" || v.status === "supplemented" ? 1 : 0,
     dueOf(v),
+    dueOnOf(v),
     v.accepted?.caseNumber ?? null,
     v.applicant.subjectId,
     JSON.stringify(entry.state),
@@ -279,7 +304,8 @@ async function applyPage(events: readonly RecordedEvent[], { tx, t }: Projection
     rowColumns,
     written.map(([id, w]) => rowValues(id, w.seq, w.entry)),
     `ON CONFLICT (application_id) DO UPDATE SET status = excluded.status, queued = excluded.queued,
-       due = excluded.due, case_number = excluded.case_number, state = excluded.state, view = excluded.view`,
+       due = excluded.due, due_on = excluded.due_on, case_number = excluded.case_number, state = excluded.state,
+       view = excluded.view`,
   );
   const awaiting = written.filter(([, w]) => w.awaitedBefore || w.entry.view.awaiting.length > 0);
   await runIn(
@@ -306,7 +332,7 @@ async function applyPage(events: readonly RecordedEvent[], { tx, t }: Projection
 /** The projection: every application event type folds into the application's row (a page at a time). */
 export const applicationsProjection: Projection = {
   name: APPLICATIONS_PROJECTION,
-  version: 1,
+  version: 2,
   categories: ["application"],
   migrations: [{ sqlite: (t) => ddl(t, "INTEGER"), postgres: (t) => ddl(t, "BIGINT") }],
   handlers: Object.fromEntries(

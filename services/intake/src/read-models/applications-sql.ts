@@ -171,20 +171,35 @@ export class SqlApplications {
     });
   }
 
-  /** For the scheduler: applications that may be due (行政许可法 第三十二条, 容缺 termination), read in pages. */
-  async candidates(): Promise<{ applicationId: string; action: "DeemAccepted" | "TerminateUnsupplied" }[]> {
+  /**
+   * For the scheduler: applications that may be due (行政许可法 第三十二条, 容缺 termination), read in pages. With
+   * `today` (a China date), only those whose first possible day has come (the `due` index): a run reads what may
+   * move, not every application waiting.
+   */
+  async candidates(
+    today?: string,
+  ): Promise<{ applicationId: string; action: "DeemAccepted" | "TerminateUnsupplied" }[]> {
     const out: { applicationId: string; action: "DeemAccepted" | "TerminateUnsupplied" }[] = [];
-    let after = 0;
+    let after: [string, number] = ["", 0];
     for (;;) {
       const rows = await this.#p.read(({ db, t }) =>
-        db.all<{ application_id: string; due: "DeemAccepted" | "TerminateUnsupplied"; seq: number | string }>(
-          `SELECT application_id, due, seq FROM ${t("applications")} WHERE due IS NOT NULL AND seq > ? ORDER BY seq LIMIT 1000`,
-          [after],
+        db.all<{
+          application_id: string;
+          due: "DeemAccepted" | "TerminateUnsupplied";
+          due_on: string;
+          seq: number | string;
+        }>(
+          `SELECT application_id, due, due_on, seq FROM ${t("applications")}
+           WHERE due IS NOT NULL AND due_on IS NOT NULL ${today === undefined ? "" : "AND due_on <= ?"}
+             AND (due_on, seq) > (?, ?)
+           ORDER BY due_on, seq LIMIT 1000`,
+          [...(today === undefined ? [] : [today]), ...after],
         ),
       );
       for (const r of rows) out.push({ applicationId: r.application_id, action: r.due });
-      if (rows.length < 1000) return out;
-      after = Number(rows.at(-1)?.seq);
+      const last = rows.at(-1);
+      if (rows.length < 1000 || !last) return out;
+      after = [last.due_on, Number(last.seq)];
     }
   }
 
