@@ -218,3 +218,29 @@ for (const client of kafkaClients)
       } as Harness & { topic: string };
     });
   });
+
+it("a projection database thrown away starts a new consumer group, which reads the topics from the start", async () => {
+  const t = await embeddedTestStore();
+  const category = `c${uid()}`;
+  const topic = `gov.test.${category}.v1`;
+  for (let n = 0; n < 12; n++) await t.store.append(`${category}-${n}`, [newEvent({ n })], "no-stream");
+  const bus = new EmbeddedEventBus(t.store, t.store.checkpoints);
+  const run = async (openDb: () => Promise<ProjectionDatabase>) => {
+    const db = await openDb();
+    const p = await startBusProjection(bus, db, countingCopy(topic, { n: 0 }));
+    await expect.poll(async () => (await model(p)).total, { timeout: 30_000 }).toBe(12);
+    const groupId = p.groupId;
+    await p.close();
+    await db.close();
+    return groupId;
+  };
+  try {
+    const first = await run(sqliteDb());
+    // The same store and bus, a new (empty) projection database: a group of its own, every event again.
+    const second = await run(sqliteDb());
+    expect(second).not.toBe(first);
+  } finally {
+    await bus.close();
+    await t.dispose();
+  }
+});

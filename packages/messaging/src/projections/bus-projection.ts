@@ -1,4 +1,4 @@
-import { comparePositions } from "@gov/eventsourcing/kernel";
+import { randomUUID } from "node:crypto";
 import {
   activeBuild,
   createBuild,
@@ -32,8 +32,9 @@ export interface BusProjection {
 
 export interface BusProjectionOptions {
   /**
-   * The consumer group's name; the build number is appended (`<groupId>.b<build>`), so that a new build reads
-   * the topics from the beginning. Default `<name>`.
+   * The consumer group's name; the build number and a token made when the build's tables were are appended
+   * (`<groupId>.b<build>.<token>`), so that a new build, or a new database, reads the topics from the beginning.
+   * Default `<name>`.
    */
   groupId?: string;
   /** How long a retired build's tables are kept (default 10 minutes). */
@@ -56,26 +57,41 @@ export interface BusProjectionHandle {
   close(): Promise<void>;
 }
 
-const OFFSETS = `CREATE TABLE IF NOT EXISTS projection_offsets (
+const TABLES = [
+  `CREATE TABLE IF NOT EXISTS projection_offsets (
     projection TEXT NOT NULL,
     build INTEGER NOT NULL,
     topic TEXT NOT NULL,
     part INTEGER NOT NULL,
     position TEXT NOT NULL,
     PRIMARY KEY (projection, build, topic, part)
-  )`;
+  )`,
+  `CREATE TABLE IF NOT EXISTS projection_groups (
+    projection TEXT NOT NULL,
+    build INTEGER NOT NULL,
+    group_id TEXT NOT NULL,
+    PRIMARY KEY (projection, build)
+  )`,
+  `CREATE TABLE IF NOT EXISTS projection_applied (
+    projection TEXT NOT NULL,
+    build INTEGER NOT NULL,
+    event_id TEXT NOT NULL,
+    PRIMARY KEY (projection, build, event_id)
+  )`,
+];
 
 /**
- * Starts a bus projection. Each event is applied in ONE transaction with its offset: the row of (topic,
- * partition) moves by compare-and-set from the offset read at the start of the transaction, and an event at or
- * below the stored offset is a repeat and is skipped. So a crash between the rows and the offset rolls both back,
- * and the redelivery that follows (the bus delivers at least once) applies it once.
+ * Starts a bus projection. Each event is applied in ONE transaction with its id (`projection_applied`) and its
+ * topic offset (`projection_offsets`): an event whose id is there already is a repeat and is skipped before its
+ * handler runs, so a crash between the rows and the offset rolls all of it back, and the redelivery that follows
+ * (the bus delivers at least once) applies it once. Repeats are known by id, not by offset: offsets start again
+ * on a new cluster or a recreated topic, while the projection database stays.
  *
  * The subscription is a durable consumer group of this build: a restart resumes from the group's committed
  * offsets, never behind the stored ones by more than the events in hand at the crash (skipped as repeats), and
  * nothing is re-read from the start of the topics. Should the group's offsets be gone (Kafka expires the offsets
- * of a group that stays empty past `offsets.retention.minutes`), the group reads from the earliest offset and
- * the stored offsets skip what is in the tables already: slower, never wrong.
+ * of a group that stays empty past `offsets.retention.minutes`, or a new cluster), the group reads from the
+ * earliest offset and the ids skip what is in the tables already: slower, never wrong.
  *
  * A new `version`: a new build with new tables and a new group, active at once (readiness fails until it has
  * caught up; these copies are small next to the log), and the old build's tables are dropped after the grace.
@@ -90,41 +106,40 @@ export async function startBusProjection(
   if (!projectionNamePattern.test(name)) throw new Error(`projection name "${name}"`);
   const now = options.now ?? (() => new Date().toISOString());
   await ensureRegistry(db);
-  await db.exec(OFFSETS).catch(async (error: unknown) => {
-    if (!(await db.tablesStartingWith("projection_offsets")).includes("projection_offsets")) throw error;
-  });
+  for (const sql of TABLES) {
+    const table = /projection_\w+/.exec(sql)?.[0] as string;
+    await db.exec(sql).catch(async (error: unknown) => {
+      // Two replicas creating it at once (PostgreSQL): the loser finds it there.
+      if (!(await db.tablesStartingWith(table)).includes(table)) throw error;
+    });
+  }
   const build = await currentBuild(db, projection, now);
   const t = tableNamer(name, build);
   let failure: unknown;
 
   const apply = async (event: BusEvent, delivery: Delivery) => {
     const handler = projection.handlers[event.type];
-    const part = delivery.partition ?? -1;
-    const key = [name, build, delivery.topic, part] as const;
+    const key = [name, build, delivery.topic, delivery.partition ?? -1] as const;
     const applied = await db
       .transaction(async (tx) => {
-        const row = await tx.get<{ position: string }>(
-          "SELECT position FROM projection_offsets WHERE projection = ? AND build = ? AND topic = ? AND part = ?",
-          key,
+        // A repeat is known by its event id (applied in an earlier transaction), not by comparing offsets: offsets
+        // start again from 0 on a new cluster or a recreated topic, event ids never repeat. Two replicas applying
+        // the same event (a rebalance): the second insert waits for the first transaction, then finds the id.
+        const fresh = await tx.run(
+          "INSERT INTO projection_applied (projection, build, event_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+          [name, build, event.id],
         );
-        if (row && comparePositions(delivery.offset, row.position) <= 0) return false; // a repeat
+        if (fresh !== 1) return false;
         if (handler) await handler(event, { tx, t });
         options.beforeOffset?.(event, delivery);
-        const changed = row
-          ? await tx.run(
-              "UPDATE projection_offsets SET position = ? WHERE projection = ? AND build = ? AND topic = ? AND part = ? AND position = ?",
-              [delivery.offset, ...key, row.position],
-            )
-          : await tx.run(
-              "INSERT INTO projection_offsets (projection, build, topic, part, position) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-              [...key, delivery.offset],
-            );
-        // Another replica applied it first (a rebalance): roll this one back.
-        if (changed !== 1) throw new RepeatedDelivery();
+        await tx.run(
+          `INSERT INTO projection_offsets (projection, build, topic, part, position) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (projection, build, topic, part) DO UPDATE SET position = excluded.position`,
+          [...key, delivery.offset],
+        );
         return true;
       })
       .catch((error: unknown) => {
-        if (error instanceof RepeatedDelivery) return false;
         failure = error;
         throw error;
       });
@@ -132,7 +147,19 @@ export async function startBusProjection(
     options.afterCommit?.(event, applied);
   };
 
-  const groupId = `${options.groupId ?? name}.b${build}`;
+  // The build's consumer group, named once and kept with the tables: a projection database thrown away (a
+  // deleted file, a dropped schema) gets a new group that reads the topics from the start, never the old group's
+  // position (which would skip what the old tables held).
+  await db.run(
+    "INSERT INTO projection_groups (projection, build, group_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    [name, build, `${options.groupId ?? name}.b${build}.${randomUUID().slice(0, 8)}`],
+  );
+  const groupId = (
+    await db.get<{ group_id: string }>(
+      "SELECT group_id FROM projection_groups WHERE projection = ? AND build = ?",
+      [name, build],
+    )
+  )?.group_id as string;
   const subscription: Subscription = await bus.subscribe({
     groupId,
     topics: projection.topics,
@@ -169,10 +196,12 @@ export async function startBusProjection(
     });
     if (current) {
       await switchActive(db, p.name, current.build, next, at());
-      await dropRetired(db, p.name, options.graceMs ?? 10 * 60_000, at());
+      for (const b of await dropRetired(db, p.name, options.graceMs ?? 10 * 60_000, at()))
+        await db.transaction(async (tx) => {
+          for (const table of ["projection_applied", "projection_offsets", "projection_groups"])
+            await tx.run(`DELETE FROM ${table} WHERE projection = ? AND build = ?`, [p.name, b]);
+        });
     }
     return next;
   }
 }
-
-class RepeatedDelivery extends Error {}
