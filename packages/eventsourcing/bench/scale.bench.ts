@@ -20,7 +20,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { applicationEvents, regions } from "../../../services/intake/src/demo/generated-applications.ts";
+import { applicationEvents, regions } from "../../../services/intake/src/read-models/generated-applications.ts";
 import {
   applicationsProjection,
   SqlApplications,

@@ -19,7 +19,7 @@ import {
 } from "@gov/eventsourcing/testing/postgres";
 import { useBackend } from "@gov/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { applicationEvents, generatedId } from "../demo/generated-applications.ts";
+import { applicationEvents, generatedId } from "./generated-applications.ts";
 import { applicationsProjection } from "./applications-projection.ts";
 import { SqlApplications } from "./applications-sql.ts";
 
