@@ -19,9 +19,9 @@ import {
 } from "@gov/eventsourcing/testing/postgres";
 import { useBackend } from "@gov/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { applicationEvents, generatedId } from "./generated-applications.ts";
 import { applicationsProjection } from "./applications-projection.ts";
 import { SqlApplications } from "./applications-sql.ts";
+import { applicationEvents, generatedId } from "./generated-applications.ts";
 
 /** The same projection without its page handler: every event through `applyToRow`, one after the other. */
 const eventByEvent = (() => {
