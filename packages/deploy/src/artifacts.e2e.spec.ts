@@ -96,7 +96,10 @@ describe.skipIf(!run)(suite, () => {
       const metrics = await (await fetch(`${r.url}/metrics`)).text();
       const groups = [...metrics.matchAll(/^messaging_consumer_lag\{group="([^"]+)"\}/gm)]
         .map((m) => m[1] as string)
-        .filter((g) => !g.includes(".ephemeral."));
+        .filter((g) => !g.includes(".ephemeral."))
+        // A copy kept in SQL (startBusProjection) follows `<name>.b<build>.<token>`: a read model's group, not a
+        // reaction's; its name changes with each build, so KEDA does not scale on it.
+        .filter((g) => !/\.b\d+\.[0-9a-f]{8}$/.test(g));
       expect(groups.sort(), r.name).toEqual(
         consumerGroupsOf(r.name)
           .map((g) => g.group)

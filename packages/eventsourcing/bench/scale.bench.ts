@@ -4,6 +4,8 @@
  *   pnpm bench:scale                  (N = 20 000)
  *   BENCH_SCALE=100000 pnpm bench:scale   or   pnpm bench:scale 100000
  *   BENCH_PG=1 pnpm bench:scale       (also PostgreSQL: DATABASE_URL / PG* / the local server)
+ *   BENCH_STORE_DIR=/some/folder      (keeps the generated SQLite log there, and reuses it on the next run)
+ *   BENCH_ONE_BY_ONE=false            (without the event-by-event catch-up that is there for comparison)
  *
  * Generation (not timed): the events are made by intake's own decider (real event shapes, validated by the
  * contract's schemas) and appended through the store's `append`, one stream per application. It does not go
@@ -17,25 +19,18 @@
  * (readAll pages); time to ready after a restart (the projection resumes from its checkpoint); RSS idle after
  * that start; p99 of the queue's first page, an application view, a search by case number, and the KPIs.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { applicationTypes } from "../../../services/intake/src/application/applications.ts";
-import type { ApplicationEvent } from "../../../services/intake/src/domain/application/application.ts";
-import type { ApplicationCommand } from "../../../services/intake/src/domain/application/commands.ts";
-import { applicationDecider } from "../../../services/intake/src/domain/application/decide.ts";
-import {
-  applicant as fixtureApplicant,
-  greenCredit,
-  hygieneMatter,
-  hygieneRequirements,
-  normalCredit,
-} from "../../../services/intake/src/domain/application/fixtures.ts";
 import {
   applicationsProjection,
   SqlApplications,
 } from "../../../services/intake/src/read-models/applications-sql.ts";
-import { officialCalendar } from "../../calendar/src/index.ts";
+import {
+  applicationEvents,
+  generatedId,
+  regions,
+} from "../../../services/intake/src/read-models/generated-applications.ts";
 import type { NewEvent } from "../src/envelope.ts";
 import type { EventStore } from "../src/event-store.ts";
 import type { ProjectionDatabase } from "../src/projections/port.ts";
@@ -44,140 +39,6 @@ import { openSqliteProjectionDatabase } from "../src/projections/sqlite.ts";
 import { openSqliteEventStore } from "../src/sqlite/store.ts";
 
 const N = Number(process.argv[2] ?? process.env.BENCH_SCALE ?? 20_000);
-const decider = applicationDecider(officialCalendar());
-const regions = ["330100", "330102", "330106", "330108"];
-const departments = ["11330100002490234Q", "11330100002490235R", "11330100002490236T", "11330100002490237U"];
-const file = (id: string) => ({ uri: `s3://intake-uploads/${id}.pdf`, sha256: "a".repeat(64) });
-const provided = (id: string) => ({ materialId: id, provision: "provided" as const, file: file(id) });
-const complete = [
-  provided("M01"),
-  { materialId: "LIC", provision: "certificate" as const, certificateId: "ZZ-330106-2025-000123" },
-  provided("M03"),
-  provided("M04"),
-];
-
-/** One application's events, decided by intake's decider (as the command path would), with their envelopes. */
-function applicationEvents(i: number): { events: NewEvent[]; caseNumber?: string } {
-  const r = (i * 2654435761) % 100;
-  const region = regions[i % 4] as string;
-  const dept = departments[(i >> 2) % 4] as string;
-  const day = `2026-${String(3 + (i % 9)).padStart(2, "0")}-${String(1 + (i % 27)).padStart(2, "0")}`;
-  const matter = {
-    ...hygieneMatter,
-    region,
-    department: { creditCode: dept, name: `部门${dept.slice(-2)}` },
-    implementationCode: `${dept}${hygieneMatter.implementationCode.slice(18)}`,
-  };
-  const id = `B${String(i).padStart(9, "0")}`;
-  const creditCode = fixtureApplicant.creditCode;
-  const applicant = { ...fixtureApplicant, subjectId: `O${creditCode}${i % 500}` };
-  const at = (hour: number) => ({
-    now: `${day}T${String(hour).padStart(2, "0")}:00:00+08:00`,
-    actor: { id: "clerk-1", role: "window-clerk" as const, region },
-  });
-  const caseNumber = `${matter.implementationCode}${day.replaceAll("-", "")}${String(i % 10_000).padStart(4, "0")}`;
-  const deferred = r >= 60 && r < 70;
-  const commands: ApplicationCommand[] = [
-    {
-      type: "SubmitApplication",
-      data: {
-        applicationId: id,
-        matter,
-        requirements: hygieneRequirements,
-        applicant,
-        channel: i % 10 < 7 ? "window" : "online",
-        materials:
-          r >= 45 && r < 60
-            ? [complete[0], complete[1], complete[3]]
-            : deferred
-              ? complete.slice(0, 3)
-              : complete,
-        informedCommitmentRequested: r >= 70 && r < 75,
-        credit: r % 7 === 0 ? greenCredit : normalCredit,
-      },
-      metadata: at(9),
-    } as ApplicationCommand,
-  ];
-  if (r < 45 || (r >= 70 && r < 75))
-    commands.push({
-      type: "CheckApplication",
-      data: { defects: [], caseNumber },
-      metadata: at(10),
-    } as ApplicationCommand);
-  if (r >= 45 && r < 60) {
-    commands.push({
-      type: "CheckApplication",
-      data: { defects: [] },
-      metadata: at(10),
-    } as ApplicationCommand);
-    commands.push({
-      type: "SupplementMaterials",
-      data: { materials: [provided("M03")] },
-      metadata: at(11),
-    } as ApplicationCommand);
-    commands.push({
-      type: "CheckApplication",
-      data: { defects: [], caseNumber },
-      metadata: at(12),
-    } as ApplicationCommand);
-  }
-  if (deferred) {
-    const supplyBy = new Date(Date.parse(`${day}T12:00:00+08:00`) + 3 * 86_400_000)
-      .toISOString()
-      .slice(0, 10);
-    commands.push({
-      type: "CheckApplication",
-      data: {
-        defects: [],
-        caseNumber,
-        deferralPromise: {
-          materialIds: ["M04"],
-          supplyBy,
-          signature: { file: file("promise"), signedAt: `${day}T09:30:00+08:00`, signedBy: `O${creditCode}` },
-        },
-      },
-      metadata: at(10),
-    } as ApplicationCommand);
-    if (r % 2 === 0)
-      commands.push({
-        type: "SupplyDeferredMaterials",
-        data: { materials: [provided("M04")] },
-        metadata: at(15),
-      } as ApplicationCommand);
-  }
-  if (r >= 75 && r < 80)
-    commands.push({
-      type: "WithdrawApplication",
-      data: { reason: "申请人撤回" },
-      metadata: at(10),
-    } as ApplicationCommand);
-  let state = decider.initialState();
-  const events: NewEvent[] = [];
-  for (const c of commands) {
-    let decided: ApplicationEvent[];
-    try {
-      decided = decider.decide(c, state);
-    } catch (error) {
-      if (process.env.BENCH_DEBUG) process.stderr.write(`${c.type}: ${String(error)}\n`);
-      continue; // a command the mix made that the rules refuse (e.g. a 告知承诺 the matter's credit gate refuses)
-    }
-    for (const e of decided) {
-      state = decider.evolve(state, e);
-      events.push({
-        id: crypto.randomUUID(),
-        type: applicationTypes.wireType(e.type),
-        source: "gov.intake",
-        time: c.metadata?.now as string,
-        data: e.data as NewEvent["data"],
-        caseid: id,
-        region,
-        actor: c.metadata?.actor as NewEvent["actor"],
-      });
-    }
-  }
-  return { events, ...(state.status === "accepted" ? { caseNumber } : {}) };
-}
-
 const p99 = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(s.length * 0.99))] as number;
@@ -223,6 +84,31 @@ async function measure(
   while (!p.caughtUp) await new Promise((r) => setTimeout(r, 50));
   const catchUp = events / ((performance.now() - t) / 1000);
   await p.close();
+  if (cases.length === 0) {
+    // A log kept from an earlier run (BENCH_STORE_DIR): case numbers to search for, from the model itself.
+    const found = await p.read(({ db: d, t: tn }) =>
+      d.all<{ c: string }>(
+        `SELECT case_number AS c FROM ${tn("applications")} WHERE case_number IS NOT NULL LIMIT 2000`,
+      ),
+    );
+    cases.push(...found.map((r) => r.c));
+  }
+  await p.close();
+  // The same projection event by event (no page handler), the way it ran before `applyPage`, for comparison.
+  let catchUpOneByOne = Number.NaN;
+  if (process.env.BENCH_ONE_BY_ONE !== "false") {
+    const { applyPage: _, ...oneByOne } = applicationsProjection;
+    t = performance.now();
+    p = await startProjection(
+      store,
+      db,
+      { ...oneByOne, name: "bench_one_by_one" },
+      { registryPollMs: 60_000 },
+    );
+    while (!p.caughtUp) await new Promise((r) => setTimeout(r, 50));
+    catchUpOneByOne = events / ((performance.now() - t) / 1000);
+    await p.close();
+  }
   await db.close();
   global.gc?.();
   // Restart: ready when resumed from the checkpoint.
@@ -245,26 +131,35 @@ async function measure(
   const queueSize = (await model.queue({}, { limit: 50 })).items.length;
   await p.close();
   await db.close();
-  return { label, rawRate, catchUp, ready, rss, ...rows, queueSize };
+  return { label, rawRate, catchUp, catchUpOneByOne, ready, rss, ...rows, queueSize };
 }
 
-const dir = mkdtempSync(join(tmpdir(), "bench-scale-"));
+// BENCH_STORE_DIR: a folder to keep the generated log in (and reuse it when it holds one: at a million
+// applications the generation takes most of the run); its projection databases are removed before measuring.
+const kept = process.env.BENCH_STORE_DIR;
+const dir = kept ?? mkdtempSync(join(tmpdir(), "bench-scale-"));
+for (const f of readdirSync(dir)) if (f.startsWith("intake-projections.db")) rmSync(join(dir, f));
 const store = openSqliteEventStore({ path: join(dir, "platform.db"), synchronous: "NORMAL" });
 const ids: string[] = [];
 const cases: string[] = [];
-let events = 0;
+let events = (store.db.prepare("SELECT COUNT(*) AS n FROM events").get() as { n: number }).n;
 let t0 = performance.now();
-for (let i = 0; i < N; i += 1) {
-  const a = applicationEvents(i);
-  ids.push(`B${String(i).padStart(9, "0")}`);
-  if (a.caseNumber) cases.push(a.caseNumber);
-  events += a.events.length;
-  await store.append(`application-${ids[i]}`, a.events, "no-stream");
+if (events > 0) {
+  for (let i = 0; i < N; i += 1) ids.push(generatedId(i));
+  process.stdout.write(`reusing the log in ${dir}: ${events} events (N = ${N} applications)\n`);
+} else {
+  for (let i = 0; i < N; i += 1) {
+    const a = applicationEvents(i);
+    ids.push(generatedId(i));
+    if (a.caseNumber) cases.push(a.caseNumber);
+    events += a.events.length;
+    await store.append(`application-${ids[i]}`, a.events, "no-stream");
+  }
+  const generation = (performance.now() - t0) / 1000;
+  process.stdout.write(
+    `generated ${N} applications, ${events} events, in ${generation.toFixed(1)} s (SQLite store)\n`,
+  );
 }
-const generation = (performance.now() - t0) / 1000;
-process.stdout.write(
-  `generated ${N} applications, ${events} events, in ${generation.toFixed(1)} s (SQLite store)\n`,
-);
 const results = [
   await measure(
     "sqlite",
@@ -312,14 +207,14 @@ if (process.env.BENCH_PG) {
   await dropSchema(rm);
 }
 await store.close();
-rmSync(dir, { recursive: true, force: true });
+if (!kept) rmSync(dir, { recursive: true, force: true });
 
 const f = (x: number, d = 1) => x.toFixed(d);
 process.stdout.write(`\n${N} applications, ${events} events\n`);
 process.stdout.write(
-  "| backend | store raw read ev/s | projection catch-up ev/s | ready after restart ms | RSS idle MiB | p99 queue page ms | p99 view ms | p99 case-number search ms | p99 KPIs ms |\n|---|---|---|---|---|---|---|---|---|\n",
+  "| backend | store raw read ev/s | projection catch-up ev/s (page at a time) | catch-up event by event ev/s | ready after restart ms | RSS idle MiB | p99 queue page ms | p99 view ms | p99 case-number search ms | p99 KPIs ms |\n|---|---|---|---|---|---|---|---|---|---|\n",
 );
 for (const r of results)
   process.stdout.write(
-    `| ${r.label} | ${f(r.rawRate, 0)} | ${f(r.catchUp, 0)} | ${f(r.ready, 0)} | ${r.rss} | ${f(r.queue, 2)} | ${f(r.view, 2)} | ${f(r.search, 2)} | ${f(r.kpis, 2)} |\n`,
+    `| ${r.label} | ${f(r.rawRate, 0)} | ${f(r.catchUp, 0)} | ${Number.isNaN(r.catchUpOneByOne) ? "-" : f(r.catchUpOneByOne, 0)} | ${f(r.ready, 0)} | ${r.rss} | ${f(r.queue, 2)} | ${f(r.view, 2)} | ${f(r.search, 2)} | ${f(r.kpis, 2)} |\n`,
   );

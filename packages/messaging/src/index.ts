@@ -12,6 +12,7 @@ export * from "./kafka/warnings.ts";
 export * from "./logging.ts";
 export * from "./metrics.ts";
 export * from "./platformatic/connect.ts";
+export * from "./projections/bus-projection.ts";
 export * from "./relay/lease.ts";
 export * from "./relay/relay.ts";
 export * from "./topics.ts";

@@ -1,7 +1,11 @@
-import { PublishedCalendar } from "@gov/calendar";
-import { topics } from "@gov/contracts";
+import type { PublishedCalendar } from "@gov/calendar";
 import { type ProjectionHandle, startProjection } from "@gov/eventsourcing/projections";
-import type { Subscription } from "@gov/messaging";
+import {
+  type BusEvent,
+  type BusProjection,
+  type BusProjectionHandle,
+  startBusProjection,
+} from "@gov/messaging";
 import {
   domainErrorMapper,
   openProjectionDatabase,
@@ -15,8 +19,9 @@ import { intakeScheduler, PROCESS } from "./application/scheduler.ts";
 import type { WorkingDays } from "./domain/application/decide.ts";
 import { intakeRoutes } from "./http/routes.ts";
 import { applicationsProjection, SqlApplications } from "./read-models/applications-sql.ts";
-import { CreditCopy, creditTopics } from "./read-models/credit-copy.ts";
-import { MattersCopy, mattersTopics } from "./read-models/matters-copy.ts";
+import { CalendarCopy, calendarCopyProjection } from "./read-models/calendar-copy.ts";
+import { CreditCopy, creditCopyProjection } from "./read-models/credit-copy.ts";
+import { MattersCopy, mattersCopyProjection } from "./read-models/matters-copy.ts";
 
 export type { ApplicationView } from "./read-models/applications.ts";
 export { ApplicationsModel } from "./read-models/applications.ts";
@@ -39,40 +44,39 @@ export interface IntakeModuleOptions {
  */
 export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptions = {}) {
   const clock = deps.clock ?? (() => new Date().toISOString());
-  const matters = new MattersCopy();
-  const credit = new CreditCopy();
-  // Intake's copy of the published working-day calendar (docs/calendar.md): every deadline counts with it.
-  const published = new PublishedCalendar();
-  const subscriptions: Subscription[] = [
-    await deps.bus.subscribe({
-      groupId: "intake-calendar-view",
-      topics: [topics.matters.calendar],
-      ephemeral: true,
-      handle: (e) => void published.apply(e),
-    }),
-    await deps.bus.subscribe({
-      groupId: "intake-matters-view",
-      topics: mattersTopics,
-      ephemeral: true,
-      handle: (e) => matters.apply(e),
-    }),
-    await deps.bus.subscribe({
-      groupId: "intake-credit-view",
-      topics: creditTopics,
-      ephemeral: true,
-      handle: (e) => credit.apply(e),
-    }),
-  ];
-  // The applications read model lives in SQL beside the event store (docs/projections.md): the SQLite file
-  // <DATA_DIR>/intake-projections.db, or the PostgreSQL schema intake_projections; not rebuilt on start.
+  // Every read model of intake lives in SQL beside the event store (docs/projections.md): the SQLite file
+  // <DATA_DIR>/intake-projections.db, or the PostgreSQL schema intake_projections; none is rebuilt on start.
   const projectionDb = await openProjectionDatabase(deps.settings, "intake");
+  // Its copies of the catalog, of credit statuses and of the published working-day calendar (docs/calendar.md),
+  // from their topics, with the topics' offsets in the same transactions: a restart resumes where it was.
+  const calendarCopy = new CalendarCopy();
+  const copies: BusProjectionHandle[] = [];
+  const startCopy = async (p: BusProjection, afterCommit?: (e: BusEvent) => void) => {
+    const handle = await startBusProjection(deps.bus, projectionDb, p, {
+      groupId: p.name.replace("_", "-"),
+      ...(afterCommit ? { afterCommit: (e: BusEvent) => afterCommit(e) } : {}),
+    });
+    copies.push(handle);
+    return handle;
+  };
+  const calendarProjection = await startCopy(calendarCopyProjection, (e) => calendarCopy.applied(e));
+  await calendarCopy.refresh(calendarProjection);
+  // Replicas share the copies' consumer groups: a calendar version consumed by another replica is picked up here.
+  const calendarRefresh = setInterval(() => {
+    calendarCopy.refresh().catch((error: unknown) => {
+      deps.logger.error({ error: String(error) }, "intake calendar copy not refreshed");
+    });
+  }, 10_000);
+  calendarRefresh.unref();
+  const matters = new MattersCopy(await startCopy(mattersCopyProjection));
+  const credit = new CreditCopy(await startCopy(creditCopyProjection));
   const projection = await startProjection(deps.store, projectionDb, applicationsProjection, {
     logger: deps.logger,
   });
   const applications = new SqlApplications(projection);
   const calendar: WorkingDays = options.calendar ?? {
-    addWorkingDays: (start, days) => published.current().addWorkingDays(start, days),
-    versionsUsed: (from, to) => published.current().versionsUsed(from, to),
+    addWorkingDays: (start, days) => calendarCopy.calendar.current().addWorkingDays(start, days),
+    versionsUsed: (from, to) => calendarCopy.calendar.current().versionsUsed(from, to),
   };
   const handler = applicationHandler(deps.store, calendar);
   const scheduler = intakeScheduler({ handler, store: deps.store, logger: deps.logger }, applications);
@@ -92,7 +96,9 @@ export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptio
   } = {
     name: "intake",
     prefix: "/intake",
-    calendar: published,
+    get calendar() {
+      return calendarCopy.calendar;
+    },
     applications,
     projection,
     matters,
@@ -114,6 +120,8 @@ export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptio
         readiness: projection.readiness,
         waitFor: (position, timeoutMs) => projection.waitFor(position, timeoutMs),
         close: async () => {
+          clearInterval(calendarRefresh);
+          for (const c of copies) await c.close();
           await projection.close();
           await projectionDb.close();
         },
@@ -126,20 +134,9 @@ export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptio
         value: () => projection.lag(),
       },
     ],
-    readiness: [
-      {
-        name: "intake-read-models",
-        check: async () => {
-          for (const s of subscriptions) {
-            const lag = await s.lag();
-            if (lag > 0) throw new Error(`${s.groupId} is ${lag} events behind`);
-          }
-        },
-      },
-    ],
+    readiness: copies.map((c) => c.readiness),
     close: async () => {
       await schedule.stop();
-      for (const s of subscriptions) await s.stop();
     },
   };
   return module;

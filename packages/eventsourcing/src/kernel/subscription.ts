@@ -22,6 +22,14 @@ export interface CatchUpOptions {
   onCaughtUp?: () => void;
   /** Called after each page with the position read up to, also when a filter left the page empty. */
   onAdvance?: (position: string) => void;
+  /**
+   * With `checkpoints`: store the position at most this often (ms) instead of after every page (default 0: every
+   * page). A crash then delivers again up to this long's worth of pages, so use it only for at-least-once
+   * handlers that make a repeat harmless (the bus's). The position in hand is stored when the subscription
+   * stops, also when a handler failed (the pages before it were handled). Pages a filter left empty are not
+   * stored on their own either way unless this much time has passed: they change nothing to deliver again.
+   */
+  checkpointEveryMs?: number;
 }
 
 /**
@@ -33,22 +41,39 @@ export interface CatchUpOptions {
 export async function runCatchUp(options: CatchUpOptions): Promise<void> {
   const { store, checkpoints, subscriberId, signal } = options;
   let position = options.load ? await options.load() : await checkpoints?.load(subscriberId);
-  while (!signal.aborted) {
-    const page = await store.readAll({
-      ...(position === undefined ? {} : { after: position }),
-      limit: options.batchSize ?? 500,
-      ...(options.filter ? { filter: options.filter } : {}),
-    });
-    const next = page.nextPosition;
-    if (next !== undefined && next !== position) {
-      if (page.events.length > 0) await options.handle(page.events, next);
-      if (checkpoints) await checkpoints.store(subscriberId, next, position);
-      position = next;
-      options.onAdvance?.(next);
+  const every = options.checkpointEveryMs ?? 0;
+  // The checkpoint as last stored (the compare-and-set's previous value), and when.
+  let stored = position;
+  let storedAt = performance.now();
+  const save = async () => {
+    if (!checkpoints || position === undefined || position === stored) return;
+    await checkpoints.store(subscriberId, position, stored);
+    stored = position;
+    storedAt = performance.now();
+  };
+  try {
+    while (!signal.aborted) {
+      const page = await store.readAll({
+        ...(position === undefined ? {} : { after: position }),
+        limit: options.batchSize ?? 500,
+        ...(options.filter ? { filter: options.filter } : {}),
+      });
+      const next = page.nextPosition;
+      if (next !== undefined && next !== position) {
+        const handled = page.events.length > 0;
+        if (handled) await options.handle(page.events, next);
+        position = next;
+        const due = performance.now() - storedAt >= Math.max(every, handled ? 0 : 1000);
+        if (due || (handled && every === 0)) await save();
+        options.onAdvance?.(next);
+      }
+      if (page.endOfLog) {
+        options.onCaughtUp?.();
+        await store.waitForAppend(options.idleWaitMs ?? 1000, signal);
+      }
     }
-    if (page.endOfLog) {
-      options.onCaughtUp?.();
-      await store.waitForAppend(options.idleWaitMs ?? 1000, signal);
-    }
+  } finally {
+    // What was handled is not delivered again after a clean stop (nor after a failing page, up to that page).
+    if (every > 0 || position !== stored) await save().catch(() => undefined);
   }
 }

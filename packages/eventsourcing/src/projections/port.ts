@@ -51,6 +51,10 @@ export type ProjectionMigration = Record<SqlDialect, (t: TableNamer) => string>;
  *   from the start of the log while the active build keeps serving, then takes over (blue/green).
  * - `migrations` create one build's tables (run once, in one transaction, when the build starts).
  * - `handlers` apply one event each inside the page's transaction; events of other types are skipped.
+ * - `applyPage` (optional) applies a whole page at once instead, inside the same transaction: the events of the page
+ *   that have a handler, in log order. It must leave the tables as the handlers would, one event after the other;
+ *   what it is for is fewer round trips (read the page's rows in one query, write them with multi-row statements:
+ *   `insertRows`, `selectIn`), which is what a PostgreSQL projection's catch-up is bound by.
  */
 export interface Projection {
   /** Lower-case letters, digits and `_` (e.g. `intake_applications`); prefixes its tables. */
@@ -60,6 +64,8 @@ export interface Projection {
   categories: readonly string[] | "all";
   migrations: readonly ProjectionMigration[];
   handlers: Readonly<Record<string, (event: RecordedEvent, ctx: ProjectionContext) => Promise<void>>>;
+  /** Applies a page of the events it has handlers for in one go (multi-row statements), instead of one by one. */
+  applyPage?: (events: readonly RecordedEvent[], ctx: ProjectionContext) => Promise<void>;
   /** Applied to every event it follows, after the event's own handler if it has one (the audit trail). */
   everyEvent?: (event: RecordedEvent, ctx: ProjectionContext) => Promise<void>;
 }

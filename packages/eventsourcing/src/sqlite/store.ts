@@ -62,7 +62,13 @@ export class SqliteEventStore implements EventStore {
     reject: (error: unknown) => void;
   }[] = [];
   #flushScheduled = false;
-  readonly #sql: Record<"head" | "insert" | "upsertHead" | "byIds" | "lastPosition", StatementSync>;
+  /** Groups committed by this handle, and per waiting subscriber (its signal) the count it last saw. */
+  #appends = 0;
+  readonly #seenAppends = new WeakMap<AbortSignal, number>();
+  readonly #sql: Record<
+    "head" | "insert" | "upsertHead" | "byIds" | "lastPosition" | "readAll" | "readStream",
+    StatementSync
+  >;
 
   constructor(options: SqliteEventStoreOptions) {
     this.db = new DatabaseSync(options.path);
@@ -88,6 +94,17 @@ export class SqliteEventStore implements EventStore {
         "SELECT position, envelope FROM events WHERE event_id IN (SELECT value FROM json_each(?))",
       ),
       lastPosition: this.db.prepare("SELECT COALESCE(MAX(position), 0) AS p FROM events"),
+      // Prepared once: every subscriber reads the log after every append (was prepared on every call).
+      readAll: this.db.prepare(
+        `SELECT position, envelope FROM events
+          WHERE position > ?
+            AND (? IS NULL OR category IN (SELECT value FROM json_each(?)))
+            AND (? IS NULL OR type IN (SELECT value FROM json_each(?)))
+          ORDER BY position LIMIT ?`,
+      ),
+      readStream: this.db.prepare(
+        "SELECT position, envelope FROM events WHERE stream_id = ? AND stream_version >= ? AND stream_version <= ? ORDER BY stream_version",
+      ),
     };
     this.checkpoints = sqliteCheckpoints(this.db);
   }
@@ -168,7 +185,10 @@ export class SqliteEventStore implements EventStore {
       if (outcome?.ok) op.resolve(outcome.results);
       else op.reject(outcome?.error);
     });
-    if (outcomes.some((o) => o.ok)) this.#appended.emit("append");
+    if (outcomes.some((o) => o.ok)) {
+      this.#appends += 1;
+      this.#appended.emit("append");
+    }
   }
 
   /** One append's writes inside the open transaction: all of them, or a throw. */
@@ -214,11 +234,11 @@ export class SqliteEventStore implements EventStore {
     }
     const row = this.#sql.head.get(streamId) as StreamRow | undefined;
     if (row?.soft_deleted) throw new StreamDeletedError(streamId);
-    const rows = this.db
-      .prepare(
-        "SELECT position, envelope FROM events WHERE stream_id = ? AND stream_version >= ? AND stream_version <= ? ORDER BY stream_version",
-      )
-      .all(streamId, options.fromRevision ?? 0, options.toRevision ?? Number.MAX_SAFE_INTEGER) as {
+    const rows = this.#sql.readStream.all(
+      streamId,
+      options.fromRevision ?? 0,
+      options.toRevision ?? Number.MAX_SAFE_INTEGER,
+    ) as {
       position: number;
       envelope: string;
     }[];
@@ -235,15 +255,10 @@ export class SqliteEventStore implements EventStore {
     const limit = options.limit ?? 1000;
     const categories = options.filter?.categories ? JSON.stringify(options.filter.categories) : null;
     const types = options.filter?.types ? JSON.stringify(options.filter.types) : null;
-    const rows = this.db
-      .prepare(
-        `SELECT position, envelope FROM events
-          WHERE position > ?
-            AND (? IS NULL OR category IN (SELECT value FROM json_each(?)))
-            AND (? IS NULL OR type IN (SELECT value FROM json_each(?)))
-          ORDER BY position LIMIT ?`,
-      )
-      .all(after, categories, categories, types, types, limit) as { position: number; envelope: string }[];
+    const rows = this.#sql.readAll.all(after, categories, categories, types, types, limit) as {
+      position: number;
+      envelope: string;
+    }[];
     const events = rows.map(toRecorded);
     if (events.length >= limit) return { events, nextPosition: events.at(-1)?.position, endOfLog: false };
     // End of the log: continue from the last position examined, past rows a filter skipped.
@@ -266,8 +281,18 @@ export class SqliteEventStore implements EventStore {
   waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       if (signal?.aborted) return resolve();
+      // A subscriber (known by its signal) that was busy reading or handling when an append in this process
+      // committed would have slept through its notification until the next append or its timeout: the count
+      // of appends it last saw tells, and it returns at once (a first wait, too: one extra read at most).
+      if (signal) {
+        const seen = this.#seenAppends.get(signal);
+        this.#seenAppends.set(signal, this.#appends);
+        if (seen !== this.#appends) return resolve();
+      }
       const start = (this.#sql.lastPosition.get() as { p: number }).p;
       const done = () => {
+        // Whatever woke it is seen: its next wait sleeps unless another append comes meanwhile.
+        if (signal) this.#seenAppends.set(signal, this.#appends);
         clearTimeout(timer);
         clearInterval(poll);
         this.#appended.off("append", done);
@@ -317,6 +342,10 @@ function toRecorded(row: { position: number; envelope: string }): RecordedEvent 
 
 function sqliteCheckpoints(db: DatabaseSync): CheckpointStore {
   const get = db.prepare("SELECT position FROM checkpoints WHERE subscriber_id = ?");
+  const insert = db.prepare(
+    "INSERT INTO checkpoints (subscriber_id, position) VALUES (?, ?) ON CONFLICT DO NOTHING",
+  );
+  const update = db.prepare("UPDATE checkpoints SET position = ? WHERE subscriber_id = ? AND position = ?");
   return {
     async load(subscriberId) {
       return (get.get(subscriberId) as { position: string } | undefined)?.position;
@@ -324,14 +353,8 @@ function sqliteCheckpoints(db: DatabaseSync): CheckpointStore {
     async store(subscriberId, position, previous) {
       const changed =
         previous === undefined
-          ? db
-              .prepare(
-                "INSERT INTO checkpoints (subscriber_id, position) VALUES (?, ?) ON CONFLICT DO NOTHING",
-              )
-              .run(subscriberId, position)
-          : db
-              .prepare("UPDATE checkpoints SET position = ? WHERE subscriber_id = ? AND position = ?")
-              .run(position, subscriberId, previous);
+          ? insert.run(subscriberId, position)
+          : update.run(position, subscriberId, previous);
       if (changed.changes === 0) {
         const actual = (get.get(subscriberId) as { position: string } | undefined)?.position;
         if (actual !== position) throw new CheckpointConflictError(subscriberId, previous, actual);

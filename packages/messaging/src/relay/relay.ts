@@ -58,6 +58,9 @@ export async function runRelay(options: RelayOptions): Promise<void> {
   // The next page is read while the broker acknowledges the current one (store and broker round trips overlap).
   // It is only a read: the checkpoint still moves after each acknowledgement, so nothing can be skipped.
   let prefetched: { after: string | undefined; page: ReturnType<typeof read> } | undefined;
+  // The checkpoint as this relay last loaded or stored it, while it holds the lease: no load (a round trip) per
+  // page. Another writer is still caught, by the compare-and-set of the next store.
+  let known: { position: string | undefined } | undefined;
   const discardPrefetch = () => {
     prefetched?.page.catch(() => undefined);
     prefetched = undefined;
@@ -66,7 +69,10 @@ export async function runRelay(options: RelayOptions): Promise<void> {
   while (!signal.aborted) {
     if (!holding || Date.now() - renewedAt > ttl / 3) {
       const held = await lease.acquire();
-      if (held !== holding) log.info({ relay: name, owner: options.owner, held }, "relay lease changed");
+      if (held !== holding) {
+        log.info({ relay: name, owner: options.owner, held }, "relay lease changed");
+        known = undefined;
+      }
       holding = held;
       renewedAt = Date.now();
       if (!holding) {
@@ -75,7 +81,8 @@ export async function runRelay(options: RelayOptions): Promise<void> {
         continue;
       }
     }
-    const position = await checkpoints.load(checkpointId);
+    const position = known ? known.position : await checkpoints.load(checkpointId);
+    known = { position };
     const page = await (prefetched && prefetched.after === position ? prefetched.page : read(position));
     discardPrefetch();
     if (!page.endOfLog && page.nextPosition !== undefined && page.nextPosition !== position) {
@@ -102,8 +109,10 @@ export async function runRelay(options: RelayOptions): Promise<void> {
         discardPrefetch();
         log.warn({ relay: name, error: String(error) }, "relay checkpoint moved by another replica");
         holding = false;
+        known = undefined;
         continue;
       }
+      known = { position: page.nextPosition };
     }
     if (page.events.length > 0) options.onPublished?.(page.events.length);
     if (options.onLag) {

@@ -1,3 +1,4 @@
+import { chinaDate } from "@gov/calendar";
 import type { Actor } from "@gov/contracts";
 import type { MessagingLogger } from "@gov/messaging";
 import { forEachCase, type StuckCase } from "@gov/runtime";
@@ -24,7 +25,10 @@ export interface SchedulerRun {
  */
 /** Where the scheduler finds its candidates (the applications read model, from SQL). */
 export interface SchedulerCandidates {
-  candidates(): Promise<{ applicationId: string; action: "DeemAccepted" | "TerminateUnsupplied" }[]>;
+  /** `today`: a China date; the model may leave out applications that cannot be due yet on that day. */
+  candidates(
+    today?: string,
+  ): Promise<{ applicationId: string; action: "DeemAccepted" | "TerminateUnsupplied" }[]>;
 }
 
 export function intakeScheduler(deps: CheckDeps & { logger: MessagingLogger }, model: SchedulerCandidates) {
@@ -32,7 +36,10 @@ export function intakeScheduler(deps: CheckDeps & { logger: MessagingLogger }, m
   let lastRunAt: string | undefined;
   return {
     async run(now: string): Promise<SchedulerRun> {
-      const cases = (await model.candidates()).map((c) => ({ id: c.applicationId, action: c.action }));
+      const cases = (await model.candidates(chinaDate(now))).map((c) => ({
+        id: c.applicationId,
+        action: c.action,
+      }));
       const ctx = { now, actor: scheduler };
       const result = await forEachCase(
         PROCESS,

@@ -110,13 +110,15 @@ async function submitFor(
   input: Omit<SubmitInput, "applicant" | "materials"> & { materials: MaterialProvision[] },
   ctx: CommandContext,
 ) {
-  const { id, command } = submitCommand(deps, applicant, input, ctx);
+  const { id, command } = await submitCommand(deps, applicant, input, ctx);
   const result = await deps.handler.handle(id, command, ctx);
   return { id, result };
 }
 
+type SubmitCommand = Awaited<ReturnType<typeof submitCommand>>["command"];
+
 /** The SubmitApplication command for the matter version in force, and the application id it goes to. */
-function submitCommand(
+async function submitCommand(
   deps: SubmitDeps,
   applicant: SubjectRef,
   input: Omit<SubmitInput, "applicant" | "materials"> & {
@@ -125,7 +127,7 @@ function submitCommand(
   },
   ctx: CommandContext,
 ) {
-  const found = deps.matters.inForce(input.matterId);
+  const found = await deps.matters.inForce(input.matterId);
   if ("problem" in found) {
     if (found.problem.startsWith("no published")) throw new NotFound(found.problem);
     throw new StateConflict(found.problem);
@@ -142,7 +144,7 @@ function submitCommand(
       channel: input.channel,
       materials: input.materials,
       informedCommitmentRequested: input.informedCommitmentRequested ?? false,
-      credit: deps.credit.of(applicant.subjectId),
+      credit: await deps.credit.of(applicant.subjectId),
     },
   };
   return { id, command };
@@ -158,7 +160,7 @@ function submitCommand(
  */
 export async function submitBundle(deps: SubmitDeps, input: BundleSubmitInput, ctx: CommandContext) {
   const identified = identifyApplicant(input.applicant, deps.indexKey, ctx.actor);
-  const bundle = deps.matters.bundle(input.bundleId);
+  const bundle = await deps.matters.bundle(input.bundleId);
   if (!bundle) throw new NotFound(`no published bundle ${input.bundleId}`);
   const keys = new Set(bundle.materials.map((m) => m.key));
   const unknown = input.materials.flatMap((m, i) =>
@@ -168,7 +170,7 @@ export async function submitBundle(deps: SubmitDeps, input: BundleSubmitInput, c
   );
   if (unknown.length > 0) throw new RuleViolation(unknown);
   for (const { matterId } of bundle.matters) {
-    const found = deps.matters.inForce(matterId);
+    const found = await deps.matters.inForce(matterId);
     if ("problem" in found) throw new StateConflict(`bundle ${input.bundleId}: ${found.problem}`);
   }
   const base = ctx.idempotencyKey ?? randomUUID();
@@ -187,7 +189,8 @@ export async function submitBundle(deps: SubmitDeps, input: BundleSubmitInput, c
   // Every member is decided before anything is stored, and all of them are appended in ONE appendMany: a
   // member that cannot be submitted (e.g. its Idempotency-Key was used for another submission: 409) leaves
   // no other member behind.
-  const commands = bundle.matters.map(({ matterId }) => {
+  const commands: { id: string; matterId: string; command: SubmitCommand; ctx: CommandContext }[] = [];
+  for (const { matterId } of bundle.matters) {
     const awaited = dependencies.filter((d) => d.matterId === matterId);
     const isAwaited = (materialId: string) => awaited.some((d) => d.materialId === materialId);
     const materials = input.materials.flatMap((given) =>
@@ -203,14 +206,14 @@ export async function submitBundle(deps: SubmitDeps, input: BundleSubmitInput, c
       }),
     );
     const ctxOf = memberCtx(matterId);
-    const { id, command } = submitCommand(
+    const { id, command } = await submitCommand(
       deps,
       identified.applicant,
       { ...input, matterId, materials: [...materials, ...waits], bundleApplicationId },
       ctxOf,
     );
-    return { id, matterId, command, ctx: ctxOf };
-  });
+    commands.push({ id, matterId, command, ctx: ctxOf });
+  }
   const results = await deps.handler.handleTogether(commands);
   const cases: { id: string; matterId: string; result: ApplicationResult }[] = commands.map((c, i) => ({
     id: c.id,

@@ -293,7 +293,9 @@ describe("intake access: every route × role × own / other scope / claim missin
     await publishBundle(h, BUNDLE, [hygieneMatter.matterId, "second-matter"]);
     await publishCalendar(h);
     // (expect.poll is for tests only; vi.waitFor is the same wait with a deadline, in a hook)
-    await vi.waitFor(() => expect(h.module.matters.bundle(BUNDLE)).toBeDefined(), { timeout: 10_000 });
+    await vi.waitFor(async () => expect(await h.module.matters.bundle(BUNDLE)).toBeDefined(), {
+      timeout: 10_000,
+    });
     await vi.waitFor(() => expect(h.module.calendar.years().length).toBeGreaterThan(0), { timeout: 10_000 });
     const applicationId = await freshApplication("submitted");
     const b = await h.request({

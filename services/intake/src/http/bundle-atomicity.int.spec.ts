@@ -38,7 +38,7 @@ beforeEach(async () => {
   await publishCalendar(h, calendarSeed);
   await publishBundle(h, "enterprise-opening", members);
   await expect.poll(() => h.module.matters.bundle("enterprise-opening")).toBeDefined();
-  await expect.poll(() => h.module.matters.size).toBe(members.length);
+  await expect.poll(() => h.module.matters.size()).toBe(members.length);
 });
 afterEach(async () => {
   await h.dispose();

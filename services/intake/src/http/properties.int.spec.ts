@@ -319,7 +319,9 @@ describe("intake write routes: arbitrary bodies never make a 5xx, and a refused 
     await publishBundle(h, BUNDLE, [hygieneMatter.matterId, "second-matter"]);
     await publishCalendar(h);
     // (expect.poll is for tests only; vi.waitFor is the same wait with a deadline, in a hook)
-    await vi.waitFor(() => expect(h.module.matters.bundle(BUNDLE)).toBeDefined(), { timeout: 10_000 });
+    await vi.waitFor(async () => expect(await h.module.matters.bundle(BUNDLE)).toBeDefined(), {
+      timeout: 10_000,
+    });
     await vi.waitFor(() => expect(h.module.calendar.years().length).toBeGreaterThan(0), { timeout: 10_000 });
     known = await fresh("submitted");
   });

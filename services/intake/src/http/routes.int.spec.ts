@@ -54,7 +54,7 @@ const open = async (options: IntakeModuleOptions = {}, years = calendarSeed) => 
   h = await start(options);
   await publishMatter(h);
   await publishCalendar(h, years);
-  await expect.poll(() => h.module.matters.size).toBe(1);
+  await expect.poll(() => h.module.matters.size()).toBe(1);
   await expect.poll(() => h.module.calendar.years().length).toBe(years.length);
 };
 afterEach(async () => {
@@ -161,7 +161,7 @@ describe("intake API: from submission to acceptance (行政许可法 第三十�
 
   it("refuses 告知承诺 to a black-listed (strict-review) applicant, and flags the application (credit gate)", async () => {
     await creditStatus(h, SUBJECT, "strict-review");
-    await expect.poll(() => h.module.credit.of(SUBJECT).status).toBe("strict-review");
+    await expect.poll(async () => (await h.module.credit.of(SUBJECT)).status).toBe("strict-review");
     const promising = complete.map((m) =>
       m.materialId === "M03" ? { materialId: "M03", provision: "promised" } : m,
     );
@@ -631,7 +631,7 @@ describe('intake API: a "一件事" bundle whose members depend on each other (B
     );
     // Intake's copy of the catalog keeps the dependencies.
     await expect
-      .poll(() => h.module.matters.bundle("open-a-shop")?.dependencies)
+      .poll(async () => (await h.module.matters.bundle("open-a-shop"))?.dependencies)
       .toEqual([{ matterId: hygieneMatter.matterId, materialId: "LIC", producedBy: "producer-matter" }]);
     const files = ["M01", "M03", "M04"].flatMap((m) => [
       { ...file(m), materialId: `producer-matter:${m}` },

@@ -1,170 +1,14 @@
-import { type DepartmentRef, intakeEventTypes } from "@gov/contracts";
-import type { RecordedEvent } from "@gov/eventsourcing";
-import type { Projection, ProjectionContext, ProjectionHandle } from "@gov/eventsourcing/projections";
+import type { DepartmentRef } from "@gov/contracts";
+import type { ProjectionHandle } from "@gov/eventsourcing/projections";
 import {
-  type ApplicationEntry,
   type ApplicationView,
-  applicationIdOf,
-  applyApplicationEvent,
   bundleView,
   type IntakeKpis,
   type KpiFigure,
   ONE_WINDOW_TARGET,
 } from "./applications.ts";
 
-/**
- * Intake's applications read model in SQL (docs/projections.md): the read model that grows with every application,
- * kept in the projection database instead of memory and not rebuilt on start. Its tables are shaped for the routes:
- *
- * - `applications`: one row per application, the view as JSON plus the columns the routes filter and sort on —
- *   the window's queue (`queued`, `prio` 0 for the green channel, `received_on`, `seq` = first-seen order, by
- *   region or department), the case number, the applicant's subject id, the bundle, and the scheduler's `due` action;
- * - `kpi`: applications received per department, region and channel (一窗分类受理率 without scanning every row);
- * - `departments`: each implementing department as first seen (the KPI's department reference);
- * - `awaits`: which case waits for which bundle member's result.
- *
- * Version 1. A change to the tables or to what the handler writes is a new version: it builds beside this one
- * and takes over when it has caught up (blue/green).
- */
-export const APPLICATIONS_PROJECTION = "intake_applications";
-
-const ddl = (t: (n: string) => string, big: string) => `
-  CREATE TABLE ${t("applications")} (
-    application_id TEXT PRIMARY KEY,
-    seq ${big} NOT NULL,
-    bundle_application_id TEXT,
-    status TEXT NOT NULL,
-    region TEXT NOT NULL,
-    department TEXT NOT NULL,
-    channel TEXT NOT NULL,
-    prio INTEGER NOT NULL,
-    received_on TEXT NOT NULL,
-    queued INTEGER NOT NULL,
-    due TEXT,
-    case_number TEXT,
-    subject_id TEXT NOT NULL,
-    state TEXT NOT NULL,
-    view TEXT NOT NULL
-  );
-  CREATE UNIQUE INDEX ${t("applications_seq")} ON ${t("applications")} (seq);
-  CREATE INDEX ${t("queue")} ON ${t("applications")} (prio, received_on, seq) WHERE queued = 1;
-  CREATE INDEX ${t("queue_region")} ON ${t("applications")} (region, prio, received_on, seq) WHERE queued = 1;
-  CREATE INDEX ${t("queue_department")} ON ${t("applications")} (department, prio, received_on, seq) WHERE queued = 1;
-  CREATE INDEX ${t("case_number")} ON ${t("applications")} (case_number) WHERE case_number IS NOT NULL;
-  CREATE INDEX ${t("subject")} ON ${t("applications")} (subject_id, seq);
-  CREATE INDEX ${t("bundle")} ON ${t("applications")} (bundle_application_id, seq) WHERE bundle_application_id IS NOT NULL;
-  CREATE INDEX ${t("due")} ON ${t("applications")} (seq) WHERE due IS NOT NULL;
-  CREATE TABLE ${t("kpi")} (
-    department TEXT NOT NULL,
-    region TEXT NOT NULL,
-    channel TEXT NOT NULL,
-    n ${big} NOT NULL,
-    PRIMARY KEY (department, region, channel)
-  );
-  CREATE TABLE ${t("departments")} (code TEXT PRIMARY KEY, ref TEXT NOT NULL);
-  CREATE TABLE ${t("awaits")} (
-    application_id TEXT NOT NULL,
-    material_id TEXT NOT NULL,
-    producer_application_id TEXT NOT NULL,
-    producer_matter_id TEXT NOT NULL,
-    seq ${big} NOT NULL,
-    PRIMARY KEY (application_id, material_id)
-  );
-  CREATE INDEX ${t("awaits_producer")} ON ${t("awaits")} (producer_application_id, seq);
-`;
-
-interface Row {
-  seq: number | string;
-  state: string;
-  view: string;
-}
-
-const dueOf = (v: ApplicationView) =>
-  v.status === "submitted"
-    ? "DeemAccepted"
-    : v.status === "accepted" && v.outstanding.length > 0
-      ? "TerminateUnsupplied"
-      : null;
-
-/** Folds one event into the application's row (and the KPI and awaits tables), inside the page's transaction. */
-async function applyToRow(recorded: RecordedEvent, { tx, t }: ProjectionContext): Promise<void> {
-  const id = applicationIdOf(recorded);
-  if (id === undefined) return;
-  const row = await tx.get<Row>(
-    `SELECT seq, state, view FROM ${t("applications")} WHERE application_id = ?`,
-    [id],
-  );
-  const before: ApplicationEntry | undefined = row && {
-    state: JSON.parse(row.state),
-    view: JSON.parse(row.view),
-  };
-  const next = applyApplicationEvent(before, recorded);
-  if (!next) return;
-  const v = next.view;
-  let seq = row ? Number(row.seq) : 0;
-  if (!row) {
-    const last = await tx.get<{ n: number | string | null }>(
-      `SELECT MAX(seq) AS n FROM ${t("applications")}`,
-    );
-    seq = Number(last?.n ?? 0) + 1;
-    await tx.run(
-      `INSERT INTO ${t("kpi")} (department, region, channel, n) VALUES (?, ?, ?, 1)
-       ON CONFLICT (department, region, channel) DO UPDATE SET n = ${t("kpi")}.n + 1`,
-      [v.matter.department.creditCode, v.matter.region, v.channel],
-    );
-    await tx.run(`INSERT INTO ${t("departments")} (code, ref) VALUES (?, ?) ON CONFLICT (code) DO NOTHING`, [
-      v.matter.department.creditCode,
-      JSON.stringify(v.matter.department),
-    ]);
-  }
-  await tx.run(
-    `INSERT INTO ${t("applications")} (application_id, seq, bundle_application_id, status, region, department, channel,
-       prio, received_on, queued, due, case_number, subject_id, state, view)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (application_id) DO UPDATE SET status = excluded.status, queued = excluded.queued,
-       due = excluded.due, case_number = excluded.case_number, state = excluded.state, view = excluded.view`,
-    [
-      id,
-      seq,
-      v.bundleApplicationId ?? null,
-      v.status,
-      v.matter.region,
-      v.matter.department.creditCode,
-      v.channel,
-      v.flags.includes("green-channel") ? 0 : 1,
-      v.receivedOn,
-      v.status === "submitted" || v.status === "supplemented" ? 1 : 0,
-      dueOf(v),
-      v.accepted?.caseNumber ?? null,
-      v.applicant.subjectId,
-      JSON.stringify(next.state),
-      JSON.stringify(v),
-    ],
-  );
-  const awaited = before?.view.awaiting.length ?? 0;
-  if (awaited > 0 || v.awaiting.length > 0) {
-    await tx.run(`DELETE FROM ${t("awaits")} WHERE application_id = ?`, [id]);
-    for (const w of v.awaiting)
-      await tx.run(
-        `INSERT INTO ${t("awaits")} (application_id, material_id, producer_application_id, producer_matter_id, seq)
-         VALUES (?, ?, ?, ?, ?)`,
-        [id, w.materialId, w.producedBy.applicationId, w.producedBy.matterId, seq],
-      );
-  }
-}
-
-/** The projection: every application event type folds into the application's row. */
-export const applicationsProjection: Projection = {
-  name: APPLICATIONS_PROJECTION,
-  version: 1,
-  categories: ["application"],
-  migrations: [{ sqlite: (t) => ddl(t, "INTEGER"), postgres: (t) => ddl(t, "BIGINT") }],
-  handlers: Object.fromEntries(
-    Object.values(intakeEventTypes)
-      .filter((type) => type !== intakeEventTypes.CaseNumberAllocated)
-      .map((type) => [type, applyToRow]),
-  ),
-};
+export { APPLICATIONS_PROJECTION, applicationsProjection } from "./applications-projection.ts";
 
 /** What a list route may see: the caller's scope as SQL filters (so pages are full pages of what it may read). */
 export interface ApplicationScope {
@@ -327,20 +171,35 @@ export class SqlApplications {
     });
   }
 
-  /** For the scheduler: applications that may be due (行政许可法 第三十二条, 容缺 termination), read in pages. */
-  async candidates(): Promise<{ applicationId: string; action: "DeemAccepted" | "TerminateUnsupplied" }[]> {
+  /**
+   * For the scheduler: applications that may be due (行政许可法 第三十二条, 容缺 termination), read in pages. With
+   * `today` (a China date), only those whose first possible day has come (the `due` index): a run reads what may
+   * move, not every application waiting.
+   */
+  async candidates(
+    today?: string,
+  ): Promise<{ applicationId: string; action: "DeemAccepted" | "TerminateUnsupplied" }[]> {
     const out: { applicationId: string; action: "DeemAccepted" | "TerminateUnsupplied" }[] = [];
-    let after = 0;
+    let after: [string, number] = ["", 0];
     for (;;) {
       const rows = await this.#p.read(({ db, t }) =>
-        db.all<{ application_id: string; due: "DeemAccepted" | "TerminateUnsupplied"; seq: number | string }>(
-          `SELECT application_id, due, seq FROM ${t("applications")} WHERE due IS NOT NULL AND seq > ? ORDER BY seq LIMIT 1000`,
-          [after],
+        db.all<{
+          application_id: string;
+          due: "DeemAccepted" | "TerminateUnsupplied";
+          due_on: string;
+          seq: number | string;
+        }>(
+          `SELECT application_id, due, due_on, seq FROM ${t("applications")}
+           WHERE due IS NOT NULL AND due_on IS NOT NULL ${today === undefined ? "" : "AND due_on <= ?"}
+             AND (due_on, seq) > (?, ?)
+           ORDER BY due_on, seq LIMIT 1000`,
+          [...(today === undefined ? [] : [today]), ...after],
         ),
       );
       for (const r of rows) out.push({ applicationId: r.application_id, action: r.due });
-      if (rows.length < 1000) return out;
-      after = Number(rows.at(-1)?.seq);
+      const last = rows.at(-1);
+      if (rows.length < 1000 || !last) return out;
+      after = [last.due_on, Number(last.seq)];
     }
   }
 
