@@ -1,4 +1,8 @@
-import { type ProjectionHandle, startProjection } from "@gov/eventsourcing/projections";
+import {
+  type ProjectionDatabase,
+  type ProjectionHandle,
+  startProjection,
+} from "@gov/eventsourcing/projections";
 import type { Subscription } from "@gov/messaging";
 import { openProjectionDatabase, type ServiceDeps } from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
@@ -10,6 +14,11 @@ import { caseStepsProjection, SqlCaseSteps } from "./read-models/case-steps-sql.
 export { caseReportStream, caseReports, SOURCE } from "./application/reports.ts";
 export { followedTopics, GROUP, reportFor } from "./reactions/intake-events.ts";
 export { type CaseStepReport, caseStepsProjection, SqlCaseSteps } from "./read-models/case-steps-sql.ts";
+
+export interface ExchangeModuleOptions {
+  /** A projection database opened by the caller (default: the one the settings name); the caller closes it. */
+  projectionDb?: ProjectionDatabase;
+}
 
 export type ExchangeModule = ServiceModule & {
   reports: CaseReports;
@@ -24,11 +33,14 @@ export type ExchangeModule = ServiceModule & {
  * own `casestep-<applicationId>` streams (which the relay publishes to `gov.exchange.casestep.v1`), and keeps
  * every report in a SQL projection for the daily export.
  */
-export async function exchangeModule(deps: ServiceDeps): Promise<ExchangeModule> {
+export async function exchangeModule(
+  deps: ServiceDeps,
+  options: ExchangeModuleOptions = {},
+): Promise<ExchangeModule> {
   const clock = deps.clock ?? (() => new Date().toISOString());
   const reports = caseReports(deps.store);
   // <DATA_DIR>/exchange-projections.db in embedded mode, the schema exchange_projections in distributed mode.
-  const projectionDb = await openProjectionDatabase(deps.settings, "exchange");
+  const projectionDb = options.projectionDb ?? (await openProjectionDatabase(deps.settings, "exchange"));
   const projection = await startProjection(deps.store, projectionDb, caseStepsProjection, {
     logger: deps.logger,
   });
@@ -53,7 +65,7 @@ export async function exchangeModule(deps: ServiceDeps): Promise<ExchangeModule>
         waitFor: (position, timeoutMs) => projection.waitFor(position, timeoutMs),
         close: async () => {
           await projection.close();
-          await projectionDb.close();
+          if (!options.projectionDb) await projectionDb.close();
         },
       },
     ],
