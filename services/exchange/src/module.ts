@@ -18,6 +18,8 @@ export { type CaseStepReport, caseStepsProjection, SqlCaseSteps } from "./read-m
 export interface ExchangeModuleOptions {
   /** A projection database opened by the caller (default: the one the settings name); the caller closes it. */
   projectionDb?: ProjectionDatabase;
+  /** The consumer group that follows intake's events (default `exchange-case-steps`). */
+  groupId?: string;
 }
 
 export type ExchangeModule = ServiceModule & {
@@ -46,7 +48,7 @@ export async function exchangeModule(
   });
   const steps = new SqlCaseSteps(projection);
   const subscription = await deps.bus.subscribe({
-    groupId: GROUP,
+    groupId: options.groupId ?? GROUP,
     topics: followedTopics,
     handle: (event) => reportIntakeEvent(reports, event, clock()),
   });
