@@ -1,4 +1,5 @@
 import { creditModule } from "@gov/credit";
+import { exchangeModule } from "@gov/exchange";
 import { intakeModule } from "@gov/intake";
 import { mattersModule } from "@gov/matters";
 import type { ServiceDeps } from "@gov/runtime";
@@ -10,5 +11,11 @@ import type { ServiceModule } from "@gov/service-kit";
  */
 export async function embeddedModules(deps: ServiceDeps): Promise<ServiceModule[]> {
   // Matters first: its demo catalog loads before the services that build on it.
-  return [await mattersModule(deps), await creditModule(deps), await intakeModule(deps)];
+  // The exchange feed last: it follows intake's events (docs/exchange.md).
+  return [
+    await mattersModule(deps),
+    await creditModule(deps),
+    await intakeModule(deps),
+    await exchangeModule(deps),
+  ];
 }

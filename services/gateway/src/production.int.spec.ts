@@ -15,6 +15,7 @@ const mains = {
   "matters service": join(root, "services/matters/src/main.ts"),
   "credit service": join(root, "services/credit/src/main.ts"),
   "intake service": join(root, "services/intake/src/main.ts"),
+  "exchange service": join(root, "services/exchange/src/main.ts"),
 };
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
