@@ -9,8 +9,8 @@ import { subjectRef } from "../subjects.ts";
  * the step, re-reported with a higher version whenever its content changes. docs/exchange.md has the mapping.
  */
 
-/** The lifecycle steps the exchanges receive, by code; `caseStepNames` gives each one's Chinese name. */
-export const caseStep = z.enum([
+/** The lifecycle steps the exchanges receive, by code; `exchangeStepNames` gives each one's Chinese name. */
+export const exchangeStep = z.enum([
   "application",
   "online-pre-acceptance",
   "acceptance",
@@ -25,9 +25,9 @@ export const caseStep = z.enum([
   "conclusion",
   "delivery",
 ]);
-export type CaseStep = z.infer<typeof caseStep>;
+export type ExchangeStep = z.infer<typeof exchangeStep>;
 
-export const caseStepNames: Readonly<Record<CaseStep, string>> = {
+export const exchangeStepNames: Readonly<Record<ExchangeStep, string>> = {
   application: "申办",
   "online-pre-acceptance": "网上预受理",
   acceptance: "受理",
@@ -44,7 +44,7 @@ export const caseStepNames: Readonly<Record<CaseStep, string>> = {
 };
 
 /** What each step says beyond the case: the fields of the intake event it comes from. */
-export const caseStepDetails = z.discriminatedUnion("step", [
+export const exchangeStepDetails = z.discriminatedUnion("step", [
   z.object({ step: z.literal("application"), receivedOn: isoDate }),
   z.object({ step: z.literal("online-pre-acceptance"), receivedOn: isoDate }),
   z.object({
@@ -79,7 +79,7 @@ export const caseStepDetails = z.discriminatedUnion("step", [
     materialIds: z.array(z.string().min(1).max(40)).min(1),
   }),
 ]);
-export type CaseStepDetails = z.infer<typeof caseStepDetails>;
+export type ExchangeStepDetails = z.infer<typeof exchangeStepDetails>;
 
 /** A reported row: the whole row each time, so that a receiver keeps the highest version of each key. */
 export const caseStepReported = z.object({
@@ -92,7 +92,7 @@ export const caseStepReported = z.object({
     .regex(/^[0-9A-HJ-NPQRTUWXY]{31}\d{12}$/)
     .optional(),
   applicationId,
-  step: caseStep,
+  step: exchangeStep,
   /** The step's Chinese name (申办, 受理, …). */
   stepName: z.string().min(1).max(20),
   /** 1 for the first report of this key, then one more each time its content changes. */
@@ -110,7 +110,7 @@ export const caseStepReported = z.object({
   /** The applicant as a subject id (a pseudonym for a person; never a name or ID number of a person). */
   applicant: subjectRef,
   channel,
-  details: caseStepDetails,
+  details: exchangeStepDetails,
   /** The event (of intake, later approval) whose content this version carries. */
   source: z.object({ eventId: z.string().min(1).max(100), type: z.string().min(1).max(120) }),
   /** Why this version was reported: the first report, or a re-report after the case number became known. */

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { EventStore } from "@gov/eventsourcing";
 import type { ProjectionDatabase } from "@gov/eventsourcing/projections";
 import { openPostgresProjectionDatabase } from "@gov/eventsourcing/projections/postgres";
 import { openSqliteEventStore } from "@gov/eventsourcing/sqlite";
@@ -43,7 +42,7 @@ type Backend = keyof typeof backends;
 /** One "process": a store handle, the bus over it and the exchange module (its projection database opened anew). */
 async function start(backend: Backend) {
   const clock = testClock("2026-11-20T10:00:00+08:00");
-  let store: EventStore & { close(): Promise<void> };
+  let store: ReturnType<typeof openSqliteEventStore> | Awaited<ReturnType<typeof openTestStore>>;
   let projectionDb: ProjectionDatabase | undefined;
   if (backend === "sqlite") {
     store = openSqliteEventStore({ path: join(dir, "platform.db"), pollMs: 20 });
@@ -88,7 +87,7 @@ const rest = (tag: string) =>
     const { streamId, events } = intakeEvents(tag, i);
     return { streamId, events: events.slice(1) };
   });
-const firstRows = (i: number) => (i % 2 === 1 ? 2 : 1);
+const firstRows = (i: number): number => (i % 2 === 1 ? 2 : 1);
 
 for (const backend of Object.keys(backends) as Backend[]) {
   describe.skipIf(!backends[backend])(`exchange feed across restarts (${backend})`, () => {

@@ -1,4 +1,4 @@
-import type { CaseStepDetails } from "@gov/contracts";
+import type { ExchangeStepDetails } from "@gov/contracts";
 import type { Command } from "@gov/eventsourcing";
 import type { CaseBase } from "./report.ts";
 
@@ -9,7 +9,7 @@ export interface SourceEvent {
   occurredAt: string;
 }
 
-type Details<S extends CaseStepDetails["step"]> = Omit<Extract<CaseStepDetails, { step: S }>, "step">;
+type Details<S extends ExchangeStepDetails["step"]> = Omit<Extract<ExchangeStepDetails, { step: S }>, "step">;
 
 /** 申办 (and 网上预受理 for the online and mobile channels): an application was submitted. */
 export type ReportSubmission = Command<

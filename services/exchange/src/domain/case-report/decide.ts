@@ -1,4 +1,4 @@
-import { type CaseStep, type CaseStepDetails, caseStepNames } from "@gov/contracts";
+import { type ExchangeStep, type ExchangeStepDetails, exchangeStepNames } from "@gov/contracts";
 import { type Decider, NotFound, StateConflict } from "@gov/eventsourcing";
 import type {
   ReportAcceptance,
@@ -27,13 +27,13 @@ const ONLINE = new Set(["online", "mobile"]);
 function row(
   base: CaseBase,
   state: CaseReportState,
-  details: CaseStepDetails,
+  details: ExchangeStepDetails,
   source: SourceEvent,
   occurredAt: string,
   reason: "reported" | "case-number-assigned",
   caseNumber = state.caseNumber,
 ): ReportEvent {
-  const step: CaseStep = details.step;
+  const step: ExchangeStep = details.step;
   return {
     type: "CaseStepReported",
     data: {
@@ -42,7 +42,7 @@ function row(
       ...(caseNumber ? { caseNumber } : {}),
       ...base,
       step,
-      stepName: caseStepNames[step],
+      stepName: exchangeStepNames[step],
       version: (state.rows[step]?.version ?? 0) + 1,
       occurredAt,
       details,

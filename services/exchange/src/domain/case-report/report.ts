@@ -1,4 +1,4 @@
-import type { CaseStep, CaseStepReported } from "@gov/contracts";
+import type { CaseStepReported, ExchangeStep } from "@gov/contracts";
 
 /** The case-report aggregate's one event: a row (re-)reported to the exchange. */
 export type ReportEvent = { type: "CaseStepReported"; data: CaseStepReported };
@@ -13,9 +13,9 @@ export type CaseBase = Pick<CaseStepReported, "applicationId" | "matter" | "appl
 export interface CaseReportState {
   base?: CaseBase;
   caseNumber?: string;
-  rows: Partial<Record<CaseStep, CaseStepReported>>;
+  rows: Partial<Record<ExchangeStep, CaseStepReported>>;
   /** The steps in the order they were first reported (re-reports keep this order). */
-  order: CaseStep[];
+  order: ExchangeStep[];
   sources: ReadonlySet<string>;
 }
 
