@@ -1,3 +1,4 @@
+import { approvalModule } from "@gov/approval";
 import { creditModule } from "@gov/credit";
 import { exchangeModule } from "@gov/exchange";
 import { intakeModule } from "@gov/intake";
@@ -16,6 +17,7 @@ export async function embeddedModules(deps: ServiceDeps): Promise<ServiceModule[
     await mattersModule(deps),
     await creditModule(deps),
     await intakeModule(deps),
+    await approvalModule(deps),
     await exchangeModule(deps),
   ];
 }
