@@ -8,11 +8,11 @@ import { openProjectionDatabase, type ServiceDeps } from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
 import { type CaseReports, caseReports } from "./application/reports.ts";
 import { exchangeRoutes } from "./http/routes.ts";
-import { followedTopics, GROUP, reportIntakeEvent } from "./reactions/intake-events.ts";
+import { followedTopics, GROUP, reportCaseEvent } from "./reactions/case-events.ts";
 import { caseStepsProjection, SqlCaseSteps } from "./read-models/case-steps-sql.ts";
 
 export { caseReportStream, caseReports, SOURCE } from "./application/reports.ts";
-export { followedTopics, GROUP, reportFor } from "./reactions/intake-events.ts";
+export { followedTopics, GROUP, reportFor } from "./reactions/case-events.ts";
 export { type CaseStepReport, caseStepsProjection, SqlCaseSteps } from "./read-models/case-steps-sql.ts";
 
 export interface ExchangeModuleOptions {
@@ -30,7 +30,7 @@ export type ExchangeModule = ServiceModule & {
 };
 
 /**
- * The exchange service (数据交换, docs/exchange.md) as a module: it follows intake's application events on the bus
+ * The exchange service (数据交换, docs/exchange.md) as a module: it follows intake's application events and approval's case events on the bus
  * (the store's own log in embedded mode, Kafka in distributed mode), reports each lifecycle step as a row on its
  * own `casestep-<applicationId>` streams (which the relay publishes to `gov.exchange.casestep.v1`), and keeps
  * every report in a SQL projection for the daily export.
@@ -50,7 +50,10 @@ export async function exchangeModule(
   const subscription = await deps.bus.subscribe({
     groupId: options.groupId ?? GROUP,
     topics: followedTopics,
-    handle: (event) => reportIntakeEvent(reports, event, clock()),
+    handle: (event) => reportCaseEvent(reports, event, clock()),
+    // On Kafka, approval's topic may run ahead of intake's: a step of a case whose acceptance is not reported
+    // yet is retried (about 20 s of back-off) before it goes to the dead letters, from which it can be replayed.
+    maxAttempts: 12,
   });
   return {
     name: "exchange",

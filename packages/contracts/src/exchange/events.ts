@@ -43,6 +43,16 @@ export const exchangeStepNames: Readonly<Record<ExchangeStep, string>> = {
   delivery: "领证",
 };
 
+/** 承办 / 审核 / 批准: one of approval's steps completed. */
+const approvalStepDetails = <S extends "undertaking" | "review" | "approval">(step: S) =>
+  z.object({
+    step: z.literal(step),
+    /** The step's place in the matter's approval steps (0 first). */
+    stepIndex: z.number().int().min(0).max(50),
+    completedAt: isoInstant,
+    recommendation: z.enum(["approve", "refuse"]),
+  });
+
 /** What each step says beyond the case: the fields of the intake event it comes from. */
 export const exchangeStepDetails = z.discriminatedUnion("step", [
   z.object({ step: z.literal("application"), receivedOn: isoDate }),
@@ -77,6 +87,32 @@ export const exchangeStepDetails = z.discriminatedUnion("step", [
     step: z.literal("correction-acceptance"),
     supplementedOn: isoDate,
     materialIds: z.array(z.string().min(1).max(40)).min(1),
+  }),
+  approvalStepDetails("undertaking"),
+  approvalStepDetails("review"),
+  approvalStepDetails("approval"),
+  z.object({
+    step: z.literal("special-procedure-request"),
+    procedureId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    procedure: z.string().regex(/^[a-z][a-z-]{0,39}$/),
+    name: z.string().min(1).max(100),
+    startedOn: isoDate,
+    expectedEndOn: isoDate,
+    legalBasis: z.string().min(1).max(300),
+  }),
+  z.object({
+    step: z.literal("special-procedure-result"),
+    procedureId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    endedOn: isoDate,
+    daysExcluded: z.number().int().min(0),
+  }),
+  z.object({
+    step: z.literal("conclusion"),
+    decidedOn: isoDate,
+    outcome: z.enum(["approved", "refused"]),
+    auto: z.boolean(),
+    legalBasis: z.string().min(1).max(300).optional(),
+    withinLimit: z.boolean().optional(),
   }),
 ]);
 export type ExchangeStepDetails = z.infer<typeof exchangeStepDetails>;

@@ -19,7 +19,7 @@ import { z } from "zod";
 import { caseReports } from "../application/reports.ts";
 import { exchangeModule } from "../module.ts";
 import type { CaseStepReport } from "../read-models/case-steps-sql.ts";
-import { reportIntakeEvent } from "./intake-events.ts";
+import { reportCaseEvent } from "./case-events.ts";
 import { applicationIdOf, expectedReports, intakeEvents, pathOf } from "./intake-fixtures.ts";
 
 const N = 40;
@@ -154,7 +154,7 @@ for (const backend of Object.keys(backends) as Backend[]) {
       const intake = (await p.store.readAll({ limit: 1_000_000 })).events.filter((e) =>
         e.subject.startsWith(`application-A${tag}`),
       );
-      for (const e of intake) await reportIntakeEvent(reports2, e, p.clock.now());
+      for (const e of intake) await reportCaseEvent(reports2, e, p.clock.now());
       const after = (await p.store.readAll({ limit: 1_000_000 })).events.filter((e) =>
         e.subject.startsWith("casestep-"),
       );

@@ -34,9 +34,31 @@ export type ReportAcceptance = Command<
 /** 不予受理. */
 export type ReportRefusal = Command<"ReportRefusal", { source: SourceEvent } & Details<"refusal">>;
 
+/** 承办 / 审核 / 批准: an approval step was completed (approval's step of that name). */
+export type ReportApprovalStep = Command<
+  "ReportApprovalStep",
+  { source: SourceEvent; step: "undertaking" | "review" | "approval" } & Details<"undertaking">
+>;
+/** 特别程序申请: a special procedure started (行政许可法 第四十五条). */
+export type ReportSpecialProcedureStart = Command<
+  "ReportSpecialProcedureStart",
+  { source: SourceEvent } & Details<"special-procedure-request">
+>;
+/** 特别程序结果: it ended. */
+export type ReportSpecialProcedureEnd = Command<
+  "ReportSpecialProcedureEnd",
+  { source: SourceEvent } & Details<"special-procedure-result">
+>;
+/** 办结: the case was decided (准予 or 不予). */
+export type ReportConclusion = Command<"ReportConclusion", { source: SourceEvent } & Details<"conclusion">>;
+
 export type ReportCommand =
   | ReportSubmission
   | ReportCorrectionNotice
   | ReportSupplement
   | ReportAcceptance
-  | ReportRefusal;
+  | ReportRefusal
+  | ReportApprovalStep
+  | ReportSpecialProcedureStart
+  | ReportSpecialProcedureEnd
+  | ReportConclusion;

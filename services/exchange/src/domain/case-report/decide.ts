@@ -2,9 +2,13 @@ import { type ExchangeStep, type ExchangeStepDetails, exchangeStepNames } from "
 import { type Decider, NotFound, StateConflict } from "@gov/eventsourcing";
 import type {
   ReportAcceptance,
+  ReportApprovalStep,
   ReportCommand,
+  ReportConclusion,
   ReportCorrectionNotice,
   ReportRefusal,
+  ReportSpecialProcedureEnd,
+  ReportSpecialProcedureStart,
   ReportSubmission,
   ReportSupplement,
   SourceEvent,
@@ -113,6 +117,51 @@ function refusal(c: ReportRefusal, state: CaseReportState): ReportEvent[] {
   return [row(base, state, { step: "refusal", ...details }, source, source.occurredAt, "reported")];
 }
 
+/**
+ * Approval's steps come after 受理: the case must have been reported as accepted (its 办件编号 known). On Kafka,
+ * approval's topic can run ahead of intake's; the refusal makes the bus retry until intake's acceptance is in.
+ */
+function acceptedBase(state: CaseReportState, source: SourceEvent): CaseBase {
+  const base = baseOf(state, source);
+  if (!state.caseNumber) throw new NotFound(`the case's acceptance is not reported yet (${source.type})`);
+  return base;
+}
+
+function approvalStep(c: ReportApprovalStep, state: CaseReportState): ReportEvent[] {
+  const { source, step, ...details } = c.data;
+  const base = acceptedBase(state, source);
+  return [row(base, state, { step, ...details }, source, source.occurredAt, "reported")];
+}
+
+function specialProcedureStart(c: ReportSpecialProcedureStart, state: CaseReportState): ReportEvent[] {
+  const { source, ...details } = c.data;
+  const base = acceptedBase(state, source);
+  return [
+    row(
+      base,
+      state,
+      { step: "special-procedure-request", ...details },
+      source,
+      source.occurredAt,
+      "reported",
+    ),
+  ];
+}
+
+function specialProcedureEnd(c: ReportSpecialProcedureEnd, state: CaseReportState): ReportEvent[] {
+  const { source, ...details } = c.data;
+  const base = acceptedBase(state, source);
+  return [
+    row(base, state, { step: "special-procedure-result", ...details }, source, source.occurredAt, "reported"),
+  ];
+}
+
+function conclusion(c: ReportConclusion, state: CaseReportState): ReportEvent[] {
+  const { source, ...details } = c.data;
+  const base = acceptedBase(state, source);
+  return [row(base, state, { step: "conclusion", ...details }, source, source.occurredAt, "reported")];
+}
+
 export const caseReportDecider: Decider<ReportCommand, ReportEvent, CaseReportState> = {
   initialState: initialCaseReportState,
   evolve: evolveCaseReport,
@@ -130,6 +179,14 @@ export const caseReportDecider: Decider<ReportCommand, ReportEvent, CaseReportSt
         return acceptance(command, state);
       case "ReportRefusal":
         return refusal(command, state);
+      case "ReportApprovalStep":
+        return approvalStep(command, state);
+      case "ReportSpecialProcedureStart":
+        return specialProcedureStart(command, state);
+      case "ReportSpecialProcedureEnd":
+        return specialProcedureEnd(command, state);
+      case "ReportConclusion":
+        return conclusion(command, state);
       default: {
         const unknown: never = command;
         throw new Error(`unknown case report command ${JSON.stringify(unknown)}`);

@@ -189,3 +189,101 @@ describe("case report: one row per lifecycle step, re-reported with a higher ver
       .thenThrows(StateConflict);
   });
 });
+
+describe("case report: approval's steps after 受理", () => {
+  const accepted = spec.given(application).when(accept).events();
+  const given = [application, ...accepted];
+  const meta = { now: "2026-11-05T09:00:00+08:00", actor: { id: "exchange-feed", role: "system" as const } };
+
+  it("承办 / 审核 / 批准: each completed step is its own row under the 办件编号", () => {
+    const rows = (["undertaking", "review", "approval"] as const).map((step, stepIndex) => {
+      const [event] = spec
+        .given(...given)
+        .when({
+          type: "ReportApprovalStep",
+          data: {
+            source: src(`s${stepIndex}`, "gov.approval.case.step-completed.v1"),
+            step,
+            stepIndex,
+            completedAt: "2026-11-05T09:00:00+08:00",
+            recommendation: "approve",
+          },
+          metadata: meta,
+        })
+        .events();
+      return [event?.data.step, event?.data.stepName, event?.data.version, event?.data.caseKey];
+    });
+    expect(rows).toEqual([
+      ["undertaking", "承办", 1, CASE_NUMBER],
+      ["review", "审核", 1, CASE_NUMBER],
+      ["approval", "批准", 1, CASE_NUMBER],
+    ]);
+  });
+
+  it("特别程序申请 / 特别程序结果 (行政许可法 第四十五条) and 办结", () => {
+    const started = spec
+      .given(...given)
+      .when({
+        type: "ReportSpecialProcedureStart",
+        data: {
+          source: src("p1", "gov.approval.case.special-procedure-started.v1"),
+          procedureId: "P1",
+          procedure: "expert-review",
+          name: "专家评审",
+          startedOn: "2026-11-05",
+          expectedEndOn: "2026-11-12",
+          legalBasis: "《中华人民共和国行政许可法》第四十五条",
+        },
+        metadata: meta,
+      })
+      .events();
+    const ended = spec
+      .given(...given, ...started)
+      .when({
+        type: "ReportSpecialProcedureEnd",
+        data: {
+          source: src("p2", "gov.approval.case.special-procedure-ended.v1"),
+          procedureId: "P1",
+          endedOn: "2026-11-10",
+          daysExcluded: 4,
+        },
+        metadata: meta,
+      })
+      .events();
+    const concluded = spec
+      .given(...given, ...started, ...ended)
+      .when({
+        type: "ReportConclusion",
+        data: {
+          source: src("d1", "gov.approval.case.decided.v1"),
+          decidedOn: "2026-11-11",
+          outcome: "approved",
+          auto: false,
+          withinLimit: true,
+        },
+        metadata: meta,
+      })
+      .events();
+    expect([...started, ...ended, ...concluded].map((e) => [e.data.stepName, e.data.version])).toEqual([
+      ["特别程序申请", 1],
+      ["特别程序结果", 1],
+      ["办结", 1],
+    ]);
+  });
+
+  it("a step of a case whose acceptance is not reported yet is refused (the bus retries it)", () => {
+    spec
+      .given(application)
+      .when({
+        type: "ReportConclusion",
+        data: {
+          source: src("d1", "gov.approval.case.decided.v1"),
+          decidedOn: "2026-11-11",
+          outcome: "refused",
+          auto: false,
+        },
+        metadata: meta,
+      })
+      .thenThrows(NotFound, /acceptance is not reported yet/);
+  });
+});

@@ -2,9 +2,14 @@ import {
   applicationAccepted,
   applicationRejected,
   applicationSubmitted,
+  approvalEventTypes,
+  caseDecided,
   correctionRequested,
   intakeEventTypes,
   materialsSupplemented,
+  specialProcedureEnded,
+  specialProcedureStarted,
+  stepCompleted,
   topics,
 } from "@gov/contracts";
 import type { CommandInput } from "@gov/eventsourcing";
@@ -12,8 +17,15 @@ import type { BusEvent } from "@gov/messaging";
 import type { CaseReports } from "../application/reports.ts";
 import type { ReportCommand, SourceEvent } from "../domain/case-report/commands.ts";
 
-/** What the feed follows today: intake's application events (approval's steps come with its events). */
-export const followedTopics = [topics.intake.application];
+/** What the feed follows: intake's application events and approval's case events. */
+export const followedTopics = [topics.intake.application, topics.approval.case];
+
+/** Approval's steps reported as 承办, 审核 and 批准, by the name the matter gives the step. */
+const APPROVAL_STEPS: Readonly<Record<string, "undertaking" | "review" | "approval">> = {
+  承办: "undertaking",
+  审核: "review",
+  批准: "approval",
+};
 export const GROUP = "exchange-case-steps";
 
 const reporter = { id: "exchange-feed", role: "system" } as const;
@@ -102,6 +114,63 @@ export function reportFor(
         },
       };
     }
+    case approvalEventTypes.StepCompleted: {
+      const d = stepCompleted.parse(event.data);
+      const step = APPROVAL_STEPS[d.stepName];
+      if (!step) return undefined; // a step of another name: docs/exchange.md, "Not mapped"
+      return {
+        applicationId: d.caseId,
+        command: {
+          type: "ReportApprovalStep",
+          // The opinion is the officer's free text; the exchange gets the step and its recommendation.
+          data: {
+            source,
+            step,
+            stepIndex: d.stepIndex,
+            completedAt: d.completedAt,
+            recommendation: d.recommendation,
+          },
+        },
+      };
+    }
+    case approvalEventTypes.SpecialProcedureStarted: {
+      const d = specialProcedureStarted.parse(event.data);
+      const { procedureId, procedure, name, startedOn, expectedEndOn, legalBasis } = d;
+      return {
+        applicationId: d.caseId,
+        command: {
+          type: "ReportSpecialProcedureStart",
+          data: { source, procedureId, procedure, name, startedOn, expectedEndOn, legalBasis },
+        },
+      };
+    }
+    case approvalEventTypes.SpecialProcedureEnded: {
+      const d = specialProcedureEnded.parse(event.data);
+      return {
+        applicationId: d.caseId,
+        command: {
+          type: "ReportSpecialProcedureEnd",
+          data: { source, procedureId: d.procedureId, endedOn: d.endedOn, daysExcluded: d.daysExcluded },
+        },
+      };
+    }
+    case approvalEventTypes.CaseDecided: {
+      const d = caseDecided.parse(event.data);
+      return {
+        applicationId: d.caseId,
+        command: {
+          type: "ReportConclusion",
+          data: {
+            source,
+            decidedOn: d.decidedOn,
+            outcome: d.outcome,
+            auto: d.auto,
+            ...(d.legalBasis ? { legalBasis: d.legalBasis } : {}),
+            ...(d.withinLimit === undefined ? {} : { withinLimit: d.withinLimit }),
+          },
+        },
+      };
+    }
     default:
       return undefined; // not a step of the feed (yet): docs/exchange.md, "Not mapped"
   }
@@ -112,7 +181,7 @@ export function reportFor(
  * redelivery (after a crash between the append and the offset commit, a rebalance) appends nothing again:
  * exactly once in effect, on the embedded bus and on Kafka alike.
  */
-export async function reportIntakeEvent(reports: CaseReports, event: BusEvent, now: string): Promise<void> {
+export async function reportCaseEvent(reports: CaseReports, event: BusEvent, now: string): Promise<void> {
   const report = reportFor(event);
   if (!report) return;
   await reports.handle(report.applicationId, report.command, {
