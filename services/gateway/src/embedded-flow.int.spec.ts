@@ -79,14 +79,19 @@ describe("embedded platform: the README's walk-through", () => {
         url: `/exchange/case-steps?from=${day(-1)}&to=${day(1)}`,
         headers: auditor,
       });
-      return r.body
-        .split("\n")
-        .filter(Boolean)
-        .map(
-          (l) => JSON.parse(l) as { applicationId: string; step: string; version: number; caseKey: string },
-        )
-        .filter((row) => row.applicationId === applicationId)
-        .map((row) => [row.step, row.version, row.caseKey]);
+      return (
+        r.body
+          .split("\n")
+          .filter(Boolean)
+          .map(
+            (l) => JSON.parse(l) as { applicationId: string; step: string; version: number; caseKey: string },
+          )
+          // Intake's steps (approval's, 承办 onwards, follow as its officers work).
+          .filter(
+            (row) => row.applicationId === applicationId && ["application", "acceptance"].includes(row.step),
+          )
+          .map((row) => [row.step, row.version, row.caseKey])
+      );
     };
     const caseNumber = checked.json().caseNumber;
     await expect.poll(feed).toEqual([

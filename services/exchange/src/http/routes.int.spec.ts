@@ -2,15 +2,16 @@ import { roles } from "@gov/contracts";
 import { serviceTestApp } from "@gov/runtime/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { exchangeModule } from "../module.ts";
-import { expectedReports, intakeEvents } from "../reactions/intake-fixtures.ts";
+import { approvalEvents, expectedReports, intakeEvents } from "../reactions/case-fixtures.ts";
 import { CSV_COLUMNS } from "./export.ts";
 
 const N = 12;
 const given = Object.fromEntries(
   Array.from({ length: N }, (_, i) => {
     const { streamId, events } = intakeEvents("H", i);
-    return [streamId, events];
-  }),
+    const approval = approvalEvents("H", i);
+    return [[streamId, events], ...(approval ? [[approval.streamId, approval.events]] : [])];
+  }).flat(),
 );
 const total = Array.from({ length: N }, (_, i) => expectedReports(i)).reduce((a, b) => a + b);
 // The test clock: every report is made on 2026-11-20 (China time).

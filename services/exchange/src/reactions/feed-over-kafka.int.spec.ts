@@ -18,7 +18,7 @@ import { kafkaBrokers, probeKafka, testClock, useBackend } from "@gov/testing";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { exchangeModule } from "../module.ts";
-import { applicationIdOf, expectedReports, intakeEvents } from "./intake-fixtures.ts";
+import { applicationIdOf, approvalEvents, expectedReports, intakeEvents } from "./case-fixtures.ts";
 
 const suite = "exchange feed over Kafka across restarts (distributed mode)";
 const run =
@@ -41,7 +41,8 @@ describe.skipIf(!run)(suite, () => {
     const mine = (applicationId: string) => applicationId.startsWith(`A${tag}`);
     const controller = new AbortController();
 
-    // Intake's side: its own store, and its relay publishing to gov.intake.application.v1.
+    // Intake's (and approval's) side: a store, and its relay publishing to gov.intake.application.v1 and
+    // gov.approval.case.v1.
     const intakeStore = openSqliteEventStore({ path: join(dir, "intake.db"), pollMs: 20 });
     const intakeKafka = connectKafka({ brokers: kafkaBrokers(), clientId: `intake-${tag}` });
     const intakeRelay = runRelay({
@@ -115,6 +116,11 @@ describe.skipIf(!run)(suite, () => {
     // committed offsets.
     for (const c of cases)
       if (c.events.length > 1) await intakeStore.append(c.streamId, c.events.slice(1), 0);
+    // Approval's steps (on gov.approval.case.v1; this store's relay stands in for approval's).
+    for (let i = 0; i < N; i++) {
+      const c = approvalEvents(tag, i);
+      if (c) await intakeStore.append(c.streamId, c.events, "no-stream");
+    }
     exchange = await startExchange();
     const total = cases.reduce((n, _, i) => n + expectedReports(i), 0);
     await vi.waitFor(async () => expect(await reports(exchange.module)).toHaveLength(total), {

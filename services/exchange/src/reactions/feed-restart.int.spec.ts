@@ -20,7 +20,7 @@ import { caseReports } from "../application/reports.ts";
 import { exchangeModule } from "../module.ts";
 import type { CaseStepReport } from "../read-models/case-steps-sql.ts";
 import { reportCaseEvent } from "./case-events.ts";
-import { applicationIdOf, expectedReports, intakeEvents, pathOf } from "./intake-fixtures.ts";
+import { applicationIdOf, approvalEvents, expectedReports, intakeEvents, pathOf } from "./case-fixtures.ts";
 
 const N = 40;
 const backends = {
@@ -108,6 +108,11 @@ for (const backend of Object.keys(backends) as Backend[]) {
       for (const s of rest(tag)) {
         if (s.events.length > 0) await p.store.append(s.streamId, s.events, 0);
       }
+      // Approval's steps of the accepted cases (承办, 审核, 批准, 办结; 特别程序).
+      for (let i = 0; i < N; i++) {
+        const c = approvalEvents(tag, i);
+        if (c) await p.store.append(c.streamId, c.events, "no-stream");
+      }
       const total = Array.from({ length: N }, (_, i) => expectedReports(i)).reduce((a, b) => a + b);
       await vi.waitFor(async () => expect(await p.all()).toHaveLength(total), {
         timeout: 60_000,
@@ -149,10 +154,10 @@ for (const backend of Object.keys(backends) as Backend[]) {
       });
       expect(publishedKeys.sort()).toEqual([...keys].sort());
 
-      // A redelivery of every intake event (a crash before the offset commit) reports nothing again.
+      // A redelivery of every intake and approval event (a crash before the offset commit) reports nothing again.
       const reports2 = caseReports(p.store);
       const intake = (await p.store.readAll({ limit: 1_000_000 })).events.filter((e) =>
-        e.subject.startsWith(`application-A${tag}`),
+        [`application-A${tag}`, `case-A${tag}`].some((prefix) => e.subject.startsWith(prefix)),
       );
       for (const e of intake) await reportCaseEvent(reports2, e, p.clock.now());
       const after = (await p.store.readAll({ limit: 1_000_000 })).events.filter((e) =>
