@@ -2,6 +2,7 @@ export * from "./approval/events.ts";
 export * from "./audit/events.ts";
 export * from "./codes.ts";
 export * from "./credit/events.ts";
+export * from "./exchange/events.ts";
 export * from "./free-text.ts";
 export * from "./intake/events.ts";
 export * from "./matters/calendar.ts";

@@ -22,6 +22,10 @@ export const topics = {
     case: "gov.approval.case.v1",
     permit: "gov.approval.permit.v1",
   },
+  exchange: {
+    /** One row per lifecycle step of a case, for the national exchange (办件信息; docs/exchange.md). */
+    caseStep: "gov.exchange.casestep.v1",
+  },
   reviewAndMonitor: {
     finding: "gov.review-and-monitor.finding.v1",
   },

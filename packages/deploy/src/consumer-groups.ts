@@ -13,6 +13,7 @@ export const durableConsumerGroups: Readonly<Record<string, readonly ConsumerGro
     { group: "approval-acceptance", topics: [topics.intake.application] },
     { group: "approval-findings", topics: [topics.reviewAndMonitor.finding] },
   ],
+  exchange: [{ group: "exchange-case-steps", topics: [topics.intake.application, topics.approval.case] }],
   credit: [{ group: "credit-reactions", topics: [topics.reviewAndMonitor.finding, topics.approval.permit] }],
 };
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { chinaDate } from "@gov/calendar";
 import { loadConfig, mintToken, shutdown } from "@gov/service-kit";
 import { useBackend } from "@gov/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +11,7 @@ useBackend("sqlite", "embedded platform flow over the demo data (sqlite)", true)
 
 /**
  * What a newcomer does after ./scripts/start (README "Try it"): apply for a seeded matter at the window and follow
- * the application to acceptance; see credit act on intake; apply for a "一件事" bundle with one set of materials.
+ * the application to acceptance (and into the exchange feed); see credit act on intake; apply for a "一件事" bundle with one set of materials.
  */
 describe("embedded platform: the README's walk-through", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "gateway-flow-"));
@@ -67,6 +68,37 @@ describe("embedded platform: the README's walk-through", () => {
     await expect
       .poll(async () => (await get(`/intake/applications/${applicationId}`)).json().status)
       .toBe("accepted");
+    // The national exchange feed (docs/exchange.md): 申办 reported, re-reported under the 办件编号, then 受理.
+    const auditor = {
+      authorization: `Bearer ${await mintToken({ sub: "auditor-1", role: "auditor" })}`,
+    };
+    const day = (offset: number) => chinaDate(new Date(Date.now() + offset * 86_400_000));
+    const feed = async () => {
+      const r = await app.inject({
+        method: "GET",
+        url: `/exchange/case-steps?from=${day(-1)}&to=${day(1)}`,
+        headers: auditor,
+      });
+      return (
+        r.body
+          .split("\n")
+          .filter(Boolean)
+          .map(
+            (l) => JSON.parse(l) as { applicationId: string; step: string; version: number; caseKey: string },
+          )
+          // Intake's steps (approval's, 承办 onwards, follow as its officers work).
+          .filter(
+            (row) => row.applicationId === applicationId && ["application", "acceptance"].includes(row.step),
+          )
+          .map((row) => [row.step, row.version, row.caseKey])
+      );
+    };
+    const caseNumber = checked.json().caseNumber;
+    await expect.poll(feed).toEqual([
+      ["application", 1, applicationId],
+      ["application", 2, caseNumber],
+      ["acceptance", 1, caseNumber],
+    ]);
   });
 
   it("refuses 告知承诺 to the black-listed demo company", async () => {

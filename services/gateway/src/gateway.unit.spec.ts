@@ -23,7 +23,12 @@ describe("embedded gateway", () => {
     // One AsyncAPI document for every mounted service's events.
     const asyncapi = (await app.inject({ method: "GET", url: "/asyncapi.json" })).json();
     expect(Object.keys(asyncapi.channels)).toEqual(
-      expect.arrayContaining(["gov.matters.matter.v1", "gov.credit.subject.v1", "gov.intake.application.v1"]),
+      expect.arrayContaining([
+        "gov.matters.matter.v1",
+        "gov.credit.subject.v1",
+        "gov.intake.application.v1",
+        "gov.exchange.casestep.v1",
+      ]),
     );
     await shutdown(app);
     rmSync(dataDir, { recursive: true, force: true });
@@ -69,7 +74,7 @@ describe("embedded gateway with an adjustable clock", () => {
       adjustableClock: true,
     });
     const admin = { authorization: `Bearer ${await mintToken({ sub: "a", role: "admin" })}` };
-    for (const service of ["matters", "credit", "intake"]) {
+    for (const service of ["matters", "credit", "intake", "exchange"]) {
       const moved = await app.inject({
         method: "PUT",
         url: `/${service}/_clock`,

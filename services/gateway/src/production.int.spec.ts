@@ -16,7 +16,9 @@ const mains = {
   "matters service": join(root, "services/matters/src/main.ts"),
   "credit service": join(root, "services/credit/src/main.ts"),
   "intake service": join(root, "services/intake/src/main.ts"),
+  "approval service": join(root, "services/approval/src/main.ts"),
   "audit service": join(root, "services/audit/src/main.ts"),
+  "exchange service": join(root, "services/exchange/src/main.ts"),
 };
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
