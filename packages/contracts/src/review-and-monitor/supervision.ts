@@ -136,7 +136,10 @@ export const inspectionRecorded = z.object({
   inspectedOn: isoDate,
   result: z.enum(["compliant", "violation-found", "rectification-ordered"]),
   /** The finding, when one was recorded. */
-  findingId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  findingId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
 });
 
 /**

@@ -1,5 +1,12 @@
 import { chinaDate } from "@gov/calendar";
-import { type CommandMetadata, type Decider, NotFound, NotPermitted, RuleViolation, StateConflict } from "@gov/eventsourcing";
+import {
+  type CommandMetadata,
+  type Decider,
+  NotFound,
+  NotPermitted,
+  RuleViolation,
+  StateConflict,
+} from "@gov/eventsourcing";
 import {
   type DecidePenalty,
   evolveFinding,

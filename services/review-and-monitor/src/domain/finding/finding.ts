@@ -46,4 +46,6 @@ export function evolveFinding(state: FindingState, event: FindingEvent): Finding
 /** An inspection's stream (`inspection-<id>`). */
 export type InspectionEvent = { type: "InspectionRecorded"; data: Data["InspectionRecorded"] };
 export type RecordInspection = Command<"RecordInspection", Data["InspectionRecorded"]>;
-export type InspectionState = { status: "none" } | { status: "recorded"; inspection: Data["InspectionRecorded"] };
+export type InspectionState =
+  | { status: "none" }
+  | { status: "recorded"; inspection: Data["InspectionRecorded"] };

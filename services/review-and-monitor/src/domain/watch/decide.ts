@@ -82,7 +82,8 @@ function evaluate(command: EvaluateClock, state: WatchState, rules: WatchRules):
       : -rules.workingDaysBetween(state.dueOn, today);
   const overdue = today > state.dueOn;
   const level = overdue ? "red" : left <= rules.yellowDays ? "yellow" : undefined;
-  if (!level || state.raised.includes(level) || (level === "yellow" && state.raised.includes("red"))) return [];
+  if (!level || state.raised.includes(level) || (level === "yellow" && state.raised.includes("red")))
+    return [];
   return [
     {
       type: "DeadlineWarningRaised",

@@ -9,7 +9,10 @@ export type WatchEvent =
   | { type: "DeadlineWarningCleared"; data: Data["DeadlineWarningCleared"] }
   | { type: "HandlingUrged"; data: Data["HandlingUrged"] };
 
-export type StartClock = Command<"StartClock", Omit<Data["ClockStarted"], "startedOn"> & { startedOn: string }>;
+export type StartClock = Command<
+  "StartClock",
+  Omit<Data["ClockStarted"], "startedOn"> & { startedOn: string }
+>;
 export type StopClock = Command<"StopClock", { reason: string }>;
 /** The scheduler looks at the clock on the command's business date. */
 export type EvaluateClock = Command<"EvaluateClock", Record<string, never>>;
