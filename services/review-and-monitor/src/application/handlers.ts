@@ -75,6 +75,8 @@ export function handlers(store: EventStore, loop: LoopRules, watch: WatchRules):
       types: types(),
       source: SOURCE,
       stream: streams.watch,
+      // A clock id is `<kind>.<case or loop id>`: its events keep the case's order on the bus.
+      caseId: (id) => id.slice(id.indexOf(".") + 1),
     }),
     findings: commandHandler({
       store,
