@@ -1,6 +1,7 @@
 import { creditModule } from "@gov/credit";
 import { intakeModule } from "@gov/intake";
 import { mattersModule } from "@gov/matters";
+import { reviewAndMonitorModule } from "@gov/review-and-monitor";
 import type { ServiceDeps } from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
 
@@ -10,5 +11,10 @@ import type { ServiceModule } from "@gov/service-kit";
  */
 export async function embeddedModules(deps: ServiceDeps): Promise<ServiceModule[]> {
   // Matters first: its demo catalog loads before the services that build on it.
-  return [await mattersModule(deps), await creditModule(deps), await intakeModule(deps)];
+  return [
+    await mattersModule(deps),
+    await creditModule(deps),
+    await intakeModule(deps),
+    await reviewAndMonitorModule(deps),
+  ];
 }
