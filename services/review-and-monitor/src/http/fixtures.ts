@@ -3,7 +3,6 @@ import { seedCalendar } from "@gov/calendar";
 import { intakeEventTypes } from "@gov/contracts";
 import type { NewEvent } from "@gov/eventsourcing";
 import { serviceTestApp } from "@gov/runtime/testing";
-import { expect } from "vitest";
 import { categories } from "../application/handlers.ts";
 import { reviewAndMonitorModule } from "../module.ts";
 
@@ -93,23 +92,36 @@ export const accepted = (applicationId: string, dueOn: string, supplyBy?: string
 /** Intake received a case: waits until review-and-monitor's copy knows it and its Art. 32 clock runs. */
 export async function givenCase(h: Harness, applicationId: string, applicant = APPLICANT) {
   await h.given(`application-${applicationId}`, submitted(applicationId, applicant));
-  await expect.poll(() => h.module.cases.get(applicationId) !== undefined, { timeout: 10_000 }).toBe(true);
+  await until(() => h.module.cases.get(applicationId) !== undefined, `case ${applicationId} copied`);
   await reacted(h, `watch-art32.${applicationId}`, 1);
 }
 
 /** Waits until intake's events have moved a clock's stream to `length` events, before the next request. */
 export async function reacted(h: Harness, streamId: string, length: number) {
-  await expect
-    .poll(async () => (await h.store.readStream(streamId)).length, { timeout: 10_000 })
-    .toBe(length);
+  await until(
+    async () => (await h.store.readStream(streamId)).length === length,
+    `${streamId} has ${length} events`,
+  );
 }
 
-/** Waits until the read model has applied every event of the store. */
+/** Waits until the read model has applied every event of this service's categories. */
 export async function settled(h: Harness) {
   const own = (await h.store.readAll({ limit: 1_000_000 })).events.filter((e) =>
     (categories as readonly string[]).includes(e.subject.split("-")[0] ?? ""),
   );
   const last = own.at(-1)?.position;
   if (last)
-    await expect.poll(() => h.module.readModels?.[0]?.waitFor(last, 100), { timeout: 10_000 }).toBe(true);
+    await until(
+      async () => (await h.module.readModels?.[0]?.waitFor(last, 100)) === true,
+      "read model settled",
+    );
+}
+
+/** Waits for a condition with a deadline (usable in hooks, where expect.poll is not). */
+export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
