@@ -23,7 +23,7 @@ export const ratingLevel = z.enum([
   "very-dissatisfied",
 ]);
 export type RatingLevel = z.infer<typeof ratingLevel>;
-/** 一次一评 (on site), 一事一评 (online, per case), 综合点评, 监督查评 (国办发〔2019〕51号 §二). */
+/** 一次一评 (on site), 一事一评 (online, per case), 综合点评, 监督查评 (国办发〔2019〕51号). */
 export const ratingChannel = z.enum(["on-site", "per-case", "comprehensive", "supervisory"]);
 
 export const ratingSubmitted = z.object({
@@ -42,7 +42,7 @@ export const ratingSubmitted = z.object({
   ratedOn: isoDate,
 });
 
-/** A refused attempt to change or delete a rating (ratings are append-only: 国办发〔2019〕51号 §三 不得强制或干预评价). */
+/** A refused attempt to change or delete a rating (ratings are append-only: 国办发〔2019〕51号 不得强制或干预评价). */
 export const ratingChangeRefused = z.object({
   ratingId: id,
   attempt: z.enum(["change", "delete"]),
@@ -110,7 +110,7 @@ export const feedbackReopened = z.object({
   next: z.object({ step: feedbackStep, dueOn: isoDate }),
 });
 
-/** The rated department's appeal against a malicious rating (恶意差评, 国办发〔2019〕51号 §三(四)). */
+/** The rated department's appeal against a malicious rating (恶意差评, 国办发〔2019〕51号). */
 export const maliciousRatingAppealed = z.object({
   feedbackId: id,
   ratingId: id,

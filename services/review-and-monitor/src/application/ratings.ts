@@ -11,7 +11,7 @@ type Rating = ReviewAndMonitorEventData["RatingSubmitted"];
 
 /**
  * The rater as stored: HMAC-SHA-256 of its subject id under the platform's PII index key, with a purpose label
- * (国办发〔2019〕51号 §三: 保护评价人隐私). Without the key nobody can tell who rated, nor link it to credit's ids.
+ * (国办发〔2019〕51号: 保护评价人隐私). Without the key nobody can tell who rated, nor link it to credit's ids.
  */
 export const raterPseudonym = (subjectId: string, indexKey: Buffer) =>
   createHmac("sha256", indexKey).update(`review-and-monitor:rater:${subjectId}`).digest("hex");

@@ -108,7 +108,7 @@ describe("好差评 (国办发〔2019〕51号)", () => {
       .thenRefused(400, ["body.comment"]);
   });
 
-  it("§三 不得强制或干预评价: changing or deleting a rating is refused (409) and the attempt recorded", async () => {
+  it("国办发〔2019〕51号 (评价不得强制或干预): changing or deleting a rating is refused (409) and the attempt recorded", async () => {
     await givenCase(h, "A1");
     const id = (await post("/ratings", badRating, applicant)).json().id as string;
     for (const method of ["PUT", "DELETE"] as const) {

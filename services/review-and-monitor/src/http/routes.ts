@@ -52,7 +52,7 @@ const tags = ["review-and-monitor"];
 
 /**
  * HTTP → commands and queries. No response carries a rater's or complainant's pseudonym except the appeal
- * route, read by the supervising side that decides it (国办发〔2019〕51号 §三: 保护评价人隐私).
+ * route, read by the supervising side that decides it (国办发〔2019〕51号: 保护评价人隐私).
  */
 export function reviewRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
   const { handlers, model, clock } = deps;

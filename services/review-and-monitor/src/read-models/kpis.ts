@@ -13,7 +13,7 @@ export interface KpiFigure {
 export interface KpiTargets {
   /** Share of ratings at 满意 or above. A platform default (configurable), not a figure from the policy. */
   satisfaction: number;
-  /** 国办发〔2019〕51号 §二(五): 实名差评回访整改率要达到100%. */
+  /** 国办发〔2019〕51号: 实名差评回访整改率要达到100%. */
   callBack: number;
   rectification: number;
   /** Complaints answered on time; a platform default (configurable). */

@@ -32,7 +32,7 @@ export interface LoopRules {
 }
 
 /**
- * Default working days per step. 15 for the answer (rectification): 国办发〔2019〕51号 §二(五) 对实名差评…原则上在15个
+ * Default working days per step. 15 for the answer (rectification): 国办发〔2019〕51号 对实名差评…原则上在15个
  * 工作日内…整改. The others are this platform's defaults (configurable), not statutory figures.
  */
 export const defaultStepDays: Record<FeedbackStep, number> = {
@@ -118,7 +118,7 @@ function doStep(command: DoStep, s: OpenLoop, rules: LoopRules): FeedbackEvent[]
     throw new RuleViolation([
       { field: "outcome", message: `${step} ends with one of ${stepOutcomes[step].join(", ")}` },
     ]);
-  // 国办发〔2019〕51号 §二(五): a founded 差评 is rectified; an unfounded one is explained.
+  // 国办发〔2019〕51号: a founded 差评 is rectified; an unfounded one is explained.
   if (step === "answer") {
     const expected = s.outcomes.verify === "founded" ? "rectified" : "explained";
     if (outcome !== expected)
@@ -173,7 +173,7 @@ function reopen(command: ReopenFeedback, s: OpenLoop, rules: LoopRules): Feedbac
   ];
 }
 
-/** 国办发〔2019〕51号 §三(四): the rated department may appeal a malicious 差评 (恶意差评) once. */
+/** 国办发〔2019〕51号: the rated department may appeal a malicious 差评 (恶意差评) once. */
 function appeal(command: AppealRating, s: OpenLoop): FeedbackEvent[] {
   mustBeDepartment(command.metadata, s);
   if (s.kind !== "bad-rating" || !s.ratingId) throw new StateConflict("only a 差评 can be appealed");

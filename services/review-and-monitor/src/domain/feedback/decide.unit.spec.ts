@@ -47,7 +47,7 @@ const done = (
     data: { feedbackId: "F1", step, doneOn, late, outcome, ...(next ? { next } : {}) },
   }) as FeedbackEvent;
 
-describe("the closed loop of a 差评 (国办发〔2019〕51号 §二(五))", () => {
+describe("the closed loop of a 差评 (国办发〔2019〕51号)", () => {
   it("opens with the call-back (回访, every 差评) due in 3 working days by the calendar", () => {
     const {
       ratingId,
@@ -133,7 +133,7 @@ describe("the closed loop of a 差评 (国办发〔2019〕51号 §二(五))", ()
       .thenThrows(StateConflict, /closed/);
   });
 
-  it("恶意差评 (国办发〔2019〕51号 §三): the rated department appeals once; the supervisor decides", () => {
+  it("恶意差评 (国办发〔2019〕51号): the rated department appeals once; the supervisor decides", () => {
     const appealed: FeedbackEvent = {
       type: "MaliciousRatingAppealed",
       data: { feedbackId: "F1", ratingId: "R1", grounds: "评价与办件无关", appealedOn: "2026-05-06" },

@@ -14,9 +14,9 @@ export type Outcome = Data["FeedbackStepDone"]["outcome"];
 
 /**
  * The one closed loop for a 差评 and for a complaint; only the order of the steps differs.
- * - 差评 (国办发〔2019〕51号 §二(五)): 回访核实 by the supervising side, verification, rectification (founded) or an
+ * - 差评 (国办发〔2019〕51号): 回访核实 by the supervising side, verification, rectification (founded) or an
  *   explanation (unfounded), then a follow-up rating or a closing.
- * - complaint (国办发〔2020〕53号 §三: 12345 接诉即办, 按时办结, 回访): accepted by the department it is routed to,
+ * - complaint (国办发〔2020〕53号: 12345 接诉即办, 按时办结, 回访): accepted by the department it is routed to,
  *   verified, answered (rectified or explained), called back by telephone, closed or reopened.
  */
 export const stepPlan: Record<Kind, readonly FeedbackStep[]> = {

@@ -30,7 +30,7 @@ export function decideRating(command: RatingCommand, state: RatingState): Rating
   }
 }
 
-/** 国办发〔2019〕51号 §二: one rating per case (一事一评) and channel by each rater; a second is refused. */
+/** 国办发〔2019〕51号: one rating per case (一事一评) and channel by each rater; a second is refused. */
 function submit(command: SubmitRating, state: RatingState): RatingEvent[] {
   if (state.status === "rated")
     throw new StateConflict("this case was already rated on this channel by this rater; a rating is final");
@@ -38,7 +38,7 @@ function submit(command: SubmitRating, state: RatingState): RatingEvent[] {
 }
 
 /**
- * 国办发〔2019〕51号 §三: nobody may force or alter a rating. A change or deletion is never carried out; the attempt
+ * 国办发〔2019〕51号: nobody may force or alter a rating. A change or deletion is never carried out; the attempt
  * is recorded (the caller is answered with a refusal).
  */
 function attemptChange(command: AttemptRatingChange, state: RatingState): RatingEvent[] {

@@ -29,7 +29,7 @@ describe("ratings (国办发〔2019〕51号)", () => {
       .when({ type: "SubmitRating", data: { ...rating, level: "satisfied" } })
       .thenThrows(StateConflict);
   });
-  it("§三 不得强制或干预评价: a change or deletion is never carried out; the attempt is recorded", () => {
+  it("国办发〔2019〕51号 (评价不得强制或干预): a change or deletion is never carried out; the attempt is recorded", () => {
     for (const attempt of ["change", "delete"] as const)
       spec
         .given(submitted)
