@@ -19,6 +19,7 @@ export const topics = {
     lookup: "gov.credit.lookup.v1",
   },
   approval: {
+    case: "gov.approval.case.v1",
     permit: "gov.approval.permit.v1",
   },
   reviewAndMonitor: {

@@ -1,6 +1,7 @@
 // Embedded mode: every service in one process (./scripts/start).
 
 import { configOrExit, loadCheckedConfig, runtimeConfig } from "@gov/runtime";
+import { sealKeyringProblems } from "@gov/seal";
 import { installGracefulShutdown } from "@gov/service-kit";
 import { z } from "zod";
 import { createGateway } from "./gateway.ts";
@@ -20,9 +21,11 @@ const gatewayConfig = {
 };
 
 // The same checks as every service process (`runService`): production refuses development keys, weak
-// secrets and an adjustable clock, naming every problem at once.
+// secrets and an adjustable clock, naming every problem at once; approval's seal keyring (SEAL_KEYRING_DIR,
+// SEAL_KEYRING_PASSPHRASE) too, since approval runs in this process.
+const env = { NODE_ENV: "development", ...process.env };
 const config = configOrExit("gateway", () =>
-  loadCheckedConfig({ NODE_ENV: "development", ...process.env }, gatewayConfig),
+  loadCheckedConfig(env, gatewayConfig, () => sealKeyringProblems(env)),
 );
 const demoData = (config.DEMO_DATA ?? (config.NODE_ENV === "production" ? "false" : "true")) === "true";
 const app = await createGateway(config, {

@@ -1,3 +1,4 @@
+import { approvalModule } from "@gov/approval";
 import { creditModule } from "@gov/credit";
 import { intakeModule } from "@gov/intake";
 import { mattersModule } from "@gov/matters";
@@ -15,6 +16,7 @@ export async function embeddedModules(deps: ServiceDeps): Promise<ServiceModule[
     await mattersModule(deps),
     await creditModule(deps),
     await intakeModule(deps),
+    await approvalModule(deps),
     await reviewAndMonitorModule(deps),
   ];
 }

@@ -40,6 +40,8 @@ const good = () => {
     AUTH_JWT_SECRET: randomBytes(36).toString("base64"),
     PII_INDEX_KEY: randomBytes(32).toString("hex"),
     PII_MASTER_KEY: randomBytes(32).toString("base64"),
+    SEAL_KEYRING_DIR: join(dir, "seal-keys"),
+    SEAL_KEYRING_PASSPHRASE: randomBytes(36).toString("base64"),
   };
 };
 

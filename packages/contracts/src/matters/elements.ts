@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { departmentRef, regionCode } from "../codes.ts";
+import { subjectKind } from "../subjects.ts";
 
 /**
  * A matter's implementation elements (实施要素, "八统一"; 国发〔2022〕5号 §二 and its local plans, e.g. 乐山市 2022 方案 §三(一)3 "逐项、逐环节明确
@@ -152,6 +153,22 @@ export const fee = z.object({
   amountYuan: z.number().min(0).optional(),
 });
 
+/**
+ * 秒批 eligibility as data on the matter version (无感审批/秒批: 国办发〔2022〕5号 §三 "推行…智能审批"), never as code
+ * branches: approval checks a case against these and decides it with no officer when every rule holds.
+ */
+export const autoApprovalRules = z.object({
+  /** Only cases accepted without 容缺 (deferred materials). */
+  noDeferredMaterials: z.boolean(),
+  /** Every material provided, given as an electronic-certificate reference, or obtained by the department. */
+  allMaterialsProvided: z.boolean(),
+  /** The applicant kinds allowed. */
+  applicantKinds: z.array(subjectKind).min(1),
+  /** Never an applicant under strict credit review (国办发〔2019〕35号). */
+  excludeStrictReview: z.boolean(),
+});
+export type AutoApprovalRules = z.infer<typeof autoApprovalRules>;
+
 export const matterElements = z.object({
   name: z.string().min(1).max(200),
   /** 基本编码: 12 characters; national items start `00`, provincial items with the province code. */
@@ -194,5 +211,11 @@ export const matterElements = z.object({
   allowsDeferredMaterials: z.boolean(),
   /** 秒批 / 无感审批 allowed. */
   allowsAutoApproval: z.boolean(),
+  /** 秒批 eligibility rules (with `allowsAutoApproval`); absent: no case is auto-approved. */
+  autoApprovalRules: autoApprovalRules.optional(),
+  /** How long the result (permit) is valid, in years; absent: 5. */
+  resultValidityYears: z.number().int().min(1).max(30).optional(),
+  /** 许可范围 printed on the certificate; absent: the matter's name. */
+  resultScope: z.string().min(1).max(1000).optional(),
 });
 export type MatterElements = z.infer<typeof matterElements>;

@@ -16,7 +16,7 @@ export interface Platform {
 }
 
 const root = resolve(import.meta.dirname, "../../../..");
-export const SERVICES = ["matters", "credit", "intake", "review-and-monitor"] as const;
+export const SERVICES = ["matters", "credit", "intake", "approval", "review-and-monitor"] as const;
 
 export { freePort };
 

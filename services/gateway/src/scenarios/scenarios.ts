@@ -5,6 +5,7 @@ import { creditCodeCheckCharacter } from "@gov/identifiers";
 import { hygieneElements } from "@gov/intake/test-support";
 import { mintToken, type Role } from "@gov/service-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { approvalScenarios } from "./approval-scenarios.ts";
 import { type Platform, SERVICES } from "./platform.ts";
 
 const WAIT = { timeout: 30_000, interval: 200 };
@@ -403,5 +404,17 @@ export function describeScenarios(topology: string, start: () => Promise<Platfor
         .poll(async () => (await application(id))?.notices?.[0]?.items?.[0]?.problem, WAIT)
         .toBe("promise-not-allowed");
     });
+
+    approvalScenarios(() => ({
+      call,
+      submit,
+      check,
+      forMatter,
+      complete,
+      ids,
+      elements: hygieneElements,
+      tag,
+      goodCompany,
+    }));
   });
 }

@@ -40,6 +40,15 @@ export const businessMatters: DemoMatter[] = [
     result: { type: "certificate", name: "营业执照" },
     deliveryMethods: ["window", "post", "download"],
     allowsAutoApproval: true,
+    // 秒批 as data (国办发〔2022〕5号 智能审批): accepted complete, every material at hand, enterprises only, no strict review.
+    autoApprovalRules: {
+      noDeferredMaterials: true,
+      allMaterialsProvided: true,
+      applicantKinds: ["organisation"],
+      excludeStrictReview: true,
+    },
+    resultValidityYears: 30,
+    resultScope: "依法设立登记，经营范围以章程及登记机关核准为准",
   }),
   demoMatter("food-business-licence", d.market, {
     name: "食品经营许可",
@@ -136,6 +145,14 @@ export const businessMatters: DemoMatter[] = [
     result: { type: "other", name: "印章备案回执" },
     deliveryMethods: ["download", "post"],
     allowsAutoApproval: true,
+    autoApprovalRules: {
+      noDeferredMaterials: true,
+      allMaterialsProvided: true,
+      applicantKinds: ["organisation"],
+      excludeStrictReview: true,
+    },
+    resultValidityYears: 10,
+    resultScope: "单位印章刻制备案",
   }),
   demoMatter("invoice-issuance", d.tax, {
     name: "发票领用",

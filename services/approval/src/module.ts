@@ -1,0 +1,157 @@
+import { join } from "node:path";
+import { PublishedCalendar } from "@gov/calendar";
+import { topics } from "@gov/contracts";
+import { commandHandler, memoryReadModel } from "@gov/eventsourcing";
+import type { Subscription } from "@gov/messaging";
+import { domainErrorMapper, type ServiceDeps } from "@gov/runtime";
+import { FileKeyring, keyringOptionsFromEnv, sealKeyringProblems } from "@gov/seal";
+import type { ServiceModule } from "@gov/service-kit";
+import type { PermitCommands } from "./application/certificates.ts";
+import type { CaseCommands } from "./application/issue.ts";
+import { caseStream, caseTypes, permitStream, permitTypes, SOURCE } from "./application/streams.ts";
+import type { WorkingDays } from "./domain/case/clock.ts";
+import { caseDecider } from "./domain/case/decide.ts";
+import { type ApprovalRules, defaultRules } from "./domain/case/rules.ts";
+import { permitDecider } from "./domain/permit/decide.ts";
+import { approvalRoutes } from "./http/routes.ts";
+import { acceptanceTopics, reactToApplication } from "./reactions/acceptance.ts";
+import { findingTopics, reactToFinding } from "./reactions/findings.ts";
+import { ApprovalModel } from "./read-models/approval-model.ts";
+import { CreditCopy, creditTopics } from "./read-models/credit-copy.ts";
+import { MattersCopy, mattersTopics } from "./read-models/matters-copy.ts";
+
+export { ApprovalModel } from "./read-models/approval-model.ts";
+
+export interface ApprovalModuleOptions {
+  /** The special procedures and the rights notice (default: 行政许可法 第四十五条 plus 现场勘验, 技术审查, 公示; 60 days / 6 months). */
+  rules?: ApprovalRules;
+  /** The working-day calendar (default: approval's copy of the calendar the matters service publishes). */
+  calendar?: () => WorkingDays;
+  /** A seal keyring opened by the caller (default: `SEAL_KEYRING_DIR`, else `<DATA_DIR>/approval-seal-keys`). */
+  keyring?: FileKeyring;
+}
+
+export type ApprovalModule = ServiceModule & {
+  cases: CaseCommands;
+  permits: PermitCommands;
+  model: ApprovalModel;
+  keyring: FileKeyring;
+  calendar: PublishedCalendar;
+  rebuild(): Promise<ApprovalModel>;
+  /** Approval's copies of the catalog and of credit statuses (fed from their topics). */
+  matters: MattersCopy;
+  credit: CreditCopy;
+  /** The reaction to intake's events (for redelivery tests). */
+  react(event: import("@gov/messaging").BusEvent): Promise<void>;
+};
+
+/**
+ * The approval service (审批) as a module. It keeps its own copies of the catalog, the working-day calendar and
+ * credit statuses from their topics (never calling those services), opens a case for each application intake
+ * accepts, and keeps its cases and permits in its own streams (`case-…`, `permit-…`). Certificates are sealed
+ * with the issuing department's key from a keyring folder outside the event store.
+ */
+export async function approvalModule(
+  deps: ServiceDeps,
+  options: ApprovalModuleOptions = {},
+): Promise<ApprovalModule> {
+  const clock = deps.clock ?? (() => new Date().toISOString());
+  if (process.env.NODE_ENV === "production") {
+    const problems = sealKeyringProblems(process.env);
+    if (problems.length > 0) throw new Error(problems.map((p) => `${p.variable}: ${p.message}`).join("; "));
+  }
+  const keyring =
+    options.keyring ??
+    FileKeyring.open(keyringOptionsFromEnv(process.env, join(deps.settings.DATA_DIR, "approval-seal-keys")));
+  const matters = new MattersCopy();
+  const credit = new CreditCopy();
+  const published = new PublishedCalendar();
+  const copies: Subscription[] = [
+    await deps.bus.subscribe({
+      groupId: "approval-calendar-view",
+      topics: [topics.matters.calendar],
+      ephemeral: true,
+      handle: (e) => void published.apply(e),
+    }),
+    await deps.bus.subscribe({
+      groupId: "approval-matters-view",
+      topics: mattersTopics,
+      ephemeral: true,
+      handle: (e) => matters.apply(e),
+    }),
+    await deps.bus.subscribe({
+      groupId: "approval-credit-view",
+      topics: creditTopics,
+      ephemeral: true,
+      handle: (e) => credit.apply(e),
+    }),
+  ];
+  const calendar = options.calendar ?? (() => published.current());
+  const cases: CaseCommands = commandHandler({
+    store: deps.store,
+    decider: caseDecider(calendar, options.rules ?? defaultRules),
+    types: caseTypes,
+    source: SOURCE,
+    stream: caseStream,
+  });
+  const permits: PermitCommands = commandHandler({
+    store: deps.store,
+    decider: permitDecider,
+    types: permitTypes,
+    source: SOURCE,
+    stream: permitStream,
+  });
+  const readModel = memoryReadModel(deps.store, {
+    name: "approval-cases",
+    categories: ["case", "permit"],
+    create: () => new ApprovalModel(),
+  });
+  const react = (event: import("@gov/messaging").BusEvent) =>
+    reactToApplication({ cases, permits, keyring, matters, credit, logger: deps.logger }, event, clock());
+  const reactions: Subscription[] = [
+    await deps.bus.subscribe({ groupId: "approval-acceptance", topics: acceptanceTopics, handle: react }),
+    await deps.bus.subscribe({
+      groupId: "approval-findings",
+      topics: findingTopics,
+      handle: (event) => reactToFinding({ cases, permits }, event, clock()),
+    }),
+  ];
+  return {
+    name: "approval",
+    prefix: "/approval",
+    cases,
+    permits,
+    model: readModel.model,
+    keyring,
+    calendar: published,
+    rebuild: () => readModel.rebuild(),
+    matters,
+    credit,
+    react,
+    routes: approvalRoutes({ cases, permits, keyring, model: () => readModel.model, calendar, clock }),
+    errorMappers: [domainErrorMapper],
+    readModels: [readModel],
+    gauges: [
+      {
+        name: "approval_catalog_copy_matters",
+        help: "Matters in approval's copy of the catalog",
+        value: () => matters.size,
+      },
+    ],
+    readiness: [
+      {
+        name: "approval-copies",
+        check: async () => {
+          for (const s of copies) {
+            const lag = await s.lag();
+            if (lag > 0) throw new Error(`${s.groupId} is ${lag} events behind`);
+          }
+        },
+      },
+    ],
+    close: async () => {
+      for (const s of reactions) await s.stop();
+      for (const s of copies) await s.stop();
+    },
+  };
+}
