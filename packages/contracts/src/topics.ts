@@ -28,6 +28,7 @@ export const topics = {
     rating: "gov.review-and-monitor.rating.v1",
     feedback: "gov.review-and-monitor.feedback.v1",
     watch: "gov.review-and-monitor.watch.v1",
+    push: "gov.review-and-monitor.push.v1",
   },
 } as const;
 

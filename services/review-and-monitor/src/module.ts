@@ -1,6 +1,6 @@
 import { PublishedCalendar } from "@gov/calendar";
 import type { FeedbackStep } from "@gov/contracts";
-import { topics } from "@gov/contracts";
+import { type Role, topics } from "@gov/contracts";
 import { memoryReadModel } from "@gov/eventsourcing";
 import type { Subscription } from "@gov/messaging";
 import { domainErrorMapper, piiIndexKey, type ServiceDeps, startSchedule } from "@gov/runtime";
@@ -9,7 +9,9 @@ import { categories, type Handlers, handlers as makeHandlers } from "./applicati
 import { evaluateClocks, SCHEDULER } from "./application/scheduler.ts";
 import { defaultStepDays } from "./domain/feedback/decide.ts";
 import { reviewRoutes } from "./http/routes.ts";
+import { approvalTopics, CaseNotYetKnown, reactToApproval } from "./reactions/approval.ts";
 import { clockTopics, reactToIntake } from "./reactions/intake-clocks.ts";
+import { ApprovalCasesCopy, approvalCaseTopics } from "./read-models/approval-cases.ts";
 import { CasesCopy, casesTopics } from "./read-models/cases-copy.ts";
 import { defaultKpiTargets, type KpiTargets } from "./read-models/kpis.ts";
 import { SupervisionModel } from "./read-models/supervision.ts";
@@ -33,6 +35,10 @@ export interface ReviewModuleOptions {
   /** Working days per loop step (default: 15 for the answer, see defaultStepDays). */
   stepDays?: Partial<Record<FeedbackStep, number>>;
   targets?: KpiTargets;
+  /** Working days the supervising department has to claim a pushed decision or permit change (default 2). */
+  claimDays?: number;
+  /** The role an unclaimed push is escalated to (default `department-head`: the level above the officers). */
+  escalateTo?: Role;
 }
 
 /** `REVIEW_YELLOW_DAYS`: a whole number ≥ 0; anything else stops the start, naming the variable. */
@@ -65,7 +71,13 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
       workingDaysBetween: calendar.workingDaysBetween,
       yellowDays: options.yellowDays ?? yellowDaysFrom(process.env),
     },
+    {
+      addWorkingDays: calendar.addWorkingDays,
+      claimDays: options.claimDays ?? 2,
+      escalateTo: options.escalateTo ?? "department-head",
+    },
   );
+  const approvalCases = new ApprovalCasesCopy();
   const views: Subscription[] = [
     await deps.bus.subscribe({
       groupId: "review-and-monitor-calendar-view",
@@ -79,6 +91,12 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
       ephemeral: true,
       handle: (e) => cases.apply(e),
     }),
+    await deps.bus.subscribe({
+      groupId: "review-and-monitor-approval-view",
+      topics: approvalCaseTopics,
+      ephemeral: true,
+      handle: (e) => approvalCases.apply(e),
+    }),
   ];
   const read = memoryReadModel(deps.store, {
     name: "review-and-monitor-supervision",
@@ -89,6 +107,21 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
     groupId: "review-and-monitor-clocks",
     topics: clockTopics,
     handle: (event) => reactToIntake({ handlers, addWorkingDays: calendar.addWorkingDays }, event, clock()),
+  });
+  const approvalReactions = await deps.bus.subscribe({
+    groupId: "review-and-monitor-approval",
+    topics: approvalTopics,
+    handle: async (event) => {
+      // The copy of approval's cases is built by its own group: wait for it (bounded) before reacting.
+      for (let i = 0; ; i++) {
+        try {
+          return await reactToApproval({ handlers, cases: approvalCases }, event, clock());
+        } catch (error) {
+          if (!(error instanceof CaseNotYetKnown) || i >= 100) throw error;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+    },
   });
   const schedule = startSchedule({
     name: SCHEDULER,
@@ -102,6 +135,7 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
     model: SupervisionModel;
     rebuild: () => Promise<SupervisionModel>;
     cases: CasesCopy;
+    approvalCases: ApprovalCasesCopy;
     calendar: PublishedCalendar;
   } = {
     name: "review-and-monitor",
@@ -110,6 +144,7 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
     model: read.model,
     rebuild: () => read.rebuild(),
     cases,
+    approvalCases,
     calendar: published,
     routes: reviewRoutes({
       handlers,
@@ -133,7 +168,7 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
       {
         name: "review-and-monitor-copies",
         check: async () => {
-          for (const s of [...views, reactions]) {
+          for (const s of [...views, reactions, approvalReactions]) {
             const lag = await s.lag();
             if (lag > 0) throw new Error(`${s.groupId} is ${lag} events behind`);
           }
@@ -143,6 +178,7 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
     close: async () => {
       await schedule.stop();
       await reactions.stop();
+      await approvalReactions.stop();
       for (const s of views) await s.stop();
     },
   };

@@ -15,6 +15,9 @@ import {
   maliciousRatingAppealed,
   measureRequested,
   penaltyDecided,
+  pushClaimed,
+  pushOverdue,
+  pushReceived,
   ratingChangeRefused,
   ratingSubmitted,
 } from "./supervision.ts";
@@ -70,6 +73,9 @@ export const reviewAndMonitorEventTypes = {
   DeadlineWarningRaised: "gov.review-and-monitor.watch.warning-raised.v1",
   DeadlineWarningCleared: "gov.review-and-monitor.watch.warning-cleared.v1",
   HandlingUrged: "gov.review-and-monitor.watch.urged.v1",
+  PushReceived: "gov.review-and-monitor.push.received.v1",
+  PushClaimed: "gov.review-and-monitor.push.claimed.v1",
+  PushOverdue: "gov.review-and-monitor.push.overdue.v1",
 } as const;
 
 export const reviewAndMonitorEventSchemas = {
@@ -90,6 +96,9 @@ export const reviewAndMonitorEventSchemas = {
   DeadlineWarningRaised: deadlineWarningRaised,
   DeadlineWarningCleared: deadlineWarningCleared,
   HandlingUrged: handlingUrged,
+  PushReceived: pushReceived,
+  PushClaimed: pushClaimed,
+  PushOverdue: pushOverdue,
 } as const;
 
 export type ReviewAndMonitorEventData = {

@@ -170,7 +170,14 @@ export const penaltyDecided = z.object({
 });
 
 /** A deadline another service or a loop step runs on, as review-and-monitor follows it. */
-export const clockKind = z.enum(["art32-notice", "deferred-supply", "promised-time-limit", "feedback-step"]);
+export const clockKind = z.enum([
+  "art32-notice",
+  "deferred-supply",
+  "promised-time-limit",
+  "feedback-step",
+  "approval-time-limit",
+  "certificate-deadline",
+]);
 export const clockStarted = z.object({
   clockId: id,
   kind: clockKind,
@@ -207,4 +214,32 @@ export const handlingUrged = z.object({
   department: departmentRef,
   note: freeText(1000),
   urgedOn: isoDate,
+});
+
+/**
+ * 审管互动 ("谁审批、谁监管，谁主管、谁监管"; 国发〔2019〕18号): an approval decision or a permit change pushed to the
+ * supervising department (监管主体) as a task to claim (签收) within a number of working days (default 2).
+ */
+export const pushReceived = z.object({
+  pushId: id,
+  what: z.enum(["decision", "permit-change"]),
+  /** The approval event pushed (its wire type and id). */
+  sourceEvent: z.object({ type: z.string().min(1).max(120), id: z.string().min(1).max(100) }),
+  caseId: z.string().min(1).max(80).optional(),
+  permitId: z.string().min(1).max(80).optional(),
+  /** e.g. approved, refused, amended, withdrawn, rescinded, cancelled, revoked. */
+  outcome: z.string().min(1).max(40),
+  approvingDepartment: departmentRef,
+  supervisingDepartment: departmentRef,
+  receivedOn: isoDate,
+  claimBy: isoDate,
+});
+export const pushClaimed = z.object({ pushId: id, claimedOn: isoDate, late: z.boolean() });
+/** Not claimed by its date: escalated to the level above (a configurable role). */
+export const pushOverdue = z.object({
+  pushId: id,
+  supervisingDepartment: departmentRef,
+  claimBy: isoDate,
+  overdueOn: isoDate,
+  escalatedTo: z.string().min(1).max(40),
 });

@@ -22,6 +22,8 @@ import type {
   InspectionState,
   RecordInspection,
 } from "../domain/finding/finding.ts";
+import { type PushRules, pushDecider } from "../domain/push/decide.ts";
+import type { PushCommand, PushEvent, PushState } from "../domain/push/push.ts";
 import { ratingDecider } from "../domain/rating/decide.ts";
 import type { RatingCommand, RatingEvent, RatingState } from "../domain/rating/rating.ts";
 import { type WatchRules, watchDecider } from "../domain/watch/decide.ts";
@@ -29,7 +31,7 @@ import type { WatchCommand, WatchEvent, WatchState } from "../domain/watch/watch
 
 export const SOURCE = "gov.review-and-monitor";
 /** This service's stream categories (each is a topic: gov.review-and-monitor.<category>.v1). */
-export const categories = ["rating", "feedback", "watch", "finding", "inspection"] as const;
+export const categories = ["rating", "feedback", "watch", "finding", "inspection", "push"] as const;
 
 const types = <E extends DomainEvent>() =>
   new EventTypes<E>(reviewAndMonitorEventTypes as never, { schemas: reviewAndMonitorEventSchemas as never });
@@ -40,6 +42,7 @@ export const streams = {
   watch: (id: string) => `watch-${id}`,
   finding: (id: string) => `finding-${id}`,
   inspection: (id: string) => `inspection-${id}`,
+  push: (id: string) => `push-${id}`,
 };
 
 export interface Handlers {
@@ -49,10 +52,11 @@ export interface Handlers {
   watch: CommandHandler<WatchCommand, WatchEvent, WatchState>;
   findings: CommandHandler<FindingCommand, FindingEvent, FindingState>;
   inspections: CommandHandler<RecordInspection, InspectionEvent, InspectionState>;
+  pushes: CommandHandler<PushCommand, PushEvent, PushState>;
 }
 
 /** The one command path of each aggregate (load, decide, append), on one store. */
-export function handlers(store: EventStore, loop: LoopRules, watch: WatchRules): Handlers {
+export function handlers(store: EventStore, loop: LoopRules, watch: WatchRules, push: PushRules): Handlers {
   return {
     store,
     ratings: commandHandler({
@@ -91,6 +95,13 @@ export function handlers(store: EventStore, loop: LoopRules, watch: WatchRules):
       types: types(),
       source: SOURCE,
       stream: streams.inspection,
+    }),
+    pushes: commandHandler({
+      store,
+      decider: pushDecider(push),
+      types: types(),
+      source: SOURCE,
+      stream: streams.push,
     }),
   };
 }

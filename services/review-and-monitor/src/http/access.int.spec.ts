@@ -89,12 +89,15 @@ const table: RouteCase[] = [
     admits: ["regulator"],
     admitted: 404,
   },
+  { method: "GET", url: "/pushes", admits: [...readers, "department-head"], admitted: 200 },
+  { method: "POST", url: "/pushes/NOPE/claim", admits: ["officer"], admitted: 404 },
   { method: "POST", url: "/scheduler/run", admits: ["admin", "system"], admitted: 200 },
 ];
 
 /** Each role with the claims its rules need. */
 const callerFor = (role: Role): TestCaller => {
-  if (role === "officer" || role === "regulator") return { role, department: market.creditCode };
+  if (role === "officer" || role === "regulator" || role === "department-head")
+    return { role, department: market.creditCode };
   if (role === "window-clerk") return { role, region: REGION };
   if (role === "applicant") return { role, sub: APPLICANT };
   return { role };

@@ -29,6 +29,7 @@ import {
   kpiQuery,
   listQuery,
   penaltyBody,
+  pushQuery,
   ratingBody,
   reopenBody,
   stepBody,
@@ -293,6 +294,38 @@ export function reviewRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
         return [...model.findings.values()].filter(
           (f) => !department || f.department.creditCode === department,
         );
+      },
+    );
+
+    app.get(
+      "/pushes",
+      { config: auth(...readers, "department-head"), schema: { querystring: pushQuery, tags } },
+      async (request) => {
+        const actor = request.context.actor;
+        // A department head reads its department's list (the escalations); an officer its department's tasks.
+        let department: string | undefined;
+        if (actor?.role === "department-head") {
+          if (!actor.department) throw new ForbiddenProblem("a department head's token names its department");
+          department = actor.department;
+        } else department = scope(request, request.query.department);
+        const status = request.query.status;
+        return [...model.pushes.values()].filter(
+          (p) =>
+            (!department || p.supervisingDepartment.creditCode === department) &&
+            (!status ||
+              (status === "overdue"
+                ? p.overdue !== undefined && p.status === "pending"
+                : p.status === status)),
+        );
+      },
+    );
+    app.post(
+      "/pushes/:id/claim",
+      { config: auth("officer"), schema: { params: idParams, tags } },
+      async (request, reply) => {
+        const { id } = request.params;
+        const result = await handlers.pushes.handle(id, { type: "ClaimPush", data: {} }, ctx(request));
+        return reply.status(201).send(commandReply(reply, id, result));
       },
     );
 

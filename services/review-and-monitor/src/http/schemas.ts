@@ -117,3 +117,7 @@ export const kpiQuery = z.object({
   to: isoDate.optional(),
   department: z.string().min(1).max(40).optional(),
 });
+export const pushQuery = z.object({
+  department: z.string().min(1).max(40).optional(),
+  status: z.enum(["pending", "claimed", "overdue"]).optional(),
+});

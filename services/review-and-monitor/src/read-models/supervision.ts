@@ -73,6 +73,15 @@ export interface FindingView {
   penalty?: { decisionNumber: string; penalties: string[]; decidedOn: string };
 }
 
+/** A task pushed to the supervising department (审管互动). */
+export type PushView = Data["PushReceived"] & {
+  status: "pending" | "claimed";
+  claimedOn?: string;
+  late?: boolean;
+  /** Unclaimed by its date: escalated. */
+  overdue?: { on: string; escalatedTo: string };
+};
+
 /** Everything review-and-monitor shows, built from its own events only (rebuilt from the log on start). */
 export class SupervisionModel implements MemoryModel {
   readonly ratings = new Map<string, RatingView>();
@@ -80,6 +89,7 @@ export class SupervisionModel implements MemoryModel {
   readonly clocks = new Map<string, ClockView>();
   readonly findings = new Map<string, FindingView>();
   readonly inspections = new Map<string, Data["InspectionRecorded"]>();
+  readonly pushes = new Map<string, PushView>();
 
   apply(event: RecordedEvent): void {
     const name = nameOf.get(event.type);
@@ -204,6 +214,19 @@ export class SupervisionModel implements MemoryModel {
         return;
       case "FalsePromiseFound":
         return;
+      case "PushReceived":
+        this.pushes.set(e.data.pushId, { ...e.data, status: "pending" });
+        return;
+      case "PushClaimed": {
+        const p = this.pushes.get(e.data.pushId);
+        if (p) Object.assign(p, { status: "claimed", claimedOn: e.data.claimedOn, late: e.data.late });
+        return;
+      }
+      case "PushOverdue": {
+        const p = this.pushes.get(e.data.pushId);
+        if (p) Object.assign(p, { overdue: { on: e.data.overdueOn, escalatedTo: e.data.escalatedTo } });
+        return;
+      }
       default: {
         const never: never = e;
         throw new Error(`unhandled event ${String(never)}`);

@@ -4,6 +4,7 @@ import {
   type EvaluateClock,
   evolveWatch,
   initialWatchState,
+  type RescheduleClock,
   type StartClock,
   type StopClock,
   type UrgeHandling,
@@ -36,6 +37,8 @@ export function decideWatch(command: WatchCommand, state: WatchState, rules: Wat
       return evaluate(command, state, rules);
     case "UrgeHandling":
       return urge(command, state);
+    case "RescheduleClock":
+      return reschedule(command, state);
     default: {
       const never: never = command;
       return never;
@@ -114,5 +117,22 @@ function urge(command: UrgeHandling, state: WatchState): WatchEvent[] {
         urgedOn: chinaDate(command.metadata.now),
       },
     },
+  ];
+}
+
+/**
+ * An extension (行政许可法 第四十二条) or the end of a 特别程序 (第四十五条: not counted in the limit) moves the due date:
+ * the clock runs again towards it, the old warnings cleared. An unknown clock is nothing to follow.
+ */
+function reschedule(command: RescheduleClock, state: WatchState): WatchEvent[] {
+  if (state.status === "none") return [];
+  const { dueOn } = command.data;
+  if (state.status === "running" && state.dueOn === dueOn) return [];
+  const on = chinaDate(command.metadata.now);
+  const before = state.status === "running" ? cleared(state, on, "the due date moved") : [];
+  const { clockId, kind, refId, department } = state;
+  return [
+    ...before,
+    { type: "ClockStarted", data: { clockId, kind, refId, department, startedOn: on, dueOn } },
   ];
 }

@@ -17,7 +17,9 @@ export type StopClock = Command<"StopClock", { reason: string }>;
 /** The scheduler looks at the clock on the command's business date. */
 export type EvaluateClock = Command<"EvaluateClock", Record<string, never>>;
 export type UrgeHandling = Command<"UrgeHandling", { note: string }>;
-export type WatchCommand = StartClock | StopClock | EvaluateClock | UrgeHandling;
+/** A new due date for a clock already known (an extension, the end of a pause): it runs again towards it. */
+export type RescheduleClock = Command<"RescheduleClock", { dueOn: string }>;
+export type WatchCommand = StartClock | StopClock | EvaluateClock | UrgeHandling | RescheduleClock;
 
 export type Level = "yellow" | "red";
 export type WatchState =
