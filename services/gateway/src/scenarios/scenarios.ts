@@ -7,6 +7,7 @@ import { mintToken, type Role } from "@gov/service-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approvalScenarios } from "./approval-scenarios.ts";
 import { type Platform, SERVICES } from "./platform.ts";
+import { reviewScenarios } from "./review-scenarios.ts";
 
 const WAIT = { timeout: 30_000, interval: 200 };
 /** A Tuesday; the scenarios move every service's clock from here (CLOCK=adjustable). */
@@ -416,5 +417,7 @@ export function describeScenarios(topology: string, start: () => Promise<Platfor
       tag,
       goodCompany,
     }));
+
+    reviewScenarios(() => ({ call, ids, elements: hygieneElements, clerk, goodCompany }));
   });
 }
