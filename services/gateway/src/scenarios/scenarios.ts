@@ -418,6 +418,14 @@ export function describeScenarios(topology: string, start: () => Promise<Platfor
       goodCompany,
     }));
 
-    reviewScenarios(() => ({ call, ids, elements: hygieneElements, clerk, goodCompany }));
+    reviewScenarios(() => ({
+      call,
+      ids,
+      elements: hygieneElements,
+      clerk,
+      goodCompany,
+      setClock,
+      start: T0,
+    }));
   });
 }
