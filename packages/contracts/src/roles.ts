@@ -10,6 +10,11 @@ export const roles = [
   "officer",
   "department-head",
   "regulator",
+  /**
+   * The supervising side of 好差评 and complaints (政务服务管理机构, 国办发〔2019〕51号): calls raters and complainants
+   * back, verifies 差评, decides appeals against malicious ratings, urges (催办) handling departments.
+   */
+  "supervisor",
   "credit-admin",
   "auditor",
   "admin",

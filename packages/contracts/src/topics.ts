@@ -28,6 +28,11 @@ export const topics = {
   },
   reviewAndMonitor: {
     finding: "gov.review-and-monitor.finding.v1",
+    inspection: "gov.review-and-monitor.inspection.v1",
+    rating: "gov.review-and-monitor.rating.v1",
+    feedback: "gov.review-and-monitor.feedback.v1",
+    watch: "gov.review-and-monitor.watch.v1",
+    push: "gov.review-and-monitor.push.v1",
   },
   audit: {
     access: "gov.audit.access.v1",

@@ -14,6 +14,10 @@ export const durableConsumerGroups: Readonly<Record<string, readonly ConsumerGro
     { group: "approval-findings", topics: [topics.reviewAndMonitor.finding] },
   ],
   exchange: [{ group: "exchange-case-steps", topics: [topics.intake.application, topics.approval.case] }],
+  "review-and-monitor": [
+    { group: "review-and-monitor-clocks", topics: [topics.intake.application] },
+    { group: "review-and-monitor-approval", topics: [topics.approval.case, topics.approval.permit] },
+  ],
   credit: [{ group: "credit-reactions", topics: [topics.reviewAndMonitor.finding, topics.approval.permit] }],
 };
 

@@ -4,6 +4,7 @@ import { creditModule } from "@gov/credit";
 import { exchangeModule } from "@gov/exchange";
 import { intakeModule } from "@gov/intake";
 import { mattersModule } from "@gov/matters";
+import { reviewAndMonitorModule } from "@gov/review-and-monitor";
 import type { ServiceDeps } from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
 
@@ -21,6 +22,7 @@ export async function embeddedModules(deps: ServiceDeps): Promise<ServiceModule[
     await intakeModule(deps),
     await approvalModule(deps),
     await exchangeModule(deps),
+    await reviewAndMonitorModule(deps),
     await auditModule(deps),
   ];
 }

@@ -19,6 +19,7 @@ const mains = {
   "approval service": join(root, "services/approval/src/main.ts"),
   "audit service": join(root, "services/audit/src/main.ts"),
   "exchange service": join(root, "services/exchange/src/main.ts"),
+  "review-and-monitor service": join(root, "services/review-and-monitor/src/main.ts"),
 };
 const dirs: string[] = [];
 const children: ChildProcess[] = [];

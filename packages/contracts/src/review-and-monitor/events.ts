@@ -1,6 +1,28 @@
 import { z } from "zod";
 import { departmentRef, isoDate } from "../codes.ts";
 import { subjectRef } from "../subjects.ts";
+import {
+  clockStarted,
+  clockStopped,
+  deadlineWarningCleared,
+  deadlineWarningRaised,
+  feedbackOpened,
+  feedbackReopened,
+  feedbackStepDone,
+  handlingUrged,
+  inspectionRecorded,
+  maliciousRatingAppealDecided,
+  maliciousRatingAppealed,
+  measureRequested,
+  penaltyDecided,
+  pushClaimed,
+  pushOverdue,
+  pushReceived,
+  ratingChangeRefused,
+  ratingSubmitted,
+} from "./supervision.ts";
+
+export * from "./supervision.ts";
 
 /**
  * Findings that review-and-monitor (审管互动) publishes and credit turns into proposed list entries (审管互动 and
@@ -36,11 +58,47 @@ export const falsePromiseFound = finding.extend({
 export const reviewAndMonitorEventTypes = {
   ViolationFound: "gov.review-and-monitor.finding.violation-found.v1",
   FalsePromiseFound: "gov.review-and-monitor.finding.false-promise-found.v1",
+  MeasureRequested: "gov.review-and-monitor.finding.measure-requested.v1",
+  PenaltyDecided: "gov.review-and-monitor.finding.penalty-decided.v1",
+  InspectionRecorded: "gov.review-and-monitor.inspection.recorded.v1",
+  RatingSubmitted: "gov.review-and-monitor.rating.submitted.v1",
+  RatingChangeRefused: "gov.review-and-monitor.rating.change-refused.v1",
+  FeedbackOpened: "gov.review-and-monitor.feedback.opened.v1",
+  FeedbackStepDone: "gov.review-and-monitor.feedback.step-done.v1",
+  FeedbackReopened: "gov.review-and-monitor.feedback.reopened.v1",
+  MaliciousRatingAppealed: "gov.review-and-monitor.feedback.appealed.v1",
+  MaliciousRatingAppealDecided: "gov.review-and-monitor.feedback.appeal-decided.v1",
+  ClockStarted: "gov.review-and-monitor.watch.clock-started.v1",
+  ClockStopped: "gov.review-and-monitor.watch.clock-stopped.v1",
+  DeadlineWarningRaised: "gov.review-and-monitor.watch.warning-raised.v1",
+  DeadlineWarningCleared: "gov.review-and-monitor.watch.warning-cleared.v1",
+  HandlingUrged: "gov.review-and-monitor.watch.urged.v1",
+  PushReceived: "gov.review-and-monitor.push.received.v1",
+  PushClaimed: "gov.review-and-monitor.push.claimed.v1",
+  PushOverdue: "gov.review-and-monitor.push.overdue.v1",
 } as const;
 
 export const reviewAndMonitorEventSchemas = {
   ViolationFound: violationFound,
   FalsePromiseFound: falsePromiseFound,
+  MeasureRequested: measureRequested,
+  PenaltyDecided: penaltyDecided,
+  InspectionRecorded: inspectionRecorded,
+  RatingSubmitted: ratingSubmitted,
+  RatingChangeRefused: ratingChangeRefused,
+  FeedbackOpened: feedbackOpened,
+  FeedbackStepDone: feedbackStepDone,
+  FeedbackReopened: feedbackReopened,
+  MaliciousRatingAppealed: maliciousRatingAppealed,
+  MaliciousRatingAppealDecided: maliciousRatingAppealDecided,
+  ClockStarted: clockStarted,
+  ClockStopped: clockStopped,
+  DeadlineWarningRaised: deadlineWarningRaised,
+  DeadlineWarningCleared: deadlineWarningCleared,
+  HandlingUrged: handlingUrged,
+  PushReceived: pushReceived,
+  PushClaimed: pushClaimed,
+  PushOverdue: pushOverdue,
 } as const;
 
 export type ReviewAndMonitorEventData = {

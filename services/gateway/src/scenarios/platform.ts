@@ -19,7 +19,7 @@ export interface Platform {
 }
 
 const root = resolve(import.meta.dirname, "../../../..");
-export const SERVICES = ["matters", "credit", "intake", "approval", "audit"] as const;
+export const SERVICES = ["matters", "credit", "intake", "approval", "review-and-monitor", "audit"] as const;
 
 export { freePort };
 

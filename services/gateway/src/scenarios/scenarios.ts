@@ -8,6 +8,7 @@ import { mintToken, type Role } from "@gov/service-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approvalScenarios } from "./approval-scenarios.ts";
 import { type Platform, SERVICES } from "./platform.ts";
+import { reviewScenarios } from "./review-scenarios.ts";
 
 const WAIT = { timeout: 30_000, interval: 200 };
 /** A Tuesday; the scenarios move every service's clock from here (CLOCK=adjustable). */
@@ -417,6 +418,17 @@ export function describeScenarios(topology: string, start: () => Promise<Platfor
       tag,
       goodCompany,
     }));
+
+    reviewScenarios(() => ({
+      call,
+      ids,
+      elements: hygieneElements,
+      clerk,
+      goodCompany,
+      setClock,
+      start: T0,
+    }));
+
     it("audit: the accepted application's timeline is in causal order and its export verifies offline", async () => {
       const id = ids.complete as string;
       const timeline = async () =>
