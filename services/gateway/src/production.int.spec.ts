@@ -128,6 +128,28 @@ describe.each(Object.entries(mains))("finding 1 (production protects itself): th
   });
 });
 
+describe("finding 1 (production protects itself): the distributed gateway", () => {
+  const proxy = join(root, "services/gateway/src/proxy-main.ts");
+  const upstreams = { UPSTREAMS: "intake=http://127.0.0.1:1" };
+  it("refuses the development or a weak token secret and an adjustable clock, naming each", async () => {
+    const { PII_INDEX_KEY: _i, PII_MASTER_KEY: _m, ...env } = good();
+    await refuses(proxy, { ...env, ...upstreams, AUTH_JWT_SECRET: DEVELOPMENT_SECRET, CLOCK: "adjustable" }, [
+      "AUTH_JWT_SECRET",
+      "CLOCK",
+    ]);
+    await refuses(proxy, { ...env, ...upstreams, AUTH_JWT_SECRET: "s".repeat(40) }, ["AUTH_JWT_SECRET"]);
+    await refuses(proxy, { ...env, AUTH_JWT_SECRET: DEVELOPMENT_SECRET }, ["UPSTREAMS", "AUTH_JWT_SECRET"]);
+  });
+
+  it("starts without personal-data keys, which it does not hold", async () => {
+    const { PII_INDEX_KEY: _i, PII_MASTER_KEY: _m, ...env } = good();
+    const p = run(proxy, { ...env, ...upstreams });
+    await expect.poll(() => /gateway listening/.test(p.stdout()), { timeout: 60_000 }).toBe(true);
+    p.child.kill("SIGTERM");
+    expect(await p.exited).toBe(0);
+  }, 90_000);
+});
+
 describe("finding 1 (production protects itself): demo data", () => {
   it("the embedded gateway loads no demo data in production unless DEMO_DATA=true", async () => {
     const p = run(mains["embedded gateway"], good());
