@@ -166,6 +166,7 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
     rebuild: () => Promise<SupervisionModel>;
     cases: CasesCopy;
     approvalCases: ApprovalCasesCopy;
+    matters: MattersCopy;
     calendar: PublishedCalendar;
   } = {
     name: "review-and-monitor",
@@ -175,6 +176,7 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
     rebuild: () => read.rebuild(),
     cases,
     approvalCases,
+    matters,
     calendar: published,
     routes: reviewRoutes({
       handlers,

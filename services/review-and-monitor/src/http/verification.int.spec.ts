@@ -5,7 +5,8 @@ import type { NewEvent } from "@gov/eventsourcing";
 import { useBackend } from "@gov/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { samplingDraw } from "../domain/verification/sampling.ts";
-import { type Harness, market, reacted, settled, startApp } from "./fixtures.ts";
+import { computeKpis } from "../read-models/kpis.ts";
+import { type Harness, market, reacted, settled, startApp, until } from "./fixtures.ts";
 
 useBackend("sqlite", "review-and-monitor: 告知承诺 post-verification (sqlite)", true);
 
@@ -31,12 +32,12 @@ const event = (type: string, source: string, data: object): NewEvent => ({
   actor: { id: "officer-1", role: "officer" },
 });
 /** Matters' published version as this service's copy reads it (only the elements it uses are given here). */
-const published = (version: number, promiseVerification?: object) =>
+const published = (version: number, promiseVerification?: object, extra: object = {}) =>
   event(mattersEventTypes.MatterPublished, "gov.matters", {
     matterId: "food",
     version,
     effectiveFrom: "2026-01-01T00:00:00+08:00",
-    elements: { name: "食品经营许可", ...(promiseVerification ? { promiseVerification } : {}) },
+    elements: { name: "食品经营许可", ...extra, ...(promiseVerification ? { promiseVerification } : {}) },
   });
 const opened = (caseId: string, acceptanceMode: string, version = 1) =>
   event(approvalEventTypes.CaseOpened, "gov.approval", {
@@ -68,7 +69,7 @@ const opened = (caseId: string, acceptanceMode: string, version = 1) =>
     credit: { status: "normal", pastFalsePromise: false, strictReview: false, greenChannel: false },
     openedAt: "2026-05-06T10:00:00+08:00",
   });
-const decided = (caseId: string, permitId: string) =>
+const decided = (caseId: string, permitId: string, figures: object = {}) =>
   event(approvalEventTypes.CaseDecided, "gov.approval", {
     caseId,
     outcome: "approved",
@@ -77,6 +78,7 @@ const decided = (caseId: string, permitId: string) =>
     decidedOn: "2026-05-06",
     decidedAt: "2026-05-06T15:00:00+08:00",
     permitId,
+    ...figures,
   });
 const regulator = { role: "regulator" as const, department: supervising.creditCode };
 
@@ -209,5 +211,68 @@ describe("告知承诺 post-verification (国办发〔2020〕42号; 国发〔202
     await settled(h);
     const after = await h.request({ method: "GET", url: `${base}/warnings`, as: "supervisor" });
     expect(after.json()).toEqual([]);
+  });
+});
+
+describe("efficiency KPIs from approval's decisions and the 告知承诺 tasks (events only; targets as the catalog's)", () => {
+  it("on-time rate, average working days, 即办件比率, 最多跑一次, verification and false-promise rates; a rebuild agrees", async () => {
+    await h.given(
+      "matter-food",
+      published(1, { method: "written", samplingRatio: 1 }, { caseKind: "on-the-spot", onSiteVisits: 0 }),
+    );
+    await h.given("matter-food", published(2, undefined, { caseKind: "promised", onSiteVisits: 2 }));
+    // The catalog facts a decision records are the copy's when the decision arrives: let the copy have them first.
+    await until(() => h.module.matters.facts("food", 2) !== undefined, "catalog copied");
+    await h.given(
+      "case-A1",
+      opened("A1", "informed-commitment"),
+      decided("A1", "P-1", { workingDaysUsed: 0, withinLimit: true }),
+    );
+    await h.given(
+      "case-A2",
+      opened("A2", "complete", 2),
+      decided("A2", "P-2", { workingDaysUsed: 12, withinLimit: false }),
+    );
+    await h.given(
+      "case-A3",
+      opened("A3", "complete"),
+      decided("A3", "P-3", { workingDaysUsed: 3, withinLimit: true }),
+    );
+    for (const c of ["A1", "A2", "A3"]) await reacted(h, `push-decision.${c}`, 1);
+    await reacted(h, "verification-P-1", 1);
+    await h
+      .when({
+        method: "POST",
+        url: `${base}/verifications/P-1/outcome`,
+        as: regulator,
+        body: { outcome: "false", findingId: "FP-1" },
+      })
+      .thenAppended(201, wire.PromiseVerificationConcluded, wire.FalsePromiseFound);
+    await settled(h);
+    const kpis = await h.request({
+      method: "GET",
+      url: `${base}/kpis?from=2026-05-01&to=2026-05-31`,
+      as: "auditor",
+    });
+    expect(kpis.statusCode).toBe(200);
+    expect(kpis.json().efficiency).toEqual({
+      decisions: 3,
+      onTime: { count: 2, total: 3, rate: 0.6667, target: { op: ">=", value: 0.95 }, met: false },
+      averageWorkingDays: { value: 5, decisions: 3 },
+      onTheSpot: { count: 2, total: 3, rate: 0.6667, target: { op: ">", value: 0.6 }, met: true },
+      atMostOneVisit: { count: 2, total: 3, rate: 0.6667, target: { op: ">=", value: 0.9 }, met: false },
+      promiseVerification: { count: 1, total: 1, rate: 1, target: { op: ">=", value: 1 }, met: true },
+      falsePromise: { count: 1, total: 1, rate: 1 },
+    });
+    const market2 = await h.request({
+      method: "GET",
+      url: `${base}/kpis?department=${supervising.creditCode}`,
+      as: "auditor",
+    });
+    expect(market2.json().efficiency).toMatchObject({
+      decisions: 0,
+      promiseVerification: { count: 1, total: 1 },
+    });
+    expect(computeKpis(await h.module.rebuild(), {})).toEqual(computeKpis(h.module.model, {}));
   });
 });

@@ -125,6 +125,7 @@ function actionsFor(event: BusEvent, cases: ApprovalCasesCopy, matters: MattersC
             outcome: e.outcome,
             approvingDepartment: c.department,
             supervisingDepartment: c.supervisingDepartment,
+            decision: decisionFigures(e, c, matters),
           },
         },
       ];
@@ -187,6 +188,26 @@ function verification(
       },
     },
   ];
+}
+
+/** The decision's figures the efficiency KPIs count (approval's own, and the catalog facts this copy has). */
+function decisionFigures(
+  e: D["CaseDecided"],
+  c: ReturnType<ApprovalCasesCopy["get"]> & object,
+  matters: MattersCopy,
+) {
+  const facts = matters.facts(c.matterId, c.matterVersion);
+  return {
+    matterId: c.matterId,
+    matterVersion: c.matterVersion,
+    acceptanceMode: c.acceptanceMode,
+    acceptedOn: c.acceptedOn,
+    decidedOn: e.decidedOn,
+    ...(e.workingDaysUsed !== undefined ? { workingDaysUsed: e.workingDaysUsed } : {}),
+    ...(e.withinLimit !== undefined ? { withinLimit: e.withinLimit } : {}),
+    ...(facts?.caseKind ? { caseKind: facts.caseKind } : {}),
+    ...(facts?.onSiteVisits !== undefined ? { onSiteVisits: facts.onSiteVisits } : {}),
+  };
 }
 
 /** Applies approval's event here; ids derive from the event's id, so a redelivery appends nothing. */

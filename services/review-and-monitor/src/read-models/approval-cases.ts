@@ -19,6 +19,7 @@ export interface ApprovalCaseRef {
   applicant: SubjectRef;
   matterId: string;
   matterVersion: number;
+  acceptedOn: string;
 }
 
 /**
@@ -41,6 +42,7 @@ export class ApprovalCasesCopy {
         applicant: d.applicant,
         matterId: d.matter.matterId,
         matterVersion: d.matter.version,
+        acceptedOn: d.acceptedOn,
       });
     } else if (event.type === approvalEventTypes.CaseDecided) {
       const d = event.data as ApprovalEventData["CaseDecided"];

@@ -8,16 +8,31 @@ export const mattersTopics = [topics.matters.matter];
  * call to matters.
  */
 export class MattersCopy {
-  readonly #versions = new Map<string, PromiseVerification | null>();
+  readonly #versions = new Map<string, MatterFacts>();
 
   apply(event: { type: string; data: unknown }): void {
     if (event.type !== mattersEventTypes.MatterPublished) return;
     const d = event.data as MattersEventData["MatterPublished"];
-    this.#versions.set(`${d.matterId}@${d.version}`, d.elements.promiseVerification ?? null);
+    this.#versions.set(`${d.matterId}@${d.version}`, {
+      promiseVerification: d.elements.promiseVerification ?? null,
+      ...(d.elements.caseKind ? { caseKind: d.elements.caseKind } : {}),
+      ...(typeof d.elements.onSiteVisits === "number" ? { onSiteVisits: d.elements.onSiteVisits } : {}),
+    });
   }
 
   /** `undefined`: the version is not in the copy (yet); `null`: it names no verification rules. */
   verification(matterId: string, version: number): PromiseVerification | null | undefined {
+    return this.#versions.get(`${matterId}@${version}`)?.promiseVerification;
+  }
+
+  /** What the efficiency KPIs read of a version: 办件类型 and 到现场次数 (absent when not in the copy). */
+  facts(matterId: string, version: number): MatterFacts | undefined {
     return this.#versions.get(`${matterId}@${version}`);
   }
+}
+
+export interface MatterFacts {
+  promiseVerification: PromiseVerification | null;
+  caseKind?: "on-the-spot" | "promised";
+  onSiteVisits?: number;
 }
