@@ -33,6 +33,7 @@ export const topics = {
     feedback: "gov.review-and-monitor.feedback.v1",
     watch: "gov.review-and-monitor.watch.v1",
     push: "gov.review-and-monitor.push.v1",
+    verification: "gov.review-and-monitor.verification.v1",
   },
   audit: {
     access: "gov.audit.access.v1",

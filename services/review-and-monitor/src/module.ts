@@ -14,6 +14,7 @@ import { clockTopics, reactToIntake } from "./reactions/intake-clocks.ts";
 import { ApprovalCasesCopy, approvalCaseTopics } from "./read-models/approval-cases.ts";
 import { CasesCopy, casesTopics } from "./read-models/cases-copy.ts";
 import { defaultKpiTargets, type KpiTargets } from "./read-models/kpis.ts";
+import { MattersCopy, mattersTopics } from "./read-models/matters-copy.ts";
 import { SupervisionModel } from "./read-models/supervision.ts";
 
 export { computeKpis, defaultKpiTargets, type Kpis } from "./read-models/kpis.ts";
@@ -39,6 +40,22 @@ export interface ReviewModuleOptions {
   claimDays?: number;
   /** The role an unclaimed push is escalated to (default `department-head`: the level above the officers). */
   escalateTo?: Role;
+  /** 告知承诺 post-verification: working days to verify a sampled promise (default 20), the draw's seed
+   *  (default `REVIEW_SAMPLING_SEED`), and the method and ratio for a matter version naming none
+   *  (default 书面核查, every permit). */
+  verification?: {
+    days?: number;
+    seed?: string;
+    defaults?: { method: "written" | "online-check" | "on-site" | "public-notice"; samplingRatio: number };
+  };
+}
+
+/** The seed of the 告知承诺 sampling draw: `REVIEW_SAMPLING_SEED`, else a fixed platform default. */
+export function samplingSeedFrom(env: Record<string, string | undefined>): string {
+  const raw = env.REVIEW_SAMPLING_SEED;
+  if (raw === undefined || raw === "") return "gov-review-and-monitor-promise-sampling";
+  if (raw.length > 200) throw new Error("REVIEW_SAMPLING_SEED: at most 200 characters");
+  return raw;
 }
 
 /** `REVIEW_YELLOW_DAYS`: a whole number ≥ 0; anything else stops the start, naming the variable. */
@@ -64,20 +81,27 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
     addWorkingDays: (start, days) => published.current().addWorkingDays(start, days),
     workingDaysBetween: (from, to) => published.current().workingDaysBetween(from, to),
   };
+  const yellowDays = options.yellowDays ?? yellowDaysFrom(process.env);
   const handlers: Handlers = makeHandlers(
     deps.store,
     { addWorkingDays: calendar.addWorkingDays, stepDays: { ...defaultStepDays, ...options.stepDays } },
-    {
-      workingDaysBetween: calendar.workingDaysBetween,
-      yellowDays: options.yellowDays ?? yellowDaysFrom(process.env),
-    },
+    { workingDaysBetween: calendar.workingDaysBetween, yellowDays },
     {
       addWorkingDays: calendar.addWorkingDays,
       claimDays: options.claimDays ?? 2,
       escalateTo: options.escalateTo ?? "department-head",
     },
+    {
+      addWorkingDays: calendar.addWorkingDays,
+      workingDaysBetween: calendar.workingDaysBetween,
+      yellowDays,
+      verificationDays: options.verification?.days ?? 20,
+      seed: options.verification?.seed ?? samplingSeedFrom(process.env),
+      defaults: options.verification?.defaults ?? { method: "written", samplingRatio: 1 },
+    },
   );
   const approvalCases = new ApprovalCasesCopy();
+  const matters = new MattersCopy();
   const views: Subscription[] = [
     await deps.bus.subscribe({
       groupId: "review-and-monitor-calendar-view",
@@ -97,6 +121,12 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
       ephemeral: true,
       handle: (e) => approvalCases.apply(e),
     }),
+    await deps.bus.subscribe({
+      groupId: "review-and-monitor-matters-view",
+      topics: mattersTopics,
+      ephemeral: true,
+      handle: (e) => matters.apply(e),
+    }),
   ];
   const read = memoryReadModel(deps.store, {
     name: "review-and-monitor-supervision",
@@ -115,7 +145,7 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
       // The copy of approval's cases is built by its own group: wait for it (bounded) before reacting.
       for (let i = 0; ; i++) {
         try {
-          return await reactToApproval({ handlers, cases: approvalCases }, event, clock());
+          return await reactToApproval({ handlers, cases: approvalCases, matters }, event, clock());
         } catch (error) {
           if (!(error instanceof CaseNotYetKnown) || i >= 100) throw error;
           await new Promise((r) => setTimeout(r, 50));
@@ -136,6 +166,7 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
     rebuild: () => Promise<SupervisionModel>;
     cases: CasesCopy;
     approvalCases: ApprovalCasesCopy;
+    matters: MattersCopy;
     calendar: PublishedCalendar;
   } = {
     name: "review-and-monitor",
@@ -145,6 +176,7 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
     rebuild: () => read.rebuild(),
     cases,
     approvalCases,
+    matters,
     calendar: published,
     routes: reviewRoutes({
       handlers,

@@ -169,6 +169,17 @@ export const autoApprovalRules = z.object({
 });
 export type AutoApprovalRules = z.infer<typeof autoApprovalRules>;
 
+/**
+ * 告知承诺 post-verification (事后核查) as data on the matter version: how a promise is checked — 书面核查
+ * (`written`), 网络核验 (`online-check`), 实地核查 (`on-site`), 公示 (`public-notice`) — and the share of permits
+ * drawn for it (1 = every one). 国务院办公厅关于全面推行证明事项告知承诺制的指导意见 (国办发〔2020〕42号) and, for 涉企经营许可事项, 国务院关于深化“证照分离”改革进一步激发市场主体发展活力的通知 (国发〔2021〕7号).
+ */
+export const promiseVerification = z.object({
+  method: z.enum(["written", "online-check", "on-site", "public-notice"]),
+  samplingRatio: z.number().min(0).max(1),
+});
+export type PromiseVerification = z.infer<typeof promiseVerification>;
+
 export const matterElements = z.object({
   name: z.string().min(1).max(200),
   /** 基本编码: 12 characters; national items start `00`, provincial items with the province code. */
@@ -207,6 +218,8 @@ export const matterElements = z.object({
   riskDomains: z.array(riskDomain),
   /** 告知承诺 allowed. */
   allowsInformedCommitment: z.boolean(),
+  /** How a 告知承诺 is verified after the grant; absent: the supervising service's configured default. */
+  promiseVerification: promiseVerification.optional(),
   /** 容缺受理 allowed. */
   allowsDeferredMaterials: z.boolean(),
   /** 秒批 / 无感审批 allowed. */

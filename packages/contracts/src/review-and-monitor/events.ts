@@ -21,8 +21,10 @@ import {
   ratingChangeRefused,
   ratingSubmitted,
 } from "./supervision.ts";
+import { promiseVerificationConcluded, promiseVerificationOpened } from "./verification.ts";
 
 export * from "./supervision.ts";
+export * from "./verification.ts";
 
 /**
  * Findings that review-and-monitor (审管互动) publishes and credit turns into proposed list entries (审管互动 and
@@ -76,6 +78,8 @@ export const reviewAndMonitorEventTypes = {
   PushReceived: "gov.review-and-monitor.push.received.v1",
   PushClaimed: "gov.review-and-monitor.push.claimed.v1",
   PushOverdue: "gov.review-and-monitor.push.overdue.v1",
+  PromiseVerificationOpened: "gov.review-and-monitor.verification.opened.v1",
+  PromiseVerificationConcluded: "gov.review-and-monitor.verification.concluded.v1",
 } as const;
 
 export const reviewAndMonitorEventSchemas = {
@@ -99,6 +103,8 @@ export const reviewAndMonitorEventSchemas = {
   PushReceived: pushReceived,
   PushClaimed: pushClaimed,
   PushOverdue: pushOverdue,
+  PromiseVerificationOpened: promiseVerificationOpened,
+  PromiseVerificationConcluded: promiseVerificationConcluded,
 } as const;
 
 export type ReviewAndMonitorEventData = {

@@ -233,6 +233,23 @@ export const pushReceived = z.object({
   supervisingDepartment: departmentRef,
   receivedOn: isoDate,
   claimBy: isoDate,
+  /**
+   * A decision's figures, as approval published them (dates, working days used, within the limit) and as this
+   * service's copy of the catalog had the matter version (办件类型, 到现场次数): what the efficiency KPIs count.
+   */
+  decision: z
+    .object({
+      matterId: z.string().min(1).max(64),
+      matterVersion: z.number().int().min(1),
+      acceptanceMode: z.enum(["complete", "deferred-materials", "informed-commitment", "deemed"]),
+      acceptedOn: isoDate,
+      decidedOn: isoDate,
+      workingDaysUsed: z.number().int().min(0).optional(),
+      withinLimit: z.boolean().optional(),
+      caseKind: z.enum(["on-the-spot", "promised"]).optional(),
+      onSiteVisits: z.number().int().min(0).max(10).optional(),
+    })
+    .optional(),
 });
 export const pushClaimed = z.object({ pushId: id, claimedOn: isoDate, late: z.boolean() });
 /** Not claimed by its date: escalated to the level above (a configurable role). */

@@ -26,12 +26,26 @@ import { type PushRules, pushDecider } from "../domain/push/decide.ts";
 import type { PushCommand, PushEvent, PushState } from "../domain/push/push.ts";
 import { ratingDecider } from "../domain/rating/decide.ts";
 import type { RatingCommand, RatingEvent, RatingState } from "../domain/rating/rating.ts";
+import { type VerificationRules, verificationDecider } from "../domain/verification/decide.ts";
+import type {
+  VerificationCommand,
+  VerificationEvent,
+  VerificationState,
+} from "../domain/verification/verification.ts";
 import { type WatchRules, watchDecider } from "../domain/watch/decide.ts";
 import type { WatchCommand, WatchEvent, WatchState } from "../domain/watch/watch.ts";
 
 export const SOURCE = "gov.review-and-monitor";
 /** This service's stream categories (each is a topic: gov.review-and-monitor.<category>.v1). */
-export const categories = ["rating", "feedback", "watch", "finding", "inspection", "push"] as const;
+export const categories = [
+  "rating",
+  "feedback",
+  "watch",
+  "finding",
+  "inspection",
+  "push",
+  "verification",
+] as const;
 
 const types = <E extends DomainEvent>() =>
   new EventTypes<E>(reviewAndMonitorEventTypes as never, { schemas: reviewAndMonitorEventSchemas as never });
@@ -43,6 +57,7 @@ export const streams = {
   finding: (id: string) => `finding-${id}`,
   inspection: (id: string) => `inspection-${id}`,
   push: (id: string) => `push-${id}`,
+  verification: (id: string) => `verification-${id}`,
 };
 
 export interface Handlers {
@@ -53,10 +68,17 @@ export interface Handlers {
   findings: CommandHandler<FindingCommand, FindingEvent, FindingState>;
   inspections: CommandHandler<RecordInspection, InspectionEvent, InspectionState>;
   pushes: CommandHandler<PushCommand, PushEvent, PushState>;
+  verifications: CommandHandler<VerificationCommand, VerificationEvent, VerificationState>;
 }
 
 /** The one command path of each aggregate (load, decide, append), on one store. */
-export function handlers(store: EventStore, loop: LoopRules, watch: WatchRules, push: PushRules): Handlers {
+export function handlers(
+  store: EventStore,
+  loop: LoopRules,
+  watch: WatchRules,
+  push: PushRules,
+  verification: VerificationRules,
+): Handlers {
   return {
     store,
     ratings: commandHandler({
@@ -102,6 +124,13 @@ export function handlers(store: EventStore, loop: LoopRules, watch: WatchRules, 
       types: types(),
       source: SOURCE,
       stream: streams.push,
+    }),
+    verifications: commandHandler({
+      store,
+      decider: verificationDecider(verification),
+      types: types(),
+      source: SOURCE,
+      stream: streams.verification,
     }),
   };
 }

@@ -7,7 +7,7 @@ export const SCHEDULER = "review-and-monitor-clocks";
 const system = { id: SCHEDULER, role: "system" } as const;
 
 /**
- * Looks at every running clock and every unclaimed push on `now`: yellow and red warnings are raised by the clock's decider, once per
+ * Looks at every running clock and every unclaimed push and open 告知承诺 verification task on `now`: yellow and red warnings are raised by the clock's decider, once per
  * threshold however often this runs (a second run on the same day appends nothing).
  */
 export async function evaluateClocks(
@@ -19,7 +19,11 @@ export async function evaluateClocks(
   const running = [
     ...[...model.clocks.values()]
       .filter((c) => c.status === "running")
-      .map((c) => ({ id: c.clockId, action: "evaluate" })),
+      .map((c) =>
+        c.kind === "promise-verification"
+          ? { id: c.refId, action: "evaluate-verification" }
+          : { id: c.clockId, action: "evaluate" },
+      ),
     ...[...model.pushes.values()]
       .filter((p) => p.status === "pending" && !p.overdue)
       .map((p) => ({ id: p.pushId, action: "evaluate-push" })),
@@ -33,7 +37,9 @@ export async function evaluateClocks(
       const r =
         c.action === "evaluate"
           ? await handlers.watch.handle(c.id, { type: "EvaluateClock", data: {} }, ctx)
-          : await handlers.pushes.handle(c.id, { type: "EvaluatePush", data: {} }, ctx);
+          : c.action === "evaluate-verification"
+            ? await handlers.verifications.handle(c.id, { type: "EvaluateVerification", data: {} }, ctx)
+            : await handlers.pushes.handle(c.id, { type: "EvaluatePush", data: {} }, ctx);
       raised += r.events.length;
       return r.events.length > 0;
     },

@@ -4,7 +4,7 @@ import { intakeEventTypes } from "@gov/contracts";
 import type { NewEvent } from "@gov/eventsourcing";
 import { serviceTestApp } from "@gov/runtime/testing";
 import { categories } from "../application/handlers.ts";
-import { reviewAndMonitorModule } from "../module.ts";
+import { type ReviewModuleOptions, reviewAndMonitorModule } from "../module.ts";
 
 /** Test fixtures: a department, an applicant (a person's subject id), and intake's events for a case. */
 export const market = { creditCode: "11330100002489110X", name: "杭州市市场监督管理局" };
@@ -13,9 +13,10 @@ export const OTHER_APPLICANT = `P${"2".repeat(32)}`;
 export const REGION = "330106";
 const calendar = seedCalendar();
 
-export const startApp = () =>
+export const startApp = (options: ReviewModuleOptions = {}) =>
   serviceTestApp((deps) =>
     reviewAndMonitorModule(deps, {
+      ...options,
       schedulerIntervalMs: 0,
       calendar: {
         addWorkingDays: (d, n) => calendar.addWorkingDays(d, n),

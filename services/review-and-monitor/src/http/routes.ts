@@ -36,6 +36,7 @@ import {
   urgeBody,
   violationBody,
 } from "./schemas.ts";
+import { verificationRoutes } from "./verification-routes.ts";
 
 export interface RouteDeps {
   handlers: Handlers;
@@ -328,6 +329,8 @@ export function reviewRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
         return reply.status(201).send(commandReply(reply, id, result));
       },
     );
+
+    await app.register(verificationRoutes({ handlers, model, readers, scope, ctx }));
 
     app.post("/scheduler/run", { config: auth("admin", "system"), schema: { tags } }, async () =>
       evaluateClocks(handlers, model, clock(), deps.logger),

@@ -121,3 +121,20 @@ export const pushQuery = z.object({
   department: z.string().min(1).max(40).optional(),
   status: z.enum(["pending", "claimed", "overdue"]).optional(),
 });
+
+export const verificationQuery = z.object({
+  department: z.string().min(1).max(40).optional(),
+  status: z.enum(["open", "not-sampled", "concluded"]).optional(),
+});
+/** 告知承诺 verification outcome: a false promise names the finding it publishes. */
+export const verificationOutcomeBody = z
+  .object({
+    outcome: z.enum(["verified", "false"]),
+    note: freeText(2000).optional(),
+    findingId: ref.optional(),
+  })
+  .strict()
+  .refine((b) => b.outcome !== "false" || b.findingId !== undefined, {
+    path: ["findingId"],
+    message: "a false promise names its finding",
+  });

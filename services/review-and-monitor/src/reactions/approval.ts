@@ -4,8 +4,10 @@ import type { CommandContext, CommandInput } from "@gov/eventsourcing";
 import type { BusEvent } from "@gov/messaging";
 import type { Handlers } from "../application/handlers.ts";
 import type { ReceivePush } from "../domain/push/push.ts";
+import type { OpenVerification } from "../domain/verification/verification.ts";
 import type { WatchCommand } from "../domain/watch/watch.ts";
 import type { ApprovalCasesCopy } from "../read-models/approval-cases.ts";
+import type { MattersCopy } from "../read-models/matters-copy.ts";
 
 /** Approval's topics review-and-monitor follows: its cases' clocks, its decisions and permit changes. */
 export const approvalTopics = [topics.approval.case, topics.approval.permit];
@@ -14,7 +16,8 @@ const reactor = { id: "review-and-monitor-approval", role: "system" } as const;
 type D = ApprovalEventData;
 type Action =
   | { clock: string; command: CommandInput<WatchCommand> }
-  | { push: string; data: Omit<ReceivePush["data"], "receivedOn"> };
+  | { push: string; data: Omit<ReceivePush["data"], "receivedOn"> }
+  | { verify: string; data: OpenVerification["data"] };
 
 const PERMIT_CHANGES: Record<string, string> = {
   [T.PermitAmended]: "amended",
@@ -25,7 +28,7 @@ const PERMIT_CHANGES: Record<string, string> = {
   [T.PermitRevoked]: "revoked",
 };
 
-/** Thrown while this service's copy of approval's cases has not seen the case yet: the bus delivers it again. */
+/** Thrown while this service's copy of approval's cases (or of the catalog) has not seen it yet: tried again. */
 export class CaseNotYetKnown extends Error {
   override readonly name = "CaseNotYetKnown";
 }
@@ -37,7 +40,7 @@ export class CaseNotYetKnown extends Error {
  * - a granted permit's certificate is due within 10 working days of the decision (第四十四条): a clock until issued;
  * - every decision and permit change is pushed to the supervising department (谁审批、谁监管, 国发〔2019〕18号).
  */
-function actionsFor(event: BusEvent, cases: ApprovalCasesCopy): Action[] {
+function actionsFor(event: BusEvent, cases: ApprovalCasesCopy, matters: MattersCopy): Action[] {
   const d = event.data as Record<string, unknown>;
   const known = (caseId: string) => {
     const c = cases.get(caseId);
@@ -110,6 +113,7 @@ function actionsFor(event: BusEvent, cases: ApprovalCasesCopy): Action[] {
               ),
             ]
           : []),
+        ...verification(e, c, matters),
         {
           push: `decision.${e.caseId}`,
           data: {
@@ -121,6 +125,7 @@ function actionsFor(event: BusEvent, cases: ApprovalCasesCopy): Action[] {
             outcome: e.outcome,
             approvingDepartment: c.department,
             supervisingDepartment: c.supervisingDepartment,
+            decision: decisionFigures(e, c, matters),
           },
         },
       ];
@@ -152,16 +157,71 @@ function actionsFor(event: BusEvent, cases: ApprovalCasesCopy): Action[] {
   }
 }
 
+/**
+ * 国办发〔2020〕42号 (国务院办公厅关于全面推行证明事项告知承诺制的指导意见; for permits, 国发〔2021〕7号): a permit granted on a promise (approval's case says the acceptance
+ * mode) gets a verification task for the supervising department, following the matter version's rules as this
+ * service's copy of the catalog has them.
+ */
+function verification(
+  e: D["CaseDecided"],
+  c: ReturnType<ApprovalCasesCopy["get"]> & object,
+  matters: MattersCopy,
+): Action[] {
+  if (e.outcome !== "approved" || !e.permitId || c.acceptanceMode !== "informed-commitment") return [];
+  const rules = matters.verification(c.matterId, c.matterVersion);
+  if (rules === undefined)
+    throw new CaseNotYetKnown(`matter ${c.matterId} v${c.matterVersion} not in the catalog copy yet`);
+  return [
+    {
+      verify: e.permitId,
+      data: {
+        verificationId: e.permitId,
+        permitId: e.permitId,
+        caseId: e.caseId,
+        matterId: c.matterId,
+        matterVersion: c.matterVersion,
+        subject: c.applicant,
+        approvingDepartment: c.department,
+        department: c.supervisingDepartment,
+        openedOn: e.decidedOn,
+        ...(rules ? { rules } : {}),
+      },
+    },
+  ];
+}
+
+/** The decision's figures the efficiency KPIs count (approval's own, and the catalog facts this copy has). */
+function decisionFigures(
+  e: D["CaseDecided"],
+  c: ReturnType<ApprovalCasesCopy["get"]> & object,
+  matters: MattersCopy,
+) {
+  const facts = matters.facts(c.matterId, c.matterVersion);
+  return {
+    matterId: c.matterId,
+    matterVersion: c.matterVersion,
+    acceptanceMode: c.acceptanceMode,
+    acceptedOn: c.acceptedOn,
+    decidedOn: e.decidedOn,
+    ...(e.workingDaysUsed !== undefined ? { workingDaysUsed: e.workingDaysUsed } : {}),
+    ...(e.withinLimit !== undefined ? { withinLimit: e.withinLimit } : {}),
+    ...(facts?.caseKind ? { caseKind: facts.caseKind } : {}),
+    ...(facts?.onSiteVisits !== undefined ? { onSiteVisits: facts.onSiteVisits } : {}),
+  };
+}
+
 /** Applies approval's event here; ids derive from the event's id, so a redelivery appends nothing. */
 export async function reactToApproval(
-  deps: { handlers: Handlers; cases: ApprovalCasesCopy },
+  deps: { handlers: Handlers; cases: ApprovalCasesCopy; matters: MattersCopy },
   event: BusEvent,
   now: string,
 ): Promise<void> {
-  const actions = actionsFor(event, deps.cases);
+  const actions = actionsFor(event, deps.cases, deps.matters);
   for (const [i, a] of actions.entries()) {
     const ctx: CommandContext = { now, actor: reactor, causationEventId: `${event.id}:${i}` };
     if ("clock" in a) await deps.handlers.watch.handle(a.clock, a.command, ctx);
+    else if ("verify" in a)
+      await deps.handlers.verifications.handle(a.verify, { type: "OpenVerification", data: a.data }, ctx);
     else
       await deps.handlers.pushes.handle(
         a.push,

@@ -1,4 +1,10 @@
-import { type ApprovalEventData, approvalEventTypes, type DepartmentRef, topics } from "@gov/contracts";
+import {
+  type ApprovalEventData,
+  approvalEventTypes,
+  type DepartmentRef,
+  type SubjectRef,
+  topics,
+} from "@gov/contracts";
 
 export const approvalCaseTopics = [topics.approval.case];
 
@@ -8,6 +14,12 @@ export interface ApprovalCaseRef {
   /** 监管主体; the approving department when the matter names none ("谁审批、谁监管"). */
   supervisingDepartment: DepartmentRef;
   permitId?: string;
+  /** 受理方式: a permit granted under 告知承诺 (`informed-commitment`) gets a verification task. */
+  acceptanceMode: ApprovalEventData["CaseOpened"]["acceptanceMode"];
+  applicant: SubjectRef;
+  matterId: string;
+  matterVersion: number;
+  acceptedOn: string;
 }
 
 /**
@@ -26,6 +38,11 @@ export class ApprovalCasesCopy {
         caseId: d.caseId,
         department: d.matter.department,
         supervisingDepartment: d.matter.supervisingDepartment ?? d.matter.department,
+        acceptanceMode: d.acceptanceMode,
+        applicant: d.applicant,
+        matterId: d.matter.matterId,
+        matterVersion: d.matter.version,
+        acceptedOn: d.acceptedOn,
       });
     } else if (event.type === approvalEventTypes.CaseDecided) {
       const d = event.data as ApprovalEventData["CaseDecided"];

@@ -6,7 +6,7 @@ export interface KpiFigure {
   total: number;
   /** count / total, 0–1, rounded to 4 places; null when total is 0. */
   rate: number | null;
-  target: { op: ">=" | "<="; value: number };
+  target: { op: ">=" | ">" | "<="; value: number };
   met: boolean | null;
 }
 
@@ -18,12 +18,23 @@ export interface KpiTargets {
   rectification: number;
   /** Complaints answered on time; a platform default (configurable). */
   complaintsOnTime: number;
+  /** Decisions within their time limit; a platform default (configurable). */
+  onTime: number;
+  /** 即办件比率 > 60 % and 最多跑一次 ≥ 90 % (the catalog's seed targets, as matters' KPIs show them). */
+  onTheSpot: number;
+  atMostOneVisit: number;
+  /** Sampled 告知承诺 tasks verified: every one (a platform default: a drawn promise is always checked). */
+  promiseVerification: number;
 }
 export const defaultKpiTargets: KpiTargets = {
   satisfaction: 0.9,
   callBack: 1,
   rectification: 1,
   complaintsOnTime: 0.95,
+  onTime: 0.95,
+  onTheSpot: 0.6,
+  atMostOneVisit: 0.9,
+  promiseVerification: 1,
 };
 
 export interface Kpis {
@@ -41,14 +52,76 @@ export interface Kpis {
   };
   /** Warnings raised in the period (cleared ones included). */
   warnings: { yellow: number; red: number };
+  /** Approval's decisions in the period (by decision date, approving department), as pushed here. */
+  efficiency: {
+    decisions: number;
+    onTime: KpiFigure;
+    averageWorkingDays: { value: number | null; decisions: number };
+    onTheSpot: KpiFigure;
+    atMostOneVisit: KpiFigure;
+    /** 告知承诺 tasks opened in the period (supervising department): sampled ones concluded. */
+    promiseVerification: KpiFigure;
+    /** Concluded verifications that found the promise false. */
+    falsePromise: { count: number; total: number; rate: number | null };
+  };
 }
 
 const rate = (count: number, total: number) =>
   total === 0 ? null : Math.round((count / total) * 10_000) / 10_000;
-const figure = (count: number, total: number, value: number): KpiFigure => {
+const figure = (count: number, total: number, value: number, op: ">=" | ">" = ">="): KpiFigure => {
   const r = rate(count, total);
-  return { count, total, rate: r, target: { op: ">=", value }, met: r === null ? null : r >= value };
+  const met = r === null ? null : op === ">" ? r > value : r >= value;
+  return { count, total, rate: r, target: { op, value }, met };
 };
+
+/** The efficiency figures from the decisions pushed here and the 告知承诺 tasks (docs/review-and-monitor.md). */
+function efficiency(
+  m: SupervisionModel,
+  inPeriod: (date: string) => boolean,
+  ofDepartment: (creditCode: string) => boolean,
+  targets: KpiTargets,
+): Kpis["efficiency"] {
+  const decisions = [...m.pushes.values()].flatMap((p) =>
+    p.what === "decision" &&
+    p.decision &&
+    inPeriod(p.decision.decidedOn) &&
+    ofDepartment(p.approvingDepartment.creditCode)
+      ? [p.decision]
+      : [],
+  );
+  const timed = decisions.filter((d) => d.withinLimit !== undefined);
+  const counted = decisions.filter((d) => d.workingDaysUsed !== undefined);
+  const days = counted.reduce((sum, d) => sum + (d.workingDaysUsed ?? 0), 0);
+  const kinds = decisions.filter((d) => d.caseKind !== undefined);
+  const visits = decisions.filter((d) => d.onSiteVisits !== undefined);
+  const tasks = [...m.verifications.values()].filter(
+    (v) => inPeriod(v.openedOn) && ofDepartment(v.department.creditCode),
+  );
+  const sampled = tasks.filter((v) => v.sampling.sampled);
+  const concluded = sampled.filter((v) => v.status === "concluded");
+  const found = concluded.filter((v) => v.outcome === "false").length;
+  return {
+    decisions: decisions.length,
+    onTime: figure(timed.filter((d) => d.withinLimit).length, timed.length, targets.onTime),
+    averageWorkingDays: {
+      value: counted.length === 0 ? null : Math.round((days / counted.length) * 100) / 100,
+      decisions: counted.length,
+    },
+    onTheSpot: figure(
+      kinds.filter((d) => d.caseKind === "on-the-spot").length,
+      kinds.length,
+      targets.onTheSpot,
+      ">",
+    ),
+    atMostOneVisit: figure(
+      visits.filter((d) => (d.onSiteVisits ?? 0) <= 1).length,
+      visits.length,
+      targets.atMostOneVisit,
+    ),
+    promiseVerification: figure(concluded.length, sampled.length, targets.promiseVerification),
+    falsePromise: { count: found, total: concluded.length, rate: rate(found, concluded.length) },
+  };
+}
 
 /**
  * The 好差评 and complaint KPIs for a period (by the rating's or loop's date) and optionally one department,
@@ -114,5 +187,6 @@ export function computeKpis(
       callBackSatisfaction: { count: pleased, total: reached.length, rate: rate(pleased, reached.length) },
     },
     warnings,
+    efficiency: efficiency(m, inPeriod, ofDepartment, targets),
   };
 }

@@ -48,7 +48,8 @@ export interface FeedbackView {
 
 export interface ClockView {
   clockId: string;
-  kind: Data["ClockStarted"]["kind"];
+  /** `promise-verification`: a 告知承诺 verification task's deadline (its warnings on the task's own stream). */
+  kind: Data["ClockStarted"]["kind"] | "promise-verification";
   refId: string;
   department: DepartmentRef;
   dueOn: string;
@@ -82,6 +83,15 @@ export type PushView = Data["PushReceived"] & {
   overdue?: { on: string; escalatedTo: string };
 };
 
+/** A 告知承诺 verification task (the holder's subject is shown: it is an organisation's code or a pseudonym). */
+export type VerificationView = Data["PromiseVerificationOpened"] & {
+  status: "not-sampled" | "open" | "concluded";
+  outcome?: "verified" | "false";
+  doneOn?: string;
+  late?: boolean;
+  findingId?: string;
+};
+
 /** Everything review-and-monitor shows, built from its own events only (rebuilt from the log on start). */
 export class SupervisionModel implements MemoryModel {
   readonly ratings = new Map<string, RatingView>();
@@ -90,6 +100,7 @@ export class SupervisionModel implements MemoryModel {
   readonly findings = new Map<string, FindingView>();
   readonly inspections = new Map<string, Data["InspectionRecorded"]>();
   readonly pushes = new Map<string, PushView>();
+  readonly verifications = new Map<string, VerificationView>();
 
   apply(event: RecordedEvent): void {
     const name = nameOf.get(event.type);
@@ -225,6 +236,42 @@ export class SupervisionModel implements MemoryModel {
       case "PushOverdue": {
         const p = this.pushes.get(e.data.pushId);
         if (p) Object.assign(p, { overdue: { on: e.data.overdueOn, escalatedTo: e.data.escalatedTo } });
+        return;
+      }
+      case "PromiseVerificationOpened": {
+        const d = e.data;
+        this.verifications.set(d.verificationId, {
+          ...d,
+          status: d.sampling.sampled ? "open" : "not-sampled",
+        });
+        if (d.dueOn)
+          this.clocks.set(`verify.${d.verificationId}`, {
+            clockId: `verify.${d.verificationId}`,
+            kind: "promise-verification",
+            refId: d.permitId,
+            department: d.department,
+            dueOn: d.dueOn,
+            status: "running",
+            warnings: [],
+            urged: 0,
+            raisedEver: [],
+          });
+        return;
+      }
+      case "PromiseVerificationConcluded": {
+        const v = this.verifications.get(e.data.verificationId);
+        if (v) {
+          const { outcome, doneOn, late, findingId } = e.data;
+          Object.assign(v, {
+            status: "concluded",
+            outcome,
+            doneOn,
+            late,
+            ...(findingId ? { findingId } : {}),
+          });
+        }
+        const c = this.clocks.get(`verify.${e.data.verificationId}`);
+        if (c) c.status = "stopped";
         return;
       }
       default: {

@@ -16,6 +16,7 @@ import {
   type InspectionEvent,
   type InspectionState,
   initialFindingState,
+  type RecordFalsePromise,
   type RecordInspection,
   type RecordViolation,
 } from "./finding.ts";
@@ -32,6 +33,8 @@ export function decideFinding(command: FindingCommand, state: FindingState): Fin
       return recordViolation(command, state);
     case "DecidePenalty":
       return decidePenalty(command, state);
+    case "RecordFalsePromise":
+      return recordFalsePromise(command, state);
     default: {
       const never: never = command;
       return never;
@@ -75,6 +78,8 @@ function recordViolation(command: RecordViolation, state: FindingState): Finding
 /** 行政处罚法 第四十八条: a penalty decision is recorded once and published. */
 function decidePenalty(command: DecidePenalty, state: FindingState): FindingEvent[] {
   if (state.status === "none") throw new NotFound("no such finding");
+  if (state.status === "false-promise")
+    throw new StateConflict("a false promise takes no penalty decision here");
   mustBeRegulatorOf(command, state.violation.department.creditCode);
   if (state.status === "decided") throw new StateConflict("a penalty was decided on this finding already");
   return [
@@ -83,6 +88,13 @@ function decidePenalty(command: DecidePenalty, state: FindingState): FindingEven
       data: { ...command.data, subject: state.violation.subject, department: state.violation.department },
     },
   ];
+}
+
+/** 国办发〔2020〕42号, 国发〔2021〕7号: a false 告知承诺 is a finding of the supervising department, published once. */
+function recordFalsePromise(command: RecordFalsePromise, state: FindingState): FindingEvent[] {
+  mustBeRegulatorOf(command, command.data.department.creditCode);
+  if (state.status !== "none") throw new StateConflict("this finding is recorded already");
+  return [{ type: "FalsePromiseFound", data: command.data }];
 }
 
 export const inspectionDecider: Decider<RecordInspection, InspectionEvent, InspectionState> = {

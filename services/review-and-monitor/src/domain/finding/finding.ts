@@ -6,7 +6,8 @@ type Data = ReviewAndMonitorEventData;
 export type FindingEvent =
   | { type: "ViolationFound"; data: Data["ViolationFound"] }
   | { type: "MeasureRequested"; data: Data["MeasureRequested"] }
-  | { type: "PenaltyDecided"; data: Data["PenaltyDecided"] };
+  | { type: "PenaltyDecided"; data: Data["PenaltyDecided"] }
+  | { type: "FalsePromiseFound"; data: Data["FalsePromiseFound"] };
 
 export type RecordViolation = Command<
   "RecordViolation",
@@ -16,7 +17,9 @@ export type RecordViolation = Command<
   }
 >;
 export type DecidePenalty = Command<"DecidePenalty", Omit<Data["PenaltyDecided"], "subject" | "department">>;
-export type FindingCommand = RecordViolation | DecidePenalty;
+/** A 告知承诺 verification found the promise false (written with the verification's outcome). */
+export type RecordFalsePromise = Command<"RecordFalsePromise", Data["FalsePromiseFound"]>;
+export type FindingCommand = RecordViolation | DecidePenalty | RecordFalsePromise;
 
 export type FindingState =
   | { status: "none" }
@@ -24,7 +27,8 @@ export type FindingState =
       status: "found" | "decided";
       violation: Data["ViolationFound"];
       measure: Data["MeasureRequested"]["measure"];
-    };
+    }
+  | { status: "false-promise"; promise: Data["FalsePromiseFound"] };
 
 export const initialFindingState = (): FindingState => ({ status: "none" });
 
@@ -33,9 +37,15 @@ export function evolveFinding(state: FindingState, event: FindingEvent): Finding
     case "ViolationFound":
       return { status: "found", violation: event.data, measure: "penalty" };
     case "MeasureRequested":
-      return state.status === "none" ? state : { ...state, measure: event.data.measure };
+      return state.status === "none" || state.status === "false-promise"
+        ? state
+        : { ...state, measure: event.data.measure };
     case "PenaltyDecided":
-      return state.status === "none" ? state : { ...state, status: "decided" };
+      return state.status === "none" || state.status === "false-promise"
+        ? state
+        : { ...state, status: "decided" };
+    case "FalsePromiseFound":
+      return { status: "false-promise", promise: event.data };
     default: {
       const never: never = event;
       return never;

@@ -4,6 +4,7 @@ import {
   type EvaluateClock,
   evolveWatch,
   initialWatchState,
+  type Level,
   type RescheduleClock,
   type StartClock,
   type StopClock,
@@ -79,27 +80,41 @@ function stop(command: StopClock, state: WatchState): WatchEvent[] {
 function evaluate(command: EvaluateClock, state: WatchState, rules: WatchRules): WatchEvent[] {
   if (state.status !== "running") return [];
   const today = chinaDate(command.metadata.now);
-  const left =
-    today <= state.dueOn
-      ? rules.workingDaysBetween(today, state.dueOn)
-      : -rules.workingDaysBetween(state.dueOn, today);
-  const overdue = today > state.dueOn;
-  const level = overdue ? "red" : left <= rules.yellowDays ? "yellow" : undefined;
-  if (!level || state.raised.includes(level) || (level === "yellow" && state.raised.includes("red")))
-    return [];
+  const due = warningDue(state, today, rules);
+  if (!due) return [];
   return [
     {
       type: "DeadlineWarningRaised",
       data: {
         clockId: state.clockId,
-        level,
+        level: due.level,
         department: state.department,
         dueOn: state.dueOn,
-        workingDaysLeft: left,
+        workingDaysLeft: due.left,
         raisedOn: today,
       },
     },
   ];
+}
+
+/**
+ * The warning a deadline calls for on `today`, if one is not raised yet: yellow at most `yellowDays` working days
+ * before, red after it. Shared by every deadline this service follows (clocks, 告知承诺 verification tasks).
+ */
+export function warningDue(
+  clock: { dueOn: string; raised: readonly Level[] },
+  today: string,
+  rules: WatchRules,
+): { level: Level; left: number } | undefined {
+  const left =
+    today <= clock.dueOn
+      ? rules.workingDaysBetween(today, clock.dueOn)
+      : -rules.workingDaysBetween(clock.dueOn, today);
+  const level: Level | undefined =
+    today > clock.dueOn ? "red" : left <= rules.yellowDays ? "yellow" : undefined;
+  if (!level || clock.raised.includes(level) || (level === "yellow" && clock.raised.includes("red")))
+    return undefined;
+  return { level, left };
 }
 
 /** 催办: the supervising side urges the department handling a running clock. */
