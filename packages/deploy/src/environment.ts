@@ -100,7 +100,15 @@ export function sourcesFor(
           SEAL_KEYRING_DIR: { kind: "config", value: SEAL_KEYRING_MOUNT },
           SEAL_KEYRING_PASSPHRASE: platformSecret("SEAL_KEYRING_PASSPHRASE"),
         }
-      : {};
+      : service.name === "review-and-monitor"
+        ? {
+            REVIEW_YELLOW_DAYS: {
+              kind: "unset",
+              why: "the default, 2 working days, unless a province sets another",
+            },
+            REVIEW_SAMPLING_SEED: platformSecret("REVIEW_SAMPLING_SEED"),
+          }
+        : {};
   return {
     ...common,
     ...own,

@@ -33,6 +33,7 @@ export function productionSecrets(): {
   PII_MASTER_KEY: string;
   AUDIT_SIGNING_KEY: string;
   SEAL_KEYRING_PASSPHRASE: string;
+  REVIEW_SAMPLING_SEED: string;
 } {
   return {
     AUTH_JWT_SECRET: randomBytes(48).toString("base64"),
@@ -43,6 +44,7 @@ export function productionSecrets(): {
       .privateKey.export({ format: "der", type: "pkcs8" })
       .toString("base64"),
     SEAL_KEYRING_PASSPHRASE: randomBytes(36).toString("base64"),
+    REVIEW_SAMPLING_SEED: randomBytes(32).toString("hex"),
   };
 }
 

@@ -1,5 +1,6 @@
 // Embedded mode: every service in one process (./scripts/start).
 
+import { reviewConfigProblems } from "@gov/review-and-monitor";
 import { auditKeyProblems, configOrExit, loadCheckedConfig, runtimeConfig } from "@gov/runtime";
 import { sealKeyringProblems } from "@gov/seal";
 import { installGracefulShutdown } from "@gov/service-kit";
@@ -26,7 +27,11 @@ const gatewayConfig = {
 // SEAL_KEYRING_PASSPHRASE) too, since approval runs in this process.
 const env = { NODE_ENV: "development", ...process.env };
 const config = configOrExit("gateway", () =>
-  loadCheckedConfig(env, gatewayConfig, () => [...auditKeyProblems(env), ...sealKeyringProblems(env)]),
+  loadCheckedConfig(env, gatewayConfig, () => [
+    ...auditKeyProblems(env),
+    ...sealKeyringProblems(env),
+    ...reviewConfigProblems(env),
+  ]),
 );
 const demoData = (config.DEMO_DATA ?? (config.NODE_ENV === "production" ? "false" : "true")) === "true";
 const app = await createGateway(config, {

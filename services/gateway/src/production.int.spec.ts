@@ -50,6 +50,7 @@ const good = () => {
       .toString("base64"),
     SEAL_KEYRING_DIR: join(dir, "seal-keys"),
     SEAL_KEYRING_PASSPHRASE: randomBytes(36).toString("base64"),
+    REVIEW_SAMPLING_SEED: randomBytes(32).toString("hex"),
   };
 };
 
@@ -126,6 +127,19 @@ describe.each(Object.entries(mains))("finding 1 (production protects itself): th
       ["PORT", "CLOCK", "AUTH_JWT_SECRET", "PII_MASTER_KEY"],
     );
   });
+});
+
+describe("finding 1 (production protects itself): the 告知承诺 sampling seed", () => {
+  for (const main of [mains["embedded gateway"], mains["review-and-monitor service"]]) {
+    it(`${main.split("/services/")[1]} refuses a missing, published or short REVIEW_SAMPLING_SEED`, async () => {
+      const { REVIEW_SAMPLING_SEED: _s, ...env } = good();
+      await refuses(main, env, ["REVIEW_SAMPLING_SEED"]);
+      await refuses(main, { ...env, REVIEW_SAMPLING_SEED: "gov-review-and-monitor-promise-sampling" }, [
+        "REVIEW_SAMPLING_SEED",
+      ]);
+      await refuses(main, { ...env, REVIEW_SAMPLING_SEED: "short" }, ["REVIEW_SAMPLING_SEED"]);
+    });
+  }
 });
 
 describe("finding 1 (production protects itself): the distributed gateway", () => {

@@ -7,6 +7,7 @@ import { domainErrorMapper, piiIndexKey, type ServiceDeps, startSchedule } from 
 import type { ServiceModule } from "@gov/service-kit";
 import { categories, type Handlers, handlers as makeHandlers } from "./application/handlers.ts";
 import { evaluateClocks, SCHEDULER } from "./application/scheduler.ts";
+import { DEVELOPMENT_SAMPLING_SEED } from "./config.ts";
 import { defaultStepDays } from "./domain/feedback/decide.ts";
 import { reviewRoutes } from "./http/routes.ts";
 import { approvalTopics, CaseNotYetKnown, reactToApproval } from "./reactions/approval.ts";
@@ -17,6 +18,7 @@ import { defaultKpiTargets, type KpiTargets } from "./read-models/kpis.ts";
 import { MattersCopy, mattersTopics } from "./read-models/matters-copy.ts";
 import { SupervisionModel } from "./read-models/supervision.ts";
 
+export { reviewConfigProblems } from "./config.ts";
 export { computeKpis, defaultKpiTargets, type Kpis } from "./read-models/kpis.ts";
 export { SupervisionModel } from "./read-models/supervision.ts";
 
@@ -53,7 +55,7 @@ export interface ReviewModuleOptions {
 /** The seed of the 告知承诺 sampling draw: `REVIEW_SAMPLING_SEED`, else a fixed platform default. */
 export function samplingSeedFrom(env: Record<string, string | undefined>): string {
   const raw = env.REVIEW_SAMPLING_SEED;
-  if (raw === undefined || raw === "") return "gov-review-and-monitor-promise-sampling";
+  if (raw === undefined || raw === "") return DEVELOPMENT_SAMPLING_SEED;
   if (raw.length > 200) throw new Error("REVIEW_SAMPLING_SEED: at most 200 characters");
   return raw;
 }
