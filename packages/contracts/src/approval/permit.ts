@@ -81,6 +81,8 @@ export const certificateDelivered = z.object({
   deliveredOn: isoDate,
   deliveredAt: isoInstant,
   officerId: officerId.optional(),
+  /** The case the certificate was issued for (the application id), so that a follower of the case sees 领证. */
+  caseId: applicationId.optional(),
 });
 
 const change = z.object({

@@ -251,3 +251,33 @@ describe("another department, or no department claim, is 403 (fails closed)", ()
     });
   }
 });
+
+describe("access before state: on a decided case another department gets 403, the department's own staff 409", () => {
+  const DECIDED = "/approval/cases/AUTO-1";
+  const actions: { url: string; body?: unknown; role: Role }[] = [
+    { url: `${DECIDED}/steps/0/claim`, role: "officer" },
+    {
+      url: `${DECIDED}/steps/0/complete`,
+      body: { opinion: "同意", recommendation: "approve" },
+      role: "officer",
+    },
+    { url: `${DECIDED}/decision`, body: { outcome: "approved" }, role: "department-head" },
+    { url: `${DECIDED}/extension`, body: { reason: "情况复杂" }, role: "department-head" },
+  ];
+  for (const action of actions) {
+    it(`POST ${action.url} (行政许可法 第三十八条: decided; access is checked first)`, async () => {
+      for (const department of [OTHER, null]) {
+        await h
+          .when({ method: "POST", url: action.url, as: caller(action.role, department), body: action.body })
+          .thenRefused(403);
+      }
+      const own = await h.request({
+        method: "POST",
+        url: action.url,
+        as: caller(action.role),
+        body: action.body,
+      });
+      expect(own.statusCode, own.body).toBe(409);
+    });
+  }
+});

@@ -1,4 +1,6 @@
+import { ApprovalModel } from "@gov/approval";
 import { chinaDate } from "@gov/calendar";
+import { approvalEventTypes } from "@gov/contracts";
 import { rebuildMemoryModel } from "@gov/eventsourcing";
 import { openPostgresEventStore } from "@gov/eventsourcing/postgres";
 import { probePostgres } from "@gov/eventsourcing/testing/postgres";
@@ -14,7 +16,9 @@ import { type DistributedPlatform, SERVICES, startDistributed } from "./platform
  * processes are SIGKILLed and restarted and the Kafka broker is stopped and restarted once. Every command is sent
  * with an Idempotency-Key and retried until it is answered, as a careful client would. At the end the store must
  * hold each command's effect exactly once, the read models must equal a rebuild from the log, every application
- * must have the outcome its inputs determine, and no consumer lag may remain.
+ * must have the outcome its inputs determine, and no consumer lag may remain. Approval is among the killed
+ * processes: every accepted application has exactly one case, and every 秒批-eligible one exactly one decision and
+ * one sealed certificate, in the store and in approval's read model.
  */
 const APPLICATIONS = Number(process.env.CRASH_APPLICATIONS ?? 240);
 /** The load is spread over this long, so that the kills and the broker restart happen under it. */
@@ -50,19 +54,39 @@ const promiseM04 = () => {
     },
   };
 };
-/** Three kinds of input, three determined outcomes. */
+/** The ordinary matter, and its 秒批 twin (auto-approvable: rules as data on the matter version). */
+const MATTER = "hygiene-crash";
+const AUTO_MATTER = "hygiene-crash-auto";
+/** Four kinds of input, four determined outcomes; a quarter are 秒批 (即报即批、即批即得, 国发〔2022〕5号). */
 const kinds = [
   {
+    matterId: MATTER,
     materials: [file("M01"), licence, file("M03"), file("M04")],
     check: noCheckBody,
     outcome: "accepted:complete",
+    auto: false,
   },
   {
+    matterId: MATTER,
     materials: [file("M01"), licence, file("M03")],
     check: promiseM04,
     outcome: "accepted:deferred-materials",
+    auto: false,
   },
-  { materials: [file("M01"), licence, file("M04")], check: noCheckBody, outcome: "correction-requested" },
+  {
+    matterId: MATTER,
+    materials: [file("M01"), licence, file("M04")],
+    check: noCheckBody,
+    outcome: "correction-requested",
+    auto: false,
+  },
+  {
+    matterId: AUTO_MATTER,
+    materials: [file("M01"), licence, file("M03"), file("M04")],
+    check: noCheckBody,
+    outcome: "accepted:complete",
+    auto: true,
+  },
 ];
 
 /** Services SIGKILLed (and restarted) at least, during or right after the load. */
@@ -94,6 +118,7 @@ describe.skipIf(!run)(suite, () => {
       retries: 0,
       replayed: 0,
       kills: 0,
+      approvalKills: 0,
       restarts: 0,
       brokerRestarts: 0,
     };
@@ -147,10 +172,25 @@ describe.skipIf(!run)(suite, () => {
           await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** Math.min(attempt, 4), 1000)));
         }
       };
-      const matterId = "hygiene-crash";
-      await send("POST", "/matters/", admin, { matterId, elements: hygieneElements }, "m-draft");
-      await send("POST", `/matters/${matterId}/claim`, officer, undefined, "m-claim");
-      await send("POST", `/matters/${matterId}/publish`, admin, {}, "m-publish");
+      await send("POST", "/matters/", admin, { matterId: MATTER, elements: hygieneElements }, "m-draft");
+      await send("POST", `/matters/${MATTER}/claim`, officer, undefined, "m-claim");
+      await send("POST", `/matters/${MATTER}/publish`, admin, {}, "m-publish");
+      const autoElements = {
+        ...hygieneElements,
+        name: "公共场所卫生许可（秒批）",
+        basicCode: "000123007003",
+        implementationCode: `${dept}3000123007003`,
+        allowsAutoApproval: true,
+        autoApprovalRules: {
+          noDeferredMaterials: true,
+          allMaterialsProvided: true,
+          applicantKinds: ["organisation"],
+          excludeStrictReview: true,
+        },
+      };
+      await send("POST", "/matters/", admin, { matterId: AUTO_MATTER, elements: autoElements }, "a-draft");
+      await send("POST", `/matters/${AUTO_MATTER}/claim`, officer, undefined, "a-claim");
+      await send("POST", `/matters/${AUTO_MATTER}/publish`, admin, {}, "a-publish");
 
       // Chaos: SIGKILL a random service every few seconds and restart it; stop and restart the broker once. On a
       // slow machine restarts take long: the chaos goes on after the load until it has done its minimum.
@@ -170,8 +210,13 @@ describe.skipIf(!run)(suite, () => {
             counts.brokerRestarts++;
             continue;
           }
-          const victim = live.processes[Math.floor(Math.random() * live.processes.length)];
+          // The first victim is approval, in the thick of its 秒批 decisions and seals; then any service at random.
+          const victim =
+            round === 1
+              ? live.processes.find((p) => p.name === "approval")
+              : live.processes[Math.floor(Math.random() * live.processes.length)];
           if (!victim) continue;
+          if (victim.name === "approval") counts.approvalKills++;
           victim.child.kill("SIGKILL");
           counts.kills++;
           await live.restart(victim.name);
@@ -180,7 +225,7 @@ describe.skipIf(!run)(suite, () => {
       })();
 
       // Load: submissions and checks, each with its own key, a few at a time.
-      const ids: { id: string; outcome: string }[] = [];
+      const ids: { id: string; outcome: string; auto: boolean }[] = [];
       const work = Array.from({ length: APPLICATIONS }, (_, i) => i);
       const started = Date.now();
       const worker = async () => {
@@ -189,7 +234,7 @@ describe.skipIf(!run)(suite, () => {
           if (due > 0) await new Promise((r) => setTimeout(r, due));
           const kind = kinds[i % kinds.length] as (typeof kinds)[number];
           const body = {
-            matterId,
+            matterId: kind.matterId,
             applicant: { kind: "organisation", creditCode: "91330106MA2K5N9R4F" },
             channel: "window",
             materials: kind.materials,
@@ -211,7 +256,7 @@ describe.skipIf(!run)(suite, () => {
             true,
           );
           expect(checked.status, JSON.stringify(checked.json)).toBe(200);
-          ids.push({ id, outcome: kind.outcome });
+          ids.push({ id, outcome: kind.outcome, auto: kind.auto });
         }
       };
       await Promise.all([worker(), worker(), worker()]);
@@ -297,13 +342,94 @@ describe.skipIf(!run)(suite, () => {
           )
           .toEqual(stored);
       }
+      // Approval was killed too: every accepted application has exactly one case, and every 秒批 one exactly one
+      // decision and one sealed certificate (行政许可法 第三十八条, 第四十四条), none lost, none doubled: in the
+      // store, and in approval's read model, which equals a rebuild from the log.
+      const T = approvalEventTypes;
+      const count = (stream: { type: string }[], type: string) =>
+        stream.filter((e) => e.type === type).length;
+      let cases = 0;
+      let certificates = 0;
+      for (const { id, outcome, auto } of ids) {
+        const accepted = outcome.startsWith("accepted:");
+        const caseEvents = await store.readStream(`case-${id}`);
+        const permitEvents = await store.readStream(`permit-PMT-${id}`);
+        expect(
+          {
+            opened: count(caseEvents, T.CaseOpened),
+            assessedEligible: caseEvents.filter(
+              (e) => e.type === T.AutoApprovalAssessed && (e.data as { eligible: boolean }).eligible,
+            ).length,
+            decided: count(caseEvents, T.CaseDecided),
+            recorded: count(caseEvents, T.CaseCertificateIssued),
+            issued: count(permitEvents, T.CertificateIssued),
+            sealed: count(permitEvents, T.CertificateSigned),
+          },
+          id,
+        ).toEqual({
+          opened: accepted ? 1 : 0,
+          assessedEligible: auto ? 1 : 0,
+          decided: auto ? 1 : 0,
+          recorded: auto ? 1 : 0,
+          issued: auto ? 1 : 0,
+          sealed: auto ? 1 : 0,
+        });
+        if (accepted) cases++;
+        if (auto) certificates++;
+      }
+      const approvalFromLog = await rebuildMemoryModel(store, ["case", "permit"], new ApprovalModel());
+      for (const { id, outcome, auto } of ids) {
+        if (!outcome.startsWith("accepted:")) continue;
+        const fromLog = approvalFromLog.caseFile(id);
+        const expected = {
+          status: auto ? "decided" : "open",
+          auto: auto ? true : undefined,
+          certificateNo: auto ? `PMT-${id}-01` : undefined,
+        };
+        expect({
+          status: fromLog?.status,
+          auto: fromLog?.decision?.auto,
+          certificateNo: fromLog?.certificate?.certificateNo,
+        }).toEqual(expected);
+        await expect
+          .poll(
+            async () => {
+              const res = await fetch(`${url}/approval/cases/${id}`, { headers: admin });
+              // biome-ignore lint/suspicious/noExplicitAny: the case view is checked field by field
+              const view: any = res.status === 200 ? await res.json() : {};
+              return {
+                status: view.status,
+                auto: view.decision?.auto,
+                certificateNo: view.certificate?.certificateNo,
+              };
+            },
+            { timeout: 60_000, interval: 500 },
+          )
+          .toEqual(expected);
+      }
+      // By holder: each 秒批 application's certificate once, sealed, and nothing else.
+      const holder = approvalFromLog.caseFile(ids.find((a) => a.auto)?.id ?? "")?.opened.applicant.subjectId;
+      const held = (await (
+        await fetch(`${url}/approval/certificates?holder=${holder}`, { headers: admin })
+      ).json()) as { certificateNo: string }[];
+      expect(held.map((c) => c.certificateNo).sort()).toEqual(
+        ids
+          .filter((a) => a.auto)
+          .map((a) => `PMT-${a.id}-01`)
+          .sort(),
+      );
+      for (const { id } of ids.filter((a) => a.auto)) {
+        const sealed = approvalFromLog.certificate(`PMT-${id}-01`)?.certificate;
+        expect(sealed?.signature, id).toBeDefined();
+      }
       await store.close();
       process.stdout.write(
         `crash test: ${counts.sent} commands sent, ${counts.answered} answered, ${ids.length} applications, ${events} application events, ` +
-          `${counts.kills} kills, ${counts.restarts} restarts, ${counts.brokerRestarts} broker restart, ` +
+          `${cases} approval cases, ${certificates} 秒批 certificates, ${counts.kills} kills (${counts.approvalKills} of approval), ${counts.restarts} restarts, ${counts.brokerRestarts} broker restart, ` +
           `${counts.retries} retried requests, ${counts.replayed} duplicates absorbed (idempotent replays)\n`,
       );
       expect(counts.kills).toBeGreaterThanOrEqual(MIN_KILLS);
+      expect(counts.approvalKills).toBeGreaterThanOrEqual(1);
       expect(counts.replayed).toBeGreaterThanOrEqual(Math.floor(APPLICATIONS / 10));
       expect(counts.brokerRestarts).toBe(1);
     } finally {

@@ -57,21 +57,21 @@ export function decideCase(command: CaseCommand, state: CaseState, ctx: Context)
     case "OpenCase":
       return openCase(command, state, ctx);
     case "ClaimStep":
-      return claimStep(command, open(state), ctx);
+      return claimStep(command, actionable(state, ctx), ctx);
     case "CompleteStep":
-      return completeStep(command, open(state), ctx);
+      return completeStep(command, actionable(state, ctx), ctx);
     case "ReturnStep":
-      return returnStep(command, open(state), ctx);
+      return returnStep(command, actionable(state, ctx), ctx);
     case "ReassignStep":
-      return reassignStep(command, open(state), ctx);
+      return reassignStep(command, actionable(state, ctx), ctx);
     case "StartProcedure":
-      return startProcedure(command, open(state), ctx);
+      return startProcedure(command, actionable(state, ctx), ctx);
     case "EndProcedure":
-      return endProcedure(command, open(state), ctx);
+      return endProcedure(command, actionable(state, ctx), ctx);
     case "GrantExtension":
-      return grantExtension(command, open(state), ctx);
+      return grantExtension(command, actionable(state, ctx, ["department-head"]), ctx);
     case "DecideCase":
-      return decide(command, open(state), ctx);
+      return decide(command, actionable(state, ctx), ctx);
     case "RecordCertificate":
       return recordCertificate(command, state, ctx);
     case "CloseCase":
@@ -96,8 +96,21 @@ function open(state: CaseState): CaseFile {
   return s;
 }
 
-/** Role and department on every action: officers of the implementing department only (fails closed). */
-function ofDepartment(c: CaseFile, actor: Actor, roles: readonly string[] = ["officer", "department-head"]) {
+const caseworkers = ["officer", "department-head"] as const;
+
+/**
+ * Access before state: the actor's role and department are checked before the case's status, so an officer of
+ * another department is refused (403) even on a decided or closed case, and learns nothing of its state (409).
+ * Only a case that does not exist at all answers 404 first: it has no department to check against.
+ */
+function actionable(state: CaseState, ctx: Context, roles: readonly string[] = caseworkers): CaseFile {
+  const c = exists(state);
+  ofDepartment(c, ctx.actor, roles);
+  return open(c);
+}
+
+/** Role and department on every action (through `actionable`): officers of the implementing department only (fails closed). */
+function ofDepartment(c: CaseFile, actor: Actor, roles: readonly string[] = caseworkers) {
   if (!roles.includes(actor.role)) throw new NotPermitted(`a ${actor.role} cannot act on a case`);
   if (!actor.department || actor.department !== c.opened.matter.department.creditCode)
     throw new NotPermitted("only the implementing department's officers act on this case");
@@ -210,7 +223,6 @@ function stepAt(c: CaseFile, index: number) {
 }
 
 export function claimStep(command: ClaimStep, c: CaseFile, { actor, now }: Context): CaseEvent[] {
-  ofDepartment(c, actor);
   const step = stepAt(c, command.data.stepIndex);
   if (step.status === "claimed" && step.officerId === actor.id) return [];
   if (step.status !== "open")
@@ -244,7 +256,6 @@ function noOngoingProcedure(c: CaseFile) {
 }
 
 export function completeStep(command: CompleteStep, c: CaseFile, { actor, now }: Context): CaseEvent[] {
-  ofDepartment(c, actor);
   const step = claimedBy(c, command.data.stepIndex, actor);
   noOngoingProcedure(c);
   return [
@@ -265,7 +276,6 @@ export function completeStep(command: CompleteStep, c: CaseFile, { actor, now }:
 
 /** 退回: the current step goes back to the one before it, with a reason. */
 export function returnStep(command: ReturnStep, c: CaseFile, { actor, now }: Context): CaseEvent[] {
-  ofDepartment(c, actor);
   const step = stepAt(c, command.data.stepIndex);
   if (step.status !== "open" && step.status !== "claimed")
     throw new StateConflict(`step ${step.name} is ${step.status}: only the current step is returned`);
@@ -288,7 +298,6 @@ export function returnStep(command: ReturnStep, c: CaseFile, { actor, now }: Con
 
 /** 转办: to a colleague of the same department (the claimer or a department head hands it on). */
 export function reassignStep(command: ReassignStep, c: CaseFile, { actor, now }: Context): CaseEvent[] {
-  ofDepartment(c, actor);
   const step = claimedBy(c, command.data.stepIndex, actor);
   if (step.officerId === command.data.toOfficerId)
     throw new StateConflict(`step ${step.name} is already with ${command.data.toOfficerId}`);
@@ -312,7 +321,6 @@ export function reassignStep(command: ReassignStep, c: CaseFile, { actor, now }:
  * time: an unclosed procedure or one overlapping an earlier one is a conflict.
  */
 export function startProcedure(command: StartProcedure, c: CaseFile, ctx: Context): CaseEvent[] {
-  ofDepartment(c, ctx.actor);
   const d = command.data;
   const name = ctx.rules.procedures[d.procedure];
   if (!name)
@@ -353,7 +361,6 @@ export function startProcedure(command: StartProcedure, c: CaseFile, ctx: Contex
 }
 
 export function endProcedure(command: EndProcedure, c: CaseFile, ctx: Context): CaseEvent[] {
-  ofDepartment(c, ctx.actor);
   const d = command.data;
   const p = c.procedures.find((x) => x.procedureId === d.procedureId);
   if (!p) throw new NotFound(`no procedure ${d.procedureId} on this case`);
@@ -386,7 +393,6 @@ export function endProcedure(command: EndProcedure, c: CaseFile, ctx: Context): 
 
 /** 延长: once, +10 working days (+15 joint), with a reason, by the department head (行政许可法 第四十二条, 第二十六条). */
 export function grantExtension(command: GrantExtension, c: CaseFile, ctx: Context): CaseEvent[] {
-  ofDepartment(c, ctx.actor, ["department-head"]);
   if (c.extension) throw new StateConflict("the limit was extended once already (第四十二条: 延长十日 once)");
   const extraDays = c.opened.clock.joint ? STATUTORY.joint.extension : STATUTORY.single.extension;
   const extended: CaseFile = { ...c, extension: { extraDays } as CaseFile["extension"] };
@@ -411,7 +417,6 @@ export function grantExtension(command: GrantExtension, c: CaseFile, ctx: Contex
  * applicant's rights (行政复议 60 days, 行政诉讼 6 months; configurable). 准予 starts the certificate deadline (第四十四条).
  */
 export function decide(command: DecideCase, c: CaseFile, ctx: Context): CaseEvent[] {
-  ofDepartment(c, ctx.actor, ["department-head", "officer"]);
   const d = command.data;
   if (d.outcome === "refused") {
     const problems = [];

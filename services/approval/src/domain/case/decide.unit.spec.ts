@@ -397,6 +397,48 @@ describe("decisions (行政许可法 第三十八条, 第四十四条)", () => {
       .thenThrows(StateConflict, /decided/);
   });
 
+  it("checks access before state: another department is refused (403) even on a decided or closed case (行政许可法 第三十八条; 国办发〔2019〕51号)", () => {
+    const [decided] = decider.decide(
+      cmd("DecideCase", { outcome: "approved", permitId: "PMT-APP-1" }, at("2026-02-25", head)),
+      fold([opened(), ...allStepsDone()]),
+    );
+    const [closed] = decider.decide(
+      cmd("CloseCase", { reason: "application-withdrawn", closedOn: "2026-02-14" }, at("2026-02-14", system)),
+      fold([opened()]),
+    );
+    const stranger = { id: "officer-9", role: "officer", department: OTHER_DEPT } as const;
+    const strangerHead = { ...stranger, role: "department-head" } as const;
+    for (const history of [
+      [opened(), ...allStepsDone(), decided as CaseEvent],
+      [opened(), closed as CaseEvent],
+    ]) {
+      for (const command of [
+        cmd("ClaimStep", { stepIndex: 0 }, at("2026-02-26", stranger)),
+        cmd(
+          "CompleteStep",
+          { stepIndex: 0, opinion: "同意", recommendation: "approve" },
+          at("2026-02-26", stranger),
+        ),
+        cmd("DecideCase", { outcome: "approved", permitId: "X" }, at("2026-02-26", strangerHead)),
+        cmd("GrantExtension", { reason: "情况复杂" }, at("2026-02-26", strangerHead)),
+        cmd(
+          "DecideCase",
+          { outcome: "approved", permitId: "X" },
+          at("2026-02-26", { ...officer, department: undefined }),
+        ),
+      ])
+        spec
+          .given(...history)
+          .when(command)
+          .thenThrows(NotPermitted);
+      // The department's own staff learn the state: a conflict.
+      spec
+        .given(...history)
+        .when(cmd("DecideCase", { outcome: "approved", permitId: "X" }, at("2026-02-26", head)))
+        .thenThrows(StateConflict);
+    }
+  });
+
   it("the certificate is recorded as within its deadline or not (第四十四条)", () => {
     const [decided] = decider.decide(
       cmd("DecideCase", { outcome: "approved", permitId: "PMT-APP-1" }, at("2026-02-25", head)),

@@ -151,6 +151,7 @@ export function deliver(command: DeliverCertificate, p: Permit, ctx: Context): P
         deliveredOn: ctx.today,
         deliveredAt: ctx.now,
         ...(ctx.actor.role === "applicant" ? {} : { officerId: ctx.actor.id }),
+        caseId: cert.caseId,
       },
     },
   ];

@@ -69,7 +69,7 @@ describe("the permit's certificate (行政许可法 第三十九条, 第四十�
       .thenNothingHappened();
   });
 
-  it("records delivery by EMS only with its tracking number (送达)", () => {
+  it("records delivery by EMS only with its tracking number, naming the case for the exchange's 领证 row (送达, 第四十四条)", () => {
     spec
       .given(issued)
       .when(
@@ -85,7 +85,10 @@ describe("the permit's certificate (行政许可法 第三十九条, 第四十�
       ) as never,
       permitDecider.evolve(permitDecider.initialState(), issued),
     );
-    expect(d).toMatchObject({ type: "CertificateDelivered", data: { method: "ems", trackingNumber: "EA1" } });
+    expect(d).toMatchObject({
+      type: "CertificateDelivered",
+      data: { method: "ems", trackingNumber: "EA1", caseId: "APP-1" },
+    });
   });
 });
 
