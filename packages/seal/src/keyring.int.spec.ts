@@ -26,6 +26,19 @@ const open = (directory: string, passphrase = PASSPHRASE, nodeEnv = "test") =>
   FileKeyring.open({ directory, passphrase, nodeEnv });
 
 describe("FileKeyring: per-department seal keys in files outside the event store", () => {
+  it("leaves only whole key files: a write torn by a crash stays a temporary file that the keyring ignores", () => {
+    const directory = folder();
+    const first = open(directory).sign(DEPARTMENT, { number: "A0" }, "2026-03-02T09:00:00+08:00");
+    const folderOf = join(directory, DEPARTMENT);
+    expect(readdirSync(folderOf)).toEqual([`${first.seal.keyId}.json`]); // no temporary file left behind
+    // What a SIGKILL in the middle of writing a new key leaves: half a file under a temporary name.
+    writeFileSync(join(folderOf, `${first.seal.keyId}.json.tmp-4242-1`), '{"keyId": "sm2-', { mode: 0o600 });
+    const reopened = open(directory);
+    expect(reopened.publicKeys().map((k) => k.keyId)).toEqual([first.seal.keyId]);
+    const next = reopened.sign(DEPARTMENT, { number: "A1" }, "2026-03-02T09:05:00+08:00");
+    expect(verify(next, reopened.publicKeys()).valid).toBe(true);
+  });
+
   it("makes a department's key on its first seal, in a 0600 file of a 0700 folder, private key encrypted", () => {
     const directory = folder();
     const keyring = open(directory);

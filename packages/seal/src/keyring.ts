@@ -3,6 +3,7 @@ import {
   chmodSync,
   closeSync,
   fsyncSync,
+  linkSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -10,6 +11,7 @@ import {
   renameSync,
   type Stats,
   statSync,
+  unlinkSync,
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -195,16 +197,26 @@ export class FileKeyring {
 
   #write(key: KeyFile, create: boolean): void {
     const path = join(this.directory, key.department, `${key.keyId}.json`);
-    const target = create ? path : `${path}.tmp-${process.pid}`;
-    const fd = openSync(target, create ? "wx" : "w", 0o600);
+    // Written whole to a temporary file first, so a crash mid-write never leaves a torn key file under its real
+    // name: a new key is linked into place (fails if the name exists, as "wx" would), a changed one renamed.
+    const temp = `${path}.tmp-${process.pid}-${Date.now()}`;
+    const fd = openSync(temp, "wx", 0o600);
     try {
       writeSync(fd, `${JSON.stringify(key, null, 2)}\n`);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
-    chmodSync(target, 0o600); // the umask may have narrowed it further, never widened it; make it exact
-    if (!create) renameSync(target, path);
+    chmodSync(temp, 0o600); // the umask may have narrowed it further, never widened it; make it exact
+    if (create) {
+      try {
+        linkSync(temp, path);
+      } finally {
+        unlinkSync(temp);
+      }
+    } else {
+      renameSync(temp, path);
+    }
     this.#files.set(path, { version: versionOf(statSync(path)), key });
   }
 
