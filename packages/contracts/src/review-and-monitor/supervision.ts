@@ -54,6 +54,20 @@ export const feedbackKind = z.enum(["bad-rating", "complaint"]);
 export const feedbackStep = z.enum(["accept", "call-back", "verify", "answer", "close"]);
 export type FeedbackStep = z.infer<typeof feedbackStep>;
 
+/** What a closed-loop step found: call-back reached and satisfied or not; verify founded or not; answer rectified or explained. */
+export const feedbackOutcome = z.enum([
+  "accepted",
+  "reached-satisfied",
+  "reached-dissatisfied",
+  "not-reached",
+  "founded",
+  "unfounded",
+  "rectified",
+  "explained",
+  "follow-up-rating",
+  "closed",
+]);
+
 export const feedbackOpened = z.object({
   feedbackId: id,
   kind: feedbackKind,
@@ -87,18 +101,7 @@ export const feedbackStepDone = z.object({
   /** Done after its deadline. */
   late: z.boolean(),
   /** call-back: the person was reached and is satisfied; verify: founded; answer: rectified (else explained). */
-  outcome: z.enum([
-    "accepted",
-    "reached-satisfied",
-    "reached-dissatisfied",
-    "not-reached",
-    "founded",
-    "unfounded",
-    "rectified",
-    "explained",
-    "follow-up-rating",
-    "closed",
-  ]),
+  outcome: feedbackOutcome,
   note: freeText(2000).optional(),
   next: z.object({ step: feedbackStep, dueOn: isoDate }).optional(),
 });

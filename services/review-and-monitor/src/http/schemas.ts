@@ -1,5 +1,6 @@
 import {
   departmentRef,
+  feedbackOutcome,
   feedbackStep,
   freeText,
   isoDate,
@@ -44,18 +45,7 @@ export const complaintBody = z
 export const stepBody = z
   .object({
     step: feedbackStep,
-    outcome: z.enum([
-      "accepted",
-      "reached-satisfied",
-      "reached-dissatisfied",
-      "not-reached",
-      "founded",
-      "unfounded",
-      "rectified",
-      "explained",
-      "follow-up-rating",
-      "closed",
-    ]),
+    outcome: feedbackOutcome,
     note: freeText(2000).optional(),
   })
   .strict();
