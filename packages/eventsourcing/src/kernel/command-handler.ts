@@ -79,7 +79,13 @@ export async function prepareCommand<Command, Event extends DomainEvent, State>(
   if (idBase) {
     const firstId = idAt(0);
     const at = stored.findIndex((r) => r.id === firstId);
-    if (at >= 0) return { kind: "answered", result: replay(options, stored, history, at) };
+    if (at >= 0) {
+      const result =
+        options.ids && "causationEventId" in options.ids
+          ? redelivered(options, stored, history, at, idAt)
+          : replay(options, stored, history, at);
+      return { kind: "answered", result };
+    }
   }
   const state = history.reduce<State>((s, e) => (e ? decider.evolve(s, e) : s), decider.initialState());
   const last = stored.at(-1)?.streamversion;
@@ -166,14 +172,38 @@ export async function handleCommandsTogether<Event extends DomainEvent, State>(
   }
 }
 
-/** The command was handled before under the same key: answer with what it produced, if it is the same command. */
+/**
+ * A reaction to an event it already reacted to (a redelivery): the same causing event IS the same input, so the
+ * answer is what was appended the first time, found by the ids derived from it. Nothing is decided again: the
+ * reaction's inputs besides the event (the clock, a local copy of another service's data that a restart has not
+ * caught up yet) may differ now, and they must not turn a harmless redelivery into a failure.
+ */
+function redelivered<Command, Event extends DomainEvent, State>(
+  options: HandleOptions<Command, Event, State>,
+  stored: RecordedEvent[],
+  history: (Event | undefined)[],
+  at: number,
+  idAt: (i: number) => string,
+): HandleResult<Event, State> {
+  let n = 0;
+  while (stored[at + n] !== undefined && stored[at + n]?.id === idAt(n)) n++;
+  return answer(options, stored, history, at, n);
+}
+
+/**
+ * The command was handled before under the same key: answer with what it produced, if it is the same command.
+ * "The same" is decided at the first attempt's moment: the command is decided again against the state before
+ * its events, with its `metadata.now` set to the time they were stored, so a retry seconds or days later (whose
+ * events would carry a later timestamp) is still recognised.
+ */
 function replay<Command, Event extends DomainEvent, State>(
   options: HandleOptions<Command, Event, State>,
   stored: RecordedEvent[],
   history: (Event | undefined)[],
   at: number,
 ): HandleResult<Event, State> {
-  const { decider, command } = options;
+  const { decider } = options;
+  const command = atTime(options.command, stored[at]?.time);
   const before = history
     .slice(0, at)
     .reduce<State>((s, e) => (e ? decider.evolve(s, e) : s), decider.initialState());
@@ -190,7 +220,7 @@ function replay<Command, Event extends DomainEvent, State>(
       (e, i) =>
         original[i] !== undefined &&
         e.type === original[i]?.type &&
-        isDeepStrictEqual(e.data, original[i]?.data),
+        isDeepStrictEqual(jsonCopy(e.data), jsonCopy(original[i]?.data)),
     );
   if (!same) {
     throw new IdempotencyConflictError(
@@ -198,10 +228,41 @@ function replay<Command, Event extends DomainEvent, State>(
       "the Idempotency-Key was used before for a different command",
     );
   }
+  return answer(options, stored, history, at, again.length);
+}
+
+/** The command with its `metadata.now` (the convention of `commandHandler`) set to `time`, when it has one. */
+function atTime<Command>(command: Command, time: string | undefined): Command {
+  const c = command as { metadata?: { now?: unknown } };
+  if (
+    time === undefined ||
+    typeof c?.metadata !== "object" ||
+    c.metadata === null ||
+    !("now" in c.metadata)
+  ) {
+    return command;
+  }
+  return { ...command, metadata: { ...c.metadata, now: time } };
+}
+
+/** Event data as it is stored (JSON: no undefined-valued keys), for comparing a decision with a stored one. */
+const jsonCopy = (data: unknown): unknown =>
+  data === undefined ? undefined : JSON.parse(JSON.stringify(data));
+
+/** The result of a command answered from the store: the `count` events it appended at `at`. */
+function answer<Command, Event extends DomainEvent, State>(
+  options: HandleOptions<Command, Event, State>,
+  stored: RecordedEvent[],
+  history: (Event | undefined)[],
+  at: number,
+  count: number,
+): HandleResult<Event, State> {
+  const { decider } = options;
+  const events = history.slice(at, at + count).flatMap((e) => (e ? [e] : []));
   const state = history.reduce<State>((s, e) => (e ? decider.evolve(s, e) : s), decider.initialState());
-  const positions = stored.slice(at, at + again.length).map((r) => r.position);
+  const positions = stored.slice(at, at + count).map((r) => r.position);
   return {
-    events: again,
+    events,
     positions,
     position: positions.at(-1),
     state,

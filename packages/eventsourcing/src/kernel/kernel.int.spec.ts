@@ -144,6 +144,56 @@ describe.skipIf(!run)("kernel: command handler and catch-up subscription on a re
     ]);
   });
 
+  // A decider that stamps its events with the command's time (as every real one does: openedAt, decidedAt).
+  type StampCmd = { type: "Stamp"; note: string; metadata: { now: string } };
+  type StampEv = { type: "Stamped"; data: { note: string; at: string } };
+  const stamp: Decider<StampCmd, StampEv, number> = {
+    initialState: () => 0,
+    evolve: (n) => n + 1,
+    decide: (c) => [{ type: "Stamped", data: { note: c.note, at: c.metadata.now } }],
+  };
+  const stampTypes = new EventTypes<StampEv>({ Stamped: "gov.test.stamp.stamped.v1" });
+  const stampAt = (
+    streamId: string,
+    note: string,
+    now: string,
+    ids: { idempotencyKey: string } | { causationEventId: string },
+  ) =>
+    handleCommand({
+      store,
+      streamId,
+      decider: stamp,
+      types: stampTypes,
+      command: { type: "Stamp", note, metadata: { now } },
+      metadata: { ...meta, time: now },
+      ids,
+    });
+
+  it("a client's retry with the same Idempotency-Key a minute later replays the first result (decided at the first moment)", async () => {
+    const first = await stampAt("stamp-a", "x", "2026-03-02T09:00:00.000+08:00", { idempotencyKey: "s-1" });
+    const later = await stampAt("stamp-a", "x", "2026-03-02T09:01:00.000+08:00", { idempotencyKey: "s-1" });
+    expect(later.replayed).toBe(true);
+    expect(later.events).toEqual(first.events);
+    expect((await store.readStream("stamp-a")).length).toBe(1);
+    await expect(
+      stampAt("stamp-a", "y", "2026-03-02T09:02:00.000+08:00", { idempotencyKey: "s-1" }),
+    ).rejects.toBeInstanceOf(IdempotencyConflictError);
+  });
+
+  it("a redelivered event after a restart answers from the store, even when the reaction's clock and inputs moved on", async () => {
+    const first = await stampAt("stamp-b", "credit: normal", "2026-03-02T09:00:00.000+08:00", {
+      causationEventId: "evt-b",
+    });
+    // The restarted reaction sees a later clock and a local copy that has not caught up: a different command.
+    const again = await stampAt("stamp-b", "credit: unknown", "2026-03-02T10:00:00.000+08:00", {
+      causationEventId: "evt-b",
+    });
+    expect(again.replayed).toBe(true);
+    expect(again.events).toEqual(first.events);
+    expect(again.state).toBe(1);
+    expect((await store.readStream("stamp-b")).length).toBe(1);
+  });
+
   it("upcasts an old stored event when folding, without rewriting it", async () => {
     await store.append(
       "counter-f",

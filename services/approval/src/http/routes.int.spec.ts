@@ -7,8 +7,10 @@ import { DEVELOPMENT_SEAL_PASSPHRASE, FileKeyring } from "@gov/seal";
 import { useBackend } from "@gov/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approvalModule } from "../module.ts";
+import { reactToApplication } from "../reactions/acceptance.ts";
 import {
   accept,
+  acceptanceEvent,
   accepted,
   autoRules,
   elements,
@@ -37,6 +39,7 @@ interface CertificateBody {
 }
 
 let h: Awaited<ReturnType<typeof setup>>;
+const silent = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} } as never;
 const keyDir = mkdtempSync(join(tmpdir(), "approval-keys-"));
 const setup = () =>
   serviceTestApp(
@@ -347,6 +350,37 @@ describe("秒批 (国发〔2022〕5号: 政务服务便利化)", () => {
     expect(c.decision).toMatchObject({ outcome: "approved", auto: true });
     const cert = h.module.model.certificate(c.certificate?.certificateNo ?? "");
     expect(cert?.certificate.signature?.algorithm).toBe("SM2-SM3");
+  });
+
+  it("killed between 发证 and 签章: the acceptance redelivered after the restart, an hour later, seals and records once (行政许可法 第四十四条)", async () => {
+    // Approval's own reaction, handed the acceptance directly (as the bus would), so the test decides when it dies.
+    const recorded = acceptanceEvent(
+      accepted("AUTO-CRASH", "seal-filing", {
+        matter: { ...accepted("x", "x").matter, matterId: "seal-filing", allowsAutoApproval: true },
+      }),
+    );
+    // The first delivery, in a process that dies as it reaches the seal: case opened and decided, certificate issued.
+    const m = h.module;
+    const dying = {
+      sign: () => {
+        throw new Error("SIGKILL");
+      },
+    } as unknown as typeof m.keyring;
+    const deps = { cases: m.cases, permits: m.permits, matters: m.matters, credit: m.credit, logger: silent };
+    await expect(
+      reactToApplication({ ...deps, keyring: dying }, recorded as never, "2026-03-02T10:00:00+08:00"),
+    ).rejects.toThrow("SIGKILL");
+    const types = async (stream: string) =>
+      (await h.store.readStream(stream)).map((e) => e.type.split(".").slice(-2, -1)[0]);
+    expect(await types("permit-PMT-AUTO-CRASH")).toEqual(["certificate-issued"]);
+    // The restarted process gets the same event again, with its clock an hour on: it finishes the flow.
+    await reactToApplication({ ...deps, keyring: m.keyring }, recorded as never, "2026-03-02T11:00:00+08:00");
+    await reactToApplication({ ...deps, keyring: m.keyring }, recorded as never, "2026-03-02T12:00:00+08:00");
+    expect(await types("permit-PMT-AUTO-CRASH")).toEqual(["certificate-issued", "certificate-signed"]);
+    const caseEvents = await types("case-AUTO-CRASH");
+    expect(caseEvents.filter((t) => t === "opened")).toHaveLength(1);
+    expect(caseEvents.filter((t) => t === "decided")).toHaveLength(1);
+    expect(caseEvents.filter((t) => t === "certificate-issued")).toHaveLength(1);
   });
 
   it("an ineligible case (容缺) falls back to the ordinary steps with the reasons recorded", async () => {

@@ -179,13 +179,17 @@ export function accepted(
   };
 }
 
+/** Intake's ApplicationAccepted as intake appends it (not stored: for handing to the reaction directly). */
+export const acceptanceEvent = (data: IntakeEventData["ApplicationAccepted"], id = crypto.randomUUID()) =>
+  toNewEvent(intake, { type: "ApplicationAccepted", data }, id, from("gov.intake"));
+
 /** Intake's ApplicationAccepted on its stream, as intake appends it. */
 export async function accept(
   h: Harness,
   data: IntakeEventData["ApplicationAccepted"],
   id = crypto.randomUUID(),
 ) {
-  const event = toNewEvent(intake, { type: "ApplicationAccepted", data }, id, from("gov.intake"));
+  const event = acceptanceEvent(data, id);
   await h.given(`application-${data.applicationId}`, event);
   return event;
 }
