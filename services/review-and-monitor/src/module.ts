@@ -1,26 +1,38 @@
 import { PublishedCalendar } from "@gov/calendar";
 import type { FeedbackStep } from "@gov/contracts";
 import { type Role, topics } from "@gov/contracts";
-import { memoryReadModel } from "@gov/eventsourcing";
-import type { Subscription } from "@gov/messaging";
-import { domainErrorMapper, piiIndexKey, type ServiceDeps, startSchedule } from "@gov/runtime";
+import type { ProjectionHandle } from "@gov/eventsourcing/projections";
+import {
+  type BusProjection,
+  type BusProjectionHandle,
+  type Subscription,
+  startBusProjection,
+} from "@gov/messaging";
+import {
+  domainErrorMapper,
+  piiIndexKey,
+  type ServiceDeps,
+  startSchedule,
+  startServiceProjection,
+} from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
-import { categories, type Handlers, handlers as makeHandlers } from "./application/handlers.ts";
+import { type Handlers, handlers as makeHandlers } from "./application/handlers.ts";
 import { evaluateClocks, SCHEDULER } from "./application/scheduler.ts";
 import { DEVELOPMENT_SAMPLING_SEED } from "./config.ts";
 import { defaultStepDays } from "./domain/feedback/decide.ts";
 import { reviewRoutes } from "./http/routes.ts";
 import { approvalTopics, CaseNotYetKnown, reactToApproval } from "./reactions/approval.ts";
 import { clockTopics, reactToIntake } from "./reactions/intake-clocks.ts";
-import { ApprovalCasesCopy, approvalCaseTopics } from "./read-models/approval-cases.ts";
-import { CasesCopy, casesTopics } from "./read-models/cases-copy.ts";
+import { ApprovalCasesCopy, approvalCasesProjection } from "./read-models/approval-cases.ts";
+import { CasesCopy, casesCopyProjection } from "./read-models/cases-copy.ts";
 import { defaultKpiTargets, type KpiTargets } from "./read-models/kpis.ts";
-import { MattersCopy, mattersTopics } from "./read-models/matters-copy.ts";
-import { SupervisionModel } from "./read-models/supervision.ts";
+import { MattersCopy, mattersCopyProjection } from "./read-models/matters-copy.ts";
+import { SqlSupervision, supervisionProjection } from "./read-models/supervision-sql.ts";
 
 export { reviewConfigProblems } from "./config.ts";
 export { computeKpis, defaultKpiTargets, type Kpis } from "./read-models/kpis.ts";
 export { SupervisionModel } from "./read-models/supervision.ts";
+export { SqlSupervision, supervisionProjection } from "./read-models/supervision-sql.ts";
 
 /** What a working-day calendar must answer for this service. */
 export interface WorkingDays {
@@ -71,14 +83,37 @@ export function yellowDaysFrom(env: Record<string, string | undefined>): number 
 }
 
 /**
- * The review-and-monitor service (审管互动, 效能监督, 好差评) as a module. It keeps its own copies of intake's cases and
- * of the published calendar (from their topics, never a call), follows intake's clocks into its own `watch`
+ * The review-and-monitor service (审管互动, 效能监督, 好差评) as a module. Its read model is a SQL projection of its
+ * own log; it keeps its copies of intake's and approval's cases and of the catalog in SQL from their topics, and
+ * of the published calendar in memory (never a call), follows intake's and approval's clocks into its own `watch`
  * streams, and runs the warnings as a scheduled process.
  */
 export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewModuleOptions = {}) {
   const clock = deps.clock ?? (() => new Date().toISOString());
   const published = new PublishedCalendar();
-  const cases = new CasesCopy();
+  // Its read model and its copies of intake's and approval's cases and of the catalog live in SQL beside the event
+  // store (docs/projections.md): <DATA_DIR>/review-and-monitor-projections.db, or the PostgreSQL schema
+  // review_and_monitor_projections; a restart resumes from their checkpoints and offsets, nothing is replayed.
+  const copies: BusProjectionHandle[] = [];
+  const read = await startServiceProjection(deps, "review-and-monitor", supervisionProjection, {
+    lagHelp: "Review-and-monitor events its read model has not applied yet (capped at 10000)",
+    // The copies live in the same database: closed before it.
+    beforeClose: async () => {
+      for (const c of copies) await c.close();
+    },
+  });
+  const { projection, db: projectionDb } = read;
+  const model = new SqlSupervision(projection);
+  const startCopy = async (p: BusProjection) => {
+    const handle = await startBusProjection(deps.bus, projectionDb, p, {
+      groupId: p.name.replaceAll("_", "-"),
+    });
+    copies.push(handle);
+    return handle;
+  };
+  const cases = new CasesCopy(await startCopy(casesCopyProjection));
+  const approvalCases = new ApprovalCasesCopy(await startCopy(approvalCasesProjection));
+  const matters = new MattersCopy(await startCopy(mattersCopyProjection));
   const calendar: WorkingDays = options.calendar ?? {
     addWorkingDays: (start, days) => published.current().addWorkingDays(start, days),
     workingDaysBetween: (from, to) => published.current().workingDaysBetween(from, to),
@@ -102,8 +137,7 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
       defaults: options.verification?.defaults ?? { method: "written", samplingRatio: 1 },
     },
   );
-  const approvalCases = new ApprovalCasesCopy();
-  const matters = new MattersCopy();
+  // The published calendar is a handful of versions: held in memory, read from its topic on start.
   const views: Subscription[] = [
     await deps.bus.subscribe({
       groupId: "review-and-monitor-calendar-view",
@@ -111,30 +145,7 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
       ephemeral: true,
       handle: (e) => void published.apply(e),
     }),
-    await deps.bus.subscribe({
-      groupId: "review-and-monitor-cases-view",
-      topics: casesTopics,
-      ephemeral: true,
-      handle: (e) => cases.apply(e),
-    }),
-    await deps.bus.subscribe({
-      groupId: "review-and-monitor-approval-view",
-      topics: approvalCaseTopics,
-      ephemeral: true,
-      handle: (e) => approvalCases.apply(e),
-    }),
-    await deps.bus.subscribe({
-      groupId: "review-and-monitor-matters-view",
-      topics: mattersTopics,
-      ephemeral: true,
-      handle: (e) => matters.apply(e),
-    }),
   ];
-  const read = memoryReadModel(deps.store, {
-    name: "review-and-monitor-supervision",
-    categories,
-    create: () => new SupervisionModel(),
-  });
   const reactions = await deps.bus.subscribe({
     groupId: "review-and-monitor-clocks",
     topics: clockTopics,
@@ -158,14 +169,14 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
   const schedule = startSchedule({
     name: SCHEDULER,
     intervalMs: options.schedulerIntervalMs ?? 60_000,
-    ready: () => read.caughtUp,
-    run: () => evaluateClocks(handlers, read.model, clock(), deps.logger),
+    ready: () => projection.caughtUp,
+    run: () => evaluateClocks(handlers, model, clock(), deps.logger),
     logger: deps.logger,
   });
   const module: ServiceModule & {
     handlers: Handlers;
-    model: SupervisionModel;
-    rebuild: () => Promise<SupervisionModel>;
+    model: SqlSupervision;
+    projection: ProjectionHandle;
     cases: CasesCopy;
     approvalCases: ApprovalCasesCopy;
     matters: MattersCopy;
@@ -174,15 +185,15 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
     name: "review-and-monitor",
     prefix: "/review-and-monitor",
     handlers,
-    model: read.model,
-    rebuild: () => read.rebuild(),
+    model,
+    projection,
     cases,
     approvalCases,
     matters,
     calendar: published,
     routes: reviewRoutes({
       handlers,
-      model: read.model,
+      model,
       cases,
       indexKey: piiIndexKey(deps.settings),
       clock,
@@ -190,15 +201,10 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
       targets: options.targets ?? defaultKpiTargets,
     }),
     errorMappers: [domainErrorMapper],
-    readModels: [
-      {
-        name: read.name,
-        readiness: read.readiness,
-        waitFor: (position, timeoutMs) => read.waitFor(position, timeoutMs),
-        close: () => read.close(),
-      },
-    ],
+    readModels: [read.readModel],
+    gauges: [read.lagGauge],
     readiness: [
+      ...copies.map((c) => c.readiness),
       {
         name: "review-and-monitor-copies",
         check: async () => {

@@ -38,7 +38,7 @@ export async function rate(
   input: RateInput,
   ctx: CommandContext,
 ) {
-  const found = deps.cases.get(input.caseId);
+  const found = await deps.cases.get(input.caseId);
   if (!found) throw new NotFound(`no case ${input.caseId} is known to review-and-monitor`);
   const { actor } = ctx;
   const channels: Record<string, readonly Rating["channel"][]> = {

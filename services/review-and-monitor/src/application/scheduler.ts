@@ -1,6 +1,6 @@
 import type { MessagingLogger } from "@gov/messaging";
 import { forEachCase } from "@gov/runtime";
-import type { SupervisionModel } from "../read-models/supervision.ts";
+import type { SqlSupervision } from "../read-models/supervision-sql.ts";
 import type { Handlers } from "./handlers.ts";
 
 export const SCHEDULER = "review-and-monitor-clocks";
@@ -12,21 +12,18 @@ const system = { id: SCHEDULER, role: "system" } as const;
  */
 export async function evaluateClocks(
   handlers: Handlers,
-  model: SupervisionModel,
+  model: SqlSupervision,
   now: string,
   logger: MessagingLogger,
 ) {
+  const { clocks, pushes } = await model.scheduled();
   const running = [
-    ...[...model.clocks.values()]
-      .filter((c) => c.status === "running")
-      .map((c) =>
-        c.kind === "promise-verification"
-          ? { id: c.refId, action: "evaluate-verification" }
-          : { id: c.clockId, action: "evaluate" },
-      ),
-    ...[...model.pushes.values()]
-      .filter((p) => p.status === "pending" && !p.overdue)
-      .map((p) => ({ id: p.pushId, action: "evaluate-push" })),
+    ...clocks.map((c) =>
+      c.kind === "promise-verification"
+        ? { id: c.refId, action: "evaluate-verification" }
+        : { id: c.clockId, action: "evaluate" },
+    ),
+    ...pushes.map((p) => ({ id: p.pushId, action: "evaluate-push" })),
   ];
   let raised = 0;
   const { stuck } = await forEachCase(

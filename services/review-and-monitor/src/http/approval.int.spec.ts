@@ -69,7 +69,7 @@ describe("审管互动 and approval's clocks (谁审批、谁监管, 国发〔20
     await h.given("case-A1", opened);
     await reacted(h, "watch-case.A1", 1);
     await settled(h);
-    expect(h.module.model.clocks.get("case.A1")).toMatchObject({
+    expect(await h.module.model.clock("case.A1")).toMatchObject({
       dueOn: "2026-05-19",
       status: "running",
       department: market,
@@ -91,15 +91,15 @@ describe("审管互动 and approval's clocks (谁审批、谁监管, 国发〔20
     await reacted(h, "watch-case.A1", 3);
     await reacted(h, "watch-cert.A1", 1);
     await settled(h);
-    expect(h.module.model.clocks.get("case.A1")).toMatchObject({ dueOn: "2026-06-02", status: "stopped" });
-    expect(h.module.model.clocks.get("cert.A1")).toMatchObject({ dueOn: "2026-05-20", status: "running" });
+    expect(await h.module.model.clock("case.A1")).toMatchObject({ dueOn: "2026-06-02", status: "stopped" });
+    expect(await h.module.model.clock("cert.A1")).toMatchObject({ dueOn: "2026-05-20", status: "running" });
   });
 
   it("a decision is pushed to the supervising department; unclaimed after 2 working days it is overdue and escalated", async () => {
     await h.given("case-A1", opened, decided);
     await reacted(h, "push-decision.A1", 1);
     await settled(h);
-    expect(h.module.model.pushes.get("decision.A1")).toMatchObject({
+    expect(await h.module.model.push("decision.A1")).toMatchObject({
       approvingDepartment: market,
       supervisingDepartment: supervising,
       claimBy: "2026-05-08",

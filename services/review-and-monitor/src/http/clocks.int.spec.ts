@@ -40,7 +40,7 @@ describe("时限预警 on intake's clocks (行政许可法 第三十二条, 第�
     await reacted(h, "watch-limit.A1", 1);
     await reacted(h, "watch-art32.A1", 2); // started, and stopped by the acceptance (no warning was raised)
     await settled(h);
-    const limit = h.module.model.clocks.get("limit.A1");
+    const limit = await h.module.model.clock("limit.A1");
     expect(limit).toMatchObject({ dueOn, status: "running", department: market });
 
     await h.when({ method: "POST", url: `${base}/scheduler/run`, as: "system" }).thenAppended(200);
@@ -109,7 +109,7 @@ describe("时限预警 on intake's clocks (行政许可法 第三十二条, 第�
     );
     await reacted(h, "watch-supply.A2", 2);
     await settled(h);
-    expect(h.module.model.clocks.get("supply.A2")).toMatchObject({ status: "stopped", dueOn: "2026-05-15" });
+    expect(await h.module.model.clock("supply.A2")).toMatchObject({ status: "stopped", dueOn: "2026-05-15" });
   });
 
   it("the scheduler is the platform's: other roles are refused", async () => {

@@ -1,10 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { seedCalendar } from "@gov/calendar";
 import { intakeEventTypes } from "@gov/contracts";
-import type { NewEvent } from "@gov/eventsourcing";
+import { type NewEvent, rebuildMemoryModel } from "@gov/eventsourcing";
 import { serviceTestApp } from "@gov/runtime/testing";
+import { expect } from "vitest";
 import { categories } from "../application/handlers.ts";
 import { type ReviewModuleOptions, reviewAndMonitorModule } from "../module.ts";
+import { computeKpis } from "../read-models/kpis.ts";
+import { SupervisionModel } from "../read-models/supervision.ts";
 
 /** Test fixtures: a department, an applicant (a person's subject id), and intake's events for a case. */
 export const market = { creditCode: "11330100002489110X", name: "杭州市市场监督管理局" };
@@ -93,7 +96,10 @@ export const accepted = (applicationId: string, dueOn: string, supplyBy?: string
 /** Intake received a case: waits until review-and-monitor's copy knows it and its Art. 32 clock runs. */
 export async function givenCase(h: Harness, applicationId: string, applicant = APPLICANT) {
   await h.given(`application-${applicationId}`, submitted(applicationId, applicant));
-  await until(() => h.module.cases.get(applicationId) !== undefined, `case ${applicationId} copied`);
+  await until(
+    async () => (await h.module.cases.get(applicationId)) !== undefined,
+    `case ${applicationId} copied`,
+  );
   await reacted(h, `watch-art32.${applicationId}`, 1);
 }
 
@@ -125,4 +131,30 @@ export async function until(condition: () => boolean | Promise<boolean>, what: s
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** A model as plain data, keys sorted per map (the SQL rows come back in id order, a fold in log order). */
+const plain = (m: SupervisionModel) =>
+  JSON.parse(
+    JSON.stringify(
+      Object.fromEntries(
+        (
+          ["ratings", "feedback", "clocks", "findings", "inspections", "pushes", "verifications"] as const
+        ).map((k) => [k, Object.fromEntries([...m[k].entries()].sort(([a], [b]) => a.localeCompare(b)))]),
+      ),
+    ),
+  );
+
+/**
+ * The SQL read model equals a fold of the log from the start (the in-memory model's code), row for row, and its
+ * KPIs equal the fold's: computed from events only.
+ */
+export async function expectRebuildEqual(h: Harness) {
+  await settled(h);
+  const rebuilt = await rebuildMemoryModel(h.store, categories, new SupervisionModel());
+  const live = await h.module.model.all();
+  expect(plain(live)).toEqual(plain(rebuilt));
+  // The KPIs read only their period's and department's rows: the same figures as from every row.
+  for (const scope of [{}, { department: market.creditCode }, { from: "2026-05-07", to: "2026-06-30" }])
+    expect(computeKpis(await h.module.model.forKpis(scope), scope)).toEqual(computeKpis(rebuilt, scope));
 }

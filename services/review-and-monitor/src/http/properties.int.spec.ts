@@ -28,7 +28,6 @@ const department = fc.oneof(fc.constant(market), fc.record({ creditCode: anyText
 const subject = fc.constant({ subjectId: "O91330106MA2H3K7P1X", kind: "organisation" });
 const date = fc.constantFrom("2026-05-05", "2026-05-06", "2026-02-30", "x");
 const ids = fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/), anyText);
-const feedbackIds = () => [...h.module.model.feedback.keys()];
 /** A path segment of any string (a lone surrogate sent as its raw UTF-8 bytes, as a client could). */
 const segment = (s: string) =>
   (s.isWellFormed() ? encodeURIComponent(s) : `${encodeURIComponent(s.toWellFormed())}%ED%A0%80`) || "x";
@@ -210,11 +209,8 @@ describe("review-and-monitor write routes: arbitrary requests never make a 5xx, 
         fc.asyncProperty(
           fc.record({ body: route.body, target, headers, pick: fc.nat() }),
           async ({ body, target, headers, pick }) => {
-            const known = [
-              ...feedbackIds(),
-              ...h.module.model.findings.keys(),
-              ...h.module.model.clocks.keys(),
-            ];
+            const m = await h.module.model.all();
+            const known = [...m.feedback.keys(), ...m.findings.keys(), ...m.clocks.keys()];
             const id =
               target === "known" && known.length > 0
                 ? (known[pick % known.length] as string)

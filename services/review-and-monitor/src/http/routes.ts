@@ -17,7 +17,7 @@ import { rate, raterPseudonym } from "../application/ratings.ts";
 import { evaluateClocks } from "../application/scheduler.ts";
 import type { CasesCopy } from "../read-models/cases-copy.ts";
 import { computeKpis, type KpiTargets } from "../read-models/kpis.ts";
-import type { SupervisionModel } from "../read-models/supervision.ts";
+import type { SqlSupervision } from "../read-models/supervision-sql.ts";
 import {
   anyBody,
   appealBody,
@@ -40,7 +40,7 @@ import { verificationRoutes } from "./verification-routes.ts";
 
 export interface RouteDeps {
   handlers: Handlers;
-  model: SupervisionModel;
+  model: SqlSupervision;
   cases: CasesCopy;
   indexKey: Buffer;
   clock: () => string;
@@ -72,8 +72,8 @@ export function reviewRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
         throw new ForbiddenProblem("an officer reads its own department");
       return actor.department;
     };
-    const feedbackOf = (request: FastifyRequest, id: string) => {
-      const f = model.feedback.get(id);
+    const feedbackOf = async (request: FastifyRequest, id: string) => {
+      const f = await model.feedbackLoop(id);
       if (!f) throw new NotFoundProblem(`no feedback loop ${id}`);
       const department = scope(request, f.department.creditCode);
       if (department && department !== f.department.creditCode) throw new ForbiddenProblem();
@@ -118,9 +118,7 @@ export function reviewRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       { config: auth(...readers), schema: { querystring: listQuery, tags } },
       async (request) => {
         const department = scope(request, request.query.department);
-        return [...model.ratings.values()].filter(
-          (r) => !department || r.department.creditCode === department,
-        );
+        return model.ratings(department ? { department } : {});
       },
     );
 
@@ -154,11 +152,10 @@ export function reviewRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       { config: auth(...readers), schema: { querystring: listQuery, tags } },
       async (request) => {
         const department = scope(request, request.query.department);
-        return [...model.feedback.values()].filter(
-          (f) =>
-            (!department || f.department.creditCode === department) &&
-            (!request.query.kind || f.kind === request.query.kind),
-        );
+        return model.feedback({
+          ...(department ? { department } : {}),
+          ...(request.query.kind ? { sub: request.query.kind } : {}),
+        });
       },
     );
     app.get(
@@ -189,7 +186,7 @@ export function reviewRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       "/feedback/:id/appeal",
       { config: auth("supervisor"), schema: { params: idParams, tags } },
       async (request) => {
-        const f = model.feedback.get(request.params.id);
+        const f = await model.feedbackLoop(request.params.id);
         if (!f?.appeal || !f.ratingId) throw new NotFoundProblem("no appeal on this loop");
         const rating = await handlers.ratings.load(f.ratingId);
         if (rating.status !== "rated") throw new NotFoundProblem("no such rating");
@@ -231,7 +228,12 @@ export function reviewRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       { config: auth(...readers), schema: { querystring: kpiQuery, tags } },
       async (request) => {
         const department = scope(request, request.query.department);
-        return computeKpis(model, {
+        const period = {
+          ...(request.query.from ? { from: request.query.from } : {}),
+          ...(request.query.to ? { to: request.query.to } : {}),
+          ...(department ? { department } : {}),
+        };
+        return computeKpis(await model.forKpis(period), {
           ...(request.query.from ? { from: request.query.from } : {}),
           ...(request.query.to ? { to: request.query.to } : {}),
           ...(department ? { department } : {}),
@@ -292,9 +294,7 @@ export function reviewRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       { config: auth(...readers), schema: { querystring: listQuery, tags } },
       async (request) => {
         const department = scope(request, request.query.department);
-        return [...model.findings.values()].filter(
-          (f) => !department || f.department.creditCode === department,
-        );
+        return model.findings(department ? { department } : {});
       },
     );
 
@@ -310,14 +310,7 @@ export function reviewRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
           department = actor.department;
         } else department = scope(request, request.query.department);
         const status = request.query.status;
-        return [...model.pushes.values()].filter(
-          (p) =>
-            (!department || p.supervisingDepartment.creditCode === department) &&
-            (!status ||
-              (status === "overdue"
-                ? p.overdue !== undefined && p.status === "pending"
-                : p.status === status)),
-        );
+        return model.pushes({ ...(department ? { department } : {}), ...(status ? { status } : {}) });
       },
     );
     app.post(

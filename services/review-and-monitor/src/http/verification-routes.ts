@@ -3,7 +3,7 @@ import { auth, commandReply, type FastifyPluginAsyncZod } from "@gov/service-kit
 import type { FastifyRequest } from "fastify";
 import type { Handlers } from "../application/handlers.ts";
 import { concludeVerification } from "../application/verification.ts";
-import type { SupervisionModel } from "../read-models/supervision.ts";
+import type { SqlSupervision } from "../read-models/supervision-sql.ts";
 import { idParams, verificationOutcomeBody, verificationQuery } from "./schemas.ts";
 
 const tags = ["review-and-monitor"];
@@ -14,7 +14,7 @@ const tags = ["review-and-monitor"];
  */
 export function verificationRoutes(deps: {
   handlers: Handlers;
-  model: SupervisionModel;
+  model: SqlSupervision;
   readers: Role[];
   scope: (request: FastifyRequest, asked: string | undefined) => string | undefined;
   ctx: (request: FastifyRequest) => ReturnType<typeof import("@gov/runtime").requestContext>;
@@ -27,9 +27,10 @@ export function verificationRoutes(deps: {
       async (request) => {
         const department = deps.scope(request, request.query.department);
         const { status } = request.query;
-        return [...model.verifications.values()].filter(
-          (v) => (!department || v.department.creditCode === department) && (!status || v.status === status),
-        );
+        return model.verifications({
+          ...(department ? { department } : {}),
+          ...(status ? { status } : {}),
+        });
       },
     );
     app.post(

@@ -6,8 +6,8 @@ import type { Handlers } from "../application/handlers.ts";
 import type { ReceivePush } from "../domain/push/push.ts";
 import type { OpenVerification } from "../domain/verification/verification.ts";
 import type { WatchCommand } from "../domain/watch/watch.ts";
-import type { ApprovalCasesCopy } from "../read-models/approval-cases.ts";
-import type { MattersCopy } from "../read-models/matters-copy.ts";
+import type { ApprovalCaseRef, ApprovalCasesCopy } from "../read-models/approval-cases.ts";
+import type { MatterFacts, MattersCopy } from "../read-models/matters-copy.ts";
 
 /** Approval's topics review-and-monitor follows: its cases' clocks, its decisions and permit changes. */
 export const approvalTopics = [topics.approval.case, topics.approval.permit];
@@ -40,10 +40,14 @@ export class CaseNotYetKnown extends Error {
  * - a granted permit's certificate is due within 10 working days of the decision (第四十四条): a clock until issued;
  * - every decision and permit change is pushed to the supervising department (谁审批、谁监管, 国发〔2019〕18号).
  */
-function actionsFor(event: BusEvent, cases: ApprovalCasesCopy, matters: MattersCopy): Action[] {
+async function actionsFor(
+  event: BusEvent,
+  cases: ApprovalCasesCopy,
+  matters: MattersCopy,
+): Promise<Action[]> {
   const d = event.data as Record<string, unknown>;
-  const known = (caseId: string) => {
-    const c = cases.get(caseId);
+  const known = async (caseId: string) => {
+    const c = await cases.get(caseId);
     if (!c) throw new CaseNotYetKnown(`case ${caseId} not in the copy yet`);
     return c;
   };
@@ -98,7 +102,8 @@ function actionsFor(event: BusEvent, cases: ApprovalCasesCopy, matters: MattersC
       return [stop(`cert.${(d as D["CaseCertificateIssued"]).caseId}`, "certificate issued")];
     case T.CaseDecided: {
       const e = d as D["CaseDecided"];
-      const c = known(e.caseId);
+      const c = await known(e.caseId);
+      const facts = await matters.facts(c.matterId, c.matterVersion);
       return [
         stop(`case.${e.caseId}`, `decided: ${e.outcome}`),
         ...(e.certificateDueOn
@@ -113,7 +118,7 @@ function actionsFor(event: BusEvent, cases: ApprovalCasesCopy, matters: MattersC
               ),
             ]
           : []),
-        ...verification(e, c, matters),
+        ...verification(e, c, facts),
         {
           push: `decision.${e.caseId}`,
           data: {
@@ -125,7 +130,7 @@ function actionsFor(event: BusEvent, cases: ApprovalCasesCopy, matters: MattersC
             outcome: e.outcome,
             approvingDepartment: c.department,
             supervisingDepartment: c.supervisingDepartment,
-            decision: decisionFigures(e, c, matters),
+            decision: decisionFigures(e, c, facts),
           },
         },
       ];
@@ -134,7 +139,7 @@ function actionsFor(event: BusEvent, cases: ApprovalCasesCopy, matters: MattersC
       const outcome = PERMIT_CHANGES[event.type];
       if (!outcome) return [];
       const permitId = String(d.permitId);
-      const c = cases.byPermit(permitId);
+      const c = await cases.byPermit(permitId);
       const revokedBy = event.type === T.PermitRevoked ? (d as D["PermitRevoked"]).department : undefined;
       if (!c && !revokedBy) throw new CaseNotYetKnown(`permit ${permitId} not in the copy yet`);
       const approving = c?.department ?? (revokedBy as DepartmentRef);
@@ -162,13 +167,9 @@ function actionsFor(event: BusEvent, cases: ApprovalCasesCopy, matters: MattersC
  * mode) gets a verification task for the supervising department, following the matter version's rules as this
  * service's copy of the catalog has them.
  */
-function verification(
-  e: D["CaseDecided"],
-  c: ReturnType<ApprovalCasesCopy["get"]> & object,
-  matters: MattersCopy,
-): Action[] {
+function verification(e: D["CaseDecided"], c: ApprovalCaseRef, facts: MatterFacts | undefined): Action[] {
   if (e.outcome !== "approved" || !e.permitId || c.acceptanceMode !== "informed-commitment") return [];
-  const rules = matters.verification(c.matterId, c.matterVersion);
+  const rules = facts?.promiseVerification;
   if (rules === undefined)
     throw new CaseNotYetKnown(`matter ${c.matterId} v${c.matterVersion} not in the catalog copy yet`);
   return [
@@ -191,12 +192,7 @@ function verification(
 }
 
 /** The decision's figures the efficiency KPIs count (approval's own, and the catalog facts this copy has). */
-function decisionFigures(
-  e: D["CaseDecided"],
-  c: ReturnType<ApprovalCasesCopy["get"]> & object,
-  matters: MattersCopy,
-) {
-  const facts = matters.facts(c.matterId, c.matterVersion);
+function decisionFigures(e: D["CaseDecided"], c: ApprovalCaseRef, facts: MatterFacts | undefined) {
   return {
     matterId: c.matterId,
     matterVersion: c.matterVersion,
@@ -216,7 +212,7 @@ export async function reactToApproval(
   event: BusEvent,
   now: string,
 ): Promise<void> {
-  const actions = actionsFor(event, deps.cases, deps.matters);
+  const actions = await actionsFor(event, deps.cases, deps.matters);
   for (const [i, a] of actions.entries()) {
     const ctx: CommandContext = { now, actor: reactor, causationEventId: `${event.id}:${i}` };
     if ("clock" in a) await deps.handlers.watch.handle(a.clock, a.command, ctx);

@@ -5,6 +5,7 @@ import {
   type SubjectRef,
   topics,
 } from "@gov/contracts";
+import type { BusProjection, BusProjectionHandle } from "@gov/messaging";
 
 export const approvalCaseTopics = [topics.approval.case];
 
@@ -22,19 +23,25 @@ export interface ApprovalCaseRef {
   acceptedOn: string;
 }
 
+const table = (t: (n: string) => string) => `
+  CREATE TABLE ${t("cases")} (case_id TEXT PRIMARY KEY, permit_id TEXT, ref TEXT NOT NULL);
+  CREATE INDEX ${t("by_permit")} ON ${t("cases")} (permit_id) WHERE permit_id IS NOT NULL;
+`;
+
 /**
  * This service's copy of approval's cases (from `CaseOpened` and `CaseDecided` on approval's case topic): which
- * department approved, which supervises, and which permit a decision granted. Rebuilt from the topic on every
- * start; never a call to approval.
+ * department approved, which supervises, and which permit a decision granted. One row per case in the projection
+ * database, kept with the topic's offsets (`startBusProjection`); never a call to approval.
  */
-export class ApprovalCasesCopy {
-  readonly #cases = new Map<string, ApprovalCaseRef>();
-  readonly #byPermit = new Map<string, string>();
-
-  apply(event: { type: string; data: unknown }): void {
-    if (event.type === approvalEventTypes.CaseOpened) {
+export const approvalCasesProjection: BusProjection = {
+  name: "review_approval_cases",
+  version: 1,
+  topics: approvalCaseTopics,
+  migrations: [{ sqlite: table, postgres: table }],
+  handlers: {
+    [approvalEventTypes.CaseOpened]: async (event, { tx, t }) => {
       const d = event.data as ApprovalEventData["CaseOpened"];
-      this.#cases.set(d.caseId, {
+      const ref: ApprovalCaseRef = {
         caseId: d.caseId,
         department: d.matter.department,
         supervisingDepartment: d.matter.supervisingDepartment ?? d.matter.department,
@@ -43,23 +50,49 @@ export class ApprovalCasesCopy {
         matterId: d.matter.matterId,
         matterVersion: d.matter.version,
         acceptedOn: d.acceptedOn,
-      });
-    } else if (event.type === approvalEventTypes.CaseDecided) {
+      };
+      await tx.run(
+        `INSERT INTO ${t("cases")} (case_id, permit_id, ref) VALUES (?, NULL, ?)
+         ON CONFLICT (case_id) DO UPDATE SET ref = excluded.ref`,
+        [d.caseId, JSON.stringify(ref)],
+      );
+    },
+    [approvalEventTypes.CaseDecided]: async (event, { tx, t }) => {
       const d = event.data as ApprovalEventData["CaseDecided"];
-      const c = this.#cases.get(d.caseId);
-      if (c && d.permitId) {
-        c.permitId = d.permitId;
-        this.#byPermit.set(d.permitId, d.caseId);
-      }
-    }
+      if (!d.permitId) return;
+      const row = await tx.get<{ ref: string }>(`SELECT ref FROM ${t("cases")} WHERE case_id = ?`, [
+        d.caseId,
+      ]);
+      if (!row) return;
+      const ref = { ...(JSON.parse(row.ref) as ApprovalCaseRef), permitId: d.permitId };
+      await tx.run(`UPDATE ${t("cases")} SET permit_id = ?, ref = ? WHERE case_id = ?`, [
+        d.permitId,
+        JSON.stringify(ref),
+        d.caseId,
+      ]);
+    },
+  },
+};
+
+/** The look-ups on the copy of approval's cases. */
+export class ApprovalCasesCopy {
+  readonly #p: BusProjectionHandle;
+  constructor(projection: BusProjectionHandle) {
+    this.#p = projection;
   }
 
-  get(caseId: string): ApprovalCaseRef | undefined {
-    return this.#cases.get(caseId);
+  async get(caseId: string): Promise<ApprovalCaseRef | undefined> {
+    return this.#one("case_id", caseId);
   }
 
-  byPermit(permitId: string): ApprovalCaseRef | undefined {
-    const caseId = this.#byPermit.get(permitId);
-    return caseId ? this.#cases.get(caseId) : undefined;
+  async byPermit(permitId: string): Promise<ApprovalCaseRef | undefined> {
+    return this.#one("permit_id", permitId);
+  }
+
+  async #one(column: "case_id" | "permit_id", value: string) {
+    const row = await this.#p.read(({ db, t }) =>
+      db.get<{ ref: string }>(`SELECT ref FROM ${t("cases")} WHERE ${column} = ?`, [value]),
+    );
+    return row ? (JSON.parse(row.ref) as ApprovalCaseRef) : undefined;
   }
 }
