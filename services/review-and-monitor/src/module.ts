@@ -29,6 +29,7 @@ import { defaultKpiTargets, type KpiTargets } from "./read-models/kpis.ts";
 import { MattersCopy, mattersCopyProjection } from "./read-models/matters-copy.ts";
 import { SqlSupervision, supervisionProjection } from "./read-models/supervision-sql.ts";
 
+export { categories as supervisionCategories } from "./application/handlers.ts";
 export { reviewConfigProblems } from "./config.ts";
 export { computeKpis, defaultKpiTargets, type Kpis } from "./read-models/kpis.ts";
 export { SupervisionModel } from "./read-models/supervision.ts";
@@ -64,6 +65,9 @@ export interface ReviewModuleOptions {
   };
 }
 
+/** How long the reaction to approval's events waits, per try, for this service's copies to have seen a case. */
+const COPY_WAIT_MS = 120_000;
+
 /** The seed of the 告知承诺 sampling draw: `REVIEW_SAMPLING_SEED`, else a fixed platform default. */
 export function samplingSeedFrom(env: Record<string, string | undefined>): string {
   const raw = env.REVIEW_SAMPLING_SEED;
@@ -92,10 +96,11 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
   const clock = deps.clock ?? (() => new Date().toISOString());
   const published = new PublishedCalendar();
   // Its read model and its copies of intake's and approval's cases and of the catalog live in SQL beside the event
-  // store (docs/projections.md): <DATA_DIR>/review-and-monitor-projections.db, or the PostgreSQL schema
-  // review_and_monitor_projections; a restart resumes from their checkpoints and offsets, nothing is replayed.
+  // store (docs/projections.md): <DATA_DIR>/review-projections.db, or the PostgreSQL schema review_projections
+  // (short: a test run's schema prefix and the name must fit 48 characters); a restart resumes from their
+  // checkpoints and offsets, nothing is replayed.
   const copies: BusProjectionHandle[] = [];
-  const read = await startServiceProjection(deps, "review-and-monitor", supervisionProjection, {
+  const read = await startServiceProjection(deps, "review", supervisionProjection, {
     lagHelp: "Review-and-monitor events its read model has not applied yet (capped at 10000)",
     // The copies live in the same database: closed before it.
     beforeClose: async () => {
@@ -112,8 +117,10 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
     return handle;
   };
   const cases = new CasesCopy(await startCopy(casesCopyProjection));
-  const approvalCases = new ApprovalCasesCopy(await startCopy(approvalCasesProjection));
-  const matters = new MattersCopy(await startCopy(mattersCopyProjection));
+  const approvalCopy = await startCopy(approvalCasesProjection);
+  const mattersCopy = await startCopy(mattersCopyProjection);
+  const approvalCases = new ApprovalCasesCopy(approvalCopy);
+  const matters = new MattersCopy(mattersCopy);
   const calendar: WorkingDays = options.calendar ?? {
     addWorkingDays: (start, days) => published.current().addWorkingDays(start, days),
     workingDaysBetween: (from, to) => published.current().workingDaysBetween(from, to),
@@ -155,13 +162,18 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
     groupId: "review-and-monitor-approval",
     topics: approvalTopics,
     handle: async (event) => {
-      // The copy of approval's cases is built by its own group: wait for it (bounded) before reacting.
-      for (let i = 0; ; i++) {
+      // The copies of approval's cases and of the catalog are built by their own groups: wait for them before
+      // reacting — while they are behind, up to two minutes a try (a busy machine or a restarted copy can be that
+      // far behind: with a fixed five seconds, five tries and the event went to the dead letters, a decision never
+      // pushed); once they have caught up and still do not know the case, five seconds.
+      for (let waited = 0; ; waited += 100) {
         try {
           return await reactToApproval({ handlers, cases: approvalCases, matters }, event, clock());
         } catch (error) {
-          if (!(error instanceof CaseNotYetKnown) || i >= 100) throw error;
-          await new Promise((r) => setTimeout(r, 50));
+          if (!(error instanceof CaseNotYetKnown) || waited >= COPY_WAIT_MS) throw error;
+          const behind = (await approvalCopy.lag()) > 0 || (await mattersCopy.lag()) > 0;
+          if (!behind && waited >= 5_000) throw error;
+          await new Promise((r) => setTimeout(r, 100));
         }
       }
     },

@@ -1,11 +1,13 @@
+import { isDeepStrictEqual } from "node:util";
 import { ApprovalModel } from "@gov/approval";
 import { chinaDate } from "@gov/calendar";
-import { approvalEventTypes } from "@gov/contracts";
+import { approvalEventTypes, reviewAndMonitorEventTypes } from "@gov/contracts";
 import { rebuildMemoryModel } from "@gov/eventsourcing";
 import { openPostgresEventStore } from "@gov/eventsourcing/postgres";
 import { probePostgres } from "@gov/eventsourcing/testing/postgres";
 import { ApplicationsModel } from "@gov/intake/read-model";
 import { hygieneElements } from "@gov/intake/test-support";
+import { computeKpis, SupervisionModel, supervisionCategories } from "@gov/review-and-monitor";
 import { mintToken } from "@gov/service-kit";
 import { LocalKafkaBroker, startCpuBurner, useBackend } from "@gov/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -119,6 +121,7 @@ describe.skipIf(!run)(suite, () => {
       replayed: 0,
       kills: 0,
       approvalKills: 0,
+      reviewKills: 0,
       restarts: 0,
       brokerRestarts: 0,
     };
@@ -211,12 +214,16 @@ describe.skipIf(!run)(suite, () => {
             continue;
           }
           // The first victim is approval, in the thick of its 秒批 decisions and seals; then any service at random.
+          // Review-and-monitor is the second, while it follows intake's and approval's events into its clocks.
           const victim =
             round === 1
               ? live.processes.find((p) => p.name === "approval")
-              : live.processes[Math.floor(Math.random() * live.processes.length)];
+              : round === 2
+                ? live.processes.find((p) => p.name === "review-and-monitor")
+                : live.processes[Math.floor(Math.random() * live.processes.length)];
           if (!victim) continue;
           if (victim.name === "approval") counts.approvalKills++;
+          if (victim.name === "review-and-monitor") counts.reviewKills++;
           victim.child.kill("SIGKILL");
           counts.kills++;
           await live.restart(victim.name);
@@ -422,14 +429,86 @@ describe.skipIf(!run)(suite, () => {
         const sealed = approvalFromLog.certificate(`PMT-${id}-01`)?.certificate;
         expect(sealed?.signature, id).toBeDefined();
       }
+      // Review-and-monitor was killed too: it followed intake's and approval's events into its clocks and pushes
+      // exactly once — every submission one Art. 32 clock (行政许可法 第三十二条), every acceptance one time-limit
+      // clock and one approval case clock (第四十二条), every 容缺 one supply clock, every 秒批 decision one push to
+      // the supervising department (国发〔2019〕18号) and one certificate clock (第四十四条), started and stopped
+      // once; no warning raised twice for one threshold; and its read model (in SQL) equals a fold of the log.
+      const R = reviewAndMonitorEventTypes;
+      const watch = async (clock: string) => {
+        const stream = await store.readStream(`watch-${clock}`);
+        return { started: count(stream, R.ClockStarted), stopped: count(stream, R.ClockStopped) };
+      };
+      let pushes = 0;
+      for (const { id, outcome, auto } of ids) {
+        const accepted = outcome.startsWith("accepted:");
+        await expect
+          .poll(
+            async () => ({
+              art32: await watch(`art32.${id}`),
+              limit: (await watch(`limit.${id}`)).started,
+              supply: (await watch(`supply.${id}`)).started,
+              case: await watch(`case.${id}`),
+              cert: await watch(`cert.${id}`),
+              pushed: count(await store.readStream(`push-decision.${id}`), R.PushReceived),
+            }),
+            { timeout: 60_000, interval: 500 },
+          )
+          .toEqual({
+            art32: { started: 1, stopped: 1 },
+            limit: accepted ? 1 : 0,
+            supply: outcome === "accepted:deferred-materials" ? 1 : 0,
+            case: { started: accepted ? 1 : 0, stopped: auto ? 1 : 0 },
+            cert: { started: auto ? 1 : 0, stopped: auto ? 1 : 0 },
+            pushed: auto ? 1 : 0,
+          });
+        if (auto) pushes++;
+      }
+      const reviewFromLog = await rebuildMemoryModel(store, supervisionCategories, new SupervisionModel());
+      for (const [clockId] of reviewFromLog.clocks) {
+        const levels: string[] = [];
+        for (const e of await store.readStream(`watch-${clockId}`)) {
+          if (e.type === R.ClockStarted) levels.length = 0;
+          if (e.type === R.DeadlineWarningRaised) levels.push((e.data as { level: string }).level);
+        }
+        expect(new Set(levels).size, clockId).toBe(levels.length);
+      }
+      // The live model against a fold of the log taken at the same moment, until they agree (the projection may
+      // still be applying the last events; the scheduler may raise a warning meanwhile), for at most a minute.
+      const plain = (x: unknown) => JSON.parse(JSON.stringify(x));
+      const byId = (list: { pushId: string }[]) => [...list].sort((a, b) => a.pushId.localeCompare(b.pushId));
+      const compare = async () => {
+        const fromLog = await rebuildMemoryModel(store, supervisionCategories, new SupervisionModel());
+        const get = async (path: string) =>
+          plain(await (await fetch(`${url}${path}`, { headers: auditor })).json());
+        return {
+          live: {
+            pushes: byId(await get("/review-and-monitor/pushes")),
+            kpis: await get("/review-and-monitor/kpis"),
+          },
+          fromLog: {
+            pushes: byId(plain([...fromLog.pushes.values()])),
+            kpis: plain(computeKpis(fromLog, {})),
+          },
+        };
+      };
+      let review = await compare();
+      for (
+        const until = Date.now() + 60_000;
+        !isDeepStrictEqual(review.live, review.fromLog) && Date.now() < until;
+      )
+        review = await compare();
+      expect(review.live).toEqual(review.fromLog);
+      expect(review.fromLog.kpis.efficiency.decisions).toBe(pushes);
       await store.close();
       process.stdout.write(
         `crash test: ${counts.sent} commands sent, ${counts.answered} answered, ${ids.length} applications, ${events} application events, ` +
-          `${cases} approval cases, ${certificates} 秒批 certificates, ${counts.kills} kills (${counts.approvalKills} of approval), ${counts.restarts} restarts, ${counts.brokerRestarts} broker restart, ` +
+          `${cases} approval cases, ${certificates} 秒批 certificates, ${pushes} supervision pushes, ${counts.kills} kills (${counts.approvalKills} of approval, ${counts.reviewKills} of review-and-monitor), ${counts.restarts} restarts, ${counts.brokerRestarts} broker restart, ` +
           `${counts.retries} retried requests, ${counts.replayed} duplicates absorbed (idempotent replays)\n`,
       );
       expect(counts.kills).toBeGreaterThanOrEqual(MIN_KILLS);
       expect(counts.approvalKills).toBeGreaterThanOrEqual(1);
+      expect(counts.reviewKills).toBeGreaterThanOrEqual(1);
       expect(counts.replayed).toBeGreaterThanOrEqual(Math.floor(APPLICATIONS / 10));
       expect(counts.brokerRestarts).toBe(1);
     } finally {

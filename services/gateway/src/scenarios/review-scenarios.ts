@@ -1,6 +1,7 @@
 import type { MatterElements } from "@gov/contracts";
 import type { Role } from "@gov/service-kit";
 import { expect, it } from "vitest";
+import { reviewDeadlineScenarios } from "./review-deadline-scenarios.ts";
 
 const WAIT = { timeout: 30_000, interval: 200 };
 
@@ -22,6 +23,13 @@ export interface ReviewScenarioContext {
   setClock: (now: string) => Promise<void>;
   /** The suite's first instant (a Tuesday in December 2026). */
   start: string;
+  submit: (body: object) => Promise<string>;
+  check: (id: string, body?: object) => Promise<{ status: number; json: { events?: unknown[] } }>;
+  forMatter: (materials: object[], applicant?: string, extra?: object) => object;
+  complete: object[];
+  tag: string;
+  /** A company credit does not know (normal): its 告知承诺 is accepted. */
+  promiseCompany: string;
 }
 
 /**
@@ -127,4 +135,6 @@ export function reviewScenarios(s: () => ReviewScenarioContext) {
       .poll(async () => (await supervisor("GET", `/review-and-monitor/feedback/${id}`)).json?.reopened, WAIT)
       .toBe(1);
   });
+
+  reviewDeadlineScenarios(s);
 }

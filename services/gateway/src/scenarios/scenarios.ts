@@ -427,6 +427,12 @@ export function describeScenarios(topology: string, start: () => Promise<Platfor
       goodCompany,
       setClock,
       start: T0,
+      submit,
+      check,
+      forMatter,
+      complete,
+      tag,
+      promiseCompany: code(`91330106${tag}MA2H3`),
     }));
 
     it("audit: the accepted application's timeline is in causal order and its export verifies offline", async () => {
