@@ -1,5 +1,5 @@
-import { exchangeEventSchemas, exchangeEventTypes } from "@gov/contracts";
-import { type CommandHandler, commandHandler, type EventStore, EventTypes } from "@gov/eventsourcing";
+import { reportTypes } from "@gov/aggregates";
+import { type CommandHandler, commandHandler, type EventStore } from "@gov/eventsourcing";
 import type { ReportCommand } from "../domain/case-report/commands.ts";
 import { caseReportDecider } from "../domain/case-report/decide.ts";
 import type { CaseReportState, ReportEvent } from "../domain/case-report/report.ts";
@@ -7,7 +7,7 @@ import type { CaseReportState, ReportEvent } from "../domain/case-report/report.
 export const SOURCE = "gov.exchange";
 /** The stream category `casestep`: the relay publishes it to `gov.exchange.casestep.v1`. */
 export const caseReportStream = (applicationId: string) => `casestep-${applicationId}`;
-export const reportTypes = new EventTypes<ReportEvent>(exchangeEventTypes, { schemas: exchangeEventSchemas });
+export { reportTypes };
 
 export type CaseReports = CommandHandler<ReportCommand, ReportEvent, CaseReportState>;
 
