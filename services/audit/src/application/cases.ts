@@ -1,6 +1,12 @@
 import type { CommandContext, EventStore, Json, RecordedEvent } from "@gov/eventsourcing";
 import type { AuditKey } from "@gov/runtime";
-import { diffStates, type StreamChange, type StreamState, stateAt } from "../domain/trail/fold.ts";
+import {
+  diffStates,
+  type StreamChange,
+  type StreamState,
+  stateAt,
+  withOwnerStates,
+} from "../domain/trail/fold.ts";
 import { type CausalGraph, causalGraph } from "../domain/trail/graph.ts";
 import type { Trail, TrailEvent } from "../read-models/trail.ts";
 import { type AuditBundle, signBundle } from "./bundle.ts";
@@ -99,10 +105,11 @@ export class CaseQueries {
     const erased = new Set(
       events.filter((e) => ERASURE.test(e.type) && Date.parse(e.time) <= Date.parse(t)).map((e) => e.stream),
     );
-    return stateAt(
+    const recorded = stateAt(
       events.map((e) => ({ ...e, data: shown(e, erased.has(e.stream)).data })),
       t,
     );
+    return withOwnerStates(recorded, events, t, PROTECTED_FIELDS);
   }
 
   async diff(caseKey: string, from: string, to: string): Promise<StreamChange[] | undefined> {
