@@ -1,5 +1,13 @@
 import { exchangeEventSchemas, exchangeEventTypes } from "@gov/contracts";
-import { type CommandHandler, commandHandler, type EventStore, EventTypes } from "@gov/eventsourcing";
+import {
+  type CommandHandler,
+  commandHandler,
+  type EventStore,
+  EventTypes,
+  type Json,
+  type Upcasters,
+  upcast,
+} from "@gov/eventsourcing";
 import type { ReportCommand } from "../domain/case-report/commands.ts";
 import { caseReportDecider } from "../domain/case-report/decide.ts";
 import type { CaseReportState, ReportEvent } from "../domain/case-report/report.ts";
@@ -7,7 +15,23 @@ import type { CaseReportState, ReportEvent } from "../domain/case-report/report.
 export const SOURCE = "gov.exchange";
 /** The stream category `casestep`: the relay publishes it to `gov.exchange.casestep.v1`. */
 export const caseReportStream = (applicationId: string) => `casestep-${applicationId}`;
-export const reportTypes = new EventTypes<ReportEvent>(exchangeEventTypes, { schemas: exchangeEventSchemas });
+
+/**
+ * Rows stored as `gov.exchange.casestep.reported.v1` (before 领证 was reported) read as v2. Every v1 row is a v2
+ * row as it is: v2 only adds the `delivery` member to `details`. Stored events are never rewritten.
+ */
+export const reportUpcasters: Upcasters = {
+  [exchangeEventTypes.CaseStepReportedV1]: (data) => ({ type: exchangeEventTypes.CaseStepReported, data }),
+};
+
+/** A stored report of either version as the current row type (the projection's handlers use it). */
+export const currentReport = (type: string, data: Json) => upcast(type, data, reportUpcasters);
+
+/** New rows are written as v2 only; v1 is read through the upcaster (docs/exchange.md, "Versions"). */
+export const reportTypes = new EventTypes<ReportEvent>(
+  { CaseStepReported: exchangeEventTypes.CaseStepReported },
+  { schemas: { CaseStepReported: exchangeEventSchemas.CaseStepReported }, upcasters: reportUpcasters },
+);
 
 export type CaseReports = CommandHandler<ReportCommand, ReportEvent, CaseReportState>;
 
