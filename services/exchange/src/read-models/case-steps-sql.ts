@@ -14,7 +14,9 @@ export type CaseStepReport = CaseStepReported & { reportedAt: string; seq: numbe
  */
 export const caseStepsProjection: Projection = {
   name: "exchange_case_steps",
-  version: 1,
+  // 2: the handlers also read gov.exchange.casestep.reported.v2 (领证); a deploy builds the export anew from the
+  // log beside version 1, whose older replicas skip v2 rows (docs/exchange.md, "Versions").
+  version: 2,
   categories: ["casestep"],
   migrations: [
     {
