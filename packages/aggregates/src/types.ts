@@ -10,7 +10,7 @@ import {
   reviewAndMonitorEventSchemas,
   reviewAndMonitorEventTypes,
 } from "@gov/contracts";
-import { type DomainEvent, EventTypes } from "@gov/eventsourcing";
+import { type DomainEvent, EventTypes, type Upcasters } from "@gov/eventsourcing";
 import type { CaseEvent } from "./approval/case.ts";
 import type { PermitEvent } from "./approval/permit.ts";
 import type { SubjectEvent } from "./credit/subject.ts";
@@ -38,8 +38,19 @@ export const applicationTypes = new EventTypes<ApplicationEvent>(applicationEven
 /** Credit's subject (`subject-<subjectId>`). */
 export const subjectTypes = new EventTypes<SubjectEvent>(creditEventTypes, { schemas: creditEventSchemas });
 
-/** The exchange's case report rows (`casestep-<applicationId>`). */
-export const reportTypes = new EventTypes<ReportEvent>(exchangeEventTypes, { schemas: exchangeEventSchemas });
+/**
+ * Rows stored as `gov.exchange.casestep.reported.v1` (before 领证 was reported) read as v2. Every v1 row is a v2
+ * row as it is: v2 only adds the `delivery` member to `details`. Stored events are never rewritten.
+ */
+export const reportUpcasters: Upcasters = {
+  [exchangeEventTypes.CaseStepReportedV1]: (data) => ({ type: exchangeEventTypes.CaseStepReported, data }),
+};
+
+/** The exchange's case report rows (`casestep-<applicationId>`): written as v2 only, v1 read through the upcaster. */
+export const reportTypes = new EventTypes<ReportEvent>(
+  { CaseStepReported: exchangeEventTypes.CaseStepReported },
+  { schemas: { CaseStepReported: exchangeEventSchemas.CaseStepReported }, upcasters: reportUpcasters },
+);
 
 /** Review-and-monitor's aggregates (rating, feedback, watch, finding, inspection, push, verification). */
 export const reviewAndMonitorTypes = <E extends DomainEvent>() =>
