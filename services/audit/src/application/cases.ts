@@ -45,20 +45,14 @@ export class CaseQueries {
    * they carry (an application's 办件编号 finds review-and-monitor's finding about it), a few rounds deep.
    */
   async caseEvents(caseKey: string): Promise<TrailEvent[]> {
-    const seen = new Map<string, TrailEvent>();
+    const seen = new Map<number, TrailEvent>();
     const asked = new Set<string>();
     let next = [caseKey];
     for (let round = 0; round < 4 && next.length > 0; round++) {
-      const found: TrailEvent[] = [];
-      for (const key of next) {
-        asked.add(key);
-        for (const e of await this.deps.trail.caseEvents(key)) {
-          if (!seen.has(e.id)) {
-            seen.set(e.id, e);
-            found.push(e);
-          }
-        }
-      }
+      for (const key of next) asked.add(key);
+      // One query a round for all the new keys; events found in an earlier round are not parsed again.
+      const found = await this.deps.trail.eventsOfKeys(next, new Set(seen.keys()));
+      for (const e of found) seen.set(e.logIndex, e);
       const more = new Set<string>();
       for (const e of found) {
         if (e.caseid && !e.stream.startsWith("subject-")) more.add(e.caseid);
