@@ -13,7 +13,12 @@ export const durableConsumerGroups: Readonly<Record<string, readonly ConsumerGro
     { group: "approval-acceptance", topics: [topics.intake.application] },
     { group: "approval-findings", topics: [topics.reviewAndMonitor.finding] },
   ],
-  exchange: [{ group: "exchange-case-steps", topics: [topics.intake.application, topics.approval.case] }],
+  exchange: [
+    {
+      group: "exchange-case-steps",
+      topics: [topics.intake.application, topics.approval.case, topics.approval.permit],
+    },
+  ],
   "review-and-monitor": [
     { group: "review-and-monitor-clocks", topics: [topics.intake.application] },
     { group: "review-and-monitor-approval", topics: [topics.approval.case, topics.approval.permit] },

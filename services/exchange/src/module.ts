@@ -50,7 +50,7 @@ export async function exchangeModule(
   const subscription = await deps.bus.subscribe({
     groupId: options.groupId ?? GROUP,
     topics: followedTopics,
-    handle: (event) => reportCaseEvent(reports, event, clock()),
+    handle: (event) => reportCaseEvent(reports, event, clock(), deps.logger),
     // On Kafka, approval's topic may run ahead of intake's: a step of a case whose acceptance is not reported
     // yet is retried (about 20 s of back-off) before it goes to the dead letters, from which it can be replayed.
     maxAttempts: 12,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { certificateDelivered, certificateNo } from "../approval/permit.ts";
 import { departmentRef, isoDate, isoInstant, regionCode } from "../codes.ts";
 import { applicationId, channel } from "../intake/events.ts";
 import { subjectRef } from "../subjects.ts";
@@ -53,8 +54,8 @@ const approvalStepDetails = <S extends "undertaking" | "review" | "approval">(st
     recommendation: z.enum(["approve", "refuse"]),
   });
 
-/** What each step says beyond the case: the fields of the intake event it comes from. */
-export const exchangeStepDetails = z.discriminatedUnion("step", [
+/** What each step says beyond the case: the fields of the intake or approval event it comes from (v1: no 领证). */
+const stepDetailsV1 = [
   z.object({ step: z.literal("application"), receivedOn: isoDate }),
   z.object({ step: z.literal("online-pre-acceptance"), receivedOn: isoDate }),
   z.object({
@@ -114,11 +115,33 @@ export const exchangeStepDetails = z.discriminatedUnion("step", [
     legalBasis: z.string().min(1).max(300).optional(),
     withinLimit: z.boolean().optional(),
   }),
-]);
+] as const;
+
+/**
+ * 领证: the certificate handed over or delivered (颁发、送达, 行政许可法 第四十四条), from approval's
+ * CertificateDelivered. How, which certificate and on which day; not the EMS tracking number, the locker's
+ * pick-up code or the officer (they lead to a person), nor anything of the holder beyond the row's subject id.
+ */
+const deliveryDetails = z.object({
+  step: z.literal("delivery"),
+  method: certificateDelivered.shape.method,
+  certificateNo,
+  deliveredOn: isoDate,
+});
+
+/** The `details` of `CaseStepReported` v1, as published: every step but 领证. Kept for v1's readers. */
+export const exchangeStepDetailsV1 = z.discriminatedUnion("step", [...stepDetailsV1]);
+
+/** The `details` of a row (v2): every step of v1 and 领证. */
+export const exchangeStepDetails = z.discriminatedUnion("step", [...stepDetailsV1, deliveryDetails]);
 export type ExchangeStepDetails = z.infer<typeof exchangeStepDetails>;
 
-/** A reported row: the whole row each time, so that a receiver keeps the highest version of each key. */
-export const caseStepReported = z.object({
+/**
+ * `gov.exchange.casestep.reported.v1`: a reported row without 领证. Published before v2 and never changed (the
+ * compatibility gate, packages/contracts/published): its events stay in the topic, the exchange reads them as v2
+ * (an upcaster) and writes only v2 (docs/exchange.md, "Versions").
+ */
+export const caseStepReportedV1 = z.object({
   /** The row's stable key inside the platform: `<applicationId>:<step>`. */
   rowId: z.string().min(3).max(120),
   /** The key the exchange files it under: the 办件编号 once known, before acceptance the application id. */
@@ -146,20 +169,30 @@ export const caseStepReported = z.object({
   /** The applicant as a subject id (a pseudonym for a person; never a name or ID number of a person). */
   applicant: subjectRef,
   channel,
-  details: exchangeStepDetails,
+  details: exchangeStepDetailsV1,
   /** The event (of intake, later approval) whose content this version carries. */
   source: z.object({ eventId: z.string().min(1).max(100), type: z.string().min(1).max(120) }),
   /** Why this version was reported: the first report, or a re-report after the case number became known. */
   reason: z.enum(["reported", "case-number-assigned"]),
 });
+export type CaseStepReportedV1 = z.infer<typeof caseStepReportedV1>;
+
+/**
+ * A reported row (`gov.exchange.casestep.reported.v2`): the whole row each time, so that a receiver keeps the
+ * highest version of each key. The same fields as v1; `details` may also be 领证 (`step: "delivery"`).
+ */
+export const caseStepReported = caseStepReportedV1.extend({ details: exchangeStepDetails });
 export type CaseStepReported = z.infer<typeof caseStepReported>;
 
 export const exchangeEventTypes = {
-  CaseStepReported: "gov.exchange.casestep.reported.v1",
+  CaseStepReported: "gov.exchange.casestep.reported.v2",
+  /** Superseded by v2 (no 领证); no longer written. Listed so its schema stays in the catalog and the gate. */
+  CaseStepReportedV1: "gov.exchange.casestep.reported.v1",
 } as const;
 
 export const exchangeEventSchemas = {
   CaseStepReported: caseStepReported,
+  CaseStepReportedV1: caseStepReportedV1,
 } as const;
 
 export type ExchangeEventName = keyof typeof exchangeEventSchemas;

@@ -1,6 +1,12 @@
 import type { CommandContext, EventStore, Json, RecordedEvent } from "@gov/eventsourcing";
 import type { AuditKey } from "@gov/runtime";
-import { diffStates, type StreamChange, type StreamState, stateAt } from "../domain/trail/fold.ts";
+import {
+  diffStates,
+  type StreamChange,
+  type StreamState,
+  stateAt,
+  withOwnerStates,
+} from "../domain/trail/fold.ts";
 import { type CausalGraph, causalGraph } from "../domain/trail/graph.ts";
 import type { Trail, TrailEvent } from "../read-models/trail.ts";
 import { type AuditBundle, signBundle } from "./bundle.ts";
@@ -39,20 +45,14 @@ export class CaseQueries {
    * they carry (an application's 办件编号 finds review-and-monitor's finding about it), a few rounds deep.
    */
   async caseEvents(caseKey: string): Promise<TrailEvent[]> {
-    const seen = new Map<string, TrailEvent>();
+    const seen = new Map<number, TrailEvent>();
     const asked = new Set<string>();
     let next = [caseKey];
     for (let round = 0; round < 4 && next.length > 0; round++) {
-      const found: TrailEvent[] = [];
-      for (const key of next) {
-        asked.add(key);
-        for (const e of await this.deps.trail.caseEvents(key)) {
-          if (!seen.has(e.id)) {
-            seen.set(e.id, e);
-            found.push(e);
-          }
-        }
-      }
+      for (const key of next) asked.add(key);
+      // One query a round for all the new keys; events found in an earlier round are not parsed again.
+      const found = await this.deps.trail.eventsOfKeys(next, new Set(seen.keys()));
+      for (const e of found) seen.set(e.logIndex, e);
       const more = new Set<string>();
       for (const e of found) {
         if (e.caseid && !e.stream.startsWith("subject-")) more.add(e.caseid);
@@ -99,10 +99,11 @@ export class CaseQueries {
     const erased = new Set(
       events.filter((e) => ERASURE.test(e.type) && Date.parse(e.time) <= Date.parse(t)).map((e) => e.stream),
     );
-    return stateAt(
+    const recorded = stateAt(
       events.map((e) => ({ ...e, data: shown(e, erased.has(e.stream)).data })),
       t,
     );
+    return withOwnerStates(recorded, events, t, PROTECTED_FIELDS);
   }
 
   async diff(caseKey: string, from: string, to: string): Promise<StreamChange[] | undefined> {

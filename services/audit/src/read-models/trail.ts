@@ -154,13 +154,24 @@ export class Trail {
 
   /** Every event of a case (any key that names it), in log order. */
   caseEvents(key: string): Promise<TrailEvent[]> {
+    return this.eventsOfKeys([key]);
+  }
+
+  /**
+   * Every event indexed under any of `keys`, once each, in log order, leaving out those in `known` (an earlier
+   * round of the same case) before their data is parsed.
+   */
+  eventsOfKeys(keys: readonly string[], known: ReadonlySet<number> = new Set()): Promise<TrailEvent[]> {
+    if (keys.length === 0) return Promise.resolve([]);
     return this.handle.read(async ({ db, t }) => {
+      const marks = keys.map(() => "?").join(", ");
       const rows = await db.all<Row>(
-        `SELECT e.* FROM ${t("keys")} k JOIN ${t("events")} e ON e.log_index = k.log_index
-          WHERE k.key = ? ORDER BY e.log_index`,
-        [key],
+        `SELECT e.* FROM ${t("events")} e
+          WHERE e.log_index IN (SELECT k.log_index FROM ${t("keys")} k WHERE k.key IN (${marks}))
+          ORDER BY e.log_index`,
+        [...keys],
       );
-      return rows.map(toEvent);
+      return rows.filter((r) => !known.has(Number(r.log_index))).map(toEvent);
     });
   }
 

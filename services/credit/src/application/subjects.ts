@@ -1,12 +1,12 @@
 import { isDeepStrictEqual } from "node:util";
-import { creditEventSchemas, creditEventTypes, SEALED_TEXT } from "@gov/contracts";
+import { subjectTypes } from "@gov/aggregates";
+import { SEALED_TEXT } from "@gov/contracts";
 import {
   type CommandContext,
   type CommandHandler,
   type CommandInput,
   commandHandler,
   type EventStore,
-  EventTypes,
   fold,
   nameBasedUuid,
 } from "@gov/eventsourcing";
@@ -17,8 +17,8 @@ import { subjectDecider } from "../domain/subject/decide.ts";
 import type { SubjectEvent, SubjectState } from "../domain/subject/subject.ts";
 
 export const SOURCE = "gov.credit";
-/** The subject's events on the wire, each checked against the credit contract before it is appended. */
-export const subjectTypes = new EventTypes<SubjectEvent>(creditEventTypes, { schemas: creditEventSchemas });
+/** The subject's events on the wire (one definition, shared with the audit service). */
+export { subjectTypes };
 export const subjectStream = (subjectId: string) => `subject-${subjectId}`;
 
 export type SubjectCommands = CommandHandler<SubjectCommand, SubjectEvent, SubjectState> & {

@@ -1,5 +1,5 @@
-import { exchangeEventSchemas, exchangeEventTypes } from "@gov/contracts";
-import { type CommandHandler, commandHandler, type EventStore, EventTypes } from "@gov/eventsourcing";
+import { reportTypes, reportUpcasters } from "@gov/aggregates";
+import { type CommandHandler, commandHandler, type EventStore, type Json, upcast } from "@gov/eventsourcing";
 import type { ReportCommand } from "../domain/case-report/commands.ts";
 import { caseReportDecider } from "../domain/case-report/decide.ts";
 import type { CaseReportState, ReportEvent } from "../domain/case-report/report.ts";
@@ -7,7 +7,15 @@ import type { CaseReportState, ReportEvent } from "../domain/case-report/report.
 export const SOURCE = "gov.exchange";
 /** The stream category `casestep`: the relay publishes it to `gov.exchange.casestep.v1`. */
 export const caseReportStream = (applicationId: string) => `casestep-${applicationId}`;
-export const reportTypes = new EventTypes<ReportEvent>(exchangeEventTypes, { schemas: exchangeEventSchemas });
+
+/**
+ * The row types: new rows are written as v2 only; v1 is read through the upcaster (docs/exchange.md, "Versions").
+ * Defined in @gov/aggregates with the case report's fold, so the audit service reads stored rows the same way.
+ */
+export { reportTypes, reportUpcasters };
+
+/** A stored report of either version as the current row type (the projection's handlers use it). */
+export const currentReport = (type: string, data: Json) => upcast(type, data, reportUpcasters);
 
 export type CaseReports = CommandHandler<ReportCommand, ReportEvent, CaseReportState>;
 

@@ -2,13 +2,18 @@ import { serviceTestApp } from "@gov/runtime/testing";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { exchangeModule } from "../module.ts";
-import { approvalEvents, expectedReports, intakeEvents } from "../reactions/case-fixtures.ts";
+import { approvalEvents, expectedReports, intakeEvents, permitEvents } from "../reactions/case-fixtures.ts";
 
 const given = Object.fromEntries(
   Array.from({ length: 4 }, (_, i) => {
     const { streamId, events } = intakeEvents("Q", i);
     const approval = approvalEvents("Q", i);
-    return [[streamId, events], ...(approval ? [[approval.streamId, approval.events]] : [])];
+    const permit = permitEvents("Q", i);
+    return [
+      [streamId, events],
+      ...(approval ? [[approval.streamId, approval.events]] : []),
+      ...(permit ? [[permit.streamId, permit.events]] : []),
+    ];
   }).flat(),
 );
 const total = Array.from({ length: 4 }, (_, i) => expectedReports(i)).reduce((a, b) => a + b);

@@ -2,7 +2,14 @@ import { roles } from "@gov/contracts";
 import { serviceTestApp } from "@gov/runtime/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { exchangeModule } from "../module.ts";
-import { approvalEvents, expectedReports, intakeEvents } from "../reactions/case-fixtures.ts";
+import {
+  approvalEvents,
+  expectedReports,
+  intakeEvents,
+  permitEvents,
+  permitIdOf,
+  storedV1Rows,
+} from "../reactions/case-fixtures.ts";
 import { CSV_COLUMNS } from "./export.ts";
 
 const N = 12;
@@ -10,12 +17,20 @@ const given = Object.fromEntries(
   Array.from({ length: N }, (_, i) => {
     const { streamId, events } = intakeEvents("H", i);
     const approval = approvalEvents("H", i);
-    return [[streamId, events], ...(approval ? [[approval.streamId, approval.events]] : [])];
+    const permit = permitEvents("H", i);
+    return [
+      [streamId, events],
+      ...(approval ? [[approval.streamId, approval.events]] : []),
+      ...(permit ? [[permit.streamId, permit.events]] : []),
+    ];
   }).flat(),
 );
-const total = Array.from({ length: N }, (_, i) => expectedReports(i)).reduce((a, b) => a + b);
 // The test clock: every report is made on 2026-11-20 (China time).
 const DAY = "2026-11-20";
+// And one row the exchange stored as v1 on that day, before 领证 was reported (read as v2 by the upcaster).
+const storedV1 = storedV1Rows("H", 0, `${DAY}T09:00:00+08:00`);
+given[storedV1.streamId] = storedV1.events;
+const total = Array.from({ length: N }, (_, i) => expectedReports(i)).reduce((a, b) => a + b) + 1;
 
 const start = () => serviceTestApp((deps) => exchangeModule(deps), { start: `${DAY}T10:00:00+08:00`, given });
 let h: Awaited<ReturnType<typeof start>>;
@@ -48,6 +63,47 @@ describe("GET /exchange/case-steps: the feed for a day or a range", () => {
     expect(rows.some((row) => row.step === "application" && row.version === 2)).toBe(true);
   });
 
+  it("JSON Lines: 领证, one row per delivered certificate, with method, certificate number and date only", async () => {
+    const r = await get(`/exchange/case-steps?from=${DAY}`);
+    const rows = r.body
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { step: string; applicationId: string; details: unknown });
+    const delivered = rows.filter((row) => row.step === "delivery");
+    // Applications 0, 4 and 8 are approved and their certificates delivered (the fixtures).
+    expect(delivered.map((row) => row.applicationId)).toEqual(["AH00000", "AH00004", "AH00008"]);
+    expect(delivered[0]).toMatchObject({
+      stepName: "领证",
+      version: 1,
+      caseKey: expect.stringMatching(/^[0-9A-Z]{31}\d{12}$/),
+      details: {
+        step: "delivery",
+        method: "ems",
+        certificateNo: `${permitIdOf("H", 0)}-01`,
+        deliveredOn: "2026-11-02",
+      },
+    });
+    expect(Object.keys(delivered[0]?.details as object).sort()).toEqual([
+      "certificateNo",
+      "deliveredOn",
+      "method",
+      "step",
+    ]);
+    expect(r.body).not.toContain("EMS0000");
+  });
+
+  it("a row stored as v1 is exported as the same row (read as v2)", async () => {
+    const r = await get(`/exchange/case-steps?from=${DAY}`);
+    const rows = r.body
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const v1 = storedV1.events[0];
+    expect(rows.filter((row) => row.rowId === "AHV0000:application")).toEqual([
+      { ...(v1?.data as object), reportedAt: v1?.time },
+    ]);
+  });
+
   it("CSV: RFC 4180 with a header line, quoted where a field needs it", async () => {
     const r = await get(`/exchange/case-steps?from=${DAY}&to=${DAY}&format=csv`, "system");
     expect(r.statusCode, r.body).toBe(200);
@@ -57,6 +113,20 @@ describe("GET /exchange/case-steps: the feed for a day or a range", () => {
     expect(lines).toHaveLength(total + 1);
     // details is JSON: quoted, its quotes doubled.
     expect(lines[1]).toContain('"{""receivedOn"":""2026-11-02""}"');
+    // 领证: the step's columns and its details.
+    const delivery = lines.filter((l) => l.includes(",delivery,领证,"));
+    expect(delivery).toHaveLength(3);
+    expect(delivery[0]).toContain(
+      `"{""method"":""ems"",""certificateNo"":""${permitIdOf("H", 0)}-01"",""deliveredOn"":""2026-11-02""}"`,
+    );
+    expect(delivery[0]?.split(",").slice(0, 6)).toEqual([
+      expect.stringMatching(/^[0-9A-Z]{31}\d{12}$/),
+      expect.stringMatching(/^[0-9A-Z]{31}\d{12}$/),
+      "AH00000",
+      "delivery",
+      "领证",
+      "1",
+    ]);
   });
 
   it("pages: next-cursor and a link until the range is read, every report exactly once", async () => {

@@ -4,6 +4,7 @@ import {
   applicationSubmitted,
   approvalEventTypes,
   caseDecided,
+  certificateDelivered,
   correctionRequested,
   intakeEventTypes,
   materialsSupplemented,
@@ -13,12 +14,12 @@ import {
   topics,
 } from "@gov/contracts";
 import type { CommandInput } from "@gov/eventsourcing";
-import type { BusEvent } from "@gov/messaging";
+import type { BusEvent, MessagingLogger } from "@gov/messaging";
 import type { CaseReports } from "../application/reports.ts";
 import type { ReportCommand, SourceEvent } from "../domain/case-report/commands.ts";
 
-/** What the feed follows: intake's application events and approval's case events. */
-export const followedTopics = [topics.intake.application, topics.approval.case];
+/** What the feed follows: intake's application events, approval's case events and its permits' (领证). */
+export const followedTopics = [topics.intake.application, topics.approval.case, topics.approval.permit];
 
 /** Approval's steps reported as 承办, 审核 and 批准, by the name the matter gives the step. */
 const APPROVAL_STEPS: Readonly<Record<string, "undertaking" | "review" | "approval">> = {
@@ -30,10 +31,18 @@ export const GROUP = "exchange-case-steps";
 
 const reporter = { id: "exchange-feed", role: "system" } as const;
 
-/** The report an intake event makes, if it is one of the mapped steps (docs/exchange.md). */
-export function reportFor(
-  event: BusEvent,
-): { applicationId: string; command: CommandInput<ReportCommand> } | undefined {
+/** A step to report on the case's stream. */
+export interface Report {
+  applicationId: string;
+  command: CommandInput<ReportCommand>;
+}
+/** An event of a mapped type that cannot be reported, and why (logged; never personal data). */
+export interface Skipped {
+  skipped: string;
+}
+
+/** The report an intake or approval event makes, if it is one of the mapped steps (docs/exchange.md). */
+export function reportFor(event: BusEvent): Report | Skipped | undefined {
   const source: SourceEvent = { eventId: event.id, type: event.type, occurredAt: event.time };
   switch (event.type) {
     case intakeEventTypes.ApplicationSubmitted: {
@@ -171,19 +180,47 @@ export function reportFor(
         },
       };
     }
+    case approvalEventTypes.CertificateDelivered: {
+      const d = certificateDelivered.parse(event.data);
+      // Deliveries recorded before approval named the case carry only the permit, and the feed keeps no
+      // permit → case index (it reports steps of cases): such a delivery is left out, with the reason logged.
+      if (!d.caseId)
+        return { skipped: "the delivery names no case (recorded before CertificateDelivered had caseId)" };
+      return {
+        applicationId: d.caseId,
+        command: {
+          type: "ReportDelivery",
+          // The tracking number, locker code and officer stay with approval: they lead to a person.
+          data: { source, method: d.method, certificateNo: d.certificateNo, deliveredOn: d.deliveredOn },
+        },
+      };
+    }
     default:
       return undefined; // not a step of the feed (yet): docs/exchange.md, "Not mapped"
   }
 }
 
 /**
- * Reports the step an intake event makes. The new events' ids derive from the intake event's id, so a
+ * Reports the step an intake or approval event makes. The new events' ids derive from the source event's id, so a
  * redelivery (after a crash between the append and the offset commit, a rebalance) appends nothing again:
- * exactly once in effect, on the embedded bus and on Kafka alike.
+ * exactly once in effect, on the embedded bus and on Kafka alike. An event that cannot be reported is logged
+ * with its id, type and the reason only.
  */
-export async function reportCaseEvent(reports: CaseReports, event: BusEvent, now: string): Promise<void> {
+export async function reportCaseEvent(
+  reports: CaseReports,
+  event: BusEvent,
+  now: string,
+  logger: MessagingLogger,
+): Promise<void> {
   const report = reportFor(event);
   if (!report) return;
+  if ("skipped" in report) {
+    logger.warn(
+      { eventId: event.id, type: event.type, reason: report.skipped },
+      "exchange feed: event not reported",
+    );
+    return;
+  }
   await reports.handle(report.applicationId, report.command, {
     now,
     actor: reporter,

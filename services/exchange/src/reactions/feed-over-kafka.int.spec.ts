@@ -18,7 +18,14 @@ import { kafkaBrokers, probeKafka, testClock, useBackend } from "@gov/testing";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { exchangeModule } from "../module.ts";
-import { applicationIdOf, approvalEvents, expectedReports, intakeEvents } from "./case-fixtures.ts";
+import {
+  applicationIdOf,
+  approvalEvents,
+  expectedReports,
+  intakeEvents,
+  pathOf,
+  permitEvents,
+} from "./case-fixtures.ts";
 
 const suite = "exchange feed over Kafka across restarts (distributed mode)";
 const run =
@@ -35,7 +42,7 @@ describe.skipIf(!run)(suite, () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("reads intake's topic, reports each step once across a restart (offsets after the rows), and publishes the rows to gov.exchange.casestep.v1", async () => {
+  it("reads intake's and approval's topics, reports each step once across a restart (offsets after the rows), and publishes the rows to gov.exchange.casestep.v1", async () => {
     const tag = randomUUID().replaceAll("-", "").slice(0, 6).toUpperCase();
     const group = `exchange-case-steps-${tag}`;
     const mine = (applicationId: string) => applicationId.startsWith(`A${tag}`);
@@ -116,10 +123,13 @@ describe.skipIf(!run)(suite, () => {
     // committed offsets.
     for (const c of cases)
       if (c.events.length > 1) await intakeStore.append(c.streamId, c.events.slice(1), 0);
-    // Approval's steps (on gov.approval.case.v1; this store's relay stands in for approval's).
+    // Approval's steps (on gov.approval.case.v1) and its certificates delivered (on gov.approval.permit.v1); this
+    // store's relay stands in for approval's.
     for (let i = 0; i < N; i++) {
       const c = approvalEvents(tag, i);
       if (c) await intakeStore.append(c.streamId, c.events, "no-stream");
+      const permit = permitEvents(tag, i);
+      if (permit) await intakeStore.append(permit.streamId, permit.events, "no-stream");
     }
     exchange = await startExchange();
     const total = cases.reduce((n, _, i) => n + expectedReports(i), 0);
@@ -136,6 +146,14 @@ describe.skipIf(!run)(suite, () => {
         rows.filter((r) => r.applicationId === id),
         id,
       ).toHaveLength(expectedReports(i));
+      // 领证: exactly one row for each approved case whose certificate was delivered, after its 办结.
+      const mine = rows.filter((r) => r.applicationId === id).map((r) => r.step);
+      expect(
+        mine.filter((step) => step === "delivery"),
+        id,
+      ).toHaveLength(pathOf(i) === "accepted" ? 1 : 0);
+      if (pathOf(i) === "accepted")
+        expect(mine.indexOf("delivery")).toBeGreaterThan(mine.indexOf("conclusion"));
     }
 
     // Published: the subscriber sees every report, each case's in order (versions of a row ascending), keyed by
@@ -150,7 +168,7 @@ describe.skipIf(!run)(suite, () => {
       if (ids.has(e.id)) continue; // at least once: a repeat is the same event
       ids.add(e.id);
       const d = e.data as { rowId: string; version: number; applicationId: string };
-      expect(e.type).toBe("gov.exchange.casestep.reported.v1");
+      expect(e.type).toBe("gov.exchange.casestep.reported.v2"); // new rows are written as v2 only
       expect(e.caseid).toBe(d.applicationId);
       expect(d.version, d.rowId).toBeGreaterThan(seen.get(d.rowId) ?? 0);
       seen.set(d.rowId, d.version);

@@ -20,7 +20,15 @@ import { caseReports } from "../application/reports.ts";
 import { exchangeModule } from "../module.ts";
 import type { CaseStepReport } from "../read-models/case-steps-sql.ts";
 import { reportCaseEvent } from "./case-events.ts";
-import { applicationIdOf, approvalEvents, expectedReports, intakeEvents, pathOf } from "./case-fixtures.ts";
+import {
+  applicationIdOf,
+  approvalEvents,
+  expectedReports,
+  intakeEvents,
+  pathOf,
+  permitEvents,
+  permitIdOf,
+} from "./case-fixtures.ts";
 
 const N = 40;
 const backends = {
@@ -108,10 +116,12 @@ for (const backend of Object.keys(backends) as Backend[]) {
       for (const s of rest(tag)) {
         if (s.events.length > 0) await p.store.append(s.streamId, s.events, 0);
       }
-      // Approval's steps of the accepted cases (承办, 审核, 批准, 办结; 特别程序).
+      // Approval's steps of the accepted cases (承办, 审核, 批准, 办结; 特别程序), and the certificates delivered (领证).
       for (let i = 0; i < N; i++) {
         const c = approvalEvents(tag, i);
         if (c) await p.store.append(c.streamId, c.events, "no-stream");
+        const permit = permitEvents(tag, i);
+        if (permit) await p.store.append(permit.streamId, permit.events, "no-stream");
       }
       const total = Array.from({ length: N }, (_, i) => expectedReports(i)).reduce((a, b) => a + b);
       await vi.waitFor(async () => expect(await p.all()).toHaveLength(total), {
@@ -142,6 +152,25 @@ for (const backend of Object.keys(backends) as Backend[]) {
         } else {
           expect(application.map((r) => [r.version, r.caseKey])).toEqual([[1, id]]);
         }
+        // 领证: exactly one row for an approved case whose certificate was delivered, under the 办件编号.
+        const delivery = mine.filter((r) => r.step === "delivery");
+        if (pathOf(i) === "accepted") {
+          expect(delivery.map((r) => [r.stepName, r.version, r.caseKey === r.caseNumber, r.details])).toEqual(
+            [
+              [
+                "领证",
+                1,
+                true,
+                {
+                  step: "delivery",
+                  method: "ems",
+                  certificateNo: `${permitIdOf(tag, i)}-01`,
+                  deliveredOn: `2026-11-${String(2 + (i % 20)).padStart(2, "0")}`,
+                },
+              ],
+            ],
+          );
+        } else expect(delivery).toEqual([]);
       }
 
       // What is exported is what the relay publishes: the casestep streams hold exactly these reports.
@@ -157,9 +186,14 @@ for (const backend of Object.keys(backends) as Backend[]) {
       // A redelivery of every intake and approval event (a crash before the offset commit) reports nothing again.
       const reports2 = caseReports(p.store);
       const intake = (await p.store.readAll({ limit: 1_000_000 })).events.filter((e) =>
-        [`application-A${tag}`, `case-A${tag}`].some((prefix) => e.subject.startsWith(prefix)),
+        [`application-A${tag}`, `case-A${tag}`, `permit-PMT-A${tag}`].some((prefix) =>
+          e.subject.startsWith(prefix),
+        ),
       );
-      for (const e of intake) await reportCaseEvent(reports2, e, p.clock.now());
+      expect(intake.filter((e) => e.type === "gov.approval.permit.certificate-delivered.v1")).toHaveLength(
+        N / 4,
+      );
+      for (const e of intake) await reportCaseEvent(reports2, e, p.clock.now(), silentLogger);
       const after = (await p.store.readAll({ limit: 1_000_000 })).events.filter((e) =>
         e.subject.startsWith("casestep-"),
       );

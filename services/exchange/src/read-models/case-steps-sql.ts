@@ -1,6 +1,8 @@
 import { chinaDate } from "@gov/calendar";
 import { type CaseStepReported, caseStepReported, exchangeEventTypes } from "@gov/contracts";
-import type { Projection, ProjectionHandle } from "@gov/eventsourcing/projections";
+import type { RecordedEvent } from "@gov/eventsourcing";
+import type { Projection, ProjectionContext, ProjectionHandle } from "@gov/eventsourcing/projections";
+import { currentReport } from "../application/reports.ts";
 
 /** A reported row as the export gives it: the row, when it was reported, and its place in the feed. */
 export type CaseStepReport = CaseStepReported & { reportedAt: string; seq: number };
@@ -12,7 +14,9 @@ export type CaseStepReport = CaseStepReported & { reportedAt: string; seq: numbe
  */
 export const caseStepsProjection: Projection = {
   name: "exchange_case_steps",
-  version: 1,
+  // 2: the handlers also read gov.exchange.casestep.reported.v2 (领证); a deploy builds the export anew from the
+  // log beside version 1, whose older replicas skip v2 rows (docs/exchange.md, "Versions").
+  version: 2,
   categories: ["casestep"],
   migrations: [
     {
@@ -43,20 +47,22 @@ export const caseStepsProjection: Projection = {
     },
   ],
   handlers: {
-    [exchangeEventTypes.CaseStepReported]: async (event, { tx, t }) => {
-      const row = caseStepReported.parse(event.data);
-      const last = await tx.get<{ seq: number | string | null }>(
-        `SELECT MAX(seq) AS seq FROM ${t("reports")}`,
-      );
-      const seq = Number(last?.seq ?? 0) + 1;
-      await tx.run(
-        `INSERT INTO ${t("reports")} (seq, event_id, row_id, version, reported_on, reported_at, row_json)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        [seq, event.id, row.rowId, row.version, chinaDate(event.time), event.time, JSON.stringify(row)],
-      );
-    },
+    // Rows stored as v1 (before 领证) read as v2 through the upcaster; the table holds the row either way.
+    [exchangeEventTypes.CaseStepReported]: (event, ctx) => insertReport(event, ctx),
+    [exchangeEventTypes.CaseStepReportedV1]: (event, ctx) => insertReport(event, ctx),
   },
 };
+
+async function insertReport(event: RecordedEvent, { tx, t }: ProjectionContext): Promise<void> {
+  const row = caseStepReported.parse(currentReport(event.type, event.data).data);
+  const last = await tx.get<{ seq: number | string | null }>(`SELECT MAX(seq) AS seq FROM ${t("reports")}`);
+  const seq = Number(last?.seq ?? 0) + 1;
+  await tx.run(
+    `INSERT INTO ${t("reports")} (seq, event_id, row_id, version, reported_on, reported_at, row_json)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    [seq, event.id, row.rowId, row.version, chinaDate(event.time), event.time, JSON.stringify(row)],
+  );
+}
 
 export interface ReportQuery {
   /** First and last day (China time, inclusive) the reports were made. */

@@ -1,19 +1,13 @@
-import { intakeEventSchemas, intakeEventTypes } from "@gov/contracts";
-import { commandHandler, type EventStore, EventTypes } from "@gov/eventsourcing";
-import type { ApplicationEvent } from "../domain/application/application.ts";
+import { applicationTypes } from "@gov/aggregates";
+import { commandHandler, type EventStore } from "@gov/eventsourcing";
 import { applicationDecider, type WorkingDays } from "../domain/application/decide.ts";
 
 /** The producer named on every event intake appends. */
 export const SOURCE = "gov.intake";
 
-// The application stream's events (the case-serial streams have their own, see case-numbers.ts).
-const { CaseNumberAllocated: _serialType, ...applicationEventTypes } = intakeEventTypes;
-const { CaseNumberAllocated: _serialSchema, ...applicationEventSchemas } = intakeEventSchemas;
-
-/** The application events on the wire, each checked against the contract before it is appended. */
-export const applicationTypes = new EventTypes<ApplicationEvent>(applicationEventTypes, {
-  schemas: applicationEventSchemas,
-});
+// The application stream's events on the wire, one definition shared with the audit service (the case-serial
+// streams have their own, see case-numbers.ts).
+export { applicationTypes };
 
 export const applicationStream = (applicationId: string) => `application-${applicationId}`;
 

@@ -1,4 +1,4 @@
-import { reviewAndMonitorEventSchemas, reviewAndMonitorEventTypes } from "@gov/contracts";
+import { reviewAndMonitorTypes } from "@gov/aggregates";
 import {
   type CommandContext,
   type CommandHandler,
@@ -6,7 +6,6 @@ import {
   commandHandler,
   type DomainEvent,
   type EventStore,
-  EventTypes,
   type HandleResult,
   handleCommandsTogether,
   type PreparedCommand,
@@ -47,8 +46,7 @@ export const categories = [
   "verification",
 ] as const;
 
-const types = <E extends DomainEvent>() =>
-  new EventTypes<E>(reviewAndMonitorEventTypes as never, { schemas: reviewAndMonitorEventSchemas as never });
+const types = reviewAndMonitorTypes;
 
 export const streams = {
   rating: (id: string) => `rating-${id}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diffStates, type FoldedEvent, stateAt } from "./fold.ts";
+import { diffStates, type FoldedEvent, stateAt, withOwnerStates } from "./fold.ts";
 import { caseKeys, whyOf } from "./keys.ts";
 
 const ev = (version: number, time: string, type: string, data: Record<string, string>): FoldedEvent => ({
@@ -81,5 +81,55 @@ describe("audit trail: case keys and the generic point-in-time fold", () => {
     ];
     expect(stateAt(events, "2026-03-02T12:00:00.000Z")["subject-P1"]?.erased).toBe(false);
     expect(stateAt(events, "2026-03-04T00:00:00.000Z")["subject-P1"]?.erased).toBe(true);
+  });
+
+  it("adds each stream's state folded with its owner's evolve, personal data masked, up to the instant", () => {
+    const subject = (
+      version: number,
+      time: string,
+      type: string,
+      data: Record<string, unknown>,
+    ): FoldedEvent => ({
+      stream: "subject-P1",
+      service: "credit",
+      type,
+      time,
+      version,
+      data: data as never,
+    });
+    const raw = [
+      subject(0, "2026-03-02T01:00:00.000Z", "gov.credit.subject.registered.v1", {
+        subjectId: "P1",
+        kind: "person",
+        identity: { keyId: "k", ciphertext: "…" },
+      }),
+      subject(1, "2026-03-03T01:00:00.000Z", "gov.credit.subject.listing-proposed.v1", {
+        subjectId: "P1",
+        listingId: "L1",
+        list: "black",
+        sealedText: { keyId: "k", ciphertext: "…" },
+        source: { kind: "finding" },
+        measuresVersion: "1",
+      }),
+      {
+        ...ev(0, "2026-03-02T01:00:00.000Z", "gov.review-and-monitor.inspection.recorded.v1", {}),
+        stream: "inspection-I1",
+      },
+    ];
+    const at = "2026-03-04T00:00:00.000Z";
+    const states = withOwnerStates(stateAt(raw, at), raw, at, new Set(["identity", "sealedText"]));
+    expect(states["subject-P1"]?.state).toMatchObject({
+      status: "registered",
+      kind: "person",
+      listings: { L1: { list: "black", stage: "notified", sealedText: "(sealed)" } },
+    });
+    expect(JSON.stringify(states["subject-P1"]?.state)).not.toContain("ciphertext");
+    // A category no service folds (an inspection record) keeps only the recorded fields.
+    expect(states["inspection-I1"]?.state).toBeUndefined();
+    // Before the listing, the owner's state had no listing yet.
+    const before = "2026-03-02T12:00:00.000Z";
+    expect(withOwnerStates(stateAt(raw, before), raw, before, new Set())["subject-P1"]?.state).toMatchObject({
+      listings: {},
+    });
   });
 });

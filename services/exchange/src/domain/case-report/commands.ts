@@ -52,6 +52,9 @@ export type ReportSpecialProcedureEnd = Command<
 /** 办结: the case was decided (准予 or 不予). */
 export type ReportConclusion = Command<"ReportConclusion", { source: SourceEvent } & Details<"conclusion">>;
 
+/** 领证: the certificate was handed over or delivered (颁发、送达, 行政许可法 第四十四条). */
+export type ReportDelivery = Command<"ReportDelivery", { source: SourceEvent } & Details<"delivery">>;
+
 export type ReportCommand =
   | ReportSubmission
   | ReportCorrectionNotice
@@ -61,4 +64,5 @@ export type ReportCommand =
   | ReportApprovalStep
   | ReportSpecialProcedureStart
   | ReportSpecialProcedureEnd
-  | ReportConclusion;
+  | ReportConclusion
+  | ReportDelivery;

@@ -6,6 +6,7 @@ import type {
   ReportCommand,
   ReportConclusion,
   ReportCorrectionNotice,
+  ReportDelivery,
   ReportRefusal,
   ReportSpecialProcedureEnd,
   ReportSpecialProcedureStart,
@@ -162,6 +163,24 @@ function conclusion(c: ReportConclusion, state: CaseReportState): ReportEvent[] 
   return [row(base, state, { step: "conclusion", ...details }, source, source.occurredAt, "reported")];
 }
 
+/**
+ * 领证: a certificate is issued and delivered after a 准予 decision (行政许可法 第三十九条, 第四十四条), so the row
+ * follows 办结. On Kafka, approval's permit topic can run ahead of its case topic: until the conclusion is
+ * reported the delivery is refused and the bus retries it. A delivery for a refused case contradicts approval's
+ * own record: a conflict, not a row. A later delivery (the parcel came back and the holder collected it at the
+ * window; a certificate re-issued under the same case) re-reports the row as its next version.
+ */
+function delivery(c: ReportDelivery, state: CaseReportState): ReportEvent[] {
+  const { source, ...details } = c.data;
+  const base = acceptedBase(state, source);
+  const concluded = state.rows.conclusion?.details;
+  if (concluded?.step !== "conclusion")
+    throw new NotFound(`the case's conclusion is not reported yet (${source.type})`);
+  if (concluded.outcome !== "approved")
+    throw new StateConflict(`a certificate delivered for a case concluded as ${concluded.outcome}`);
+  return [row(base, state, { step: "delivery", ...details }, source, source.occurredAt, "reported")];
+}
+
 export const caseReportDecider: Decider<ReportCommand, ReportEvent, CaseReportState> = {
   initialState: initialCaseReportState,
   evolve: evolveCaseReport,
@@ -187,6 +206,8 @@ export const caseReportDecider: Decider<ReportCommand, ReportEvent, CaseReportSt
         return specialProcedureEnd(command, state);
       case "ReportConclusion":
         return conclusion(command, state);
+      case "ReportDelivery":
+        return delivery(command, state);
       default: {
         const unknown: never = command;
         throw new Error(`unknown case report command ${JSON.stringify(unknown)}`);

@@ -286,4 +286,91 @@ describe("case report: approval's steps after 受理", () => {
       })
       .thenThrows(NotFound, /acceptance is not reported yet/);
   });
+
+  describe("领证 (颁发、送达, 行政许可法 第四十四条): after 办结", () => {
+    const conclude = (outcome: "approved" | "refused"): ReportCommand => ({
+      type: "ReportConclusion",
+      data: {
+        source: src("d1", "gov.approval.case.decided.v1"),
+        decidedOn: "2026-11-11",
+        outcome,
+        auto: false,
+      },
+      metadata: meta,
+    });
+    const deliver = (eventId: string, method: "window" | "ems" = "ems"): ReportCommand => ({
+      type: "ReportDelivery",
+      data: {
+        source: src(eventId, "gov.approval.permit.certificate-delivered.v1", "2026-11-12T10:00:00+08:00"),
+        method,
+        certificateNo: "PMT-A1-01",
+        deliveredOn: "2026-11-12",
+      },
+      metadata: meta,
+    });
+    const approved = spec
+      .given(...given)
+      .when(conclude("approved"))
+      .events();
+
+    it("a delivered certificate is the 领证 row under the 办件编号: method, certificate number and date", () => {
+      const [row, ...more] = spec
+        .given(...given, ...approved)
+        .when(deliver("v1"))
+        .events();
+      expect(more).toEqual([]);
+      expect(row?.data).toMatchObject({
+        rowId: "A1:delivery",
+        caseKey: CASE_NUMBER,
+        step: "delivery",
+        stepName: "领证",
+        version: 1,
+        occurredAt: "2026-11-12T10:00:00+08:00",
+        details: { step: "delivery", method: "ems", certificateNo: "PMT-A1-01", deliveredOn: "2026-11-12" },
+        source: { eventId: "v1", type: "gov.approval.permit.certificate-delivered.v1" },
+        reason: "reported",
+      });
+    });
+
+    it("a later delivery re-reports the row as version 2; the same delivery again reports nothing", () => {
+      const first = spec
+        .given(...given, ...approved)
+        .when(deliver("v1"))
+        .events();
+      spec
+        .given(...given, ...approved, ...first)
+        .when(deliver("v1"))
+        .thenNothingHappened();
+      const second = spec
+        .given(...given, ...approved, ...first)
+        .when(deliver("v2", "window"))
+        .events();
+      expect(second.map((e) => [e.data.step, e.data.version, e.data.details])).toEqual([
+        [
+          "delivery",
+          2,
+          { step: "delivery", method: "window", certificateNo: "PMT-A1-01", deliveredOn: "2026-11-12" },
+        ],
+      ]);
+    });
+
+    it("before the case's 办结 is reported the delivery is refused (the bus retries); after a 不予 decision it is a conflict", () => {
+      spec
+        .given(...given)
+        .when(deliver("v1"))
+        .thenThrows(NotFound, /conclusion is not reported yet/);
+      spec
+        .given(application)
+        .when(deliver("v1"))
+        .thenThrows(NotFound, /acceptance is not reported yet/);
+      const refused = spec
+        .given(...given)
+        .when(conclude("refused"))
+        .events();
+      spec
+        .given(...given, ...refused)
+        .when(deliver("v1"))
+        .thenThrows(StateConflict, /concluded as refused/);
+    });
+  });
 });

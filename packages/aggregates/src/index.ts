@@ -1,0 +1,2 @@
+export * from "./folds.ts";
+export * from "./types.ts";
