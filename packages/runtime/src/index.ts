@@ -11,4 +11,5 @@ export * from "./projection-db.ts";
 export * from "./request-context.ts";
 export * from "./run-service.ts";
 export * from "./schedule.ts";
+export * from "./service-projection.ts";
 export * from "./store.ts";
