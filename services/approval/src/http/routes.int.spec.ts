@@ -491,6 +491,32 @@ describe("告知承诺 found false (国办发〔2020〕42号)", () => {
   });
 });
 
+describe("the inbox's per-step clock (行政许可法 第四十二条)", () => {
+  it("flags a step overdue once more working days than its limit have passed since it was reached", async () => {
+    const before = h.clock.now();
+    await accept(h, accepted("LATE-1", "food"));
+    await caseOf("LATE-1");
+    const step = async () =>
+      ((await get("/approval/inbox")).json() as { caseId: string; step: unknown }[]).find(
+        (i) => i.caseId === "LATE-1",
+      )?.step;
+    // 承办 has 2 of the promised 5 working days, from the day after acceptance (Monday 2026-03-02).
+    expect(await step()).toMatchObject({
+      name: "承办",
+      limitDays: 2,
+      openedOn: "2026-03-02",
+      usedDays: 0,
+      dueOn: "2026-03-04",
+      overdue: false,
+    });
+    h.clock.set("2026-03-04T10:00:00+08:00");
+    expect(await step()).toMatchObject({ usedDays: 2, overdue: false });
+    h.clock.set("2026-03-05T10:00:00+08:00");
+    expect(await step()).toMatchObject({ usedDays: 3, overdue: true });
+    h.clock.set(before);
+  });
+});
+
 it("the SQL read model equals a rebuild from the log (every case, permit, certificate and holder entry)", async () => {
   const log = await h.store.readAll({ limit: 1_000_000, filter: { categories: ["case", "permit"] } });
   const last = log.events.at(-1)?.position;

@@ -1,7 +1,13 @@
 import type { RecordedEvent } from "@gov/eventsourcing";
 import { caseTypes, permitTypes } from "../application/streams.ts";
 import type { CaseEvent, CaseFile, CaseState } from "../domain/case/case.ts";
-import { type ClockView, clockAt, type WorkingDays } from "../domain/case/clock.ts";
+import {
+  type ClockView,
+  clockAt,
+  type StepClock,
+  stepClockAt,
+  type WorkingDays,
+} from "../domain/case/clock.ts";
 import type { Permit, PermitEvent, PermitState } from "../domain/permit/permit.ts";
 
 /**
@@ -13,7 +19,7 @@ export interface InboxItem {
   caseId: string;
   caseNumber: string;
   matterName: string;
-  step: { index: number; name: string; status: string; officerId?: string };
+  step: { index: number; name: string; status: string; officerId?: string } & StepClock;
   clock: ClockView;
   greenChannel: boolean;
   strictReview: boolean;
@@ -98,7 +104,10 @@ export function caseView(c: OpenedCase, calendar: WorkingDays, today: string): C
   };
 }
 
-/** A department's open steps, least time left first (a calendar problem first of all), then by case id. */
+/**
+ * A department's open steps, least time left first (a calendar problem first of all), then by case id; each step with
+ * its own clock and an overdue flag (past the step's limit, 行政许可法 第四十二条 counted as the case clock counts).
+ */
 export function inboxOf(
   cases: Iterable<CaseState>,
   department: string,
@@ -119,6 +128,7 @@ export function inboxOf(
         name: step.name,
         status: step.status,
         ...(step.officerId ? { officerId: step.officerId } : {}),
+        ...stepClockAt(calendar, s, step, today),
       },
       clock: clockAt(calendar, s, today),
       greenChannel: s.opened.credit.greenChannel,
