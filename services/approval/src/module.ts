@@ -1,9 +1,10 @@
 import { join } from "node:path";
 import { PublishedCalendar } from "@gov/calendar";
 import { topics } from "@gov/contracts";
-import { commandHandler, memoryReadModel } from "@gov/eventsourcing";
+import { commandHandler, rebuildMemoryModel } from "@gov/eventsourcing";
+import type { ProjectionHandle } from "@gov/eventsourcing/projections";
 import type { Subscription } from "@gov/messaging";
-import { domainErrorMapper, type ServiceDeps } from "@gov/runtime";
+import { domainErrorMapper, type ServiceDeps, startServiceProjection } from "@gov/runtime";
 import { FileKeyring, keyringOptionsFromEnv, sealKeyringProblems } from "@gov/seal";
 import type { ServiceModule } from "@gov/service-kit";
 import type { PermitCommands } from "./application/certificates.ts";
@@ -17,10 +18,12 @@ import { approvalRoutes } from "./http/routes.ts";
 import { acceptanceTopics, reactToApplication } from "./reactions/acceptance.ts";
 import { findingTopics, reactToFinding } from "./reactions/findings.ts";
 import { ApprovalModel } from "./read-models/approval-model.ts";
+import { approvalProjection, SqlApproval } from "./read-models/approval-sql.ts";
 import { CreditCopy, creditTopics } from "./read-models/credit-copy.ts";
 import { MattersCopy, mattersTopics } from "./read-models/matters-copy.ts";
 
 export { ApprovalModel } from "./read-models/approval-model.ts";
+export { approvalProjection, SqlApproval } from "./read-models/approval-sql.ts";
 
 export interface ApprovalModuleOptions {
   /** The special procedures and the rights notice (default: 行政许可法 第四十五条 plus 现场勘验, 技术审查, 公示; 60 days / 6 months). */
@@ -34,9 +37,12 @@ export interface ApprovalModuleOptions {
 export type ApprovalModule = ServiceModule & {
   cases: CaseCommands;
   permits: PermitCommands;
-  model: ApprovalModel;
+  /** The read model the routes answer from: cases and permits in SQL (the `approval_cases` projection). */
+  model: SqlApproval;
+  projection: ProjectionHandle;
   keyring: FileKeyring;
   calendar: PublishedCalendar;
+  /** A fold of the whole log in memory (the reference the SQL model must equal; not for routes). */
   rebuild(): Promise<ApprovalModel>;
   /** Approval's copies of the catalog and of credit statuses (fed from their topics). */
   matters: MattersCopy;
@@ -101,11 +107,12 @@ export async function approvalModule(
     source: SOURCE,
     stream: permitStream,
   });
-  const readModel = memoryReadModel(deps.store, {
-    name: "approval-cases",
-    categories: ["case", "permit"],
-    create: () => new ApprovalModel(),
+  // Cases and permits live in SQL beside the event store (docs/projections.md): the SQLite file
+  // <DATA_DIR>/approval-projections.db, or the PostgreSQL schema approval_projections; not rebuilt on start.
+  const sql = await startServiceProjection(deps, "approval", approvalProjection, {
+    lagHelp: "Case and permit events approval's read model has not applied yet (capped at 10000)",
   });
+  const model = new SqlApproval(sql.projection);
   const react = (event: import("@gov/messaging").BusEvent) =>
     reactToApplication({ cases, permits, keyring, matters, credit, logger: deps.logger }, event, clock());
   const reactions: Subscription[] = [
@@ -121,17 +128,20 @@ export async function approvalModule(
     prefix: "/approval",
     cases,
     permits,
-    model: readModel.model,
+    model,
+    projection: sql.projection,
     keyring,
     calendar: published,
-    rebuild: () => readModel.rebuild(),
+    rebuild: () =>
+      rebuildMemoryModel(deps.store, approvalProjection.categories as string[], new ApprovalModel()),
     matters,
     credit,
     react,
-    routes: approvalRoutes({ cases, permits, keyring, model: () => readModel.model, calendar, clock }),
+    routes: approvalRoutes({ cases, permits, keyring, model, calendar, clock }),
     errorMappers: [domainErrorMapper],
-    readModels: [readModel],
+    readModels: [sql.readModel],
     gauges: [
+      sql.lagGauge,
       {
         name: "approval_catalog_copy_matters",
         help: "Matters in approval's copy of the catalog",

@@ -12,7 +12,7 @@ const [command, name] = process.argv.slice(2);
 const servicesWithProjections = (): string[] => {
   // PostgreSQL: one schema per service that keeps projections (`<service>_projections`).
   if (settings.EVENT_STORE === "postgres")
-    return ["matters", "credit", "intake", "audit", "approval", "review"];
+    return ["matters", "credit", "intake", "exchange", "audit", "approval", "review"];
   try {
     return readdirSync(settings.DATA_DIR)
       .filter((f) => f.endsWith("-projections.db"))

@@ -22,7 +22,7 @@ import type { FastifyRequest } from "fastify";
 import { type PermitCommands, signedDocumentOf, signPending } from "../application/certificates.ts";
 import type { PermitCommand } from "../domain/permit/commands.ts";
 import type { Certificate, Permit } from "../domain/permit/permit.ts";
-import type { ApprovalModel } from "../read-models/approval-model.ts";
+import type { ApprovalReads } from "../read-models/approval-sql.ts";
 import { caseworkers, mayRead, overseers } from "./access.ts";
 import {
   amendBody,
@@ -42,7 +42,7 @@ import {
 export interface CertificateRouteDeps {
   permits: PermitCommands;
   keyring: FileKeyring;
-  model: () => ApprovalModel;
+  model: ApprovalReads;
   clock: () => string;
 }
 
@@ -73,8 +73,8 @@ export function certificateRoutes(deps: CertificateRouteDeps): FastifyPluginAsyn
     const ctx = (request: FastifyRequest): CommandContext => requestContext(request, clock);
     const tags = ["approval"];
     const today = () => chinaDate(clock());
-    const found = (no: string) => {
-      const f = deps.model().certificate(no);
+    const found = async (no: string) => {
+      const f = await deps.model.certificate(no);
       if (!f) throw new NotFoundProblem(`no certificate ${no}`);
       return f;
     };
@@ -92,7 +92,7 @@ export function certificateRoutes(deps: CertificateRouteDeps): FastifyPluginAsyn
           throw new ForbiddenProblem("an applicant reads only its own certificates");
         if (actor && caseworkers.includes(actor.role) && !actor.department)
           throw new ForbiddenProblem("the token carries no department claim");
-        return deps.model().byHolder(request.query.holder);
+        return deps.model.byHolder(request.query.holder);
       },
     );
 
@@ -102,7 +102,7 @@ export function certificateRoutes(deps: CertificateRouteDeps): FastifyPluginAsyn
       async (request, reply) => {
         const pdf = request.params.no.endsWith(".pdf");
         const no = pdf ? request.params.no.slice(0, -4) : request.params.no;
-        const { permit, certificate } = found(no);
+        const { permit, certificate } = await found(no);
         readable(request, certificate);
         const signed = signedDocumentOf(certificate);
         const status = statusOf(permit, certificate, today());
@@ -138,7 +138,7 @@ export function certificateRoutes(deps: CertificateRouteDeps): FastifyPluginAsyn
       async (request) => {
         const verification = verify(request.body, keyring.publicKeys());
         const no = (request.body.document as { certificateNo?: unknown }).certificateNo;
-        const f = typeof no === "string" ? deps.model().certificate(no) : undefined;
+        const f = typeof no === "string" ? await deps.model.certificate(no) : undefined;
         const status: CertificateStatus = f
           ? statusOf(f.permit, f.certificate, today())
           : { state: "cancelled", since: today(), reason: "no such certificate in the issuer's records" };
@@ -156,7 +156,7 @@ export function certificateRoutes(deps: CertificateRouteDeps): FastifyPluginAsyn
         schema: { params: certificateParams, body: deliveryBody, response: { 200: commandResult }, tags },
       },
       async (request, reply) => {
-        const { permit } = found(request.params.no);
+        const { permit } = await found(request.params.no);
         const result = await permits.handle(
           permit.permitId,
           { type: "DeliverCertificate", data: { certificateNo: request.params.no, ...request.body } },
@@ -170,7 +170,7 @@ export function certificateRoutes(deps: CertificateRouteDeps): FastifyPluginAsyn
       "/permits/:permitId",
       { config: auth(...readers), schema: { params: permitParams, tags } },
       async (request) => {
-        const p = deps.model().permit(request.params.permitId);
+        const p = await deps.model.permit(request.params.permitId);
         if (!p) throw new NotFoundProblem(`no permit ${request.params.permitId}`);
         const cur = p.certificates.at(-1) as Certificate;
         readable(request, cur);

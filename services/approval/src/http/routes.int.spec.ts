@@ -343,12 +343,12 @@ describe("秒批 (国发〔2022〕5号: 政务服务便利化)", () => {
         matter: { ...accepted("x", "x").matter, matterId: "seal-filing", allowsAutoApproval: true },
       }),
     );
-    const c = await eventually(() => {
-      const f = h.module.model.caseFile("AUTO-1");
+    const c = await eventually(async () => {
+      const f = await h.module.model.caseFile("AUTO-1");
       return f?.certificate ? f : undefined;
     }, "auto certificate");
     expect(c.decision).toMatchObject({ outcome: "approved", auto: true });
-    const cert = h.module.model.certificate(c.certificate?.certificateNo ?? "");
+    const cert = await h.module.model.certificate(c.certificate?.certificateNo ?? "");
     expect(cert?.certificate.signature?.algorithm).toBe("SM2-SM3");
   });
 
@@ -431,7 +431,7 @@ describe("不予 and findings", () => {
         matter: { ...accepted("x", "x").matter, matterId: "seal-filing", allowsAutoApproval: true },
       }),
     );
-    await eventually(() => h.module.model.caseFile("AUTO-3")?.certificate, "certificate");
+    await eventually(async () => (await h.module.model.caseFile("AUTO-3"))?.certificate, "certificate");
     await finding(h, {
       type: "ViolationFound",
       data: {
@@ -446,8 +446,8 @@ describe("不予 and findings", () => {
         permitId: "PMT-AUTO-3",
       },
     });
-    const permit = await eventually(() => {
-      const p = h.module.model.permit("PMT-AUTO-3");
+    const permit = await eventually(async () => {
+      const p = await h.module.model.permit("PMT-AUTO-3");
       return p && Object.keys(p.proposals).length > 0 ? p : undefined;
     }, "proposal");
     expect(permit.proposals.F1).toMatchObject({ kind: "revoke", open: true });
@@ -481,8 +481,8 @@ describe("告知承诺 found false (国办发〔2020〕42号)", () => {
         permitId: "PMT-PROM-1",
       },
     });
-    const permit = await eventually(() => {
-      const p = h.module.model.permit("PMT-PROM-1");
+    const permit = await eventually(async () => {
+      const p = await h.module.model.permit("PMT-PROM-1");
       return p?.status === "rescinded" ? p : undefined;
     }, "rescinded");
     expect(permit.ended).toMatchObject({ how: "rescinded" });
@@ -491,8 +491,39 @@ describe("告知承诺 found false (国办发〔2020〕42号)", () => {
   });
 });
 
-it("a rebuild of the read model equals the live one", async () => {
+describe("the inbox's per-step clock (行政许可法 第四十二条)", () => {
+  it("flags a step overdue once more working days than its limit have passed since it was reached", async () => {
+    const before = h.clock.now();
+    await accept(h, accepted("LATE-1", "food"));
+    await caseOf("LATE-1");
+    const step = async () =>
+      ((await get("/approval/inbox")).json() as { caseId: string; step: unknown }[]).find(
+        (i) => i.caseId === "LATE-1",
+      )?.step;
+    // 承办 has 2 of the promised 5 working days, from the day after acceptance (Monday 2026-03-02).
+    expect(await step()).toMatchObject({
+      name: "承办",
+      limitDays: 2,
+      openedOn: "2026-03-02",
+      usedDays: 0,
+      dueOn: "2026-03-04",
+      overdue: false,
+    });
+    h.clock.set("2026-03-04T10:00:00+08:00");
+    expect(await step()).toMatchObject({ usedDays: 2, overdue: false });
+    h.clock.set("2026-03-05T10:00:00+08:00");
+    expect(await step()).toMatchObject({ usedDays: 3, overdue: true });
+    h.clock.set(before);
+  });
+});
+
+it("the SQL read model equals a rebuild from the log (every case, permit, certificate and holder entry)", async () => {
+  const log = await h.store.readAll({ limit: 1_000_000, filter: { categories: ["case", "permit"] } });
+  const last = log.events.at(-1)?.position;
+  expect(last && (await h.module.projection.waitFor(last, 20_000))).toBe(true);
   const rebuilt = await h.module.rebuild();
-  expect([...rebuilt.cases.entries()]).toEqual([...h.module.model.cases.entries()]);
-  expect([...rebuilt.permits.entries()]).toEqual([...h.module.model.permits.entries()]);
+  const live = await h.module.model.snapshot();
+  expect(live.cases.length).toBeGreaterThan(5);
+  expect(live.certificates.length).toBeGreaterThan(1);
+  expect(live).toEqual(rebuilt.snapshot());
 });

@@ -15,7 +15,7 @@ import { type CaseCommands, issueCertificateFor } from "../application/issue.ts"
 import { permitIdOf } from "../application/streams.ts";
 import type { WorkingDays } from "../domain/case/clock.ts";
 import type { CaseCommand } from "../domain/case/commands.ts";
-import type { ApprovalModel } from "../read-models/approval-model.ts";
+import type { ApprovalReads } from "../read-models/approval-sql.ts";
 import { caseworkers, departmentOf, mayRead, overseers } from "./access.ts";
 import { certificateRoutes } from "./certificate-routes.ts";
 import {
@@ -36,7 +36,7 @@ export interface ApprovalRouteDeps {
   cases: CaseCommands;
   permits: PermitCommands;
   keyring: FileKeyring;
-  model: () => ApprovalModel;
+  model: ApprovalReads;
   calendar: () => WorkingDays;
   clock: () => string;
 }
@@ -56,14 +56,14 @@ export function approvalRoutes(deps: ApprovalRouteDeps): FastifyPluginAsyncZod {
     const tags = ["approval"];
 
     app.get("/inbox", { config: auth(...caseworkers), schema: { tags } }, async (request) =>
-      deps.model().inbox(departmentOf(request), deps.calendar(), today()),
+      deps.model.inbox(departmentOf(request), deps.calendar(), today()),
     );
 
     app.get(
       "/cases/:caseId",
       { config: auth(...caseworkers, ...overseers, "applicant"), schema: { params: caseParams, tags } },
       async (request) => {
-        const view = deps.model().view(request.params.caseId, deps.calendar(), today());
+        const view = await deps.model.view(request.params.caseId, deps.calendar(), today());
         if (!view) throw new NotFoundProblem(`no case ${request.params.caseId}`);
         mayRead(request, view.matter.department.creditCode, view.applicant.subjectId);
         return view;
@@ -74,10 +74,10 @@ export function approvalRoutes(deps: ApprovalRouteDeps): FastifyPluginAsyncZod {
       "/bundles/:bundleApplicationId",
       { config: auth(...caseworkers, ...overseers, "applicant"), schema: { params: bundleParams, tags } },
       async (request) => {
-        const bundle = deps.model().bundle(request.params.bundleApplicationId);
+        const bundle = await deps.model.bundle(request.params.bundleApplicationId);
         if (!bundle) throw new NotFoundProblem(`no bundle ${request.params.bundleApplicationId}`);
         const actor = request.context.actor;
-        const first = deps.model().caseFile(bundle.cases[0]?.caseId ?? "");
+        const first = await deps.model.caseFile(bundle.cases[0]?.caseId ?? "");
         const own = bundle.cases.find((c) => c.department.creditCode === actor?.department);
         mayRead(
           request,

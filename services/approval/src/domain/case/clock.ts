@@ -96,3 +96,51 @@ export function clockAt(calendar: WorkingDays, c: CaseFile, today: string): Cloc
 }
 
 export { nextDay };
+
+/** A step's own clock: its limit, working days used since it was reached, its due date, and whether it is overdue. */
+export interface StepClock {
+  limitDays: number;
+  openedOn?: string;
+  usedDays?: number;
+  dueOn?: string;
+  /** Past its limit: more working days used than the step's limit (a step due today is not overdue yet). */
+  overdue: boolean;
+  /** Set instead of the figures when a year the count needs has no published calendar. */
+  problem?: string;
+}
+
+/**
+ * A step's clock at a date, by the case clock's rule (行政许可法 第四十二条: working days on the published calendar,
+ * counted from the day after the step was reached; a special procedure's working days excluded, 第四十五条). Each
+ * step's limit is its share of the promised limit (or the matter's own per-step limit).
+ */
+export function stepClockAt(
+  calendar: WorkingDays,
+  c: CaseFile,
+  step: CaseFile["steps"][number],
+  today: string,
+): StepClock {
+  const limitDays = step.timeLimitDays;
+  const from = step.openedOn;
+  if (!from) return { limitDays, overdue: false };
+  try {
+    let paused = 0;
+    for (const p of c.procedures) {
+      const start = p.startedOn > nextDay(from) ? p.startedOn : nextDay(from);
+      const endOf = p.endedOn ?? today;
+      const end = endOf < today ? endOf : today;
+      if (start <= end) paused += workingDaysIncluding(calendar, start, end);
+    }
+    const used = Math.max(0, calendar.workingDaysBetween(from, today) - paused);
+    return {
+      limitDays,
+      openedOn: from,
+      usedDays: used,
+      dueOn: calendar.addWorkingDays(from, limitDays + paused),
+      overdue: used > limitDays,
+    };
+  } catch (error) {
+    if ((error as Error).name !== "CalendarYearNotLoadedError") throw error;
+    return { limitDays, openedOn: from, overdue: false, problem: (error as Error).message };
+  }
+}
