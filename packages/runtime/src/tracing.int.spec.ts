@@ -138,7 +138,9 @@ describe.skipIf(!run)(suite, () => {
       .filter((l) => l.startsWith("{"))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
 
-  it("with OTEL_TRACES_EXPORTER=otlp exports one trace per request: fastify, the append and its pg queries; the log line has the trace id", { timeout: 240_000 }, async () => {
+  it("with OTEL_TRACES_EXPORTER=otlp exports one trace per request: fastify, the append and its pg queries; the log line has the trace id", {
+    timeout: 240_000,
+  }, async () => {
     const receiver = await otlpReceiver();
     try {
       const { url, log } = await start({
@@ -153,7 +155,7 @@ describe.skipIf(!run)(suite, () => {
         .poll(() => receiver.spans.some((s) => s.name === "event-store append"), { timeout: 30_000 })
         .toBe(true);
       const request = receiver.spans.find(
-        (s) => s.name === "request" && s.attributes["http.route"] === "/traced/things/:id",
+        (s) => s.name === "POST /traced/things/:id" && s.attributes["http.route"] === "/traced/things/:id",
       );
       expect(request, "@fastify/otel's request span").toBeDefined();
       const trace = receiver.spans.filter((s) => s.traceId === request?.traceId);
@@ -176,7 +178,9 @@ describe.skipIf(!run)(suite, () => {
     }
   });
 
-  it("without OTEL_* (or with OTEL_TRACES_EXPORTER=none) starts the same way, exports nothing, logs no trace ids", { timeout: 180_000 }, async () => {
+  it("without OTEL_* (or with OTEL_TRACES_EXPORTER=none) starts the same way, exports nothing, logs no trace ids", {
+    timeout: 180_000,
+  }, async () => {
     const receiver = await otlpReceiver();
     try {
       const { url, log } = await start({

@@ -50,6 +50,17 @@ export async function startTracing(
       new FastifyOtelInstrumentation({
         registerOnInitialization: true,
         ignorePaths: (route) => untracedRoute(route.url),
+        // The request and its handler: a span per lifecycle hook (authentication, metrics, problem mapping)
+        // would be most of each trace and is named after the hook's source text.
+        instrumentHooks: false,
+        // Spans named as the HTTP semantic conventions name a server span, `{method} {route}` (the route
+        // pattern, never the path: a path can hold an id), instead of `request` and the plugin's source text.
+        requestHook: (span, request) =>
+          span.updateName(`${request.method} ${request.routeOptions.url ?? ""}`.trim()),
+        lifecycleHook: (span, info) =>
+          span.updateName(
+            `${info.hookName} ${info.request.method} ${info.request.routeOptions.url ?? ""}`.trim(),
+          ),
       }),
       // Pool checkouts and queries inside a traced operation only: the relay's and the consumers' polling
       // outside any trace would otherwise be a root trace per query.

@@ -137,7 +137,7 @@ describe.skipIf(!run)(suite, () => {
     // The request that succeeded, and its trace.
     const request = spans().find(
       (s) =>
-        s.name === "request" &&
+        s.name === "POST /intake/applications" &&
         s.attributes["http.route"] === "/intake/applications" &&
         s.attributes["http.response.status_code"] === 201,
     ) as ReadableSpan;
