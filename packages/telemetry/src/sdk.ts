@@ -17,6 +17,9 @@ export function tracingConfigured(env: Env): boolean {
   return exporters.some((e) => e !== "none");
 }
 
+/** The packages the SDK's instrumentations patch as they are loaded (the ESM loader hook wraps only these). */
+export const INSTRUMENTED_PACKAGES = ["pg", "pg-pool"] as const;
+
 /** Probes and scrapes are not traced: they would be most of the spans and tell nothing. */
 export function untracedRoute(url: string): boolean {
   return url.startsWith("/health/") || url === "/metrics";
