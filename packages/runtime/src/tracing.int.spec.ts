@@ -3,7 +3,6 @@
 // to a receiver in this test. One request's spans — fastify's (@fastify/otel), the store's append and pg's
 // queries (ESM imports patched through the loader hook) — arrive in one trace, and the request's log line
 // carries its trace id. Without OTEL_* the same command starts with nothing loaded and nothing exported.
-import { createServer, type Server } from "node:http";
 import { join, resolve } from "node:path";
 import {
   dropSchema,
@@ -11,7 +10,14 @@ import {
   probePostgres,
   testConnectionString,
 } from "@gov/eventsourcing/testing/postgres";
-import { freePort, spawnTracked, stopProcesses, type TrackedChild, useBackend } from "@gov/testing";
+import {
+  freePort,
+  otlpReceiver,
+  spawnTracked,
+  stopProcesses,
+  type TrackedChild,
+  useBackend,
+} from "@gov/testing";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 
 const suite = "a service process started with the tracing entry (node --import)";
@@ -20,75 +26,6 @@ const run = useBackend("postgres", suite, await probePostgres());
 const root = resolve(import.meta.dirname, "../../..");
 const REGISTER = join(root, "packages/telemetry/src/register.ts");
 const SERVICE = join(root, "packages/runtime/src/testing/traced-service.ts");
-
-interface ReceivedSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  scope: string;
-  service: string;
-  attributes: Record<string, unknown>;
-}
-
-/** An OTLP/HTTP receiver (JSON encoding) that keeps every span it is sent. */
-async function otlpReceiver(): Promise<{
-  url: string;
-  spans: ReceivedSpan[];
-  requests: number;
-  close(): Promise<void>;
-}> {
-  const state = { spans: [] as ReceivedSpan[], requests: 0 };
-  const value = (v: Record<string, unknown>) => Object.values(v)[0];
-  const server: Server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (d) => {
-      body += d;
-    });
-    req.on("end", () => {
-      state.requests++;
-      if (req.url === "/v1/traces") {
-        const doc = JSON.parse(body) as {
-          resourceSpans: {
-            resource: { attributes: { key: string; value: Record<string, unknown> }[] };
-            scopeSpans: {
-              scope: { name: string };
-              spans: (Omit<ReceivedSpan, "attributes" | "scope" | "service"> & {
-                attributes?: { key: string; value: Record<string, unknown> }[];
-              })[];
-            }[];
-          }[];
-        };
-        for (const rs of doc.resourceSpans) {
-          const service = String(
-            value(rs.resource.attributes.find((a) => a.key === "service.name")?.value ?? {}),
-          );
-          for (const ss of rs.scopeSpans)
-            for (const s of ss.spans)
-              state.spans.push({
-                ...s,
-                scope: ss.scope.name,
-                service,
-                attributes: Object.fromEntries((s.attributes ?? []).map((a) => [a.key, value(a.value)])),
-              });
-        }
-      }
-      res.writeHead(200, { "content-type": "application/json" }).end("{}");
-    });
-  });
-  const port = await freePort();
-  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
-  return {
-    url: `http://127.0.0.1:${port}`,
-    get spans() {
-      return state.spans;
-    },
-    get requests() {
-      return state.requests;
-    },
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
 
 describe.skipIf(!run)(suite, () => {
   const schema = freshSchema("tracing");

@@ -32,7 +32,8 @@ export interface StartedTracing {
 /**
  * Starts the Node SDK, configured by the `OTEL_*` variables (exporter, endpoint, protocol, sampler, service
  * name, resource attributes), with the instrumentations the platform needs: fastify (`@fastify/otel`, which
- * joins every fastify instance through its `fastify.initialization` diagnostics channel) and `pg`. Only traces:
+ * joins every fastify instance through its `fastify.initialization` diagnostics channel), `pg`, and undici
+ * (the gateway's proxy requests). Only traces:
  * metrics stay Prometheus' (`/metrics`) and logs stay pino's, unless `OTEL_METRICS_EXPORTER` or
  * `OTEL_LOGS_EXPORTER` say otherwise. `spanProcessors` replaces the exporter from the environment (tests).
  */
@@ -43,11 +44,13 @@ export async function startTracing(
   if (!options.spanProcessors && !tracingConfigured(env)) return undefined;
   env.OTEL_METRICS_EXPORTER ??= "none";
   env.OTEL_LOGS_EXPORTER ??= "none";
-  const [{ NodeSDK }, { FastifyOtelInstrumentation }, { PgInstrumentation }] = await Promise.all([
-    import("@opentelemetry/sdk-node"),
-    import("@fastify/otel"),
-    import("@opentelemetry/instrumentation-pg"),
-  ]);
+  const [{ NodeSDK }, { FastifyOtelInstrumentation }, { PgInstrumentation }, { UndiciInstrumentation }] =
+    await Promise.all([
+      import("@opentelemetry/sdk-node"),
+      import("@fastify/otel"),
+      import("@opentelemetry/instrumentation-pg"),
+      import("@opentelemetry/instrumentation-undici"),
+    ]);
   const sdk = new NodeSDK({
     instrumentations: [
       new FastifyOtelInstrumentation({
@@ -68,6 +71,9 @@ export async function startTracing(
       // Pool checkouts and queries inside a traced operation only: the relay's and the consumers' polling
       // outside any trace would otherwise be a root trace per query.
       new PgInstrumentation({ requireParentSpan: true }),
+      // Outgoing HTTP through undici (the gateway's proxy, fetch): a client span, and the W3C `traceparent`
+      // header on the request, so that a service continues the gateway's trace. Diagnostics channels: no hook.
+      new UndiciInstrumentation({ requireParentforSpans: true }),
     ],
     ...(options.spanProcessors ? { spanProcessors: options.spanProcessors } : {}),
   });
