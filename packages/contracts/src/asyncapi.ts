@@ -38,7 +38,7 @@ const hex64 = { type: "string", pattern: "^[0-9a-f]{64}$" };
 const cloudEventHeaders = {
   type: "object",
   description:
-    "CloudEvents 1.0 attributes in binary content mode: each attribute is a `ce_<name>` header (UTF-8), the body is the event's `data`. Extensions: caseid, causationid, correlationid, region, actorid, actorrole, actordepartment, streamversion, prevhash, hash.",
+    "CloudEvents 1.0 attributes in binary content mode: each attribute is a `ce_<name>` header (UTF-8), the body is the event's `data`. Extensions: caseid, causationid, correlationid, region, actorid, actorrole, actordepartment, streamversion, prevhash, hash, traceparent (distributed tracing).",
   properties: {
     ce_specversion: { type: "string", const: "1.0" },
     ce_id: {
@@ -84,12 +84,22 @@ const cloudEventHeaders = {
     ce_hash: {
       ...hex64,
       description:
-        "SHA-256 (hex) of the RFC 8785 canonical JSON of the envelope: every attribute above but hash (streamversion as a number, the actor as {id, role, department?}) plus data. See docs/integrating.md.",
+        "SHA-256 (hex) of the RFC 8785 canonical JSON of the envelope: every attribute above but hash and the trace context (streamversion as a number, the actor as {id, role, department?}) plus data. See docs/integrating.md.",
+    },
+    ce_traceparent: {
+      type: "string",
+      pattern: "^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",
+      description:
+        "CloudEvents distributed-tracing extension: the W3C trace context of the operation that appended the event, when tracing was on. Operational metadata, not part of the hash.",
     },
     traceparent: {
       type: "string",
       description:
-        "W3C Trace Context, when the producer had a trace (CloudEvents distributed tracing extension). Not part of the hash; the relay does not write it today.",
+        "W3C Trace Context of this hop: the relay's publish span, child of ce_traceparent, when the event was appended in a trace (the platform's consumers continue it). Not part of the hash.",
+    },
+    tracestate: {
+      type: "string",
+      description: "W3C Trace Context vendor state, when the tracing system writes one beside traceparent.",
     },
   },
   required: [

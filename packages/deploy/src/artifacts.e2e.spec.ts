@@ -38,7 +38,8 @@ describe.skipIf(!run)(suite, () => {
   afterAll(async () => {
     await platform?.stop();
     rmSync(outRoot, { recursive: true, force: true });
-  }, 60_000);
+    // Eight folders of ~90 MB each (the OpenTelemetry SDK is in every one) to remove on a busy machine.
+  }, 180_000);
 
   it("packages every service of services/*", () => {
     expect(packaged.map((p) => p.service)).toEqual(services.map((s) => s.name));

@@ -78,6 +78,7 @@ describe("infra/docker-compose.yml", () => {
     const findings = await environmentFindings(gateway, services, composeTopology, {
       NODE_ENV: "production",
       AUTH_JWT_SECRET: secrets.AUTH_JWT_SECRET,
+      OTEL_SERVICE_NAME: "gateway",
       UPSTREAMX: "typo",
     });
     expect(findings.map((f) => f.variable).sort()).toEqual(["UPSTREAMS", "UPSTREAMS", "UPSTREAMX"]);

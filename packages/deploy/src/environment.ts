@@ -13,6 +13,27 @@ export type Source =
 
 const platformSecret = (key: string): Source => ({ kind: "secret", secret: "gov-platform-secrets", key });
 
+/**
+ * Tracing (docs/operations.md, "Tracing"): off as deployed (`none`); an overlay switches it on with
+ * OTEL_TRACES_EXPORTER=otlp and the collector's OTEL_EXPORTER_OTLP_ENDPOINT. Every process gets these, the
+ * gateway too. OTEL_SERVICE_NAME is set per service in `sourcesFor`.
+ */
+function tracingSources() {
+  return {
+    OTEL_TRACES_EXPORTER: { kind: "config", value: "none" },
+    OTEL_EXPORTER_OTLP_ENDPOINT: {
+      kind: "unset",
+      why: "tracing is off (OTEL_TRACES_EXPORTER=none); set the collector's URL with otlp",
+    },
+    OTEL_EXPORTER_OTLP_PROTOCOL: { kind: "unset", why: "the SDK's default, http/protobuf" },
+    OTEL_TRACES_SAMPLER: {
+      kind: "unset",
+      why: "the SDK's default: every trace, following the parent's decision",
+    },
+    OTEL_TRACES_SAMPLER_ARG: { kind: "unset", why: "only for a ratio sampler" },
+  } satisfies Record<string, Source>;
+}
+
 /** The value every runtime service gets. */
 const runtimeSources = {
   NODE_ENV: { kind: "config", value: "production" },
@@ -33,6 +54,7 @@ const runtimeSources = {
   ESDB_CONNECTION_STRING: { kind: "unset", why: "EVENT_STORE=postgres" },
   DATA_DIR: { kind: "unset", why: "SQLite only; EVENT_STORE=postgres" },
   AUTH_JWKS_URL: { kind: "unset", why: "tokens are checked with AUTH_JWT_SECRET (set one or the other)" },
+  ...tracingSources(),
 } satisfies Record<string, Source>;
 
 /** Where the approval service's seal keyring volume is mounted (compose volume, Kubernetes PVC). */
@@ -91,6 +113,8 @@ export function sourcesFor(
       // The gateway checks a token itself only for a body over the limit (docs/distributed.md).
       AUTH_JWT_SECRET: common.AUTH_JWT_SECRET,
       AUTH_JWKS_URL: common.AUTH_JWKS_URL,
+      ...tracingSources(),
+      OTEL_SERVICE_NAME: { kind: "config", value: service.name },
     };
   }
   const own: Record<string, Source> =
@@ -111,6 +135,7 @@ export function sourcesFor(
         : {};
   return {
     ...common,
+    OTEL_SERVICE_NAME: { kind: "config", value: service.name },
     ...own,
     // Only the audit service signs checkpoints and export bundles; the others read the variable and ignore it.
     AUDIT_SIGNING_KEY:

@@ -1,6 +1,7 @@
 // Packages one service (or all) as a self-contained folder out/<service>/ that runs with `node dist/main.js`:
 // - dist/main.js: the service's entry point with the workspace packages (@gov/*, TypeScript) bundled by esbuild;
 //   Node strips types only outside node_modules, so a folder with @gov/* copied into node_modules would not load;
+// - dist/telemetry.js: the tracing entry (`node --import`, packages/telemetry/src/register.ts), bundled alike;
 // - node_modules/: the production dependencies only, from `pnpm deploy --prod` (the workspace lockfile's
 //   versions, hoisted); third-party packages stay unbundled and run as published;
 // - package.json: the third-party packages the bundle imports, with their versions, and `npm start`.
@@ -10,7 +11,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build, type Plugin } from "esbuild";
-import { repoRoot, type ShippedService, START_COMMAND, shippedServices } from "./services.ts";
+import {
+  repoRoot,
+  type ShippedService,
+  START_COMMAND,
+  shippedServices,
+  TELEMETRY_ENTRY,
+} from "./services.ts";
 
 export interface PackagedService {
   service: string;
@@ -65,8 +72,8 @@ export async function packageService(
       { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "true" } },
     );
     const result = await build({
-      entryPoints: [join(service.dir, service.entry)],
-      outfile: join(staging, "dist/main.js"),
+      entryPoints: { main: join(service.dir, service.entry), telemetry: TELEMETRY_ENTRY },
+      outdir: join(staging, "dist"),
       bundle: true,
       platform: "node",
       format: "esm",

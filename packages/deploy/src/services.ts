@@ -9,8 +9,16 @@ import type { z } from "zod";
 
 export const repoRoot = resolve(import.meta.dirname, "../../..");
 
-/** The command a packaged service starts with, in its own folder: the CI test runs it, the Dockerfile's CMD too. */
-export const START_COMMAND = ["node", "dist/main.js"] as const;
+/**
+ * The command a packaged service starts with, in its own folder: the CI test runs it, the Dockerfile's CMD and
+ * the Kubernetes Deployments too. `--import ./dist/telemetry.js` runs the tracing entry first
+ * (packages/telemetry/src/register.ts): it starts OpenTelemetry only when `OTEL_TRACES_EXPORTER` names an
+ * exporter, and loads nothing otherwise.
+ */
+export const START_COMMAND = ["node", "--import", "./dist/telemetry.js", "dist/main.js"] as const;
+
+/** The tracing entry bundled beside each service's entry point (`dist/telemetry.js`). */
+export const TELEMETRY_ENTRY = join(repoRoot, "packages/telemetry/src/register.ts");
 
 /** The port every packaged service listens on inside its container or pod (`PORT`). */
 export const CONTAINER_PORT = 8080;

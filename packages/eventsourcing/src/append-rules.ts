@@ -22,8 +22,20 @@ export function checkExpectedRevision(
   if (!ok) throw new ConcurrencyError(streamId, String(expected), actual);
 }
 
-/** Fields the store adds to a new event; everything else must match for a retried append to be "the same". */
-const storeFields = new Set(["specversion", "subject", "streamversion", "position", "prevhash", "hash"]);
+/**
+ * Fields the store adds to a new event, and `traceparent` (the trace of the try, not part of the event: a
+ * retry from another request carries another one); everything else must match for a retried append to be
+ * "the same".
+ */
+const storeFields = new Set([
+  "specversion",
+  "subject",
+  "streamversion",
+  "position",
+  "prevhash",
+  "hash",
+  "traceparent",
+]);
 
 /** The top-level fields in which a stored event differs from a new one (empty when they are the same). */
 export function differingFields(stored: RecordedEvent | Omit<RecordedEvent, "position">, incoming: NewEvent) {

@@ -39,6 +39,13 @@ export interface NewEvent<Type extends string = string, Data extends Json = Json
   actor: Actor;
   /** 行政区划 code (6 digits), where the event belongs to a region. */
   region?: string;
+  /**
+   * W3C Trace Context of the operation that appended the event (CloudEvents distributed-tracing extension),
+   * when tracing is on: the relay publishes later, outside that operation, and continues the trace from
+   * here. Operational metadata, not part of the record: the hash leaves it out (`hashedFields`) and a retried
+   * append that differs only here is the same event.
+   */
+  traceparent?: string;
 }
 
 /** An event as stored: the envelope with the store's additions. */

@@ -10,11 +10,21 @@ import { GENESIS_HASH, type NewEvent, type RecordedEvent } from "./envelope.ts";
  */
 export type ChainedEvent = Omit<RecordedEvent, "position">;
 
-/** The envelope fields a hash covers: everything but `hash` and `position`, with absent optionals dropped. */
+/**
+ * Envelope fields the hash leaves out: `hash` itself, `position` (assigned at commit), and `traceparent`, the
+ * trace context of the operation that appended the event. The hash is the legal record's tamper evidence;
+ * the trace context is operational metadata: it only says which trace to continue, differs between two tries
+ * of the same append, and exists only while tracing is on. Hashing it would make an event's hash depend on
+ * whether tracing was on; altering it can mislead a trace view, never the record. Events stored before the
+ * attribute existed verify unchanged.
+ */
+export const UNHASHED_FIELDS: ReadonlySet<string> = new Set(["hash", "position", "traceparent"]);
+
+/** The envelope fields a hash covers: everything but `UNHASHED_FIELDS`, with absent optionals dropped. */
 export function hashedFields(event: ChainedEvent | RecordedEvent): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(event)) {
-    if (key === "hash" || key === "position" || value === undefined) continue;
+    if (UNHASHED_FIELDS.has(key) || value === undefined) continue;
     fields[key] = value;
   }
   return fields;

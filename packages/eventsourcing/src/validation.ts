@@ -24,6 +24,14 @@ const newEventSchema = z.object({
     .string()
     .regex(/^\d{6}$/, "a 6-digit 行政区划 code")
     .optional(),
+  // W3C Trace Context, version 00 (CloudEvents distributed-tracing extension).
+  traceparent: z
+    .string()
+    .regex(
+      /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/,
+      "a W3C traceparent (00-<trace id>-<span id>-<flags>)",
+    )
+    .optional(),
 });
 
 /** Rejects a batch before anything is stored: the first field at fault is named, e.g. `events[1].data.amount`. */

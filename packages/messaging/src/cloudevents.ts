@@ -8,10 +8,17 @@ import { keyOf } from "./topics.ts";
  * Any CloudEvents SDK reads these messages. Our extensions are attributes too: `caseid`, `causationid`,
  * `correlationid`, `region`, `streamversion`, `prevhash`, `hash`, and the actor as `actorid`, `actorrole`,
  * `actordepartment` (extension values are strings).
+ *
+ * Tracing: `ce_traceparent` is the envelope's CloudEvents distributed-tracing attribute, the trace context of
+ * the append that stored the event; the plain W3C `traceparent` header (and `tracestate`, when the
+ * propagators write one) is the hop's, the relay's publish span (`transport`), which consumers continue.
  */
-const optional = ["caseid", "causationid", "correlationid", "region"] as const;
+const optional = ["caseid", "causationid", "correlationid", "region", "traceparent"] as const;
 
-export function toKafkaMessage(event: BusEvent): Message {
+/** The W3C propagation headers a message carries besides its CloudEvents attributes. */
+export const TRANSPORT_TRACE_HEADERS = ["traceparent", "tracestate"] as const;
+
+export function toKafkaMessage(event: BusEvent, transport: Record<string, string> = {}): Message {
   const headers: IHeaders = {
     ce_specversion: "1.0",
     ce_id: event.id,
@@ -31,6 +38,10 @@ export function toKafkaMessage(event: BusEvent): Message {
     const value = event[name];
     if (value !== undefined) headers[`ce_${name}`] = value;
   }
+  for (const name of TRANSPORT_TRACE_HEADERS) {
+    const value = transport[name];
+    if (value !== undefined) headers[name] = value;
+  }
   return { key: keyOf(event), value: JSON.stringify(event.data), headers };
 }
 
@@ -38,7 +49,8 @@ export class NotACloudEventError extends Error {
   override readonly name = "NotACloudEventError";
 }
 
-const text = (headers: IHeaders | undefined, name: string): string | undefined => {
+/** One header's value as text (the first, when repeated); undefined when absent. */
+export const headerText = (headers: IHeaders | undefined, name: string): string | undefined => {
   const v = headers?.[name];
   if (v === undefined) return undefined;
   const one = Array.isArray(v) ? v[0] : v;
@@ -49,7 +61,7 @@ const text = (headers: IHeaders | undefined, name: string): string | undefined =
 export function fromKafkaMessage(message: Pick<Message, "headers" | "value">): BusEvent {
   const h = message.headers;
   const need = (name: string): string => {
-    const v = text(h, `ce_${name}`);
+    const v = headerText(h, `ce_${name}`);
     if (v === undefined || v === "") throw new NotACloudEventError(`header ce_${name} is missing`);
     return v;
   };
@@ -76,10 +88,10 @@ export function fromKafkaMessage(message: Pick<Message, "headers" | "value">): B
     prevhash: need("prevhash"),
     hash: need("hash"),
   };
-  const department = text(h, "ce_actordepartment");
+  const department = headerText(h, "ce_actordepartment");
   if (department !== undefined) event.actor.department = department;
   for (const name of optional) {
-    const value = text(h, `ce_${name}`);
+    const value = headerText(h, `ce_${name}`);
     if (value !== undefined) event[name] = value;
   }
   return event;

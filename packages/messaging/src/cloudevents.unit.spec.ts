@@ -48,6 +48,19 @@ describe("CloudEvents Kafka binding (binary mode)", () => {
     expect(hashEvent(back)).toBe(withHash.hash);
   });
 
+  it("carries the envelope's traceparent as ce_traceparent (outside the hash) and the hop's as the W3C traceparent header", () => {
+    const stored = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    const hop = "00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01";
+    const traced = { ...event, traceparent: stored, hash: hashEvent(event) };
+    const message = toKafkaMessage(traced, { traceparent: hop, other: "ignored" });
+    expect(message.headers).toMatchObject({ ce_traceparent: stored, traceparent: hop });
+    expect(Object.keys(message.headers ?? {})).not.toContain("other");
+    const back = fromKafkaMessage({ headers: message.headers, value: message.value as string });
+    expect(back.traceparent).toBe(stored);
+    expect(hashEvent(back)).toBe(traced.hash); // W3C Trace Context is operational metadata, not hashed
+    expect(Object.keys(toKafkaMessage(event).headers ?? {})).not.toContain("traceparent");
+  });
+
   it("names what is missing or malformed in a message that is not one of ours", () => {
     expect(() => fromKafkaMessage({ headers: {}, value: "{}" })).toThrow(/ce_specversion is missing/);
     const message = toKafkaMessage(event);

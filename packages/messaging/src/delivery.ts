@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import pRetry from "p-retry";
 import type { BusEvent, Delivery, EventHandler, RetryPolicy } from "./event-bus.ts";
+import { type ConsumeTrace, inConsumeSpan } from "./tracing.ts";
 
 /**
  * What a handler throws when it cannot act YET because a copy it keeps of another service's data has not caught
@@ -21,39 +22,49 @@ export type Outcome = { ok: true } | { ok: false; error: string; attempts: numbe
 
 /**
  * Hands one event to a handler, retrying with exponential back-off (p-retry) up to `maxAttempts`. Both buses
- * use it, so retries behave the same in embedded and distributed mode.
+ * use it, so retries behave the same in embedded and distributed mode. The tries run in one consumer span
+ * that continues the event's trace (`inConsumeSpan`): from the message's `traceparent` header (`transport`)
+ * on Kafka, from the event's own attribute on the embedded bus.
  */
 export async function deliver(
   handle: EventHandler,
   event: BusEvent,
   where: Omit<Delivery, "attempt">,
-  policy: RetryPolicy,
+  policy: RetryPolicy & { groupId?: string },
   signal?: AbortSignal,
+  transport?: Pick<ConsumeTrace, "headers">,
 ): Promise<Outcome> {
   const maxAttempts = policy.maxAttempts ?? 5;
   const maxBackoff = policy.maxBackoffMs ?? 2000;
   const waitUntil = Date.now() + (policy.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
   let attempts = 0;
+  const trace: ConsumeTrace = {
+    ...where,
+    ...(policy.groupId ? { groupId: policy.groupId } : {}),
+    ...(transport?.headers ? { headers: transport.headers } : {}),
+  };
   try {
-    await pRetry(
-      async (attempt) => {
-        attempts = attempt;
-        for (let wait = policy.initialBackoffMs ?? 100; ; wait = Math.min(wait * 2, maxBackoff)) {
-          try {
-            return await handle(event, { ...where, attempt });
-          } catch (error) {
-            if (!(error instanceof NotYetKnown) || Date.now() >= waitUntil) throw error;
-            await sleep(wait, undefined, signal ? { signal } : {});
+    await inConsumeSpan(event, trace, () =>
+      pRetry(
+        async (attempt) => {
+          attempts = attempt;
+          for (let wait = policy.initialBackoffMs ?? 100; ; wait = Math.min(wait * 2, maxBackoff)) {
+            try {
+              return await handle(event, { ...where, attempt });
+            } catch (error) {
+              if (!(error instanceof NotYetKnown) || Date.now() >= waitUntil) throw error;
+              await sleep(wait, undefined, signal ? { signal } : {});
+            }
           }
-        }
-      },
-      {
-        retries: maxAttempts - 1,
-        minTimeout: policy.initialBackoffMs ?? 100,
-        maxTimeout: maxBackoff,
-        factor: 2,
-        ...(signal ? { signal } : {}),
-      },
+        },
+        {
+          retries: maxAttempts - 1,
+          minTimeout: policy.initialBackoffMs ?? 100,
+          maxTimeout: maxBackoff,
+          factor: 2,
+          ...(signal ? { signal } : {}),
+        },
+      ),
     );
     return { ok: true };
   } catch (error) {

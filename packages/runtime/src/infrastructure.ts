@@ -20,6 +20,7 @@ import { registerIntegrityMetrics } from "./integrity.ts";
 import { operationalMetrics } from "./operational-metrics.ts";
 import { registerSchedulerMetrics } from "./schedule.ts";
 import { openStore } from "./store.ts";
+import { tracedStore } from "./traced-store.ts";
 
 /** The adapters a service module is built on. */
 export interface ServiceDeps {
@@ -73,7 +74,9 @@ export async function startInfrastructure(
 ): Promise<StartedInfrastructure> {
   const opened = await openStore(settings);
   const metrics = operationalMetrics();
-  const store = metrics.timed(scope ? ownCategoriesOnly(opened, scope.service, scope.categories) : opened);
+  const store = metrics.timed(
+    tracedStore(scope ? ownCategoriesOnly(opened, scope.service, scope.categories) : opened),
+  );
   const readiness: ReadinessCheck[] = [{ name: "event-store", check: () => opened.ping() }];
   const closers: Closer[] = [];
   const kafkaBus = (settings.EVENT_BUS ?? (settings.KAFKA_BROKERS ? "kafka" : "embedded")) === "kafka";

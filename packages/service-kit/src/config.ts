@@ -43,6 +43,31 @@ export const kitConfigSchema = z.object({
   READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
   /** Milliseconds to finish in-flight work on SIGTERM before exiting anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  // OpenTelemetry tracing (docs/operations.md, "Tracing"): the standard variables, read by the SDK that the
+  // tracing entry (`node --import ./dist/telemetry.js`) starts. Checked here so that a typo stops the start
+  // with its name instead of silently leaving tracing off.
+  /** `none` (tracing off, the default), or the exporters: `otlp`, `console`, `zipkin` (comma-separated). */
+  OTEL_TRACES_EXPORTER: z
+    .string()
+    .regex(/^(none|otlp|console|zipkin)(,(none|otlp|console|zipkin))*$/, "none, otlp, console or zipkin")
+    .default("none"),
+  /** The service name on every span (the deployments set the service's name). */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  /** The OTLP collector's base URL (the SDK's default: http://localhost:4318, or :4317 for grpc). */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(["http/protobuf", "http/json", "grpc"]).optional(),
+  /** E.g. `parentbased_traceidratio` with OTEL_TRACES_SAMPLER_ARG=0.1 (the default samples every trace). */
+  OTEL_TRACES_SAMPLER: z
+    .enum([
+      "always_on",
+      "always_off",
+      "traceidratio",
+      "parentbased_always_on",
+      "parentbased_always_off",
+      "parentbased_traceidratio",
+    ])
+    .optional(),
+  OTEL_TRACES_SAMPLER_ARG: z.string().min(1).optional(),
 });
 export type KitConfig = z.infer<typeof kitConfigSchema>;
 

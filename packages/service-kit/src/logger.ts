@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { logTraceFields } from "@gov/telemetry";
 import pino, { type DestinationStream, type Logger } from "pino";
 
 /**
@@ -68,11 +69,15 @@ function serializeReply(value: unknown): unknown {
   return { statusCode: r.statusCode };
 }
 
-/** `req`, `res` and `err` are left to their serializers (which mask); everything else is masked here. */
+/**
+ * `req`, `res` and `err` are left to their serializers (which mask); the trace ids (hex the tracer made, which
+ * the phone-number net could otherwise cut into) are kept as they are; everything else is masked here.
+ */
+const UNMASKED_KEYS = new Set(["req", "res", "err", "trace_id", "span_id", "trace_flags"]);
 function maskLogObject(object: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(object)) {
-    out[k] = REDACTED_KEYS.has(k) ? CENSOR : k === "req" || k === "res" || k === "err" ? v : maskDeep(v, 1);
+    out[k] = REDACTED_KEYS.has(k) ? CENSOR : UNMASKED_KEYS.has(k) ? v : maskDeep(v, 1);
   }
   return out;
 }
@@ -102,6 +107,9 @@ export function createLogger(options: LoggerOptions): Logger {
     // Child bindings (reqId, correlationId) are not masked: the kit admits only safe ids (`isSafeId`); a
     // personal field among them is censored by `redact`.
     formatters: { log: maskLogObject },
+    // The trace and span ids of the active span (tracing on: docs/operations.md, "Tracing"), on every line
+    // logged inside a traced request, relay publish or event handling; nothing when tracing is off.
+    mixin: logTraceFields,
     hooks: {
       logMethod(args, method) {
         method.apply(

@@ -1,3 +1,4 @@
+import { flushTraces } from "@gov/telemetry";
 import closeWithGrace from "close-with-grace";
 import type { App } from "./app.ts";
 
@@ -16,6 +17,8 @@ export async function shutdown(app: App): Promise<void> {
   } finally {
     clearInterval(sweep);
   }
+  // Spans the exporter still batches (tracing on) leave before the process exits.
+  await flushTraces();
 }
 
 /** Runs `shutdown` on SIGTERM/SIGINT (a second signal or the timeout forces exit). */

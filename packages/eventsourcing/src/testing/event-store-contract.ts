@@ -389,6 +389,24 @@ export function describeEventStoreContract(
       }
     });
 
+    it("keeps an event's traceparent (CloudEvents distributed tracing) outside its hash: stored, read back, a retry with another trace is the same event", async () => {
+      const s = `trace-${uid()}`;
+      const traced = { ...event(), traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" };
+      const plain = event();
+      const first = await h.store.append(s, [traced, plain], "no-stream");
+      const stored = await h.store.readStream(s);
+      expect(stored[0]?.traceparent).toBe(traced.traceparent);
+      expect(stored[1]).not.toHaveProperty("traceparent");
+      expect(verifyChain(s, stored)).toMatchObject({ ok: true, events: 2 });
+      // The same event from another request's try: another trace, same content, same result.
+      const retried = { ...traced, traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" };
+      expect(await h.store.append(s, [retried, plain], "no-stream")).toEqual(first);
+      expect(await h.store.readStream(s)).toHaveLength(2);
+      await expect(h.store.append(s, [{ ...event(), traceparent: "not-a-trace" }], "any")).rejects.toThrow(
+        /traceparent/,
+      );
+    });
+
     it("rejects bad input naming the field, and stores nothing", async () => {
       const s = `bad-${uid()}`;
       const cases: [NewEvent[], RegExp][] = [

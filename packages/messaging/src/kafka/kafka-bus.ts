@@ -115,7 +115,16 @@ export class KafkaEventBus implements EventBus {
     const where = { topic, partition, offset: message.offset };
     let outcome: Awaited<ReturnType<typeof deliver>>;
     try {
-      outcome = await deliver(options.handle, fromKafkaMessage(message), where, options);
+      outcome = await deliver(
+        options.handle,
+        fromKafkaMessage(message),
+        where,
+        { ...options, groupId },
+        undefined,
+        {
+          headers: message.headers,
+        },
+      );
     } catch (error) {
       outcome = { ok: false, error: describeError(error), attempts: 1 }; // not a CloudEvent: poison as is
     }

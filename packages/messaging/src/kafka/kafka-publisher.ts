@@ -1,7 +1,7 @@
 import type { Kafka, Producer, TopicMessages } from "kafkajs";
-import { toKafkaMessage } from "../cloudevents.ts";
 import type { BusEvent, EventPublisher } from "../event-bus.ts";
 import { topicOf } from "../topics.ts";
+import { startPublishBatch } from "../tracing.ts";
 import { describeKafkaError } from "./errors.ts";
 import type { TopicAdmin } from "./kafka-client.ts";
 import { chunkBySize } from "./request-chunks.ts";
@@ -25,7 +25,8 @@ export class KafkaPublisher implements EventPublisher {
 
   async publish(events: readonly BusEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const chunks = chunkBySize(events.map((e) => ({ topic: topicOf(e), message: toKafkaMessage(e) })));
+    const batch = startPublishBatch(events);
+    const chunks = chunkBySize(batch.messages);
     try {
       await this.#topics.ensure([...new Set(events.map(topicOf))]);
       const producer = await this.#connected();
@@ -39,7 +40,9 @@ export class KafkaPublisher implements EventPublisher {
         await producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
       }
       this.#failing = undefined;
+      batch.end();
     } catch (error) {
+      batch.end(error);
       this.#failing = describeKafkaError(error);
       const producer = this.#producer;
       this.#producer = undefined;

@@ -233,12 +233,14 @@ class GroupRunner {
     const where = { topic: message.topic, partition: message.partition, offset: String(message.offset) };
     let outcome: Outcome;
     try {
+      const kafkajsMessage = asKafkajsMessage(message);
       outcome = await deliver(
         this.#o.options.handle,
-        fromKafkaMessage(asKafkajsMessage(message)),
+        fromKafkaMessage(kafkajsMessage),
         where,
-        this.#o.options,
+        { ...this.#o.options, groupId: this.#o.groupId },
         this.#stopped.signal,
+        { headers: kafkajsMessage.headers },
       );
     } catch (error) {
       outcome = { ok: false, error: describeError(error), attempts: 1 }; // not a CloudEvent: poison as is

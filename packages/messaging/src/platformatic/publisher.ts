@@ -1,9 +1,9 @@
 import { compatibilityPartitioner, Producer, stringSerializers } from "@platformatic/kafka";
-import { toKafkaMessage } from "../cloudevents.ts";
 import type { BusEvent, EventPublisher } from "../event-bus.ts";
 import type { KafkaSettings } from "../kafka/kafka-client.ts";
 import { chunkBySize, type TopicMessage } from "../kafka/request-chunks.ts";
 import { topicOf } from "../topics.ts";
+import { startPublishBatch } from "../tracing.ts";
 import { baseOptions, type PlatformaticTopicAdmin } from "./client.ts";
 
 export type StringProducer = Producer<string, string, string, string>;
@@ -51,14 +51,17 @@ export class PlatformaticPublisher implements EventPublisher {
 
   async publish(events: readonly BusEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const chunks = chunkBySize(events.map((e) => ({ topic: topicOf(e), message: toKafkaMessage(e) })));
+    const batch = startPublishBatch(events);
+    const chunks = chunkBySize(batch.messages);
     try {
       await this.#topics.ensure([...new Set(events.map(topicOf))]);
       this.#producer ??= createProducer(this.#settings);
       for (const chunk of chunks) {
         await this.#producer.send({ messages: chunk.map(toProduced), acks: -1 });
       }
+      batch.end();
     } catch (error) {
+      batch.end(error);
       const producer = this.#producer;
       this.#producer = undefined;
       this.#topics.reset();

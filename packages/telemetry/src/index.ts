@@ -1,0 +1,15 @@
+export {
+  activeTraceparent,
+  type Context,
+  contextFromHeaders,
+  contextOfTraceparent,
+  failSpan,
+  flushTraces,
+  inSpan,
+  isTraceparent,
+  logTraceFields,
+  propagationHeaders,
+  type Span,
+  SpanKind,
+  tracer,
+} from "./trace-context.ts";
