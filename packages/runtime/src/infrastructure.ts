@@ -5,7 +5,6 @@ import {
   connectKafkaClient,
   EmbeddedEventBus,
   type EventBus,
-  type EventHandler,
   type KafkaConfigurationError,
   type MessagingLogger,
   registerLagMetric,
@@ -15,7 +14,6 @@ import type { Closer, Infrastructure, ReadinessCheck } from "@gov/service-kit";
 import type { Registry } from "prom-client";
 import { type AdjustableClock, createClock } from "./clock.ts";
 import type { RuntimeSettings } from "./config.ts";
-import { rememberingHandlers } from "./dead-letters.ts";
 import { registerIntegrityMetrics } from "./integrity.ts";
 import { operationalMetrics } from "./operational-metrics.ts";
 import { registerSchedulerMetrics } from "./schedule.ts";
@@ -46,8 +44,6 @@ export interface StartedInfrastructure extends ServiceDeps, Infrastructure {
   adjustableClock: AdjustableClock;
   /** Registers the bus's lag and the schedulers' metrics in the app's registry. */
   attachMetrics(registry: Registry): void;
-  /** Each durable consumer group's handler, as the modules subscribed it (for replaying its dead letters). */
-  deadLetterHandlers: ReadonlyMap<string, EventHandler>;
 }
 
 export interface InfrastructureOptions {
@@ -138,11 +134,9 @@ export async function startInfrastructure(
   }
   closers.push({ name: "event-store", close: () => opened.close() });
   const clock = createClock();
-  const remembered = rememberingHandlers(bus);
   return {
     store,
-    bus: remembered.bus,
-    deadLetterHandlers: remembered.handlers,
+    bus,
     settings,
     logger,
     clock: clock.now,
