@@ -1,22 +1,6 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import pRetry from "p-retry";
 import type { BusEvent, Delivery, EventHandler, RetryPolicy } from "./event-bus.ts";
 import { type ConsumeTrace, inConsumeSpan } from "./tracing.ts";
-
-/**
- * What a handler throws when it cannot act YET because a copy it keeps of another service's data has not caught
- * up (a matter version that approval's catalog copy has not seen, a case not in a copy yet): the topics are read
- * by separate groups, so one can run ahead of another, by seconds on a busy machine, by minutes after a restart.
- * Such a failure is not a try: the event is tried again with back-off (up to `maxBackoffMs`) until it succeeds or
- * `maxWaitMs` has passed, and only then counts as one failed try. So a lagging copy never sends an event to the
- * dead letters; a poison event still goes there after `maxAttempts` tries.
- */
-export class NotYetKnown extends Error {
-  override readonly name: string = "NotYetKnown";
-}
-
-/** How long, per delivery, a handler may keep answering NotYetKnown before its tries count (default 10 min). */
-const DEFAULT_MAX_WAIT_MS = 600_000;
 
 export type Outcome = { ok: true } | { ok: false; error: string; attempts: number };
 
@@ -35,8 +19,6 @@ export async function deliver(
   transport?: Pick<ConsumeTrace, "headers">,
 ): Promise<Outcome> {
   const maxAttempts = policy.maxAttempts ?? 5;
-  const maxBackoff = policy.maxBackoffMs ?? 2000;
-  const waitUntil = Date.now() + (policy.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
   let attempts = 0;
   const trace: ConsumeTrace = {
     ...where,
@@ -48,19 +30,12 @@ export async function deliver(
       pRetry(
         async (attempt) => {
           attempts = attempt;
-          for (let wait = policy.initialBackoffMs ?? 100; ; wait = Math.min(wait * 2, maxBackoff)) {
-            try {
-              return await handle(event, { ...where, attempt });
-            } catch (error) {
-              if (!(error instanceof NotYetKnown) || Date.now() >= waitUntil) throw error;
-              await sleep(wait, undefined, signal ? { signal } : {});
-            }
-          }
+          await handle(event, { ...where, attempt });
         },
         {
           retries: maxAttempts - 1,
           minTimeout: policy.initialBackoffMs ?? 100,
-          maxTimeout: maxBackoff,
+          maxTimeout: policy.maxBackoffMs ?? 2000,
           factor: 2,
           ...(signal ? { signal } : {}),
         },

@@ -31,11 +31,6 @@ export interface RetryPolicy {
   /** First back-off (default 100 ms), doubled each retry up to `maxBackoffMs` (default 2000 ms). */
   initialBackoffMs?: number;
   maxBackoffMs?: number;
-  /**
-   * How long a handler may answer `NotYetKnown` (a copy it depends on is behind) before that counts as a failed
-   * try (default 10 minutes). The group's partition waits meanwhile, which keeps the per-case order.
-   */
-  maxWaitMs?: number;
 }
 
 export interface SubscribeOptions extends RetryPolicy {

@@ -1,6 +1,5 @@
 export * from "./cloudevents.ts";
 export * from "./connect-client.ts";
-export { NotYetKnown } from "./delivery.ts";
 export * from "./embedded/embedded-bus.ts";
 export type * from "./event-bus.ts";
 export * from "./inbox/sqlite-inbox.ts";

@@ -1,10 +1,9 @@
-import { NotFound } from "@gov/eventsourcing";
 import {
   type ProjectionDatabase,
   type ProjectionHandle,
   startProjection,
 } from "@gov/eventsourcing/projections";
-import { NotYetKnown, type Subscription } from "@gov/messaging";
+import type { Subscription } from "@gov/messaging";
 import { openProjectionDatabase, type ServiceDeps } from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
 import { type CaseReports, caseReports } from "./application/reports.ts";
@@ -51,18 +50,10 @@ export async function exchangeModule(
   const subscription = await deps.bus.subscribe({
     groupId: options.groupId ?? GROUP,
     topics: followedTopics,
-    handle: async (event) => {
-      try {
-        await reportCaseEvent(reports, event, clock(), deps.logger);
-      } catch (error) {
-        // On Kafka, approval's topics may run ahead of intake's: a step of a case whose acceptance (or a delivery
-        // whose 办结) is not reported yet waits for it (NotYetKnown: the tries are not used up) for up to two
-        // minutes, then goes to the dead letters after its tries, from which it can be replayed.
-        if (error instanceof NotFound) throw new NotYetKnown(error.message);
-        throw error;
-      }
-    },
-    maxWaitMs: 120_000,
+    handle: (event) => reportCaseEvent(reports, event, clock(), deps.logger),
+    // On Kafka, approval's topic may run ahead of intake's: a step of a case whose acceptance is not reported
+    // yet is retried (about 20 s of back-off) before it goes to the dead letters, from which it can be replayed.
+    maxAttempts: 12,
   });
   return {
     name: "exchange",

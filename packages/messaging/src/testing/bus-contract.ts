@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { type EventStore, hashEvent, type Json, type NewEvent } from "@gov/eventsourcing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { NotYetKnown } from "../delivery.ts";
 import type { BusEvent, EventBus, EventHandler } from "../event-bus.ts";
 import { sqliteInbox } from "../inbox/sqlite-inbox.ts";
 
@@ -142,38 +141,6 @@ export function describeEventBusContract(name: string, makeHarness: () => Promis
         remaining: 0,
       });
       expect(fixed).toEqual([events[4]?.id]);
-      expect(await h.bus.deadLetters(groupId)).toEqual([]);
-    });
-
-    it("waits, without using up its tries, while a handler's copy is behind (NotYetKnown), then handles the event once, in order", async () => {
-      const s = scope();
-      const groupId = `g-${uid()}`;
-      const events = Array.from({ length: 4 }, (_, i) => newEvent({ i }, "case-copy"));
-      await h.store.append(s.stream("c"), events, "no-stream");
-      const handled: number[] = [];
-      let notYet = 0;
-      let copyCaughtUp = false;
-      const sub = await h.bus.subscribe({
-        groupId,
-        topics: [s.topic],
-        maxAttempts: 2,
-        initialBackoffMs: 10,
-        maxBackoffMs: 50,
-        handle: (e) => {
-          const d = e.data as { i: number };
-          if (d.i === 1 && !copyCaughtUp) {
-            notYet++;
-            throw new NotYetKnown("matter m v2 is not in the catalog copy yet");
-          }
-          handled.push(d.i);
-        },
-      });
-      // Far more refusals than the two tries would allow, and the events behind it wait (same case, in order).
-      await vi.waitFor(() => expect(notYet).toBeGreaterThan(5), WAIT);
-      expect(handled).toEqual([0]);
-      copyCaughtUp = true;
-      await vi.waitFor(() => expect(handled).toEqual([0, 1, 2, 3]), WAIT);
-      await sub.stop();
       expect(await h.bus.deadLetters(groupId)).toEqual([]);
     });
 

@@ -6,7 +6,7 @@ import {
   topics,
 } from "@gov/contracts";
 import type { CommandContext } from "@gov/eventsourcing";
-import { type BusEvent, type MessagingLogger, NotYetKnown } from "@gov/messaging";
+import type { BusEvent, MessagingLogger } from "@gov/messaging";
 import type { FileKeyring } from "@gov/seal";
 import type { PermitCommands } from "../application/certificates.ts";
 import { type CaseCommands, issueCertificateFor } from "../application/issue.ts";
@@ -40,9 +40,8 @@ export async function reactToApplication(deps: AcceptanceDeps, event: BusEvent, 
       const a = applicationAccepted.parse(event.data);
       const elements = deps.matters.version(a.matter.matterId, a.matter.version);
       if (!elements) {
-        // The catalog copy is fed from the matters topic by its own group, which may be behind: the bus waits for
-        // it (NotYetKnown does not use up the event's tries), so a lagging copy never dead-letters an acceptance.
-        throw new NotYetKnown(`approval has no copy of matter ${a.matter.matterId} v${a.matter.version} yet`);
+        // The catalog copy is fed from the matters topic; a version it has not seen yet is retried by the bus.
+        throw new Error(`approval has no copy of matter ${a.matter.matterId} v${a.matter.version} yet`);
       }
       const caseId = a.applicationId;
       // An optional material (非必要) left out is not "missing" for 秒批: only what the matter requires counts.
