@@ -20,13 +20,14 @@ const DEFAULT_VALIDITY_YEARS = 5;
 /**
  * 准予 → 发证 (行政许可法 第三十九条, 第四十四条): issues the permit's certificate, seals it with the department's key
  * and records it on the case. Each step derives its ids from `ctx`, so repeating the whole flow (a redelivered
- * acceptance, a retried request) appends nothing twice.
+ * acceptance, a retried request) appends nothing twice. Returns the certificate number and the log position of
+ * the flow's last append.
  */
 export async function issueCertificateFor(
   deps: { cases: CaseCommands; permits: PermitCommands; keyring: FileKeyring },
   caseId: string,
   ctx: CommandContext,
-): Promise<string | undefined> {
+): Promise<{ certificateNo: string; position: string | undefined } | undefined> {
   const state = await deps.cases.load(caseId);
   if (state.status !== "decided" || state.decision?.outcome !== "approved") return undefined;
   const d = state.decision;
@@ -61,10 +62,11 @@ export async function issueCertificateFor(
   );
   await signPending(deps.permits, deps.keyring, permitId, step("seal"));
   const certificateNo = certificateNumber(permitId, 1);
-  await deps.cases.handle(
+  const recorded = await deps.cases.handle(
     caseId,
     { type: "RecordCertificate", data: { certificateNo, issuedOn: d.decidedOn } },
     step("record"),
   );
-  return certificateNo;
+  // The log position of the last append, so that a reader waiting on the reply's position sees the certificate.
+  return { certificateNo, position: recorded.position };
 }

@@ -210,7 +210,7 @@ export function approvalRoutes(deps: ApprovalRouteDeps): FastifyPluginAsyncZod {
           c,
         );
         // 准予 → 发证: the certificate is issued and sealed in the same request (第四十四条 allows 10 days; it takes none).
-        const certificateNo =
+        const issued =
           outcome === "approved"
             ? await issueCertificateFor(deps, caseId, {
                 ...c,
@@ -218,7 +218,13 @@ export function approvalRoutes(deps: ApprovalRouteDeps): FastifyPluginAsyncZod {
                 ...(c.idempotencyKey ? {} : { causationEventId: `decision:${caseId}` }),
               })
             : undefined;
-        return commandReply(reply, caseId, result, certificateNo ? { certificateNo } : {});
+        // The reply's log position is the certificate's (read-your-writes: a GET of it waits for the read model).
+        return commandReply(
+          reply,
+          caseId,
+          issued?.position ? { ...result, position: issued.position } : result,
+          issued ? { certificateNo: issued.certificateNo } : {},
+        );
       },
     );
 
