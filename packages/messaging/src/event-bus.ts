@@ -48,10 +48,21 @@ export interface SubscribeOptions extends RetryPolicy {
 
 export interface Subscription {
   readonly groupId: string;
+  /** A group for this start only (`SubscribeOptions.ephemeral`): it keeps no position and no dead letters worth replaying. */
+  readonly ephemeral: boolean;
   /** Events published but not yet handled by this group (the consumer lag). */
   lag(): Promise<number>;
   /** Stops after the event in hand: its offset is committed only if it was handled. */
   stop(): Promise<void>;
+  /** The group's dead letters still waiting for a replay, oldest first. */
+  deadLetters(): Promise<DeadLetter[]>;
+  /** How many dead letters wait, read from offsets or positions only (cheap enough for a gauge). */
+  deadLetterCount(): Promise<number>;
+  /**
+   * Hands the group's dead letters to this subscription's own handler again (after a fix, or once what the handler
+   * waited for has arrived), as `EventBus.replayDeadLetters` does.
+   */
+  replayDeadLetters(): Promise<{ replayed: number; remaining: number }>;
 }
 
 /** An event that failed every try, kept with the error so that it can be replayed after a fix. */
@@ -77,6 +88,8 @@ export interface EventBus {
   subscriptions(): readonly Subscription[];
   /** The group's dead letters still waiting for a replay. */
   deadLetters(groupId: string): Promise<DeadLetter[]>;
+  /** How many of the group's dead letters wait, from offsets or positions only. */
+  deadLetterCount(groupId: string): Promise<number>;
   close(): Promise<void>;
 }
 

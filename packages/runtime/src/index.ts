@@ -1,6 +1,7 @@
 export * from "./audit-key.ts";
 export * from "./clock.ts";
 export * from "./config.ts";
+export * from "./dead-letters.ts";
 export * from "./domain-errors.ts";
 export * from "./infrastructure.ts";
 export * from "./integrity.ts";

@@ -16,6 +16,7 @@ import {
   runtimeConfig,
   runtimeProblems,
 } from "./config.ts";
+import { deadLetterModule } from "./dead-letters.ts";
 import {
   type InfrastructureOptions,
   type ServiceDeps,
@@ -54,7 +55,7 @@ export async function buildServiceApp(
 ): Promise<App> {
   const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.NODE_ENV === "development" });
   const infra = await startInfrastructure(config, logger, definition, options);
-  const modules = [await definition.module(infra)];
+  const modules = [await definition.module(infra), deadLetterModule(infra.bus)];
   if (config.CLOCK === "adjustable")
     modules.push(clockModule(infra.adjustableClock, `/${definition.service}`));
   const app = await buildApp({

@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { clockModule, type RuntimeSettings, startInfrastructure } from "@gov/runtime";
+import { clockModule, deadLetterModule, type RuntimeSettings, startInfrastructure } from "@gov/runtime";
 import {
   type App,
   buildApp,
@@ -70,7 +70,7 @@ export async function createGateway(config: KitConfig, options: GatewayOptions =
     ? services.map((m) => clockModule(infra.adjustableClock, m.prefix))
     : [];
   const app = await buildApp({
-    modules: [...services, ...clocks],
+    modules: [...services, ...clocks, deadLetterModule(infra.bus)],
     config,
     logger,
     title: "政务服务 platform (embedded)",

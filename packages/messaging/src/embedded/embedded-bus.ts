@@ -94,12 +94,16 @@ export class EmbeddedEventBus implements EventBus {
     })();
     const subscription: Subscription = {
       groupId,
+      ephemeral: options.ephemeral === true,
       lag: () => this.#lag(checkpoints, subscriberId, categories, topics, handledUpTo),
       stop: async () => {
         controller.abort();
         await done;
         this.#running.delete(subscription);
       },
+      deadLetters: () => this.deadLetters(groupId),
+      deadLetterCount: () => this.deadLetterCount(groupId),
+      replayDeadLetters: () => this.replayDeadLetters(groupId, options.handle),
     };
     this.#running.add(subscription);
     return subscription;
@@ -171,6 +175,13 @@ export class EmbeddedEventBus implements EventBus {
       fromRevision: done === undefined ? 0 : Number(done) + 1,
     });
     return { letters, done };
+  }
+
+  async deadLetterCount(groupId: string): Promise<number> {
+    const meta = await this.#store.streamMetadata(deadLetterStream(groupId));
+    if (!meta) return 0;
+    const done = await this.#checkpoints.load(`bus-replay:${groupId}`);
+    return meta.lastRevision - (done === undefined ? -1 : Number(done));
   }
 
   async deadLetters(groupId: string): Promise<DeadLetter[]> {

@@ -79,7 +79,11 @@ export class KafkaEventBus implements EventBus {
     this.#members.add(member);
     const subscription: Subscription = {
       groupId,
+      ephemeral: options.ephemeral === true,
       lag: async () => groupLag(await this.#topics.admin(), groupId, options.topics),
+      deadLetters: () => this.deadLetters(groupId),
+      deadLetterCount: () => this.deadLetterCount(groupId),
+      replayDeadLetters: () => this.replayDeadLetters(groupId, options.handle),
       stop: async () => {
         this.#members.delete(member);
         this.#subscriptions.delete(subscription);
@@ -144,6 +148,11 @@ export class KafkaEventBus implements EventBus {
 
   subscriptions(): readonly Subscription[] {
     return [...this.#subscriptions];
+  }
+
+  async deadLetterCount(groupId: string): Promise<number> {
+    const range = await deadLetterRange(this.#topics, groupId);
+    return Math.max(0, range.end - range.from);
   }
 
   async deadLetters(groupId: string) {

@@ -90,7 +90,11 @@ export class PlatformaticEventBus implements EventBus {
     await Promise.race([starting, sleep(5_000)]);
     const subscription: Subscription = {
       groupId,
+      ephemeral: options.ephemeral === true,
       lag: () => platformaticGroupLag(this.#topics, groupId, topics),
+      deadLetters: () => this.deadLetters(groupId),
+      deadLetterCount: () => this.deadLetterCount(groupId),
+      replayDeadLetters: () => this.replayDeadLetters(groupId, options.handle),
       stop: async () => {
         this.#runners.delete(runner);
         this.#subscriptions.delete(subscription);
@@ -106,6 +110,11 @@ export class PlatformaticEventBus implements EventBus {
 
   subscriptions(): readonly Subscription[] {
     return [...this.#subscriptions];
+  }
+
+  async deadLetterCount(groupId: string): Promise<number> {
+    const range = await deadLetterRange(this.#topics, groupId);
+    return Math.max(0, range.end - range.from);
   }
 
   async deadLetters(groupId: string): Promise<DeadLetter[]> {

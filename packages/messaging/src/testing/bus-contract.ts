@@ -144,6 +144,39 @@ export function describeEventBusContract(name: string, makeHarness: () => Promis
       expect(await h.bus.deadLetters(groupId)).toEqual([]);
     });
 
+    it("a running subscription counts its group's dead letters and replays them through its own handler, once", async () => {
+      const s = scope();
+      const groupId = `g-${uid()}`;
+      const events = [newEvent({ i: 0 }, "case-0"), newEvent({ i: 1 }, "case-1")];
+      let broken = true;
+      const handled: string[] = [];
+      const sub = await h.bus.subscribe({
+        groupId,
+        topics: [s.topic],
+        maxAttempts: 2,
+        initialBackoffMs: 10,
+        handle: (e) => {
+          if (broken) throw new Error("the copy it needs has not arrived");
+          handled.push(e.id);
+        },
+      });
+      expect(sub.ephemeral).toBe(false);
+      expect(await sub.deadLetterCount()).toBe(0);
+      await h.store.append(s.stream("dl"), events, "no-stream");
+      await vi.waitFor(async () => expect(await sub.deadLetterCount()).toBe(2), WAIT);
+      const ids = events.map((e) => e.id).sort();
+      // Two cases, so on Kafka two partitions: the letters' order between them is the order they failed in.
+      expect((await sub.deadLetters()).map((l) => l.event.id).sort()).toEqual(ids);
+      expect(await sub.replayDeadLetters()).toEqual({ replayed: 0, remaining: 2 });
+      broken = false;
+      expect(await sub.replayDeadLetters()).toEqual({ replayed: 2, remaining: 0 });
+      expect([...handled].sort()).toEqual(ids);
+      expect(await sub.deadLetterCount()).toBe(0);
+      expect(await sub.replayDeadLetters()).toEqual({ replayed: 0, remaining: 0 });
+      expect(handled).toHaveLength(2);
+      await sub.stop();
+    });
+
     it("applies each event once in effect when a handler fails after committing (inbox), and resumes a stopped group where it was", async () => {
       const s = scope();
       const groupId = `g-${uid()}`;
