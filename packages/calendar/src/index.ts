@@ -1,3 +1,4 @@
 export * from "./calendar.ts";
+export * from "./deadline.ts";
 export * from "./published.ts";
 export * from "./seed.ts";

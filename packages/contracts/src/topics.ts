@@ -34,6 +34,8 @@ export const topics = {
     watch: "gov.review-and-monitor.watch.v1",
     push: "gov.review-and-monitor.push.v1",
     verification: "gov.review-and-monitor.verification.v1",
+    /** Each month's 告知承诺 sampling seed, revealed after the month (commit-reveal). */
+    sampling: "gov.review-and-monitor.sampling.v1",
   },
   audit: {
     access: "gov.audit.access.v1",

@@ -11,7 +11,7 @@ export const environment = {
   ...runtimeConfig,
   /** Working days left at which a clock turns yellow (default 2). */
   REVIEW_YELLOW_DAYS: z.string().regex(/^\d+$/).optional(),
-  /** The secret seed of the 告知承诺 sampling draw (recorded per draw, so an auditor can re-derive it). */
+  /** The secret the 告知承诺 draw's monthly seeds derive from (never recorded: each month's seed is revealed after it). */
   REVIEW_SAMPLING_SEED: z.string().min(1).max(200).optional(),
 };
 

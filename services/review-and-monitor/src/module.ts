@@ -1,4 +1,4 @@
-import { PublishedCalendar } from "@gov/calendar";
+import { DEFAULT_YELLOW_DAYS, PublishedCalendar } from "@gov/calendar";
 import type { FeedbackStep } from "@gov/contracts";
 import { type Role, topics } from "@gov/contracts";
 import type { ProjectionHandle } from "@gov/eventsourcing/projections";
@@ -17,7 +17,12 @@ import {
 } from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
 import { type Handlers, handlers as makeHandlers } from "./application/handlers.ts";
-import { evaluateClocks, SCHEDULER } from "./application/scheduler.ts";
+import {
+  evaluateClocks,
+  revealEndedPeriods,
+  SAMPLING_SCHEDULER,
+  SCHEDULER,
+} from "./application/scheduler.ts";
 import { DEVELOPMENT_SAMPLING_SEED } from "./config.ts";
 import { defaultStepDays } from "./domain/feedback/decide.ts";
 import { reviewRoutes } from "./http/routes.ts";
@@ -79,7 +84,7 @@ export function samplingSeedFrom(env: Record<string, string | undefined>): strin
 /** `REVIEW_YELLOW_DAYS`: a whole number ≥ 0; anything else stops the start, naming the variable. */
 export function yellowDaysFrom(env: Record<string, string | undefined>): number {
   const raw = env.REVIEW_YELLOW_DAYS;
-  if (raw === undefined || raw === "") return 2;
+  if (raw === undefined || raw === "") return DEFAULT_YELLOW_DAYS;
   const n = Number(raw);
   if (!Number.isSafeInteger(n) || n < 0)
     throw new Error(`REVIEW_YELLOW_DAYS: must be a whole number ≥ 0 (got "${raw}")`);
@@ -185,6 +190,14 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
     run: () => evaluateClocks(handlers, model, clock(), deps.logger),
     logger: deps.logger,
   });
+  // Commit-reveal of the 告知承诺 draw: an ended month's seed is revealed within the hour (docs/review-and-monitor.md).
+  const reveal = startSchedule({
+    name: SAMPLING_SCHEDULER,
+    intervalMs: options.schedulerIntervalMs === 0 ? 0 : 3_600_000,
+    ready: () => true,
+    run: () => revealEndedPeriods(handlers, clock()),
+    logger: deps.logger,
+  });
   const module: ServiceModule & {
     handlers: Handlers;
     model: SqlSupervision;
@@ -229,6 +242,7 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
     ],
     close: async () => {
       await schedule.stop();
+      await reveal.stop();
       await reactions.stop();
       await approvalReactions.stop();
       for (const s of views) await s.stop();

@@ -21,7 +21,11 @@ import {
   ratingChangeRefused,
   ratingSubmitted,
 } from "./supervision.ts";
-import { promiseVerificationConcluded, promiseVerificationOpened } from "./verification.ts";
+import {
+  promiseVerificationConcluded,
+  promiseVerificationOpened,
+  samplingSeedRevealed,
+} from "./verification.ts";
 
 export * from "./supervision.ts";
 export * from "./verification.ts";
@@ -80,6 +84,7 @@ export const reviewAndMonitorEventTypes = {
   PushOverdue: "gov.review-and-monitor.push.overdue.v1",
   PromiseVerificationOpened: "gov.review-and-monitor.verification.opened.v1",
   PromiseVerificationConcluded: "gov.review-and-monitor.verification.concluded.v1",
+  SamplingSeedRevealed: "gov.review-and-monitor.sampling.seed-revealed.v1",
 } as const;
 
 export const reviewAndMonitorEventSchemas = {
@@ -105,6 +110,7 @@ export const reviewAndMonitorEventSchemas = {
   PushOverdue: pushOverdue,
   PromiseVerificationOpened: promiseVerificationOpened,
   PromiseVerificationConcluded: promiseVerificationConcluded,
+  SamplingSeedRevealed: samplingSeedRevealed,
 } as const;
 
 export type ReviewAndMonitorEventData = {

@@ -13,12 +13,39 @@ import { subjectRef } from "../subjects.ts";
  */
 const permitId = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/);
 
+const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+
+/**
+ * Commit-reveal of the draw (tasks opened from 2026-12 on): the task's `seed` is HMAC-SHA-256(periodSeed, permitId) in
+ * hex, so it tells nothing about any other permit's draw; `periodSeedSha256` commits to the calendar month's seed,
+ * which is revealed only after the month ends (`SamplingSeedRevealed`). An auditor then checks
+ * SHA-256(periodSeed) = periodSeedSha256 and re-derives every task's seed and draw of the month.
+ */
+export const samplingCommitment = z.object({
+  scheme: z.literal("period-seed-hmac-sha256"),
+  /** The calendar month (China time) the task was opened in, `YYYY-MM`. */
+  period,
+  periodSeedSha256: sha256Hex,
+});
+
 export const verificationSampling = z.object({
   algorithm: z.literal("hmac-sha256-32"),
   seed: z.string().min(1).max(200),
   /** In [0, 1). */
   draw: z.number().min(0).max(1),
   sampled: z.boolean(),
+  /** Absent on tasks opened before commit-reveal: their seed is the configured one. */
+  commitment: samplingCommitment.optional(),
+});
+
+/** A month's sampling seed, revealed once the month has ended (stream `sampling-<YYYY-MM>`). */
+export const samplingSeedRevealed = z.object({
+  period,
+  /** Hex; SHA-256 of its UTF-8 bytes is the `periodSeedSha256` every task of the month committed to. */
+  periodSeed: sha256Hex,
+  periodSeedSha256: sha256Hex,
+  revealedOn: isoDate,
 });
 
 export const promiseVerificationOpened = z.object({

@@ -130,6 +130,8 @@ export function reviewDeadlineScenarios(s: () => ReviewScenarioContext) {
       }, WAIT)
       .toBe(dueOn);
     expect(await warning("red")).toBeUndefined();
+    // The officer's view agrees at the same instant: one deadline rule for both services.
+    expect((await officer("GET", `/approval/cases/${id}`)).json.clock.flag).toBe("yellow");
     await runScheduler(); // raised once per threshold: a second run adds nothing
     expect((await warning("yellow"))?.warnings).toHaveLength(1);
     // The day after the due date: red, and in the overdue list.
@@ -140,6 +142,7 @@ export function reviewDeadlineScenarios(s: () => ReviewScenarioContext) {
         return (await warning("red"))?.dueOn;
       }, WAIT)
       .toBe(dueOn);
+    expect((await officer("GET", `/approval/cases/${id}`)).json.clock.flag).toBe("red");
     expect(
       (await supervisor("GET", "/review-and-monitor/overdue")).json.map(
         (c: { clockId: string }) => c.clockId,

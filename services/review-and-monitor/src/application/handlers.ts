@@ -25,6 +25,8 @@ import { type PushRules, pushDecider } from "../domain/push/decide.ts";
 import type { PushCommand, PushEvent, PushState } from "../domain/push/push.ts";
 import { ratingDecider } from "../domain/rating/decide.ts";
 import type { RatingCommand, RatingEvent, RatingState } from "../domain/rating/rating.ts";
+import { samplingDecider } from "../domain/sampling/decide.ts";
+import type { SamplingCommand, SamplingEvent, SamplingState } from "../domain/sampling/sampling.ts";
 import { type VerificationRules, verificationDecider } from "../domain/verification/decide.ts";
 import type {
   VerificationCommand,
@@ -44,6 +46,7 @@ export const categories = [
   "inspection",
   "push",
   "verification",
+  "sampling",
 ] as const;
 
 const types = reviewAndMonitorTypes;
@@ -56,6 +59,8 @@ export const streams = {
   inspection: (id: string) => `inspection-${id}`,
   push: (id: string) => `push-${id}`,
   verification: (id: string) => `verification-${id}`,
+  /** A month of 告知承诺 sampling, `sampling-YYYY-MM`: its seed revealed after the month. */
+  sampling: (period: string) => `sampling-${period}`,
 };
 
 export interface Handlers {
@@ -67,6 +72,7 @@ export interface Handlers {
   inspections: CommandHandler<RecordInspection, InspectionEvent, InspectionState>;
   pushes: CommandHandler<PushCommand, PushEvent, PushState>;
   verifications: CommandHandler<VerificationCommand, VerificationEvent, VerificationState>;
+  sampling: CommandHandler<SamplingCommand, SamplingEvent, SamplingState>;
 }
 
 /** The one command path of each aggregate (load, decide, append), on one store. */
@@ -129,6 +135,15 @@ export function handlers(
       types: types(),
       source: SOURCE,
       stream: streams.verification,
+    }),
+    sampling: commandHandler({
+      store,
+      decider: samplingDecider(verification),
+      types: types(),
+      source: SOURCE,
+      stream: streams.sampling,
+      // A month concerns no case.
+      caseId: () => undefined,
     }),
   };
 }

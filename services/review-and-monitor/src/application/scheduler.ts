@@ -1,3 +1,4 @@
+import { chinaDate } from "@gov/calendar";
 import type { MessagingLogger } from "@gov/messaging";
 import { forEachCase } from "@gov/runtime";
 import type { SqlSupervision } from "../read-models/supervision-sql.ts";
@@ -43,4 +44,30 @@ export async function evaluateClocks(
     { logger, now },
   );
   return { looked: running.length, raised, stuck };
+}
+
+/** The scheduled process that reveals the sampling seeds of ended months (hourly). */
+export const SAMPLING_SCHEDULER = "review-and-monitor-sampling";
+
+/** How many ended months back each run makes sure are revealed (a scheduler stopped that long still catches up). */
+const REVEAL_MONTHS_BACK = 3;
+
+/**
+ * Commit-reveal of the 告知承诺 draw: the seeds of the months that have ended (the last three, so a scheduler that was
+ * stopped over a month's end catches up) are revealed, once each, so an auditor can re-derive every draw of them.
+ */
+export async function revealEndedPeriods(handlers: Handlers, now: string): Promise<string[]> {
+  const [year, month] = chinaDate(now).split("-").map(Number) as [number, number];
+  const revealed: string[] = [];
+  for (let back = 1; back <= REVEAL_MONTHS_BACK; back++) {
+    const d = new Date(Date.UTC(year, month - 1 - back, 1));
+    const period = d.toISOString().slice(0, 7);
+    const r = await handlers.sampling.handle(
+      period,
+      { type: "RevealSamplingSeed", data: { period } },
+      { now, actor: system },
+    );
+    if (r.events.length > 0) revealed.push(period);
+  }
+  return revealed;
 }

@@ -92,6 +92,8 @@ const table: RouteCase[] = [
   { method: "GET", url: "/pushes", admits: [...readers, "department-head"], admitted: 200 },
   { method: "POST", url: "/pushes/NOPE/claim", admits: ["officer"], admitted: 404 },
   { method: "POST", url: "/scheduler/run", admits: ["admin", "system"], admitted: 200 },
+  { method: "GET", url: "/sampling/2025-01", admits: readers, admitted: 404 },
+  { method: "POST", url: "/sampling/reveal", admits: ["admin", "system"], admitted: 200 },
 ];
 
 /** Each role with the claims its rules need. */

@@ -323,7 +323,7 @@ export function reviewRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       },
     );
 
-    await app.register(verificationRoutes({ handlers, model, readers, scope, ctx }));
+    await app.register(verificationRoutes({ handlers, model, readers, scope, ctx, clock }));
 
     app.post("/scheduler/run", { config: auth("admin", "system"), schema: { tags } }, async () =>
       evaluateClocks(handlers, model, clock(), deps.logger),

@@ -97,6 +97,10 @@ export const penaltyBody = z
 
 export const findingParams = z.object({ id: ref });
 export const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/) });
+/** A calendar month, `YYYY-MM`. */
+export const periodParams = z.object({
+  period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "a month, YYYY-MM"),
+});
 export const listQuery = z.object({
   department: z.string().min(1).max(40).optional(),
   level: z.enum(["yellow", "red"]).optional(),

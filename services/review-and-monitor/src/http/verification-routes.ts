@@ -1,10 +1,11 @@
 import type { Role } from "@gov/contracts";
-import { auth, commandReply, type FastifyPluginAsyncZod } from "@gov/service-kit";
+import { auth, commandReply, type FastifyPluginAsyncZod, NotFoundProblem } from "@gov/service-kit";
 import type { FastifyRequest } from "fastify";
 import type { Handlers } from "../application/handlers.ts";
+import { revealEndedPeriods } from "../application/scheduler.ts";
 import { concludeVerification } from "../application/verification.ts";
 import type { SqlSupervision } from "../read-models/supervision-sql.ts";
-import { idParams, verificationOutcomeBody, verificationQuery } from "./schemas.ts";
+import { idParams, periodParams, verificationOutcomeBody, verificationQuery } from "./schemas.ts";
 
 const tags = ["review-and-monitor"];
 
@@ -18,6 +19,7 @@ export function verificationRoutes(deps: {
   readers: Role[];
   scope: (request: FastifyRequest, asked: string | undefined) => string | undefined;
   ctx: (request: FastifyRequest) => ReturnType<typeof import("@gov/runtime").requestContext>;
+  clock: () => string;
 }): FastifyPluginAsyncZod {
   const { handlers, model } = deps;
   return async (app) => {
@@ -33,6 +35,25 @@ export function verificationRoutes(deps: {
         });
       },
     );
+    // Commit-reveal of the draw: a month's seed once revealed (after the month), for an auditor to re-derive every
+    // draw of that month; until then 404 (the month's commitment is on each of its tasks).
+    app.get(
+      "/sampling/:period",
+      { config: auth(...deps.readers), schema: { params: periodParams, tags } },
+      async (request) => {
+        const { period } = request.params;
+        const state = await handlers.sampling.load(period);
+        if (!state.revealed)
+          throw new NotFoundProblem(
+            `the sampling seed of ${period} is not revealed (it is, after the month has ended)`,
+          );
+        return state.revealed;
+      },
+    );
+    // What the hourly reveal does, at once (an administrator after a month's end, or the tests).
+    app.post("/sampling/reveal", { config: auth("admin", "system"), schema: { tags } }, async () => ({
+      revealed: await revealEndedPeriods(handlers, deps.clock()),
+    }));
     app.post(
       "/verifications/:id/outcome",
       { config: auth("regulator"), schema: { params: idParams, body: verificationOutcomeBody, tags } },

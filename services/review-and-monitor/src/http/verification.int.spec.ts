@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, createHmac, randomUUID } from "node:crypto";
 import { seedCalendar } from "@gov/calendar";
 import { approvalEventTypes, mattersEventTypes, reviewAndMonitorEventTypes as wire } from "@gov/contracts";
 import type { NewEvent } from "@gov/eventsourcing";
@@ -98,14 +98,52 @@ describe("告知承诺 post-verification (国办发〔2020〕42号; 国发〔202
       rulesFrom: "matter",
       // 2026-05-06 + 20 working days (国务院办公厅 2026 年部分节假日安排: 2026-05-09 is a working Saturday).
       dueOn: DUE,
-      sampling: { algorithm: "hmac-sha256-32", seed: SEED, sampled: true },
+      sampling: {
+        algorithm: "hmac-sha256-32",
+        sampled: true,
+        commitment: { scheme: "period-seed-hmac-sha256", period: "2026-05" },
+      },
     });
     // The auditor's re-derivation: the same seed and permit give the recorded draw.
-    const { sampling } = (task?.data ?? {}) as { sampling: { seed: string; draw: number } };
+    const { sampling } = (task?.data ?? {}) as {
+      sampling: { seed: string; draw: number; commitment: { periodSeedSha256: string } };
+    };
     expect(samplingDraw(sampling.seed, "P-1")).toBe(sampling.draw);
+    // The configured secret is never in an event (one task would predict every other draw).
+    expect(JSON.stringify(task)).not.toContain(SEED);
     await settled(h);
     const list = await h.request({ method: "GET", url: `${base}/verifications?status=open`, as: "auditor" });
     expect(list.json()).toMatchObject([{ verificationId: "P-1", status: "open" }]);
+
+    // Commit-reveal: during May its seed is not revealed; in June it is, once, and checks against the commitment.
+    const month = () => h.request({ method: "GET", url: `${base}/sampling/2026-05`, as: "auditor" });
+    expect((await month()).statusCode).toBe(404);
+    h.clock.set("2026-05-29T09:00:00+08:00");
+    // The three months before May are revealed (a stopped scheduler catches up); May is not over.
+    const early = await h.request({ method: "POST", url: `${base}/sampling/reveal`, as: "system" });
+    expect(early.json()).toEqual({ revealed: ["2026-04", "2026-03", "2026-02"] });
+    expect((await month()).statusCode).toBe(404);
+    h.clock.set("2026-06-01T09:00:00+08:00");
+    const reveal = await h.request({ method: "POST", url: `${base}/sampling/reveal`, as: "system" });
+    expect(reveal.json().revealed).toContain("2026-05");
+    const again = await h.request({ method: "POST", url: `${base}/sampling/reveal`, as: "system" });
+    expect(again.json().revealed).toEqual([]);
+    const revealed = (await month()).json();
+    expect(revealed).toMatchObject({ period: "2026-05", revealedOn: "2026-06-01" });
+    const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+    expect(sha256(revealed.periodSeed)).toBe(sampling.commitment.periodSeedSha256);
+    expect(createHmac("sha256", revealed.periodSeed).update("P-1").digest("hex")).toBe(sampling.seed);
+    expect(revealed.periodSeed).not.toBe(SEED);
+    // Bad input names the field; a clerk may not read it; only administrators reveal.
+    const bad = await h.request({ method: "GET", url: `${base}/sampling/2026-13`, as: "auditor" });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain("period");
+    expect(
+      (await h.request({ method: "GET", url: `${base}/sampling/2026-05`, as: "window-clerk" })).statusCode,
+    ).toBe(403);
+    expect(
+      (await h.request({ method: "POST", url: `${base}/sampling/reveal`, as: "auditor" })).statusCode,
+    ).toBe(403);
   });
 
   it("no task for a case accepted without a promise; a version naming no rules takes the default", async () => {

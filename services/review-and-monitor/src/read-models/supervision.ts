@@ -274,6 +274,8 @@ export class SupervisionModel implements MemoryModel {
         if (c) c.status = "stopped";
         return;
       }
+      case "SamplingSeedRevealed":
+        return; // read from its stream (GET …/sampling/{period}), not a list
       default: {
         const never: never = e;
         throw new Error(`unhandled event ${String(never)}`);

@@ -1,3 +1,4 @@
+import { deadlineLevel } from "@gov/calendar";
 import type { CaseFile } from "./case.ts";
 
 /** What the clock needs of `@gov/calendar`'s WorkingDayCalendar (it throws for a year with no calendar). */
@@ -55,13 +56,11 @@ export function dueOn(calendar: WorkingDays, c: CaseFile, today: string): string
   return calendar.addWorkingDays(c.opened.acceptedOn, limitOf(c) + pausedDays(calendar, c, today));
 }
 
-/** Days the yellow flag shows before the due date. */
-export const YELLOW_DAYS = 3;
-
 /**
- * The clock at a date: working days used (pauses excluded), left, the due date, paused or not, and its flag
- * (yellow within 3 working days of the due date, red when due today or overdue). A year without a published
- * calendar is reported as `problem`, never counted as plain weekdays.
+ * The clock at a date: working days used (pauses excluded), left, the due date, paused or not, and its flag by
+ * the platform's one deadline rule (`deadlineLevel` of `@gov/calendar`: yellow with at most 2 working days left,
+ * the due date included; red once it has passed), the rule review-and-monitor's 时限预警 warns by. A year without a
+ * published calendar is reported as `problem`, never counted as plain weekdays.
  */
 export function clockAt(calendar: WorkingDays, c: CaseFile, today: string): ClockView {
   const limitDays = limitOf(c);
@@ -71,12 +70,13 @@ export function clockAt(calendar: WorkingDays, c: CaseFile, today: string): Cloc
     const pd = pausedDays(calendar, c, end);
     const used = Math.max(0, calendar.workingDaysBetween(c.opened.acceptedOn, end) - pd);
     const left = limitDays - used;
-    const flag = left <= 0 ? "red" : left <= YELLOW_DAYS ? "yellow" : "green";
+    const due = dueOn(calendar, c, end);
+    const flag = deadlineLevel(end, due, left);
     return {
       limitDays,
       usedDays: used,
       leftDays: left,
-      dueOn: dueOn(calendar, c, end),
+      dueOn: due,
       paused,
       pausedDays: pd,
       flag,

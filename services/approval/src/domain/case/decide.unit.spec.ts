@@ -108,6 +108,8 @@ describe("the clock (行政许可法 第四十二条, 第四十五条)", () => {
       flag: "green",
     });
     expect(clockAt(calendar, c, "2026-02-24")).toMatchObject({ usedDays: 3, leftDays: 2, flag: "yellow" });
+    // The due date is still within the limit: yellow, as review-and-monitor warns; red from the day after.
+    expect(clockAt(calendar, c, "2026-02-26")).toMatchObject({ usedDays: 5, leftDays: 0, flag: "yellow" });
     expect(clockAt(calendar, c, "2026-02-27")).toMatchObject({ usedDays: 6, leftDays: -1, flag: "red" });
   });
 

@@ -1,7 +1,15 @@
 import { chinaDate } from "@gov/calendar";
 import { type Decider, NotFound, NotPermitted, RuleViolation, StateConflict } from "@gov/eventsourcing";
 import { type WatchRules, warningDue } from "../watch/decide.ts";
-import { SAMPLING_ALGORITHM, samplingDraw } from "./sampling.ts";
+import {
+  COMMITMENT_SCHEME,
+  periodOf,
+  periodSeed,
+  SAMPLING_ALGORITHM,
+  samplingDraw,
+  seedCommitment,
+  taskSeed,
+} from "./sampling.ts";
 import {
   type ConcludeVerification,
   type EvaluateVerification,
@@ -19,7 +27,10 @@ export interface VerificationRules extends WatchRules {
   addWorkingDays(start: string, days: number): string;
   /** Working days the supervising department has to verify a sampled promise. */
   verificationDays: number;
-  /** The seed of the draw (recorded in every task). */
+  /**
+   * The secret the months' seeds are derived from (`REVIEW_SAMPLING_SEED`). Never recorded: a task records its own
+   * seed and a commitment to its month's seed, which is revealed after the month (commit-reveal).
+   */
   seed: string;
   /** Method and ratio for a matter version that names none. */
   defaults: { method: "written" | "online-check" | "on-site" | "public-notice"; samplingRatio: number };
@@ -57,7 +68,8 @@ export function decideVerification(
 /**
  * 国办发〔2020〕42号 (国务院办公厅关于全面推行证明事项告知承诺制的指导意见; for permits, 国发〔2021〕7号): a permit granted on a promise is verified afterwards, in the way and to the
  * extent the matter sets. Every permit gets its task; the seeded draw decides whether it is sampled, and a sampled
- * task is due within the configured working days. A redelivery is nothing new.
+ * task is due within the configured working days. A redelivery is nothing new. The draw's seed is the task's own,
+ * committed to its month's seed (revealed after the month: `SamplingSeedRevealed`), so no task discloses another's.
  */
 function open(
   command: OpenVerification,
@@ -67,8 +79,13 @@ function open(
   if (state.status !== "none") return [];
   const { rules: fromMatter, ...task } = command.data;
   const { method, samplingRatio } = fromMatter ?? rules.defaults;
-  const draw = samplingDraw(rules.seed, task.permitId);
+  // Commit-reveal: the task's own seed, derived from the month's; the month's seed stays secret until it ends.
+  const period = periodOf(task.openedOn);
+  const monthSeed = periodSeed(rules.seed, period);
+  const seed = taskSeed(monthSeed, task.permitId);
+  const draw = samplingDraw(seed, task.permitId);
   const sampled = draw < samplingRatio;
+  const commitment = { scheme: COMMITMENT_SCHEME, period, periodSeedSha256: seedCommitment(monthSeed) };
   return [
     {
       type: "PromiseVerificationOpened",
@@ -77,7 +94,7 @@ function open(
         method,
         samplingRatio,
         rulesFrom: fromMatter ? "matter" : "default",
-        sampling: { algorithm: SAMPLING_ALGORITHM, seed: rules.seed, draw, sampled },
+        sampling: { algorithm: SAMPLING_ALGORITHM, seed, draw, sampled, commitment },
         ...(sampled ? { dueOn: rules.addWorkingDays(task.openedOn, rules.verificationDays) } : {}),
       },
     },

@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { seedCalendar } from "@gov/calendar";
 import { NotPermitted, RuleViolation, StateConflict } from "@gov/eventsourcing";
 import { deciderSpec } from "@gov/eventsourcing/testing";
@@ -36,7 +36,16 @@ const task = {
   department: market,
   openedOn: "2026-05-06",
 };
-const draw = samplingDraw(rules.seed, "P-1");
+// What an auditor computes by hand, with node:crypto only, once the month's seed is revealed.
+const hmacHex = (key: string, text: string) => createHmac("sha256", key).update(text).digest("hex");
+const monthSeed = hmacHex(rules.seed, "sampling-period:2026-05");
+const seed = hmacHex(monthSeed, "P-1");
+const draw = createHmac("sha256", seed).update("P-1").digest().readUInt32BE(0) / 2 ** 32;
+const commitment = {
+  scheme: "period-seed-hmac-sha256" as const,
+  period: "2026-05",
+  periodSeedSha256: createHash("sha256").update(monthSeed).digest("hex"),
+};
 // 2026-05-06 + 20 working days (国务院办公厅 2026 年部分节假日安排).
 const dueOn = calendar.addWorkingDays("2026-05-06", 20);
 const opened: VerificationEvent = {
@@ -46,18 +55,49 @@ const opened: VerificationEvent = {
     method: "on-site",
     samplingRatio: 1,
     rulesFrom: "matter",
-    sampling: { algorithm: "hmac-sha256-32", seed: rules.seed, draw, sampled: true },
+    sampling: { algorithm: "hmac-sha256-32", seed, draw, sampled: true, commitment },
     dueOn,
   },
 };
 
 describe("告知承诺 post-verification (国办发〔2020〕42号 国务院办公厅关于全面推行证明事项告知承诺制的指导意见: 事后核查)", () => {
   it("the draw is HMAC-SHA-256(seed, permit) → first 32 bits ÷ 2³²: an auditor re-derives it from the event", () => {
-    const recomputed =
-      createHmac("sha256", "audit-seed-2026").update("P-1").digest().readUInt32BE(0) / 2 ** 32;
-    expect(draw).toBe(recomputed);
-    expect(samplingDraw(rules.seed, "P-1")).toBe(draw);
+    expect(samplingDraw(seed, "P-1")).toBe(draw);
     expect(samplingDraw("another-seed", "P-1")).not.toBe(draw);
+  });
+  it("commit-reveal: a task records its own seed and a commitment to its month's, never the configured secret", () => {
+    const [event] = decider.decide(
+      { type: "OpenVerification", data: task, metadata: at("2026-05-06", system) },
+      decider.initialState(),
+    );
+    const sampling = event?.type === "PromiseVerificationOpened" ? event.data.sampling : undefined;
+    expect(sampling).toEqual({ algorithm: "hmac-sha256-32", seed, draw, sampled: true, commitment });
+    expect(JSON.stringify(event)).not.toContain(rules.seed);
+    expect(JSON.stringify(event)).not.toContain(monthSeed);
+    // Another permit of the same month has another seed: one task's seed predicts no other draw.
+    const [other] = decider.decide(
+      {
+        type: "OpenVerification",
+        data: { ...task, verificationId: "P-2", permitId: "P-2" },
+        metadata: at("2026-05-06", system),
+      },
+      decider.initialState(),
+    );
+    const otherSampling = other?.type === "PromiseVerificationOpened" ? other.data.sampling : undefined;
+    expect(otherSampling?.seed).toBe(hmacHex(monthSeed, "P-2"));
+    expect(otherSampling?.commitment).toEqual(commitment);
+    // The next month commits to another seed.
+    const [june] = decider.decide(
+      {
+        type: "OpenVerification",
+        data: { ...task, openedOn: "2026-06-01" },
+        metadata: at("2026-06-01", system),
+      },
+      decider.initialState(),
+    );
+    const juneSampling = june?.type === "PromiseVerificationOpened" ? june.data.sampling : undefined;
+    expect(juneSampling?.commitment?.period).toBe("2026-06");
+    expect(juneSampling?.commitment?.periodSeedSha256).not.toBe(commitment.periodSeedSha256);
   });
   it("every permit gets a task following the matter's method and ratio; a redelivery is nothing new", () => {
     spec
@@ -83,7 +123,7 @@ describe("告知承诺 post-verification (国办发〔2020〕42号 国务院办�
           method: "public-notice",
           samplingRatio: 0,
           rulesFrom: "matter",
-          sampling: { algorithm: "hmac-sha256-32", seed: rules.seed, draw, sampled: false },
+          sampling: { algorithm: "hmac-sha256-32", seed, draw, sampled: false, commitment },
         },
       });
     spec
@@ -112,7 +152,7 @@ describe("告知承诺 post-verification (国办发〔2020〕42号 国务院办�
             method: "written",
             samplingRatio: ratio,
             rulesFrom: "matter",
-            sampling: { algorithm: "hmac-sha256-32", seed: rules.seed, draw, sampled },
+            sampling: { algorithm: "hmac-sha256-32", seed, draw, sampled, commitment },
             ...(sampled ? { dueOn } : {}),
           },
         });

@@ -1,4 +1,4 @@
-import { chinaDate } from "@gov/calendar";
+import { chinaDate, deadlineLevel } from "@gov/calendar";
 import { type Decider, NotFound, NotPermitted, StateConflict } from "@gov/eventsourcing";
 import {
   type EvaluateClock,
@@ -110,8 +110,9 @@ export function warningDue(
     today <= clock.dueOn
       ? rules.workingDaysBetween(today, clock.dueOn)
       : -rules.workingDaysBetween(clock.dueOn, today);
-  const level: Level | undefined =
-    today > clock.dueOn ? "red" : left <= rules.yellowDays ? "yellow" : undefined;
+  // The platform's one deadline rule, the one approval's flags show (@gov/calendar `deadlineLevel`).
+  const shown = deadlineLevel(today, clock.dueOn, left, rules.yellowDays);
+  const level: Level | undefined = shown === "green" ? undefined : shown;
   if (!level || clock.raised.includes(level) || (level === "yellow" && clock.raised.includes("red")))
     return undefined;
   return { level, left };
