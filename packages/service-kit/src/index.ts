@@ -6,6 +6,7 @@ export * from "./commands.ts";
 export * from "./config.ts";
 export * from "./logger.ts";
 export type * from "./module.ts";
+export * from "./paging.ts";
 export * from "./plugins/access-log.ts";
 export * from "./plugins/asyncapi.ts";
 export * from "./plugins/auth.ts";

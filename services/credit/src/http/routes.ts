@@ -16,6 +16,7 @@ import {
   problemBody,
   problemType,
   publicRoute,
+  sendPage,
 } from "@gov/service-kit";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
@@ -28,7 +29,7 @@ import type { MeasuresList } from "../domain/measures.ts";
 import { personalDataProblems } from "../domain/personal-data.ts";
 import type { SubjectCommand } from "../domain/subject/commands.ts";
 import type { ListingView, SubjectView } from "../read-models/registry.ts";
-import type { Page, SqlRegistry } from "../read-models/registry-sql.ts";
+import type { SqlRegistry } from "../read-models/registry-sql.ts";
 import {
   erasureBody,
   listingBody,
@@ -101,16 +102,6 @@ export function creditRoutes(deps: CreditRouteDeps): FastifyPluginAsyncZod {
           { field: "query.after", message: "use the next-cursor of the page before" },
         ]);
       return { after: n };
-    };
-    /** A page as the list itself, with the next page's cursor in `next-cursor` and a `link` header (as intake's). */
-    const sendPage = <T>(request: FastifyRequest, reply: FastifyReply, page: Page<T>): T[] => {
-      if (page.next) {
-        const url = new URL(request.url, "http://local");
-        url.searchParams.set("after", page.next);
-        reply.header("next-cursor", page.next);
-        reply.header("link", `<${url.pathname}${url.search}>; rel="next"`);
-      }
-      return page.items;
     };
     /**
      * Fails closed: a caller acts on a subject's record only when its role is one of `staff`, or it is the

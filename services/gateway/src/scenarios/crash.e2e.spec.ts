@@ -494,9 +494,21 @@ describe.skipIf(!run)(suite, () => {
         const fromLog = await rebuildMemoryModel(store, supervisionCategories, new SupervisionModel());
         const get = async (path: string) =>
           plain(await (await fetch(`${url}${path}`, { headers: auditor })).json());
+        /** Every page of a list, following `next-cursor`. */
+        const getAll = async (path: string) => {
+          const items: { pushId: string }[] = [];
+          for (let after: string | null = null; ; ) {
+            const res = await fetch(`${url}${path}?limit=200${after ? `&after=${after}` : ""}`, {
+              headers: auditor,
+            });
+            items.push(...plain(await res.json()));
+            after = res.headers.get("next-cursor");
+            if (!after) return items;
+          }
+        };
         return {
           live: {
-            pushes: byId(await get("/review-and-monitor/pushes")),
+            pushes: byId(await getAll("/review-and-monitor/pushes")),
             kpis: await get("/review-and-monitor/kpis"),
           },
           fromLog: {

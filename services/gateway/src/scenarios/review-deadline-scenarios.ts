@@ -69,7 +69,7 @@ export function reviewDeadlineScenarios(s: () => ReviewScenarioContext) {
     await expect
       .poll(
         async () =>
-          (await supervisor("GET", "/review-and-monitor/verifications?status=open")).json?.find(
+          (await supervisor("GET", "/review-and-monitor/verifications?status=open&limit=200")).json?.find(
             (v: { permitId: string }) => v.permitId === permitId,
           ),
         WAIT,
@@ -116,8 +116,12 @@ export function reviewDeadlineScenarios(s: () => ReviewScenarioContext) {
     const clockId = `case.${id}`;
     const warning = async (level: "yellow" | "red") =>
       (
-        (await supervisor("GET", `/review-and-monitor/warnings?level=${level}&department=${dept()}`)).json ??
-        []
+        (
+          await supervisor(
+            "GET",
+            `/review-and-monitor/warnings?level=${level}&department=${dept()}&limit=200`,
+          )
+        ).json ?? []
       ).find((c: { clockId: string }) => c.clockId === clockId);
     // On the due day no working day is left: yellow (≤ 2 left), not yet red. The scheduler is run until
     // review-and-monitor has followed approval's CaseOpened (a run before that has nothing to warn about).
@@ -144,7 +148,7 @@ export function reviewDeadlineScenarios(s: () => ReviewScenarioContext) {
       .toBe(dueOn);
     expect((await officer("GET", `/approval/cases/${id}`)).json.clock.flag).toBe("red");
     expect(
-      (await supervisor("GET", "/review-and-monitor/overdue")).json.map(
+      (await supervisor("GET", "/review-and-monitor/overdue?limit=200")).json.map(
         (c: { clockId: string }) => c.clockId,
       ),
     ).toContain(clockId);
@@ -195,7 +199,8 @@ export function reviewDeadlineScenarios(s: () => ReviewScenarioContext) {
     await s().setClock(at(dayAfter(answerDue)));
     const red = async () =>
       (
-        (await supervisor("GET", `/review-and-monitor/warnings?level=red&department=${dept()}`)).json ?? []
+        (await supervisor("GET", `/review-and-monitor/warnings?level=red&department=${dept()}&limit=200`))
+          .json ?? []
       ).some((c: { clockId: string }) => c.clockId === `loop.${id}`);
     await expect
       .poll(async () => {

@@ -49,7 +49,9 @@ export function reviewScenarios(s: () => ReviewScenarioContext) {
     await expect
       .poll(
         async () =>
-          (await officer("GET", "/review-and-monitor/pushes")).json?.map((p: { pushId: string }) => p.pushId),
+          (await officer("GET", "/review-and-monitor/pushes?limit=200")).json?.map(
+            (p: { pushId: string }) => p.pushId,
+          ),
         WAIT,
       )
       .toContain(pushId);

@@ -8,8 +8,9 @@ import {
   type FastifyPluginAsyncZod,
   ForbiddenProblem,
   NotFoundProblem,
+  sendPage,
 } from "@gov/service-kit";
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyRequest } from "fastify";
 import type { z } from "zod";
 import type { ApplicationResult } from "../application/applications.ts";
 import { type CheckDeps, checkApplication } from "../application/check.ts";
@@ -20,7 +21,6 @@ import type { ApplicationView } from "../read-models/applications.ts";
 import {
   type ApplicationScope,
   decodeCursor,
-  type Page,
   type SqlApplications,
 } from "../read-models/applications-sql.ts";
 import {
@@ -137,16 +137,6 @@ export function intakeRoutes(deps: IntakeRoutesDeps): FastifyPluginAsyncZod {
           { field: "query.after", message: "use the next-cursor of the page before" },
         ]);
       return key;
-    };
-    /** A page as the list itself, with the next page's cursor in `next-cursor` and a `link` header. */
-    const sendPage = (request: FastifyRequest, reply: FastifyReply, page: Page<ApplicationView>) => {
-      if (page.next) {
-        const url = new URL(request.url, "http://local");
-        url.searchParams.set("after", page.next);
-        reply.header("next-cursor", page.next);
-        reply.header("link", `<${url.pathname}${url.search}>; rel="next"`);
-      }
-      return page.items;
     };
     const find = async (request: FastifyRequest, applicationId: string) => {
       const a = await model.get(applicationId);

@@ -5,12 +5,14 @@ import {
   commandResult,
   type FastifyPluginAsyncZod,
   NotFoundProblem,
+  pageOnly,
+  pageRequest,
   publicRoute,
+  sendPage,
 } from "@gov/service-kit";
 import type { FastifyRequest } from "fastify";
 import type { MattersCommands } from "../application/commands.ts";
 import { type CatalogQueries, cursorTypes } from "../read-models/queries.ts";
-import { pageOnly, pageRequest, sendPage } from "./paging.ts";
 import {
   bundleBody,
   bundleIdParam,

@@ -7,8 +7,8 @@ import {
   matterElements,
   matterType,
 } from "@gov/contracts";
+import { pageQuery } from "@gov/service-kit";
 import { z } from "zod";
-import { pageQuery } from "./paging.ts";
 
 export const matterIdParam = z.object({ matterId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 export const versionParams = matterIdParam.extend({ version: z.coerce.number().int().min(1) });

@@ -10,6 +10,7 @@ import {
   testConnectionString,
 } from "@gov/eventsourcing/testing/postgres";
 import { serviceTestApp } from "@gov/runtime/testing";
+import type { Page, PageRequest } from "@gov/service-kit";
 import { useBackend } from "@gov/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { type MattersCommands, mattersCommands } from "../application/commands.ts";
@@ -20,7 +21,6 @@ import type { CatalogFilter } from "./catalog.ts";
 import { rebuildCatalog, referenceSnapshot } from "./catalog-projection.ts";
 import { catalogProjection, SqlCatalog } from "./catalog-sql.ts";
 import { catalogKpis } from "./kpis.ts";
-import type { Page, PageRequest } from "./page.ts";
 import { type CatalogQueries, memoryQueries } from "./queries.ts";
 
 useBackend("sqlite", "matters catalog in SQL (sqlite)", true);

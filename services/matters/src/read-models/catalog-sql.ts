@@ -1,6 +1,7 @@
 import { type DepartmentRef, type MattersEventData, mattersEventTypes } from "@gov/contracts";
 import type { RecordedEvent } from "@gov/eventsourcing";
 import type { Projection, ProjectionContext, ProjectionHandle } from "@gov/eventsourcing/projections";
+import { type Page, type PageRequest, pageLimit, pageOf } from "@gov/service-kit";
 import {
   type BaselineView,
   type BundleView,
@@ -17,7 +18,6 @@ import {
   materialsReducedFrom,
   notAskedReason,
 } from "./kpis.ts";
-import { type Page, type PageRequest, pageLimit, pageOf } from "./page.ts";
 import type { CatalogQueries } from "./queries.ts";
 
 /**

@@ -1,8 +1,8 @@
+import { type Page, type PageRequest, pageLimit, pageOf } from "@gov/service-kit";
 import type { BundleView, Catalog, CatalogFilter, MatterSummary, PublishedVersionView } from "./catalog.ts";
 import { catalogKpis, type KpiReport } from "./kpis.ts";
-import { type Page, type PageRequest, pageLimit, pageOf } from "./page.ts";
 
-/** What the routes ask of the catalog read model. Lists come in pages (read-models/page.ts). */
+/** What the routes ask of the catalog read model. Lists come in pages (`paging.ts` of @gov/service-kit). */
 export interface CatalogQueries {
   get(matterId: string): Promise<MatterSummary | undefined>;
   /** A past or current published version. */

@@ -9,6 +9,8 @@ import {
   type FastifyPluginAsyncZod,
   ForbiddenProblem,
   NotFoundProblem,
+  pageRequest,
+  sendPage,
 } from "@gov/service-kit";
 import type { FastifyRequest } from "fastify";
 import type { Handlers } from "../application/handlers.ts";
@@ -60,6 +62,8 @@ export function reviewRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
   const { handlers, model, clock } = deps;
   return async (app) => {
     const ctx = (request: FastifyRequest) => requestContext(request, clock);
+    /** A list's page from `?limit=&after=`; a cursor not of these lists is a 400 naming `query.after`. */
+    const page = (query: { limit: number; after?: string | undefined }) => pageRequest(query, ["string"]);
     /**
      * The department a reader may see: an officer only its own (a token without `department` is refused, and
      * asking for another department is refused); the others any, or the one asked for.
@@ -116,9 +120,13 @@ export function reviewRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     app.get(
       "/ratings",
       { config: auth(...readers), schema: { querystring: listQuery, tags } },
-      async (request) => {
+      async (request, reply) => {
         const department = scope(request, request.query.department);
-        return model.ratings(department ? { department } : {});
+        return sendPage(
+          request,
+          reply,
+          await model.ratings(department ? { department } : {}, page(request.query)),
+        );
       },
     );
 
@@ -150,12 +158,13 @@ export function reviewRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     app.get(
       "/feedback",
       { config: auth(...readers), schema: { querystring: listQuery, tags } },
-      async (request) => {
+      async (request, reply) => {
         const department = scope(request, request.query.department);
-        return model.feedback({
+        const filter = {
           ...(department ? { department } : {}),
           ...(request.query.kind ? { sub: request.query.kind } : {}),
-        });
+        };
+        return sendPage(request, reply, await model.feedback(filter, page(request.query)));
       },
     );
     app.get(
@@ -197,18 +206,26 @@ export function reviewRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     app.get(
       "/warnings",
       { config: auth(...readers), schema: { querystring: listQuery, tags } },
-      async (request) => {
+      async (request, reply) => {
         const department = scope(request, request.query.department);
-        return model.warnings({
+        const filter = {
           ...(department ? { department } : {}),
           ...(request.query.level ? { level: request.query.level } : {}),
-        });
+        };
+        return sendPage(request, reply, await model.warnings(filter, page(request.query)));
       },
     );
     app.get(
       "/overdue",
       { config: auth(...readers), schema: { querystring: listQuery, tags } },
-      async (request) => model.overdue(chinaDate(clock()), scope(request, request.query.department)),
+      async (request, reply) => {
+        const department = scope(request, request.query.department);
+        return sendPage(
+          request,
+          reply,
+          await model.overdue(chinaDate(clock()), department, page(request.query)),
+        );
+      },
     );
     app.post(
       "/clocks/:id/urge",
@@ -292,16 +309,20 @@ export function reviewRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     app.get(
       "/findings",
       { config: auth(...readers), schema: { querystring: listQuery, tags } },
-      async (request) => {
+      async (request, reply) => {
         const department = scope(request, request.query.department);
-        return model.findings(department ? { department } : {});
+        return sendPage(
+          request,
+          reply,
+          await model.findings(department ? { department } : {}, page(request.query)),
+        );
       },
     );
 
     app.get(
       "/pushes",
       { config: auth(...readers, "department-head"), schema: { querystring: pushQuery, tags } },
-      async (request) => {
+      async (request, reply) => {
         const actor = request.context.actor;
         // A department head reads its department's list (the escalations); an officer its department's tasks.
         let department: string | undefined;
@@ -310,7 +331,8 @@ export function reviewRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
           department = actor.department;
         } else department = scope(request, request.query.department);
         const status = request.query.status;
-        return model.pushes({ ...(department ? { department } : {}), ...(status ? { status } : {}) });
+        const filter = { ...(department ? { department } : {}), ...(status ? { status } : {}) };
+        return sendPage(request, reply, await model.pushes(filter, page(request.query)));
       },
     );
     app.post(

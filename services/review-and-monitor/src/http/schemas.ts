@@ -9,6 +9,7 @@ import {
   subjectId,
   subjectRef,
 } from "@gov/contracts";
+import { pageQuery } from "@gov/service-kit";
 import { z } from "zod";
 
 const ref = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "1–64 letters, digits, '_' or '-'");
@@ -101,7 +102,9 @@ export const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$
 export const periodParams = z.object({
   period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "a month, YYYY-MM"),
 });
+/** Every list comes in pages: `limit` (default 50, at most 200) and `after`, the `next-cursor` of the page before. */
 export const listQuery = z.object({
+  ...pageQuery,
   department: z.string().min(1).max(40).optional(),
   level: z.enum(["yellow", "red"]).optional(),
   kind: z.enum(["bad-rating", "complaint"]).optional(),
@@ -112,11 +115,13 @@ export const kpiQuery = z.object({
   department: z.string().min(1).max(40).optional(),
 });
 export const pushQuery = z.object({
+  ...pageQuery,
   department: z.string().min(1).max(40).optional(),
   status: z.enum(["pending", "claimed", "overdue"]).optional(),
 });
 
 export const verificationQuery = z.object({
+  ...pageQuery,
   department: z.string().min(1).max(40).optional(),
   status: z.enum(["open", "not-sampled", "concluded"]).optional(),
 });

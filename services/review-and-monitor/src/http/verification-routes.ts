@@ -1,5 +1,12 @@
 import type { Role } from "@gov/contracts";
-import { auth, commandReply, type FastifyPluginAsyncZod, NotFoundProblem } from "@gov/service-kit";
+import {
+  auth,
+  commandReply,
+  type FastifyPluginAsyncZod,
+  NotFoundProblem,
+  pageRequest,
+  sendPage,
+} from "@gov/service-kit";
 import type { FastifyRequest } from "fastify";
 import type { Handlers } from "../application/handlers.ts";
 import { revealEndedPeriods } from "../application/scheduler.ts";
@@ -26,13 +33,15 @@ export function verificationRoutes(deps: {
     app.get(
       "/verifications",
       { config: auth(...deps.readers), schema: { querystring: verificationQuery, tags } },
-      async (request) => {
+      async (request, reply) => {
         const department = deps.scope(request, request.query.department);
         const { status } = request.query;
-        return model.verifications({
-          ...(department ? { department } : {}),
-          ...(status ? { status } : {}),
-        });
+        const filter = { ...(department ? { department } : {}), ...(status ? { status } : {}) };
+        return sendPage(
+          request,
+          reply,
+          await model.verifications(filter, pageRequest(request.query, ["string"])),
+        );
       },
     );
     // Commit-reveal of the draw: a month's seed once revealed (after the month), for an auditor to re-derive every

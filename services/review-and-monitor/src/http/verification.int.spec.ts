@@ -146,6 +146,30 @@ describe("告知承诺 post-verification (国办发〔2020〕42号; 国发〔202
     ).toBe(403);
   });
 
+  it("lists come in pages: limit, then the next-cursor; a foreign cursor or a limit over 200 is a 400 naming it", async () => {
+    await h.given("matter-food", published(1, { method: "written", samplingRatio: 1 }));
+    for (const n of [1, 2, 3]) {
+      await h.given(`case-A${n}`, opened(`A${n}`, "informed-commitment"), decided(`A${n}`, `P-${n}`));
+      await reacted(h, `verification-P-${n}`, 1);
+    }
+    await settled(h);
+    const list = (query: string) =>
+      h.request({ method: "GET", url: `${base}/verifications?${query}`, as: "auditor" });
+    const first = await list("limit=2");
+    expect(first.json().map((v: { permitId: string }) => v.permitId)).toEqual(["P-1", "P-2"]);
+    const next = first.headers["next-cursor"] as string;
+    expect(first.headers.link).toContain(`after=${next}`);
+    const second = await list(`limit=2&after=${next}`);
+    expect(second.json().map((v: { permitId: string }) => v.permitId)).toEqual(["P-3"]);
+    expect(second.headers["next-cursor"]).toBeUndefined();
+    const foreign = await list(`after=${Buffer.from("[1,2]").toString("base64url")}`);
+    expect(foreign.statusCode).toBe(400);
+    expect(foreign.body).toContain("query.after");
+    const tooMany = await list("limit=201");
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.body).toContain("limit");
+  });
+
   it("no task for a case accepted without a promise; a version naming no rules takes the default", async () => {
     await h.given("matter-food", published(1));
     await h.given("case-A2", opened("A2", "complete"), decided("A2", "P-2"));

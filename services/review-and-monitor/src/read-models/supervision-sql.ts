@@ -6,6 +6,7 @@ import type {
   ProjectionHandle,
   SqlValue,
 } from "@gov/eventsourcing/projections";
+import { type Page, type PageRequest, pageLimit, pageOf } from "@gov/service-kit";
 import { categories } from "../application/handlers.ts";
 import {
   type ClockView,
@@ -248,6 +249,30 @@ export class SqlSupervision {
     return rows.map((r) => JSON.parse(r.view) as T);
   }
 
+  /** One page of a list, in id order after the cursor's id (keyset: the indexes end in `id`). */
+  async #page<T>(
+    kind: Kind,
+    page: PageRequest,
+    where: string[] = [],
+    params: SqlValue[] = [],
+  ): Promise<Page<T>> {
+    const limit = pageLimit(page);
+    const after = page.after?.[0];
+    const conditions = ["kind = ?", ...where, ...(after === undefined ? [] : ["id > ?"])];
+    const rows = await this.#p.read(({ db, t }) =>
+      db.all<{ id: string; view: string }>(
+        `SELECT id, view FROM ${t("items")} WHERE ${conditions.join(" AND ")} ORDER BY id LIMIT ?`,
+        [kind, ...params, ...(after === undefined ? [] : [String(after)]), limit + 1],
+      ),
+    );
+    return pageOf(
+      rows,
+      limit,
+      (r) => [r.id],
+      (r) => JSON.parse(r.view) as T,
+    );
+  }
+
   #filter(f: ItemFilter, departmentColumn = "department") {
     const where: string[] = [];
     const params: SqlValue[] = [];
@@ -264,34 +289,38 @@ export class SqlSupervision {
   finding = (id: string) => this.#one<FindingView>("finding", id);
   verification = (id: string) => this.#one<VerificationView>("verification", id);
 
-  ratings = (f: ItemFilter = {}) => this.#list<RatingView>("rating", ...this.#filter(f));
-  feedback = (f: ItemFilter = {}) => this.#list<FeedbackView>("feedback", ...this.#filter(f));
-  findings = (f: ItemFilter = {}) => this.#list<FindingView>("finding", ...this.#filter(f));
-  verifications = (f: ItemFilter = {}) => this.#list<VerificationView>("verification", ...this.#filter(f));
-  clocks = (f: ItemFilter = {}) => this.#list<ClockView>("clock", ...this.#filter(f));
+  // The lists the routes serve, a page at a time (`page`: limit and cursor; default the first 50).
+  ratings = (f: ItemFilter = {}, page: PageRequest = {}) =>
+    this.#page<RatingView>("rating", page, ...this.#filter(f));
+  feedback = (f: ItemFilter = {}, page: PageRequest = {}) =>
+    this.#page<FeedbackView>("feedback", page, ...this.#filter(f));
+  findings = (f: ItemFilter = {}, page: PageRequest = {}) =>
+    this.#page<FindingView>("finding", page, ...this.#filter(f));
+  verifications = (f: ItemFilter = {}, page: PageRequest = {}) =>
+    this.#page<VerificationView>("verification", page, ...this.#filter(f));
 
   /** Pushes of a supervising department; `overdue`: unclaimed past their date (escalated). */
-  pushes(f: { department?: string; status?: "pending" | "claimed" | "overdue" }) {
+  pushes(f: { department?: string; status?: "pending" | "claimed" | "overdue" }, page: PageRequest = {}) {
     const [where, params] = this.#filter({
       ...(f.department ? { department: f.department } : {}),
       ...(f.status ? { status: f.status === "overdue" ? "pending" : f.status } : {}),
     });
     if (f.status === "overdue") where.push("sub = 'overdue'");
-    return this.#list<PushView>("push", where, params);
+    return this.#page<PushView>("push", page, where, params);
   }
 
   /** Running clocks with a warning, by department and level. */
-  warnings(f: { department?: string; level?: "yellow" | "red" }) {
+  warnings(f: { department?: string; level?: "yellow" | "red" }, page: PageRequest = {}) {
     const [where, params] = this.#filter({ ...(f.department ? { department: f.department } : {}) });
     where.push("status = 'running'", f.level ? `${f.level} = 1` : "(yellow = 1 OR red = 1)");
-    return this.#list<ClockView>("clock", where, params);
+    return this.#page<ClockView>("clock", page, where, params);
   }
 
   /** Running clocks past their deadline on `today` (whether or not the scheduler has looked yet). */
-  overdue(today: string, department?: string) {
+  overdue(today: string, department?: string, page: PageRequest = {}) {
     const [where, params] = this.#filter({ ...(department ? { department } : {}) });
     where.push("status = 'running'", "due_on < ?");
-    return this.#list<ClockView>("clock", where, [...params, today]);
+    return this.#page<ClockView>("clock", page, where, [...params, today]);
   }
 
   /** What the scheduler looks at: running clocks (verification tasks included) and pushes not yet overdue. */
