@@ -1,12 +1,12 @@
 import { join } from "node:path";
-import { type ProjectionHandle, startProjection } from "@gov/eventsourcing/projections";
+import type { ProjectionHandle } from "@gov/eventsourcing/projections";
 import {
   type AuditKey,
   auditKeyFromEnv,
   domainErrorMapper,
-  openProjectionDatabase,
   type ServiceDeps,
   startSchedule,
+  startServiceProjection,
 } from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
 import { CaseQueries } from "./application/cases.ts";
@@ -44,10 +44,10 @@ export type AuditModule = ServiceModule & {
 export async function auditModule(deps: ServiceDeps, options: AuditModuleOptions = {}): Promise<AuditModule> {
   const clock = deps.clock ?? (() => new Date().toISOString());
   const key = options.key ?? auditKeyFromEnv(deps.settings.AUDIT_SIGNING_KEY);
-  const projectionDb = await openProjectionDatabase(deps.settings, "audit");
-  const projection = await startProjection(deps.store, projectionDb, trailProjection, {
-    logger: deps.logger,
+  const read = await startServiceProjection(deps, "audit", trailProjection, {
+    lagHelp: "Events of the log the audit trail has not recorded yet (capped)",
   });
+  const projection = read.projection;
   const trail = new Trail(projection);
   const checkpointDir =
     deps.settings.EVENT_STORE === "sqlite" ? join(deps.settings.DATA_DIR, "audit-checkpoints") : undefined;
@@ -73,24 +73,8 @@ export async function auditModule(deps: ServiceDeps, options: AuditModuleOptions
     key,
     routes: auditRoutes({ store: deps.store, trail, ledger, cases, key, clock }),
     errorMappers: [domainErrorMapper],
-    readModels: [
-      {
-        name: projection.name,
-        readiness: projection.readiness,
-        waitFor: (position, timeoutMs) => projection.waitFor(position, timeoutMs),
-        close: async () => {
-          await projection.close();
-          await projectionDb.close();
-        },
-      },
-    ],
-    gauges: [
-      {
-        name: "audit_trail_projection_lag",
-        help: "Events of the log the audit trail has not recorded yet (capped)",
-        value: () => projection.lag(),
-      },
-    ],
+    readModels: [read.readModel],
+    gauges: [read.lagGauge],
     close: async () => {
       await schedule.stop();
     },

@@ -1,12 +1,12 @@
-import { type ProjectionHandle, startProjection } from "@gov/eventsourcing/projections";
+import type { ProjectionHandle } from "@gov/eventsourcing/projections";
 import type { KeyVault } from "@gov/pii";
 import {
   domainErrorMapper,
   openKeyVault,
-  openProjectionDatabase,
   piiIndexKey,
   type ServiceDeps,
   startSchedule,
+  startServiceProjection,
 } from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
 import { runDueProcesses, SCHEDULER } from "./application/scheduler.ts";
@@ -71,10 +71,10 @@ export async function creditModule(
   const subjects = subjectCommands(deps.store, measures, vault);
   // The registry lives in SQL beside the event store (docs/projections.md): the SQLite file
   // <DATA_DIR>/credit-projections.db, or the PostgreSQL schema credit_projections; not rebuilt on start.
-  const projectionDb = await openProjectionDatabase(deps.settings, "credit");
-  const projection = await startProjection(deps.store, projectionDb, registryProjection(measures), {
-    logger: deps.logger,
+  const read = await startServiceProjection(deps, "credit", registryProjection(measures), {
+    lagHelp: "Subject events the credit registry has not applied yet (capped)",
   });
+  const projection = read.projection;
   const registry = new SqlRegistry(projection);
   const reactions = await deps.bus.subscribe({
     groupId: "credit-reactions",
@@ -109,24 +109,8 @@ export async function creditModule(
       lookupsPerMinute: options.lookupsPerMinute ?? lookupsPerMinuteFrom(process.env),
     }),
     errorMappers: [domainErrorMapper],
-    readModels: [
-      {
-        name: projection.name,
-        readiness: projection.readiness,
-        waitFor: (position, timeoutMs) => projection.waitFor(position, timeoutMs),
-        close: async () => {
-          await projection.close();
-          await projectionDb.close();
-        },
-      },
-    ],
-    gauges: [
-      {
-        name: "credit_registry_projection_lag",
-        help: "Subject events the credit registry has not applied yet (capped)",
-        value: () => projection.lag(),
-      },
-    ],
+    readModels: [read.readModel],
+    gauges: [read.lagGauge],
     seedDemo: () => seedDemoSubjects({ subjects, vault, indexKey, measures }, clock),
     close: async () => {
       await schedule.stop();

@@ -1,10 +1,6 @@
-import {
-  type ProjectionDatabase,
-  type ProjectionHandle,
-  startProjection,
-} from "@gov/eventsourcing/projections";
+import type { ProjectionDatabase, ProjectionHandle } from "@gov/eventsourcing/projections";
 import type { Subscription } from "@gov/messaging";
-import { openProjectionDatabase, type ServiceDeps } from "@gov/runtime";
+import { type ServiceDeps, startServiceProjection } from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
 import { type CaseReports, caseReports } from "./application/reports.ts";
 import { exchangeRoutes } from "./http/routes.ts";
@@ -42,10 +38,11 @@ export async function exchangeModule(
   const clock = deps.clock ?? (() => new Date().toISOString());
   const reports = caseReports(deps.store);
   // <DATA_DIR>/exchange-projections.db in embedded mode, the schema exchange_projections in distributed mode.
-  const projectionDb = options.projectionDb ?? (await openProjectionDatabase(deps.settings, "exchange"));
-  const projection = await startProjection(deps.store, projectionDb, caseStepsProjection, {
-    logger: deps.logger,
+  const read = await startServiceProjection(deps, "exchange", caseStepsProjection, {
+    lagHelp: "Case-step reports the export has not applied yet (capped)",
+    ...(options.projectionDb ? { db: options.projectionDb } : {}),
   });
+  const projection = read.projection;
   const steps = new SqlCaseSteps(projection);
   const subscription = await deps.bus.subscribe({
     groupId: options.groupId ?? GROUP,
@@ -63,23 +60,9 @@ export async function exchangeModule(
     projection,
     subscription,
     routes: exchangeRoutes({ steps }),
-    readModels: [
-      {
-        name: projection.name,
-        readiness: projection.readiness,
-        waitFor: (position, timeoutMs) => projection.waitFor(position, timeoutMs),
-        close: async () => {
-          await projection.close();
-          if (!options.projectionDb) await projectionDb.close();
-        },
-      },
-    ],
+    readModels: [read.readModel],
     gauges: [
-      {
-        name: "exchange_case_steps_projection_lag",
-        help: "Case-step reports the export has not applied yet (capped)",
-        value: () => projection.lag(),
-      },
+      read.lagGauge,
       {
         name: "exchange_feed_consumer_lag",
         help: "Intake events the feed has not reported yet",

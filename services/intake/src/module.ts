@@ -1,5 +1,5 @@
 import type { PublishedCalendar } from "@gov/calendar";
-import { type ProjectionHandle, startProjection } from "@gov/eventsourcing/projections";
+import type { ProjectionHandle } from "@gov/eventsourcing/projections";
 import {
   type BusEvent,
   type BusProjection,
@@ -8,10 +8,10 @@ import {
 } from "@gov/messaging";
 import {
   domainErrorMapper,
-  openProjectionDatabase,
   piiIndexKey,
   type ServiceDeps,
   startSchedule,
+  startServiceProjection,
 } from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
 import { applicationHandler } from "./application/applications.ts";
@@ -46,11 +46,20 @@ export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptio
   const clock = deps.clock ?? (() => new Date().toISOString());
   // Every read model of intake lives in SQL beside the event store (docs/projections.md): the SQLite file
   // <DATA_DIR>/intake-projections.db, or the PostgreSQL schema intake_projections; none is rebuilt on start.
-  const projectionDb = await openProjectionDatabase(deps.settings, "intake");
+  const copies: BusProjectionHandle[] = [];
+  let calendarRefresh: NodeJS.Timeout | undefined;
+  const read = await startServiceProjection(deps, "intake", applicationsProjection, {
+    lagHelp: "Application events the applications read model has not applied yet (capped at 10000)",
+    // The copies live in the same database: stopped before it closes.
+    beforeClose: async () => {
+      clearInterval(calendarRefresh);
+      for (const c of copies) await c.close();
+    },
+  });
+  const { projection, db: projectionDb } = read;
   // Its copies of the catalog, of credit statuses and of the published working-day calendar (docs/calendar.md),
   // from their topics, with the topics' offsets in the same transactions: a restart resumes where it was.
   const calendarCopy = new CalendarCopy();
-  const copies: BusProjectionHandle[] = [];
   const startCopy = async (p: BusProjection, afterCommit?: (e: BusEvent) => void) => {
     const handle = await startBusProjection(deps.bus, projectionDb, p, {
       groupId: p.name.replace("_", "-"),
@@ -62,7 +71,7 @@ export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptio
   const calendarProjection = await startCopy(calendarCopyProjection, (e) => calendarCopy.applied(e));
   await calendarCopy.refresh(calendarProjection);
   // Replicas share the copies' consumer groups: a calendar version consumed by another replica is picked up here.
-  const calendarRefresh = setInterval(() => {
+  calendarRefresh = setInterval(() => {
     calendarCopy.refresh().catch((error: unknown) => {
       deps.logger.error({ error: String(error) }, "intake calendar copy not refreshed");
     });
@@ -70,9 +79,6 @@ export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptio
   calendarRefresh.unref();
   const matters = new MattersCopy(await startCopy(mattersCopyProjection));
   const credit = new CreditCopy(await startCopy(creditCopyProjection));
-  const projection = await startProjection(deps.store, projectionDb, applicationsProjection, {
-    logger: deps.logger,
-  });
   const applications = new SqlApplications(projection);
   const calendar: WorkingDays = options.calendar ?? {
     addWorkingDays: (start, days) => calendarCopy.calendar.current().addWorkingDays(start, days),
@@ -114,26 +120,8 @@ export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptio
       clock,
     }),
     errorMappers: [domainErrorMapper],
-    readModels: [
-      {
-        name: projection.name,
-        readiness: projection.readiness,
-        waitFor: (position, timeoutMs) => projection.waitFor(position, timeoutMs),
-        close: async () => {
-          clearInterval(calendarRefresh);
-          for (const c of copies) await c.close();
-          await projection.close();
-          await projectionDb.close();
-        },
-      },
-    ],
-    gauges: [
-      {
-        name: "intake_applications_projection_lag",
-        help: "Application events the applications read model has not applied yet (capped at 10000)",
-        value: () => projection.lag(),
-      },
-    ],
+    readModels: [read.readModel],
+    gauges: [read.lagGauge],
     readiness: copies.map((c) => c.readiness),
     close: async () => {
       await schedule.stop();

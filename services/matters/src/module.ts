@@ -1,5 +1,5 @@
-import { type ProjectionHandle, startProjection } from "@gov/eventsourcing/projections";
-import { domainErrorMapper, openProjectionDatabase, type ServiceDeps } from "@gov/runtime";
+import type { ProjectionHandle } from "@gov/eventsourcing/projections";
+import { domainErrorMapper, type ServiceDeps, startServiceProjection } from "@gov/runtime";
 import type { ServiceModule } from "@gov/service-kit";
 import { startCalendarPart } from "./application/calendar-publication.ts";
 import { type MattersCommands, mattersCommands } from "./application/commands.ts";
@@ -37,10 +37,10 @@ export async function mattersModule(
   const clock = options.clock ?? deps.clock ?? (() => new Date().toISOString());
   // The catalog lives in SQL beside the event store (docs/projections.md): the SQLite file
   // <DATA_DIR>/matters-projections.db, or the PostgreSQL schema matters_projections; not rebuilt on start.
-  const projectionDb = await openProjectionDatabase(deps.settings, "matters");
-  const projection = await startProjection(deps.store, projectionDb, catalogProjection, {
-    logger: deps.logger,
+  const read = await startServiceProjection(deps, "matters", catalogProjection, {
+    lagHelp: "Catalog events the catalog read model has not applied yet (capped at 10000)",
   });
+  const projection = read.projection;
   const catalog = new SqlCatalog(projection);
   const commands = mattersCommands(deps.store, catalog);
   const calendar = startCalendarPart({
@@ -66,26 +66,8 @@ export async function mattersModule(
       await seedDemoCatalog(commands, catalog, { now: clock });
     },
     // The store's own readiness is checked by whoever opened it (the gateway, or the service's main).
-    readModels: [
-      {
-        name: projection.name,
-        readiness: projection.readiness,
-        waitFor: (position, timeoutMs) => projection.waitFor(position, timeoutMs),
-        close: async () => {
-          await projection.close();
-          await projectionDb.close();
-        },
-      },
-      calendar.readModel,
-    ],
-    gauges: [
-      ...calendar.gauges,
-      {
-        name: "matters_catalog_projection_lag",
-        help: "Catalog events the catalog read model has not applied yet (capped at 10000)",
-        value: () => projection.lag(),
-      },
-    ],
+    readModels: [read.readModel, calendar.readModel],
+    gauges: [...calendar.gauges, read.lagGauge],
     readiness: calendar.readiness,
     close: () => calendar.close(),
   };
