@@ -3,7 +3,12 @@ import { PublishedCalendar } from "@gov/calendar";
 import { topics } from "@gov/contracts";
 import { commandHandler, rebuildMemoryModel } from "@gov/eventsourcing";
 import type { ProjectionHandle } from "@gov/eventsourcing/projections";
-import type { Subscription } from "@gov/messaging";
+import {
+  type BusProjection,
+  type BusProjectionHandle,
+  type Subscription,
+  startBusProjection,
+} from "@gov/messaging";
 import { domainErrorMapper, type ServiceDeps, startServiceProjection } from "@gov/runtime";
 import { FileKeyring, keyringOptionsFromEnv, sealKeyringProblems } from "@gov/seal";
 import type { ServiceModule } from "@gov/service-kit";
@@ -19,8 +24,8 @@ import { acceptanceTopics, reactToApplication } from "./reactions/acceptance.ts"
 import { findingTopics, reactToFinding } from "./reactions/findings.ts";
 import { ApprovalModel } from "./read-models/approval-model.ts";
 import { approvalProjection, SqlApproval } from "./read-models/approval-sql.ts";
-import { CreditCopy, creditTopics } from "./read-models/credit-copy.ts";
-import { MattersCopy, mattersTopics } from "./read-models/matters-copy.ts";
+import { CreditCopy, creditCopyProjection } from "./read-models/credit-copy.ts";
+import { MattersCopy, mattersCopyProjection } from "./read-models/matters-copy.ts";
 
 export { ApprovalModel } from "./read-models/approval-model.ts";
 export { approvalProjection, SqlApproval } from "./read-models/approval-sql.ts";
@@ -69,8 +74,25 @@ export async function approvalModule(
   const keyring =
     options.keyring ??
     FileKeyring.open(keyringOptionsFromEnv(process.env, join(deps.settings.DATA_DIR, "approval-seal-keys")));
-  const matters = new MattersCopy();
-  const credit = new CreditCopy();
+  // Cases and permits live in SQL beside the event store (docs/projections.md): the SQLite file
+  // <DATA_DIR>/approval-projections.db, or the PostgreSQL schema approval_projections; not rebuilt on start.
+  const busCopies: BusProjectionHandle[] = [];
+  const sql = await startServiceProjection(deps, "approval", approvalProjection, {
+    lagHelp: "Case and permit events approval's read model has not applied yet (capped at 10000)",
+    // The copies live in the same database: stopped before it closes.
+    beforeClose: async () => {
+      for (const c of busCopies) await c.close();
+    },
+  });
+  // Its copies of the catalog and of credit statuses, in the same database with the topics' offsets (a restart
+  // resumes where it was); the published calendar (a handful of versions) in memory, read from its topic on start.
+  const startCopy = async (p: BusProjection) => {
+    const handle = await startBusProjection(deps.bus, sql.db, p, { groupId: p.name.replaceAll("_", "-") });
+    busCopies.push(handle);
+    return handle;
+  };
+  const matters = new MattersCopy(await startCopy(mattersCopyProjection));
+  const credit = new CreditCopy(await startCopy(creditCopyProjection));
   const published = new PublishedCalendar();
   const copies: Subscription[] = [
     await deps.bus.subscribe({
@@ -78,18 +100,6 @@ export async function approvalModule(
       topics: [topics.matters.calendar],
       ephemeral: true,
       handle: (e) => void published.apply(e),
-    }),
-    await deps.bus.subscribe({
-      groupId: "approval-matters-view",
-      topics: mattersTopics,
-      ephemeral: true,
-      handle: (e) => matters.apply(e),
-    }),
-    await deps.bus.subscribe({
-      groupId: "approval-credit-view",
-      topics: creditTopics,
-      ephemeral: true,
-      handle: (e) => credit.apply(e),
     }),
   ];
   const calendar = options.calendar ?? (() => published.current());
@@ -106,11 +116,6 @@ export async function approvalModule(
     types: permitTypes,
     source: SOURCE,
     stream: permitStream,
-  });
-  // Cases and permits live in SQL beside the event store (docs/projections.md): the SQLite file
-  // <DATA_DIR>/approval-projections.db, or the PostgreSQL schema approval_projections; not rebuilt on start.
-  const sql = await startServiceProjection(deps, "approval", approvalProjection, {
-    lagHelp: "Case and permit events approval's read model has not applied yet (capped at 10000)",
   });
   const model = new SqlApproval(sql.projection);
   const react = (event: import("@gov/messaging").BusEvent) =>
@@ -145,10 +150,11 @@ export async function approvalModule(
       {
         name: "approval_catalog_copy_matters",
         help: "Matters in approval's copy of the catalog",
-        value: () => matters.size,
+        value: () => matters.size(),
       },
     ],
     readiness: [
+      ...busCopies.map((c) => c.readiness),
       {
         name: "approval-copies",
         check: async () => {

@@ -38,12 +38,13 @@ export async function reactToApplication(deps: AcceptanceDeps, event: BusEvent, 
   switch (event.type) {
     case intakeEventTypes.ApplicationAccepted: {
       const a = applicationAccepted.parse(event.data);
-      const elements = deps.matters.version(a.matter.matterId, a.matter.version);
+      const elements = await deps.matters.version(a.matter.matterId, a.matter.version);
       if (!elements) {
         // The catalog copy is fed from the matters topic; a version it has not seen yet is retried by the bus.
         throw new Error(`approval has no copy of matter ${a.matter.matterId} v${a.matter.version} yet`);
       }
       const caseId = a.applicationId;
+      const credit = await deps.credit.of(a.applicant.subjectId);
       // An optional material (非必要) left out is not "missing" for 秒批: only what the matter requires counts.
       const optional = new Set(elements.materials.filter((m) => m.necessity === "optional").map((m) => m.id));
       const counted = a.materials.filter((m) => !(m.provision === "missing" && optional.has(m.materialId)));
@@ -76,7 +77,7 @@ export async function reactToApplication(deps: AcceptanceDeps, event: BusEvent, 
             acceptedOn: a.acceptedOn,
             steps: elements.processSteps,
             joint: a.bundleApplicationId !== undefined,
-            credit: deps.credit.of(a.applicant.subjectId),
+            credit,
             autoApproval: {
               allows: elements.allowsAutoApproval && a.matter.allowsAutoApproval,
               ...(elements.autoApprovalRules ? { rules: elements.autoApprovalRules } : {}),
