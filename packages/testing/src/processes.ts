@@ -3,8 +3,8 @@ import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process"
 /**
  * Child processes a test harness starts, tracked from the moment they are spawned so that nothing outlives the
  * test, however it fails: each child leads its own process group (so whatever it starts goes with it),
- * `stopProcesses` stops them (SIGTERM to the group, SIGKILL after a grace period), and a `process.on("exit")`
- * safety net SIGKILLs the groups of any still tracked when the test process ends.
+ * `stopProcesses` stops them (SIGTERM to the group, SIGKILL after a grace period), and a safety net (on "exit" and on
+ * SIGTERM, SIGINT and SIGHUP) SIGKILLs the groups of any still tracked when the test process ends.
  */
 export interface TrackedChild {
   name: string;
@@ -19,9 +19,18 @@ let netInstalled = false;
 function installExitNet(): void {
   if (netInstalled) return;
   netInstalled = true;
-  process.on("exit", () => {
+  const killAll = () => {
     for (const pid of live.keys()) signalGroup(pid, "SIGKILL");
-  });
+  };
+  process.on("exit", killAll);
+  // A test process ended by a signal (a test runner stopping its workers) emits no "exit": kill the groups, then
+  // let the signal do what it would have done.
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
+    process.once(signal, () => {
+      killAll();
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  }
 }
 
 /**

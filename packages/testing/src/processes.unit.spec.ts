@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { isAlive, spawnTracked, stopProcesses, trackedChildren } from "./processes.ts";
 
@@ -23,5 +24,26 @@ describe("tracked child processes", () => {
     await expect.poll(() => isAlive(grandchild), { timeout: 10_000 }).toBe(false);
     expect(isAlive(pid)).toBe(false);
     expect(trackedChildren()).toEqual([]);
+  });
+
+  it("a test process ended by SIGTERM (a runner stopping its worker) takes its tracked children with it", async () => {
+    // A "test process" that tracks a child through this module, prints the child's pid, then waits to be stopped.
+    const module = fileURLToPath(new URL("./processes.ts", import.meta.url));
+    const code = `
+      const { spawnTracked } = await import(${JSON.stringify(module)});
+      const t = spawnTracked("service", process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+      process.stdout.write(t.child.pid + "\\n");
+      setInterval(() => {}, 1000);`;
+    const runner = spawnTracked("test-process", process.execPath, ["--input-type=module", "-e", code], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const service = await new Promise<number>((resolve) =>
+      runner.child.stdout?.once("data", (d) => resolve(Number(String(d).trim()))),
+    );
+    expect(isAlive(service)).toBe(true);
+    // Only the test process is signalled, not its group: its safety net must kill the service.
+    process.kill(runner.child.pid as number, "SIGTERM");
+    await runner.exited();
+    await expect.poll(() => isAlive(service), { timeout: 10_000 }).toBe(false);
   });
 });

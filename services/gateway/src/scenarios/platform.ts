@@ -53,8 +53,15 @@ async function ready(
   }
 }
 
-/** How long a process may take to become ready (a busy CI machine: the default is generous). */
-const READY_TIMEOUT_MS = Number(process.env.READY_TIMEOUT_MS ?? 180_000);
+/**
+ * How long the distributed platform's processes may take, all together, to become ready (a busy CI machine: the
+ * default is generous). A test hook that starts it must allow more (`START_HOOK_TIMEOUT_MS`), so that a start that
+ * never becomes ready fails inside `startDistributed`, which then stops everything it started; a hook that timed
+ * out first would leave the processes running, with nothing holding them.
+ */
+export const READY_TIMEOUT_MS = Number(process.env.READY_TIMEOUT_MS ?? 150_000);
+/** The timeout for a hook that starts the distributed platform: the start's deadline plus time to stop it. */
+export const START_HOOK_TIMEOUT_MS = READY_TIMEOUT_MS + 60_000;
 
 /** Embedded mode: every service in this process on one SQLite file, as ./scripts/start runs it. */
 export async function startEmbedded(): Promise<Platform> {
@@ -171,10 +178,17 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
       child.stderr?.on("data", (d) => log.push(String(d)));
       return { name, child, log };
     };
-    const waitReady = (p: { name: string; child: ChildProcess; log: string[] }, url: string) =>
+    const timeoutMs = options.readyTimeoutMs ?? READY_TIMEOUT_MS;
+    // One deadline for the whole start (each process waited for in turn), a fresh one for each restart.
+    const startDeadline = Date.now() + timeoutMs;
+    const waitReady = (
+      p: { name: string; child: ChildProcess; log: string[] },
+      url: string,
+      deadline = Date.now() + timeoutMs,
+    ) =>
       ready(url, p.name, () => p.log.join(""), {
         child: p.child,
-        ...(options.readyTimeoutMs ? { timeoutMs: options.readyTimeoutMs } : {}),
+        timeoutMs: Math.max(0, deadline - Date.now()),
       });
     for (const name of SERVICES)
       processes.push(launch(name, `services/${name}/src/main.ts`, ports[name] as number));
@@ -182,9 +196,9 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
     const gateway = launch("gateway", "services/gateway/src/proxy-main.ts", gatewayPort, {
       UPSTREAMS: upstreams,
     });
-    for (const p of processes) await waitReady(p, `http://127.0.0.1:${ports[p.name]}`);
+    for (const p of processes) await waitReady(p, `http://127.0.0.1:${ports[p.name]}`, startDeadline);
     const url = `http://127.0.0.1:${gatewayPort}`;
-    await waitReady(gateway, url);
+    await waitReady(gateway, url, startDeadline);
     const exited = (child: ChildProcess) =>
       new Promise((r) =>
         child.exitCode !== null || child.signalCode !== null ? r(null) : child.once("exit", r),

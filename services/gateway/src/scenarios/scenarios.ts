@@ -7,7 +7,7 @@ import { hygieneElements } from "@gov/intake/test-support";
 import { mintToken, type Role } from "@gov/service-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approvalScenarios } from "./approval-scenarios.ts";
-import { type Platform, SERVICES } from "./platform.ts";
+import { type Platform, SERVICES, START_HOOK_TIMEOUT_MS } from "./platform.ts";
 import { reviewScenarios } from "./review-scenarios.ts";
 
 const WAIT = { timeout: 30_000, interval: 200 };
@@ -159,7 +159,7 @@ export function describeScenarios(topology: string, start: () => Promise<Platfor
     beforeAll(async () => {
       platform = await start();
       await setClock(T0);
-    }, 180_000);
+    }, START_HOOK_TIMEOUT_MS);
     afterAll(async () => {
       await platform?.stop();
     }, 60_000);
