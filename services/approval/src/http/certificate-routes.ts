@@ -16,7 +16,9 @@ import {
   type FastifyPluginAsyncZod,
   ForbiddenProblem,
   NotFoundProblem,
+  pageRequest,
   publicRoute,
+  sendPage,
 } from "@gov/service-kit";
 import type { FastifyRequest } from "fastify";
 import { type PermitCommands, signedDocumentOf, signPending } from "../application/certificates.ts";
@@ -86,13 +88,14 @@ export function certificateRoutes(deps: CertificateRouteDeps): FastifyPluginAsyn
     app.get(
       "/certificates",
       { config: auth(...readers), schema: { querystring: holderQuery, tags } },
-      async (request) => {
+      async (request, reply) => {
         const actor = request.context.actor;
         if (actor?.role === "applicant" && actor.id !== request.query.holder)
           throw new ForbiddenProblem("an applicant reads only its own certificates");
         if (actor && caseworkers.includes(actor.role) && !actor.department)
           throw new ForbiddenProblem("the token carries no department claim");
-        return deps.model.byHolder(request.query.holder);
+        const page = pageRequest(request.query, ["number"]);
+        return sendPage(request, reply, await deps.model.byHolderPage(request.query.holder, page));
       },
     );
 

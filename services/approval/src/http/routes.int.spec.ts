@@ -491,6 +491,33 @@ describe("告知承诺 found false (国办发〔2020〕42号)", () => {
   });
 });
 
+describe("the inbox in pages", () => {
+  it("pages the department's inbox in its order of the day: limit, next-cursor, and a 400 for a foreign cursor", async () => {
+    for (const id of ["PAGE-1", "PAGE-2", "PAGE-3"]) {
+      await accept(h, accepted(id, "food"));
+      await caseOf(id);
+    }
+    const whole = (await get("/approval/inbox?limit=200")).json() as { caseId: string }[];
+    expect(whole.map((i) => i.caseId)).toEqual(expect.arrayContaining(["PAGE-1", "PAGE-2", "PAGE-3"]));
+    // Walking the pages of two gives the same list, in the same order.
+    const walked: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = await get(`/approval/inbox?limit=2${after ? `&after=${after}` : ""}`);
+      expect(page.statusCode).toBe(200);
+      const items = page.json() as { caseId: string }[];
+      expect(items.length).toBeLessThanOrEqual(2);
+      walked.push(...items.map((i) => i.caseId));
+      after = page.headers["next-cursor"] as string | undefined;
+    } while (after);
+    expect(walked).toEqual(whole.map((i) => i.caseId));
+    const foreign = await get(`/approval/inbox?after=${Buffer.from('["x"]').toString("base64url")}`);
+    expect(foreign.statusCode).toBe(400);
+    expect(foreign.body).toContain("query.after");
+    expect((await get("/approval/inbox?limit=0")).statusCode).toBe(400);
+  });
+});
+
 describe("the inbox's per-step clock (行政许可法 第四十二条)", () => {
   it("flags a step overdue once more working days than its limit have passed since it was reached", async () => {
     const before = h.clock.now();

@@ -8,6 +8,9 @@ import {
   commandResult,
   type FastifyPluginAsyncZod,
   NotFoundProblem,
+  pageOnly,
+  pageRequest,
+  sendPage,
 } from "@gov/service-kit";
 import type { FastifyRequest } from "fastify";
 import type { PermitCommands } from "../application/certificates.ts";
@@ -55,8 +58,18 @@ export function approvalRoutes(deps: ApprovalRouteDeps): FastifyPluginAsyncZod {
       cases.handle(caseId, command as Extract<CaseCommand, { type: typeof command.type }>, ctx(request));
     const tags = ["approval"];
 
-    app.get("/inbox", { config: auth(...caseworkers), schema: { tags } }, async (request) =>
-      deps.model.inbox(departmentOf(request), deps.calendar(), today()),
+    // In pages (`limit`, `after` = the `next-cursor` of the page before), in the inbox's order of the day.
+    app.get(
+      "/inbox",
+      { config: auth(...caseworkers), schema: { querystring: pageOnly, tags } },
+      async (request, reply) => {
+        const page = pageRequest(request.query, ["number", "string"]);
+        return sendPage(
+          request,
+          reply,
+          await deps.model.inboxPage(departmentOf(request), deps.calendar(), today(), page),
+        );
+      },
     );
 
     app.get(

@@ -1,4 +1,5 @@
 import { applicationId, freeText, isoDate, permitId, procedureCode, subjectId } from "@gov/contracts";
+import { pageQuery } from "@gov/service-kit";
 import { z } from "zod";
 
 export const caseParams = z.object({ caseId: applicationId });
@@ -10,7 +11,8 @@ export const procedureParams = z.object({
 export const bundleParams = z.object({ bundleApplicationId: applicationId });
 export const permitParams = z.object({ permitId });
 export const certificateParams = z.object({ no: z.string().regex(/^[A-Za-z0-9_-]{1,80}(\.pdf)?$/) });
-export const holderQuery = z.object({ holder: subjectId });
+/** A holder's certificates, in pages (`limit`, `after`). */
+export const holderQuery = z.object({ holder: subjectId, ...pageQuery });
 
 const basis = freeText(300);
 const reason = freeText(2000);

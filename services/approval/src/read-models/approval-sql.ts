@@ -1,4 +1,5 @@
 import type { ProjectionHandle } from "@gov/eventsourcing/projections";
+import { type Page, type PageRequest, pageLimit, pageOf } from "@gov/service-kit";
 import type { CaseState } from "../domain/case/case.ts";
 import type { WorkingDays } from "../domain/case/clock.ts";
 import type { Certificate, Permit, PermitState } from "../domain/permit/permit.ts";
@@ -24,10 +25,17 @@ export interface ApprovalReads {
   caseFile(caseId: string): Promise<OpenedCase | undefined>;
   view(caseId: string, calendar: WorkingDays, today: string): Promise<CaseView | undefined>;
   inbox(department: string, calendar: WorkingDays, today: string): Promise<InboxItem[]>;
+  inboxPage(
+    department: string,
+    calendar: WorkingDays,
+    today: string,
+    page: PageRequest,
+  ): Promise<Page<InboxItem>>;
   bundle(bundleApplicationId: string): Promise<BundleView | undefined>;
   permit(permitId: string): Promise<Permit | undefined>;
   certificate(no: string): Promise<{ permit: Permit; certificate: Certificate } | undefined>;
   byHolder(subjectId: string): Promise<HolderEntry[]>;
+  byHolderPage(subjectId: string, page: PageRequest): Promise<Page<HolderEntry>>;
 }
 
 /** Every row of the model, for the rebuild-equals-live checks (not for routes). */
@@ -42,6 +50,8 @@ export interface ApprovalSnapshot {
   holders: [string, string][];
 }
 
+/** Where a case whose clock has a calendar problem sorts in the inbox: first (a cursor holds a number). */
+const PROBLEM_FIRST = -1_000_000;
 const parseCase = (r: { state: string } | undefined) =>
   r ? openedCase(JSON.parse(r.state) as CaseState) : undefined;
 const parsePermit = (r: { state: string } | undefined) =>
@@ -70,6 +80,31 @@ export class SqlApproval implements ApprovalReads {
   async view(caseId: string, calendar: WorkingDays, today: string): Promise<CaseView | undefined> {
     const c = await this.caseFile(caseId);
     return c && caseView(c, calendar, today);
+  }
+
+  /**
+   * A page of a department's inbox in its order at `today` (least time left first, then case id). The order moves
+   * from day to day, so the cursor is the last item's (days left, case id) and the page is cut from the ordered list
+   * of the department's open cases: the answer is bounded, the read is the department's open cases.
+   */
+  async inboxPage(
+    department: string,
+    calendar: WorkingDays,
+    today: string,
+    page: PageRequest,
+  ): Promise<Page<InboxItem>> {
+    const all = await this.inbox(department, calendar, today);
+    const key = (i: InboxItem): [number, string] => [
+      i.clock.problem ? PROBLEM_FIRST : i.clock.leftDays,
+      i.caseId,
+    ];
+    // Ordered by the cursor's own comparison (code points), so that a cursor cuts the list where its page ended.
+    const compare = ([k1, id1]: [number, string], [k2, id2]: [number, string]) =>
+      k1 - k2 || (id1 < id2 ? -1 : id1 > id2 ? 1 : 0);
+    const ordered = [...all].sort((a, b) => compare(key(a), key(b)));
+    const after = page.after as [number, string] | undefined;
+    const rest = after ? ordered.filter((i) => compare(key(i), after) > 0) : ordered;
+    return pageOf(rest, pageLimit(page), key, (i) => i);
   }
 
   /** A department's open steps, least time left first: its open cases read through the index, ordered at `today`. */
@@ -126,17 +161,41 @@ export class SqlApproval implements ApprovalReads {
 
   /** A holder's certificates (the version in force of each permit, and its status), in the order issued. */
   async byHolder(subjectId: string): Promise<HolderEntry[]> {
-    const rows = await this.#p.read(({ db, t }) =>
-      db.all<{ state: string }>(
-        `SELECT p.state FROM ${t("holders")} h JOIN ${t("permits")} p ON p.permit_id = h.permit_id
-         WHERE h.subject_id = ? ORDER BY h.seq`,
-        [subjectId],
-      ),
-    );
+    const rows = await this.#holderRows(subjectId);
     return rows.flatMap((r) => {
       const p = parsePermit(r);
       return p ? holderEntry(p) : [];
     });
+  }
+
+  /** One page of them: keyset on the order issued (the `holders_seq` index). */
+  async byHolderPage(subjectId: string, page: PageRequest): Promise<Page<HolderEntry>> {
+    const limit = pageLimit(page);
+    const rows = await this.#holderRows(subjectId, { limit: limit + 1, after: page.after?.[0] as number });
+    const shown = pageOf(
+      rows,
+      limit,
+      (r) => [Number(r.seq)],
+      (r) => r,
+    );
+    return {
+      items: shown.items.flatMap((r) => {
+        const p = parsePermit(r);
+        return p ? holderEntry(p) : [];
+      }),
+      ...(shown.next ? { next: shown.next } : {}),
+    };
+  }
+
+  #holderRows(subjectId: string, page?: { limit: number; after: number | undefined }) {
+    const after = page?.after;
+    return this.#p.read(({ db, t }) =>
+      db.all<{ seq: number | string; state: string }>(
+        `SELECT h.seq, p.state FROM ${t("holders")} h JOIN ${t("permits")} p ON p.permit_id = h.permit_id
+         WHERE h.subject_id = ?${after === undefined ? "" : " AND h.seq > ?"} ORDER BY h.seq${page ? " LIMIT ?" : ""}`,
+        [subjectId, ...(after === undefined ? [] : [after]), ...(page ? [page.limit] : [])],
+      ),
+    );
   }
 
   snapshot(): Promise<ApprovalSnapshot> {

@@ -429,8 +429,9 @@ describe.skipIf(!run)(suite, () => {
       }
       // By holder: each 秒批 application's certificate once, sealed, and nothing else.
       const holder = approvalFromLog.caseFile(ids.find((a) => a.auto)?.id ?? "")?.opened.applicant.subjectId;
+      // One page of at most 200 (the list is paged; the run issues 60 certificates).
       const held = (await (
-        await fetch(`${url}/approval/certificates?holder=${holder}`, { headers: admin })
+        await fetch(`${url}/approval/certificates?holder=${holder}&limit=200`, { headers: admin })
       ).json()) as { certificateNo: string }[];
       expect(held.map((c) => c.certificateNo).sort()).toEqual(
         ids
