@@ -45,6 +45,11 @@ export interface ReadAllOptions {
   /** At most this many events (default 1000). */
   limit?: number;
   filter?: LogFilter;
+  /**
+   * Read the stored rows, never an adapter's copy of what this process just wrote (the SQLite adapter answers
+   * subscribers near the end of the log from memory). For verifying the store against tampering.
+   */
+  fromStorage?: boolean;
 }
 
 export interface ReadAllResult {

@@ -110,4 +110,47 @@ describe("SQLite event store specifics", () => {
     await b.close();
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it("answers readers near the log's end from what it wrote, and the stored rows whenever they could differ", async () => {
+    const { path, dir } = tempFile();
+    const a = openSqliteEventStore({ path });
+    const b = openSqliteEventStore({ path });
+    const ev = (n: number) => ({
+      id: crypto.randomUUID(),
+      type: n % 2 ? "gov.test.odd.happened.v1" : "gov.test.even.happened.v1",
+      source: "gov.test",
+      time: "2026-03-02T09:00:00+08:00",
+      data: { n },
+      actor: { id: "t", role: "system" as const },
+    });
+    const ns = (r: { events: { data: unknown }[] }) => r.events.map((e) => (e.data as { n: number }).n);
+    for (let n = 0; n < 6; n++) await a.append(n < 3 ? "alpha-1" : "beta-1", [ev(n)], "any");
+    // Pages, filters and limits as the query gives them, from the tail.
+    const all = await a.readAll({ after: "2", limit: 2 });
+    expect(ns(all)).toEqual([2, 3]);
+    expect(all).toMatchObject({ nextPosition: "4", endOfLog: false });
+    expect(ns(await a.readAll({ after: "1", filter: { categories: ["beta"] } }))).toEqual([3, 4, 5]);
+    expect(ns(await a.readAll({ after: "1", filter: { types: ["gov.test.odd.happened.v1"] } }))).toEqual([
+      1, 3, 5,
+    ]);
+    expect(await a.readAll({ after: "6", filter: { categories: ["alpha"] } })).toMatchObject({
+      events: [],
+      nextPosition: "6",
+      endOfLog: true,
+    });
+    // Another handle appends: the first sees its row (the tail no longer ends at the log's end).
+    await b.append("beta-1", [ev(6)], "any");
+    expect(ns(await a.readAll({ after: "5" }))).toEqual([5, 6]);
+    // Its own next append follows a gap in what it wrote: still every row, in order.
+    await a.append("beta-1", [ev(7)], "any");
+    expect(ns(await a.readAll({ after: "4" }))).toEqual([4, 5, 6, 7]);
+    // A row altered in the file: `fromStorage` reads the file itself (what a verification must see).
+    const raw = new DatabaseSync(path);
+    raw.prepare("UPDATE events SET envelope = json_set(envelope, '$.data.n', 99) WHERE position = 8").run();
+    raw.close();
+    expect(ns(await a.readAll({ after: "7", fromStorage: true }))).toEqual([99]);
+    await a.close();
+    await b.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 });

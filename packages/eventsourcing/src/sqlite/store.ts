@@ -62,6 +62,12 @@ export class SqliteEventStore implements EventStore {
     reject: (error: unknown) => void;
   }[] = [];
   #flushScheduled = false;
+  /**
+   * The log's newest rows as this handle committed them, contiguous in position (see `#readTail`): every subscriber
+   * reads the log after every append, mostly only the few rows just written, so those are answered from here
+   * without a query (and parsed only for subscribers whose filter matches them).
+   */
+  #tail: TailEntry[] = [];
   /** Groups committed by this handle, and per waiting subscriber (its signal) the count it last saw. */
   #appends = 0;
   readonly #seenAppends = new WeakMap<AbortSignal, number>();
@@ -156,18 +162,23 @@ export class SqliteEventStore implements EventStore {
     if (group.length === 0) return;
     const outcomes: ({ ok: true; results: AppendResult[] } | { ok: false; error: unknown })[] = [];
     const single = group.length === 1;
+    // The rows the group inserts, kept for the tail once committed (an append rolled back adds none).
+    const written: TailEntry[] = [];
     try {
       this.transaction(() => {
         for (const op of group) {
+          const rows: TailEntry[] = [];
           if (single) {
-            outcomes.push({ ok: true, results: this.#write(op.writes) });
+            outcomes.push({ ok: true, results: this.#write(op.writes, rows) });
+            written.push(...rows);
             continue;
           }
           this.db.exec("SAVEPOINT gov_append");
           try {
-            const results = this.#write(op.writes);
+            const results = this.#write(op.writes, rows);
             this.db.exec("RELEASE gov_append");
             outcomes.push({ ok: true, results });
+            written.push(...rows);
           } catch (error) {
             this.db.exec("ROLLBACK TO gov_append");
             this.db.exec("RELEASE gov_append");
@@ -180,6 +191,7 @@ export class SqliteEventStore implements EventStore {
       for (const op of group) op.reject(error);
       return;
     }
+    this.#remember(written);
     group.forEach((op, i) => {
       const outcome = outcomes[i];
       if (outcome?.ok) op.resolve(outcome.results);
@@ -191,8 +203,8 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  /** One append's writes inside the open transaction: all of them, or a throw. */
-  #write(writes: readonly StreamWrite[]): AppendResult[] {
+  /** One append's writes inside the open transaction: all of them, or a throw. Each row inserted goes to `rows`. */
+  #write(writes: readonly StreamWrite[], rows: TailEntry[]): AppendResult[] {
     const storedPerWrite = writes.map((write) =>
       (
         this.#sql.byIds.all(JSON.stringify(write.events.map((e) => e.id))) as {
@@ -216,16 +228,55 @@ export class SqliteEventStore implements EventStore {
       checkExpectedRevision(streamId, expectedRevision, head);
       const category = streamCategory(streamId);
       const chained = chainEvents(streamId, head, events);
-      const positions = chained.map((e) =>
-        String(
-          this.#sql.insert.run(streamId, e.streamversion, e.id, e.type, category, e.time, JSON.stringify(e))
+      const positions = chained.map((e) => {
+        const envelope = JSON.stringify(e);
+        const position = Number(
+          this.#sql.insert.run(streamId, e.streamversion, e.id, e.type, category, e.time, envelope)
             .lastInsertRowid,
-        ),
-      );
+        );
+        rows.push({ position, category, type: e.type, envelope });
+        return String(position);
+      });
       const last = (head?.revision ?? -1) + events.length;
       this.#sql.upsertHead.run(streamId, category, last, chained.at(-1)?.hash as string);
       return { nextExpectedRevision: last, positions };
     });
+  }
+
+  /** Keeps a committed group's rows in the tail, which stays contiguous: a gap (another writer's rows) restarts it. */
+  #remember(rows: readonly TailEntry[]): void {
+    for (const row of rows) {
+      const last = this.#tail.at(-1);
+      if (last && row.position !== last.position + 1) this.#tail = [];
+      this.#tail.push(row);
+    }
+    if (this.#tail.length > TAIL_MAX) this.#tail = this.#tail.slice(-TAIL_MAX / 2);
+  }
+
+  /**
+   * `readAll` from the tail, when the tail holds every row after `after`: it starts at or before `after + 1`, it is
+   * contiguous, and it ends at the log's last position (no other writer has appended since). Otherwise undefined,
+   * and the query answers. Same answer as the query: matching rows in order, at most `limit`.
+   */
+  #readTail(after: number, limit: number, options: ReadAllOptions): ReadAllResult | undefined {
+    const tail = this.#tail;
+    const first = tail[0];
+    const lastRow = tail.at(-1);
+    if (!first || !lastRow || after < first.position - 1 || limit <= 0) return undefined;
+    const last = (this.#sql.lastPosition.get() as { p: number }).p;
+    if (last !== lastRow.position) return undefined;
+    const categories = options.filter?.categories ? new Set(options.filter.categories) : undefined;
+    const types = options.filter?.types ? new Set(options.filter.types) : undefined;
+    const events: RecordedEvent[] = [];
+    for (let i = Math.max(0, after - first.position + 1); i < tail.length; i++) {
+      const row = tail[i] as TailEntry;
+      if (categories && !categories.has(row.category)) continue;
+      if (types && !types.has(row.type)) continue;
+      events.push(toRecorded(row));
+      if (events.length >= limit) return { events, nextPosition: String(row.position), endOfLog: false };
+    }
+    const next = Math.max(last, after);
+    return { events, nextPosition: next === 0 ? options.after : String(next), endOfLog: true };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -253,6 +304,8 @@ export class SqliteEventStore implements EventStore {
     if (!Number.isSafeInteger(after) || after < 0)
       throw new InvalidEventError("after", "not a position of this store");
     const limit = options.limit ?? 1000;
+    const fromTail = options.fromStorage ? undefined : this.#readTail(after, limit, options);
+    if (fromTail) return fromTail;
     const categories = options.filter?.categories ? JSON.stringify(options.filter.categories) : null;
     const types = options.filter?.types ? JSON.stringify(options.filter.types) : null;
     const rows = this.#sql.readAll.all(after, categories, categories, types, types, limit) as {
@@ -335,6 +388,16 @@ export class SqliteEventStore implements EventStore {
 export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEventStore {
   return new SqliteEventStore(options);
 }
+
+/** A committed row of the log's tail, its envelope as stored (parsed only when read). */
+interface TailEntry {
+  position: number;
+  category: string;
+  type: string;
+  envelope: string;
+}
+/** Rows kept in the tail: enough for every subscriber a few appends behind. */
+const TAIL_MAX = 1024;
 
 function toRecorded(row: { position: number; envelope: string }): RecordedEvent {
   return { ...(JSON.parse(row.envelope) as Omit<RecordedEvent, "position">), position: String(row.position) };
