@@ -1,4 +1,5 @@
 export * from "./audit-key.ts";
+export * from "./calendar-copy.ts";
 export * from "./clock.ts";
 export * from "./config.ts";
 export * from "./dead-letters.ts";

@@ -1,6 +1,5 @@
 import { join } from "node:path";
-import { PublishedCalendar } from "@gov/calendar";
-import { topics } from "@gov/contracts";
+import type { PublishedCalendar } from "@gov/calendar";
 import { commandHandler, rebuildMemoryModel } from "@gov/eventsourcing";
 import type { ProjectionHandle } from "@gov/eventsourcing/projections";
 import {
@@ -9,7 +8,7 @@ import {
   type Subscription,
   startBusProjection,
 } from "@gov/messaging";
-import { domainErrorMapper, type ServiceDeps, startServiceProjection } from "@gov/runtime";
+import { domainErrorMapper, type ServiceDeps, startCalendarCopy, startServiceProjection } from "@gov/runtime";
 import { FileKeyring, keyringOptionsFromEnv, sealKeyringProblems } from "@gov/seal";
 import type { ServiceModule } from "@gov/service-kit";
 import type { PermitCommands } from "./application/certificates.ts";
@@ -77,15 +76,17 @@ export async function approvalModule(
   // Cases and permits live in SQL beside the event store (docs/projections.md): the SQLite file
   // <DATA_DIR>/approval-projections.db, or the PostgreSQL schema approval_projections; not rebuilt on start.
   const busCopies: BusProjectionHandle[] = [];
+  let calendarCopy: Awaited<ReturnType<typeof startCalendarCopy>> | undefined;
   const sql = await startServiceProjection(deps, "approval", approvalProjection, {
     lagHelp: "Case and permit events approval's read model has not applied yet (capped at 10000)",
     // The copies live in the same database: stopped before it closes.
     beforeClose: async () => {
+      await calendarCopy?.close();
       for (const c of busCopies) await c.close();
     },
   });
-  // Its copies of the catalog and of credit statuses, in the same database with the topics' offsets (a restart
-  // resumes where it was); the published calendar (a handful of versions) in memory, read from its topic on start.
+  // Its copies of the catalog, of credit statuses and of the published calendar, in the same database with the
+  // topics' offsets (a restart resumes where it was); the calendar (a few versions) is also held in memory.
   const startCopy = async (p: BusProjection) => {
     const handle = await startBusProjection(deps.bus, sql.db, p, { groupId: p.name.replaceAll("_", "-") });
     busCopies.push(handle);
@@ -93,16 +94,9 @@ export async function approvalModule(
   };
   const matters = new MattersCopy(await startCopy(mattersCopyProjection));
   const credit = new CreditCopy(await startCopy(creditCopyProjection));
-  const published = new PublishedCalendar();
-  const copies: Subscription[] = [
-    await deps.bus.subscribe({
-      groupId: "approval-calendar-view",
-      topics: [topics.matters.calendar],
-      ephemeral: true,
-      handle: (e) => void published.apply(e),
-    }),
-  ];
-  const calendar = options.calendar ?? (() => published.current());
+  calendarCopy = await startCalendarCopy(deps, sql.db, "approval");
+  const published = calendarCopy.copy;
+  const calendar = options.calendar ?? (() => published.calendar.current());
   const cases: CaseCommands = commandHandler({
     store: deps.store,
     decider: caseDecider(calendar, options.rules ?? defaultRules),
@@ -136,7 +130,9 @@ export async function approvalModule(
     model,
     projection: sql.projection,
     keyring,
-    calendar: published,
+    get calendar() {
+      return published.calendar;
+    },
     rebuild: () =>
       rebuildMemoryModel(deps.store, approvalProjection.categories as string[], new ApprovalModel()),
     matters,
@@ -153,21 +149,9 @@ export async function approvalModule(
         value: () => matters.size(),
       },
     ],
-    readiness: [
-      ...busCopies.map((c) => c.readiness),
-      {
-        name: "approval-copies",
-        check: async () => {
-          for (const s of copies) {
-            const lag = await s.lag();
-            if (lag > 0) throw new Error(`${s.groupId} is ${lag} events behind`);
-          }
-        },
-      },
-    ],
+    readiness: [calendarCopy.handle.readiness, ...busCopies.map((c) => c.readiness)],
     close: async () => {
       for (const s of reactions) await s.stop();
-      for (const s of copies) await s.stop();
     },
   };
 }

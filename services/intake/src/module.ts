@@ -1,15 +1,11 @@
 import type { PublishedCalendar } from "@gov/calendar";
 import type { ProjectionHandle } from "@gov/eventsourcing/projections";
-import {
-  type BusEvent,
-  type BusProjection,
-  type BusProjectionHandle,
-  startBusProjection,
-} from "@gov/messaging";
+import { type BusProjection, type BusProjectionHandle, startBusProjection } from "@gov/messaging";
 import {
   domainErrorMapper,
   piiIndexKey,
   type ServiceDeps,
+  startCalendarCopy,
   startSchedule,
   startServiceProjection,
 } from "@gov/runtime";
@@ -19,7 +15,6 @@ import { intakeScheduler, PROCESS } from "./application/scheduler.ts";
 import type { WorkingDays } from "./domain/application/decide.ts";
 import { intakeRoutes } from "./http/routes.ts";
 import { applicationsProjection, SqlApplications } from "./read-models/applications-sql.ts";
-import { CalendarCopy, calendarCopyProjection } from "./read-models/calendar-copy.ts";
 import { CreditCopy, creditCopyProjection } from "./read-models/credit-copy.ts";
 import { MattersCopy, mattersCopyProjection } from "./read-models/matters-copy.ts";
 
@@ -47,42 +42,31 @@ export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptio
   // Every read model of intake lives in SQL beside the event store (docs/projections.md): the SQLite file
   // <DATA_DIR>/intake-projections.db, or the PostgreSQL schema intake_projections; none is rebuilt on start.
   const copies: BusProjectionHandle[] = [];
-  let calendarRefresh: NodeJS.Timeout | undefined;
+  let calendarCopy: Awaited<ReturnType<typeof startCalendarCopy>> | undefined;
   const read = await startServiceProjection(deps, "intake", applicationsProjection, {
     lagHelp: "Application events the applications read model has not applied yet (capped at 10000)",
     // The copies live in the same database: stopped before it closes.
     beforeClose: async () => {
-      clearInterval(calendarRefresh);
+      await calendarCopy?.close();
       for (const c of copies) await c.close();
     },
   });
   const { projection, db: projectionDb } = read;
   // Its copies of the catalog, of credit statuses and of the published working-day calendar (docs/calendar.md),
   // from their topics, with the topics' offsets in the same transactions: a restart resumes where it was.
-  const calendarCopy = new CalendarCopy();
-  const startCopy = async (p: BusProjection, afterCommit?: (e: BusEvent) => void) => {
-    const handle = await startBusProjection(deps.bus, projectionDb, p, {
-      groupId: p.name.replace("_", "-"),
-      ...(afterCommit ? { afterCommit: (e: BusEvent) => afterCommit(e) } : {}),
-    });
+  const startCopy = async (p: BusProjection) => {
+    const handle = await startBusProjection(deps.bus, projectionDb, p, { groupId: p.name.replace("_", "-") });
     copies.push(handle);
     return handle;
   };
-  const calendarProjection = await startCopy(calendarCopyProjection, (e) => calendarCopy.applied(e));
-  await calendarCopy.refresh(calendarProjection);
-  // Replicas share the copies' consumer groups: a calendar version consumed by another replica is picked up here.
-  calendarRefresh = setInterval(() => {
-    calendarCopy.refresh().catch((error: unknown) => {
-      deps.logger.error({ error: String(error) }, "intake calendar copy not refreshed");
-    });
-  }, 10_000);
-  calendarRefresh.unref();
+  calendarCopy = await startCalendarCopy(deps, projectionDb, "intake");
+  const published = calendarCopy.copy;
   const matters = new MattersCopy(await startCopy(mattersCopyProjection));
   const credit = new CreditCopy(await startCopy(creditCopyProjection));
   const applications = new SqlApplications(projection);
   const calendar: WorkingDays = options.calendar ?? {
-    addWorkingDays: (start, days) => calendarCopy.calendar.current().addWorkingDays(start, days),
-    versionsUsed: (from, to) => calendarCopy.calendar.current().versionsUsed(from, to),
+    addWorkingDays: (start, days) => published.calendar.current().addWorkingDays(start, days),
+    versionsUsed: (from, to) => published.calendar.current().versionsUsed(from, to),
   };
   const handler = applicationHandler(deps.store, calendar);
   const scheduler = intakeScheduler({ handler, store: deps.store, logger: deps.logger }, applications);
@@ -103,7 +87,7 @@ export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptio
     name: "intake",
     prefix: "/intake",
     get calendar() {
-      return calendarCopy.calendar;
+      return published.calendar;
     },
     applications,
     projection,
@@ -122,7 +106,7 @@ export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptio
     errorMappers: [domainErrorMapper],
     readModels: [read.readModel],
     gauges: [read.lagGauge],
-    readiness: copies.map((c) => c.readiness),
+    readiness: [calendarCopy.handle.readiness, ...copies.map((c) => c.readiness)],
     close: async () => {
       await schedule.stop();
     },

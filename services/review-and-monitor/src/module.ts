@@ -1,17 +1,12 @@
-import { DEFAULT_YELLOW_DAYS, PublishedCalendar } from "@gov/calendar";
-import type { FeedbackStep } from "@gov/contracts";
-import { type Role, topics } from "@gov/contracts";
+import { DEFAULT_YELLOW_DAYS, type PublishedCalendar } from "@gov/calendar";
+import type { FeedbackStep, Role } from "@gov/contracts";
 import type { ProjectionHandle } from "@gov/eventsourcing/projections";
-import {
-  type BusProjection,
-  type BusProjectionHandle,
-  type Subscription,
-  startBusProjection,
-} from "@gov/messaging";
+import { type BusProjection, type BusProjectionHandle, startBusProjection } from "@gov/messaging";
 import {
   domainErrorMapper,
   piiIndexKey,
   type ServiceDeps,
+  startCalendarCopy,
   startSchedule,
   startServiceProjection,
 } from "@gov/runtime";
@@ -93,26 +88,30 @@ export function yellowDaysFrom(env: Record<string, string | undefined>): number 
 
 /**
  * The review-and-monitor service (审管互动, 效能监督, 好差评) as a module. Its read model is a SQL projection of its
- * own log; it keeps its copies of intake's and approval's cases and of the catalog in SQL from their topics, and
- * of the published calendar in memory (never a call), follows intake's and approval's clocks into its own `watch`
+ * own log; it keeps its copies of intake's and approval's cases, of the catalog and of the published calendar in
+ * SQL from their topics (never a call), follows intake's and approval's clocks into its own `watch`
  * streams, and runs the warnings as a scheduled process.
  */
 export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewModuleOptions = {}) {
   const clock = deps.clock ?? (() => new Date().toISOString());
-  const published = new PublishedCalendar();
   // Its read model and its copies of intake's and approval's cases and of the catalog live in SQL beside the event
   // store (docs/projections.md): <DATA_DIR>/review-projections.db, or the PostgreSQL schema review_projections
   // (short: a test run's schema prefix and the name must fit 48 characters); a restart resumes from their
   // checkpoints and offsets, nothing is replayed.
   const copies: BusProjectionHandle[] = [];
+  let calendarCopy: Awaited<ReturnType<typeof startCalendarCopy>> | undefined;
   const read = await startServiceProjection(deps, "review", supervisionProjection, {
     lagHelp: "Review-and-monitor events its read model has not applied yet (capped at 10000)",
     // The copies live in the same database: closed before it.
     beforeClose: async () => {
+      await calendarCopy?.close();
       for (const c of copies) await c.close();
     },
   });
   const { projection, db: projectionDb } = read;
+  // The published calendar (a few versions, also held in memory), copied like the rest.
+  calendarCopy = await startCalendarCopy(deps, projectionDb, "review");
+  const published = calendarCopy.copy;
   const model = new SqlSupervision(projection);
   const startCopy = async (p: BusProjection) => {
     const handle = await startBusProjection(deps.bus, projectionDb, p, {
@@ -127,8 +126,8 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
   const approvalCases = new ApprovalCasesCopy(approvalCopy);
   const matters = new MattersCopy(mattersCopy);
   const calendar: WorkingDays = options.calendar ?? {
-    addWorkingDays: (start, days) => published.current().addWorkingDays(start, days),
-    workingDaysBetween: (from, to) => published.current().workingDaysBetween(from, to),
+    addWorkingDays: (start, days) => published.calendar.current().addWorkingDays(start, days),
+    workingDaysBetween: (from, to) => published.calendar.current().workingDaysBetween(from, to),
   };
   const yellowDays = options.yellowDays ?? yellowDaysFrom(process.env);
   const handlers: Handlers = makeHandlers(
@@ -149,15 +148,6 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
       defaults: options.verification?.defaults ?? { method: "written", samplingRatio: 1 },
     },
   );
-  // The published calendar is a handful of versions: held in memory, read from its topic on start.
-  const views: Subscription[] = [
-    await deps.bus.subscribe({
-      groupId: "review-and-monitor-calendar-view",
-      topics: [topics.matters.calendar],
-      ephemeral: true,
-      handle: (e) => void published.apply(e),
-    }),
-  ];
   const reactions = await deps.bus.subscribe({
     groupId: "review-and-monitor-clocks",
     topics: clockTopics,
@@ -215,7 +205,9 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
     cases,
     approvalCases,
     matters,
-    calendar: published,
+    get calendar() {
+      return published.calendar;
+    },
     routes: reviewRoutes({
       handlers,
       model,
@@ -229,11 +221,12 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
     readModels: [read.readModel],
     gauges: [read.lagGauge],
     readiness: [
+      calendarCopy.handle.readiness,
       ...copies.map((c) => c.readiness),
       {
         name: "review-and-monitor-copies",
         check: async () => {
-          for (const s of [...views, reactions, approvalReactions]) {
+          for (const s of [reactions, approvalReactions]) {
             const lag = await s.lag();
             if (lag > 0) throw new Error(`${s.groupId} is ${lag} events behind`);
           }
@@ -245,7 +238,6 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
       await reveal.stop();
       await reactions.stop();
       await approvalReactions.stop();
-      for (const s of views) await s.stop();
     },
   };
   return module;
