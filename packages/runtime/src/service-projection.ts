@@ -5,7 +5,9 @@ import {
   type ProjectionRunOptions,
   startProjection,
 } from "@gov/eventsourcing/projections";
+import { type BusProjection, type BusProjectionHandle, startBusProjection } from "@gov/messaging";
 import type { ModuleGauge, ReadModelPort } from "@gov/service-kit";
+import { type CalendarCopy, startCalendarCopy } from "./calendar-copy.ts";
 import type { ServiceDeps } from "./infrastructure.ts";
 import { openProjectionDatabase } from "./projection-db.ts";
 
@@ -27,6 +29,15 @@ export interface ServiceProjection {
   readModel: ReadModelPort;
   /** For the module's `gauges`: events the active build has not applied yet (capped). */
   lagGauge: ModuleGauge;
+  /**
+   * Starts a copy of another service's data from its topics in the same database (`startBusProjection`, group
+   * `<name>` with `-` for `_`); it is closed before the database.
+   */
+  copy(projection: BusProjection): Promise<BusProjectionHandle>;
+  /** Starts the copy of the published working-day calendar in the same database (`<service>_calendar`). */
+  calendarCopy(): Promise<CalendarCopy>;
+  /** For the module's `readiness`: each copy's (ready when its consumer has no lag). */
+  copiesReadiness(): ReadModelPort["readiness"][];
 }
 
 /**
@@ -36,13 +47,14 @@ export interface ServiceProjection {
  * kit — the read model (closing it stops the projection, then closes the database it opened) and the lag gauge.
  */
 export async function startServiceProjection(
-  deps: Pick<ServiceDeps, "store" | "settings" | "logger">,
+  deps: Pick<ServiceDeps, "store" | "settings" | "logger" | "bus">,
   service: string,
   projection: Projection,
   options: ServiceProjectionOptions,
 ): Promise<ServiceProjection> {
   const db = options.db ?? (await openProjectionDatabase(deps.settings, service));
   const handle = await startProjection(deps.store, db, projection, { ...options.run, logger: deps.logger });
+  const copies: { handle: BusProjectionHandle; close(): Promise<void> }[] = [];
   return {
     db,
     projection: handle,
@@ -52,10 +64,23 @@ export async function startServiceProjection(
       waitFor: (position, timeoutMs) => handle.waitFor(position, timeoutMs),
       close: async () => {
         await options.beforeClose?.();
+        // The copies live in the same database: closed before it.
+        for (const c of copies) await c.close();
         await handle.close();
         if (!options.db) await db.close();
       },
     },
+    copy: async (p) => {
+      const copy = await startBusProjection(deps.bus, db, p, { groupId: p.name.replaceAll("_", "-") });
+      copies.push({ handle: copy, close: () => copy.close() });
+      return copy;
+    },
+    calendarCopy: async () => {
+      const started = await startCalendarCopy(deps, db, service);
+      copies.push(started);
+      return started.copy;
+    },
+    copiesReadiness: () => copies.map((c) => c.handle.readiness),
     lagGauge: {
       name: `${projection.name}_projection_lag`,
       help: options.lagHelp,

@@ -2,13 +2,8 @@ import { join } from "node:path";
 import type { PublishedCalendar } from "@gov/calendar";
 import { commandHandler, rebuildMemoryModel } from "@gov/eventsourcing";
 import type { ProjectionHandle } from "@gov/eventsourcing/projections";
-import {
-  type BusProjection,
-  type BusProjectionHandle,
-  type Subscription,
-  startBusProjection,
-} from "@gov/messaging";
-import { domainErrorMapper, type ServiceDeps, startCalendarCopy, startServiceProjection } from "@gov/runtime";
+import type { Subscription } from "@gov/messaging";
+import { domainErrorMapper, type ServiceDeps, startServiceProjection } from "@gov/runtime";
 import { FileKeyring, keyringOptionsFromEnv, sealKeyringProblems } from "@gov/seal";
 import type { ServiceModule } from "@gov/service-kit";
 import type { PermitCommands } from "./application/certificates.ts";
@@ -75,27 +70,14 @@ export async function approvalModule(
     FileKeyring.open(keyringOptionsFromEnv(process.env, join(deps.settings.DATA_DIR, "approval-seal-keys")));
   // Cases and permits live in SQL beside the event store (docs/projections.md): the SQLite file
   // <DATA_DIR>/approval-projections.db, or the PostgreSQL schema approval_projections; not rebuilt on start.
-  const busCopies: BusProjectionHandle[] = [];
-  let calendarCopy: Awaited<ReturnType<typeof startCalendarCopy>> | undefined;
   const sql = await startServiceProjection(deps, "approval", approvalProjection, {
     lagHelp: "Case and permit events approval's read model has not applied yet (capped at 10000)",
-    // The copies live in the same database: stopped before it closes.
-    beforeClose: async () => {
-      await calendarCopy?.close();
-      for (const c of busCopies) await c.close();
-    },
   });
   // Its copies of the catalog, of credit statuses and of the published calendar, in the same database with the
   // topics' offsets (a restart resumes where it was); the calendar (a few versions) is also held in memory.
-  const startCopy = async (p: BusProjection) => {
-    const handle = await startBusProjection(deps.bus, sql.db, p, { groupId: p.name.replaceAll("_", "-") });
-    busCopies.push(handle);
-    return handle;
-  };
-  const matters = new MattersCopy(await startCopy(mattersCopyProjection));
-  const credit = new CreditCopy(await startCopy(creditCopyProjection));
-  calendarCopy = await startCalendarCopy(deps, sql.db, "approval");
-  const published = calendarCopy.copy;
+  const matters = new MattersCopy(await sql.copy(mattersCopyProjection));
+  const credit = new CreditCopy(await sql.copy(creditCopyProjection));
+  const published = await sql.calendarCopy();
   const calendar = options.calendar ?? (() => published.calendar.current());
   const cases: CaseCommands = commandHandler({
     store: deps.store,
@@ -149,7 +131,7 @@ export async function approvalModule(
         value: () => matters.size(),
       },
     ],
-    readiness: [calendarCopy.handle.readiness, ...busCopies.map((c) => c.readiness)],
+    readiness: sql.copiesReadiness(),
     close: async () => {
       for (const s of reactions) await s.stop();
     },

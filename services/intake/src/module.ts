@@ -1,11 +1,9 @@
 import type { PublishedCalendar } from "@gov/calendar";
 import type { ProjectionHandle } from "@gov/eventsourcing/projections";
-import { type BusProjection, type BusProjectionHandle, startBusProjection } from "@gov/messaging";
 import {
   domainErrorMapper,
   piiIndexKey,
   type ServiceDeps,
-  startCalendarCopy,
   startSchedule,
   startServiceProjection,
 } from "@gov/runtime";
@@ -41,28 +39,15 @@ export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptio
   const clock = deps.clock ?? (() => new Date().toISOString());
   // Every read model of intake lives in SQL beside the event store (docs/projections.md): the SQLite file
   // <DATA_DIR>/intake-projections.db, or the PostgreSQL schema intake_projections; none is rebuilt on start.
-  const copies: BusProjectionHandle[] = [];
-  let calendarCopy: Awaited<ReturnType<typeof startCalendarCopy>> | undefined;
   const read = await startServiceProjection(deps, "intake", applicationsProjection, {
     lagHelp: "Application events the applications read model has not applied yet (capped at 10000)",
-    // The copies live in the same database: stopped before it closes.
-    beforeClose: async () => {
-      await calendarCopy?.close();
-      for (const c of copies) await c.close();
-    },
   });
-  const { projection, db: projectionDb } = read;
+  const { projection } = read;
   // Its copies of the catalog, of credit statuses and of the published working-day calendar (docs/calendar.md),
   // from their topics, with the topics' offsets in the same transactions: a restart resumes where it was.
-  const startCopy = async (p: BusProjection) => {
-    const handle = await startBusProjection(deps.bus, projectionDb, p, { groupId: p.name.replace("_", "-") });
-    copies.push(handle);
-    return handle;
-  };
-  calendarCopy = await startCalendarCopy(deps, projectionDb, "intake");
-  const published = calendarCopy.copy;
-  const matters = new MattersCopy(await startCopy(mattersCopyProjection));
-  const credit = new CreditCopy(await startCopy(creditCopyProjection));
+  const published = await read.calendarCopy();
+  const matters = new MattersCopy(await read.copy(mattersCopyProjection));
+  const credit = new CreditCopy(await read.copy(creditCopyProjection));
   const applications = new SqlApplications(projection);
   const calendar: WorkingDays = options.calendar ?? {
     addWorkingDays: (start, days) => published.calendar.current().addWorkingDays(start, days),
@@ -106,7 +91,7 @@ export async function intakeModule(deps: ServiceDeps, options: IntakeModuleOptio
     errorMappers: [domainErrorMapper],
     readModels: [read.readModel],
     gauges: [read.lagGauge],
-    readiness: [calendarCopy.handle.readiness, ...copies.map((c) => c.readiness)],
+    readiness: read.copiesReadiness(),
     close: async () => {
       await schedule.stop();
     },

@@ -1,12 +1,10 @@
 import { DEFAULT_YELLOW_DAYS, type PublishedCalendar } from "@gov/calendar";
 import type { FeedbackStep, Role } from "@gov/contracts";
 import type { ProjectionHandle } from "@gov/eventsourcing/projections";
-import { type BusProjection, type BusProjectionHandle, startBusProjection } from "@gov/messaging";
 import {
   domainErrorMapper,
   piiIndexKey,
   type ServiceDeps,
-  startCalendarCopy,
   startSchedule,
   startServiceProjection,
 } from "@gov/runtime";
@@ -98,31 +96,16 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
   // store (docs/projections.md): <DATA_DIR>/review-projections.db, or the PostgreSQL schema review_projections
   // (short: a test run's schema prefix and the name must fit 48 characters); a restart resumes from their
   // checkpoints and offsets, nothing is replayed.
-  const copies: BusProjectionHandle[] = [];
-  let calendarCopy: Awaited<ReturnType<typeof startCalendarCopy>> | undefined;
   const read = await startServiceProjection(deps, "review", supervisionProjection, {
     lagHelp: "Review-and-monitor events its read model has not applied yet (capped at 10000)",
-    // The copies live in the same database: closed before it.
-    beforeClose: async () => {
-      await calendarCopy?.close();
-      for (const c of copies) await c.close();
-    },
   });
-  const { projection, db: projectionDb } = read;
+  const { projection } = read;
   // The published calendar (a few versions, also held in memory), copied like the rest.
-  calendarCopy = await startCalendarCopy(deps, projectionDb, "review");
-  const published = calendarCopy.copy;
+  const published = await read.calendarCopy();
   const model = new SqlSupervision(projection);
-  const startCopy = async (p: BusProjection) => {
-    const handle = await startBusProjection(deps.bus, projectionDb, p, {
-      groupId: p.name.replaceAll("_", "-"),
-    });
-    copies.push(handle);
-    return handle;
-  };
-  const cases = new CasesCopy(await startCopy(casesCopyProjection));
-  const approvalCopy = await startCopy(approvalCasesProjection);
-  const mattersCopy = await startCopy(mattersCopyProjection);
+  const cases = new CasesCopy(await read.copy(casesCopyProjection));
+  const approvalCopy = await read.copy(approvalCasesProjection);
+  const mattersCopy = await read.copy(mattersCopyProjection);
   const approvalCases = new ApprovalCasesCopy(approvalCopy);
   const matters = new MattersCopy(mattersCopy);
   const calendar: WorkingDays = options.calendar ?? {
@@ -221,8 +204,7 @@ export async function reviewAndMonitorModule(deps: ServiceDeps, options: ReviewM
     readModels: [read.readModel],
     gauges: [read.lagGauge],
     readiness: [
-      calendarCopy.handle.readiness,
-      ...copies.map((c) => c.readiness),
+      ...read.copiesReadiness(),
       {
         name: "review-and-monitor-copies",
         check: async () => {
