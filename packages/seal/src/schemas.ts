@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SEAL_ALGORITHM } from "./seal.ts";
+import { isCanonicalBase64, SEAL_ALGORITHM } from "./seal.ts";
 
 /**
  * Zod schemas of a presented sealed document, for an HTTP route that takes one (e.g. a verification endpoint):
@@ -11,11 +11,13 @@ export const sealSchema = z.object({
   keyId: z.string().regex(/^sm2-[0-9a-f]{16}$/, "sm2- and 16 lowercase hex digits"),
   department: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, "1–64 of [0-9A-Za-z_-]"),
   signedAt: z.iso.datetime({ offset: true }),
-  // A DER SM2 signature is 70–72 bytes: at most 96 base64 characters.
+  // A DER SM2 signature is 70–72 bytes: at most 96 base64 characters. Canonical base64 only: the unused bits of
+  // the last character before the padding must be zero, so no second spelling of the same signature verifies.
   signature: z
     .string()
     .max(96)
-    .regex(/^[A-Za-z0-9+/]+={0,2}$/, "base64"),
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, "base64")
+    .refine(isCanonicalBase64, "canonical base64"),
 });
 
 /** `{ document, seal }`, the document checked by `document` (any JSON value when omitted). */

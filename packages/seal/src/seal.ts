@@ -122,9 +122,16 @@ function isSeal(value: unknown): value is Seal {
     typeof s.signedAt === "string" &&
     !Number.isNaN(Date.parse(s.signedAt)) &&
     typeof s.signature === "string" &&
-    BASE64.test(s.signature)
+    isCanonicalBase64(s.signature)
   );
 }
+
+/**
+ * Base64 as this module writes it: the unused bits of the last character before the padding are zero, so a
+ * signature has one spelling only (decoders ignore those bits; a second spelling must not verify too).
+ */
+export const isCanonicalBase64 = (s: string): boolean =>
+  BASE64.test(s) && Buffer.from(s, "base64").toString("base64") === s;
 
 const fail = (failure: VerificationFailure, message: string): Verification => ({
   valid: false,
@@ -146,7 +153,10 @@ export function verify(
   }
   const { document, seal } = signed as { document: unknown; seal: unknown };
   if (!isSeal(seal))
-    return fail("malformed", "the seal lacks algorithm, keyId, department, signedAt or signature");
+    return fail(
+      "malformed",
+      "the seal lacks algorithm, keyId, department, signedAt or a (canonical base64) signature",
+    );
   if (seal.algorithm !== SEAL_ALGORITHM) {
     return fail(
       "unsupported-algorithm",

@@ -90,6 +90,27 @@ describe("sealing and verifying a certificate (SM2/SM3 over RFC 8785 canonical J
     expect(changed).toBeGreaterThan(bytes.length / 2);
   }, 180_000); // ~1000 verifications on a busy 2-core machine
 
+  it("a second spelling of the same signature (non-zero unused bits before the base64 padding) is refused", () => {
+    // SM2 signatures are 70–72 DER bytes, so most end in "=" or "==": the last character before the padding
+    // carries bits that decoding ignores. Flipping one gives a different string with the same bytes.
+    let tried = 0;
+    for (; tried < 50; tried++) {
+      const { signed, key } = sealed();
+      const sig = signed.seal.signature;
+      const at = sig.indexOf("=") - 1;
+      if (at < 0) continue;
+      const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+      const flipped = alphabet[alphabet.indexOf(sig[at] as string) ^ 0x01] as string;
+      const respelled = `${sig.slice(0, at)}${flipped}${sig.slice(at + 1)}`;
+      expect(Buffer.from(respelled, "base64")).toEqual(Buffer.from(sig, "base64"));
+      const presented = { ...signed, seal: { ...signed.seal, signature: respelled } };
+      expect(verify(presented, [key.key])).toMatchObject({ valid: false });
+      expect(verify(signed, [key.key]).valid).toBe(true);
+      break;
+    }
+    expect(tried).toBeLessThan(50);
+  });
+
   it("a changed value of the document is a bad signature", () => {
     const { signed, key } = sealed();
     const forged = structuredClone(signed);
