@@ -17,10 +17,10 @@ const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 
 /**
- * Commit-reveal of the draw (tasks opened from 2026-12 on): the task's `seed` is HMAC-SHA-256(periodSeed, permitId) in
- * hex, so it tells nothing about any other permit's draw; `periodSeedSha256` commits to the calendar month's seed,
- * which is revealed only after the month ends (`SamplingSeedRevealed`). An auditor then checks
- * SHA-256(periodSeed) = periodSeedSha256 and re-derives every task's seed and draw of the month.
+ * Commit-reveal of the draw (tasks opened since 2026-11-30, when it was introduced): the task's `seed` is
+ * HMAC-SHA-256(periodSeed, permitId) in hex, so it tells nothing about any other permit's draw; `periodSeedSha256`
+ * commits to the calendar month's seed, which is revealed only after the month ends (`SamplingSeedRevealed`). An
+ * auditor then checks SHA-256(periodSeed) = periodSeedSha256 and re-derives every task's seed and draw of the month.
  */
 export const samplingCommitment = z.object({
   scheme: z.literal("period-seed-hmac-sha256"),
