@@ -18,8 +18,6 @@ export interface ServiceProjectionOptions {
   db?: ProjectionDatabase;
   /** Runner options (page size, grace, polling); the service's logger is added. */
   run?: Omit<ProjectionRunOptions, "logger">;
-  /** Run when the read model closes, before the projection stops (e.g. timers that read it). */
-  beforeClose?: () => Promise<void> | void;
 }
 
 export interface ServiceProjection {
@@ -63,7 +61,6 @@ export async function startServiceProjection(
       readiness: handle.readiness,
       waitFor: (position, timeoutMs) => handle.waitFor(position, timeoutMs),
       close: async () => {
-        await options.beforeClose?.();
         // The copies live in the same database: closed before it.
         for (const c of copies) await c.close();
         await handle.close();
