@@ -82,9 +82,10 @@ export async function deadLetterRange(
 ): Promise<{ from: number; end: number }> {
   const topic = deadLetterTopic(groupId);
   await topics.ensure([topic], 1);
-  const admin = await topics.admin();
-  const [ends] = await admin.fetchTopicOffsets(topic);
-  const [committed] = await admin.fetchOffsets({ groupId: replayGroupOf(groupId), topics: [topic] });
+  const [ends] = await topics.use((admin) => admin.fetchTopicOffsets(topic));
+  const [committed] = await topics.use((admin) =>
+    admin.fetchOffsets({ groupId: replayGroupOf(groupId), topics: [topic] }),
+  );
   const done = Number(committed?.partitions[0]?.offset ?? -1);
   return { from: Math.max(done, Number(ends?.low ?? 0)), end: Number(ends?.high ?? 0) };
 }
@@ -128,8 +129,10 @@ export async function readDeadLetters(
     });
   } finally {
     await consumer.disconnect().catch(() => undefined);
-    const admin = await topics.admin();
-    await admin.deleteGroups([readerGroup]).catch(() => undefined);
+    await topics
+      .admin()
+      .then((admin) => admin.deleteGroups([readerGroup]))
+      .catch(() => undefined);
   }
   return at;
 }

@@ -80,7 +80,7 @@ export class KafkaEventBus implements EventBus {
     const subscription: Subscription = {
       groupId,
       ephemeral: options.ephemeral === true,
-      lag: async () => groupLag(await this.#topics.admin(), groupId, options.topics),
+      lag: () => this.#topics.use((admin) => groupLag(admin, groupId, options.topics)),
       deadLetters: () => this.deadLetters(groupId),
       deadLetterCount: () => this.deadLetterCount(groupId),
       replayDeadLetters: () => this.replayDeadLetters(groupId, options.handle),
@@ -89,7 +89,10 @@ export class KafkaEventBus implements EventBus {
         this.#subscriptions.delete(subscription);
         await member.stop();
         if (options.ephemeral) {
-          await (await this.#topics.admin()).deleteGroups([groupId]).catch(() => undefined);
+          await this.#topics
+            .admin()
+            .then((admin) => admin.deleteGroups([groupId]))
+            .catch(() => undefined);
         }
       },
     };
@@ -178,12 +181,13 @@ export class KafkaEventBus implements EventBus {
       );
       if (!outcome.ok) return false;
       // Commit past this letter under the replay group, so that it is never replayed again.
-      const admin = await this.#topics.admin();
-      await admin.setOffsets({
-        groupId: replayGroupOf(groupId),
-        topic: deadLetterTopic(groupId),
-        partitions: [{ partition: 0, offset: String(Number(m.offset) + 1) }],
-      });
+      await this.#topics.use((admin) =>
+        admin.setOffsets({
+          groupId: replayGroupOf(groupId),
+          topic: deadLetterTopic(groupId),
+          partitions: [{ partition: 0, offset: String(Number(m.offset) + 1) }],
+        }),
+      );
       replayed++;
       return true;
     });

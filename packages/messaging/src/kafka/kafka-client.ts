@@ -83,6 +83,24 @@ export class TopicAdmin {
     return this.#admin;
   }
 
+  /**
+   * Runs an admin request, retrying retriable errors for `stepRetryMs`. kafkajs' admin gives up at once on a
+   * stale leader (`fetchTopicOffsets` bails on `NOT_LEADER_FOR_PARTITION` without refreshing its metadata), so
+   * after a failed attempt the admin client is replaced: the new one starts from fresh metadata.
+   */
+  async use<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
+    return pRetry(async () => fn(await this.admin()), {
+      retries: Number.POSITIVE_INFINITY,
+      maxRetryTime: this.#stepRetryMs,
+      minTimeout: 100,
+      maxTimeout: 2000,
+      shouldRetry: ({ error }) => !isFatalKafkaError(error),
+      onFailedAttempt: async () => {
+        await this.#dropAdmin();
+      },
+    });
+  }
+
   /** Makes sure the topics exist and have leaders; `partitions` overrides the default (dead-letter topics use 1). */
   async ensure(topics: readonly string[], partitions = this.#partitions): Promise<void> {
     const missing = topics.filter((t) => !this.#known.has(t));
