@@ -13,6 +13,11 @@
  *    POST route (`bare-server.ts`, its own process too) with the same body and settings: the ratio.
  * 4. The platform's resident memory idle after start and at the end of the load (and its peak).
  * 5. Where the time goes: the profile's samples taken during the lifecycle load, top 10 functions by self time.
+ * 6. 秒批 latency (submission → certificate in approval's read model, one application at a time, as
+ *    `pnpm bench:approval` measures it), on the embedded platform before its load.
+ * 7. Distributed (BENCH_DISTRIBUTED=false leaves it out): every service its own process on PostgreSQL and a Kafka
+ *    broker of the bench's own, behind the gateway (as ./scripts/stack runs it): 秒批 latency, then the same
+ *    full-lifecycle load through the gateway.
  *
  * autocannon runs in this process, on the same two cores as the server it measures: the numbers are what one
  * machine does with its load generator on it, the same for the platform and for the bare route.
@@ -25,6 +30,14 @@ import { mintToken } from "@gov/service-kit";
 import autocannon from "autocannon";
 import { type HotFunction, topSelfTime } from "./cpu-profile.ts";
 import type { FromServer, ToServer } from "./embedded-server.ts";
+import {
+  AIMS,
+  INSTANT_MATTER,
+  instantApprovalSamples,
+  pct,
+  type Topology,
+  withDistributedPlatform,
+} from "./instant-approval.ts";
 
 const scale = Number(process.env.BENCH_SCALE ?? "1");
 if (!(scale > 0)) throw new Error("BENCH_SCALE must be a positive number");
@@ -32,6 +45,9 @@ const profile = process.env.BENCH_PROFILE !== "false";
 /** A folder to keep the .cpuprofile in (open it in Chrome DevTools or speedscope); a temporary one otherwise. */
 const keepProfileIn = process.env.BENCH_PROFILE_DIR;
 const seconds = (base: number) => Math.max(2, Math.round(base * scale));
+const distributed = process.env.BENCH_DISTRIBUTED !== "false";
+const INSTANT_SAMPLES = Math.max(20, Math.round(100 * scale));
+const LIFECYCLE_MATTER = "public-place-hygiene-licence";
 const CONNECTIONS = 10;
 const root = resolve(import.meta.dirname, "../../..");
 const MB = 1024 * 1024;
@@ -44,7 +60,7 @@ const provided = (materialId: string, c: string) => ({
 });
 /** 杭州示例科技有限公司 (demo subject) applies for 公共场所卫生许可 (demo matter) with every material. */
 const submission = JSON.stringify({
-  matterId: "public-place-hygiene-licence",
+  matterId: LIFECYCLE_MATTER,
   channel: "window",
   applicant: { kind: "organisation", creditCode: "91330106MA2K5N9R4F" },
   materials: [
@@ -66,6 +82,26 @@ async function untilReady(port: number, timeoutMs = 120_000): Promise<void> {
     if (status === 200) return;
     if (Date.now() > deadline) throw new Error(`the platform was not ready within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Waits, with a deadline, until a submission for the lifecycle's matter is taken: a distributed intake learns of
+ * a newly published matter from the catalog's events, a moment after the publication.
+ */
+async function untilSubmissionsOpen(url: string, token: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(`${url}/intake/applications`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: submission,
+    });
+    await res.arrayBuffer();
+    if (res.status === 201) return;
+    if (Date.now() > deadline)
+      throw new Error(`submissions still answer ${res.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 
@@ -125,9 +161,9 @@ interface Load {
   errors: number;
 }
 
-async function commandLoad(port: number, token: string, durationS: number): Promise<Load> {
+async function commandLoad(url: string, token: string, durationS: number): Promise<Load> {
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}/intake/applications`,
+    url: `${url}/intake/applications`,
     method: "POST",
     connections: CONNECTIONS,
     duration: durationS,
@@ -143,11 +179,11 @@ async function commandLoad(port: number, token: string, durationS: number): Prom
 }
 
 /** Submit → check → accepted, over and over on each connection; counts the checks that answered accepted. */
-async function lifecycleLoad(port: number, token: string, durationS: number) {
+async function lifecycleLoad(url: string, token: string, durationS: number) {
   let accepted = 0;
   let other = 0;
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
+    url,
     connections: CONNECTIONS,
     duration: durationS,
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -157,17 +193,22 @@ async function lifecycleLoad(port: number, token: string, durationS: number) {
         path: "/intake/applications",
         body: submission,
         onResponse: (status, body, context) => {
-          (context as { id?: string }).id =
-            status === 201 ? (JSON.parse(body) as { id: string }).id : "missing";
+          const reply = status === 201 ? (JSON.parse(body) as { id: string; position?: string }) : undefined;
+          Object.assign(context, { id: reply?.id ?? "missing", position: reply?.position });
         },
       },
       {
         method: "POST",
         body: "{}",
-        setupRequest: (request, context) => ({
-          ...request,
-          path: `/intake/applications/${(context as { id?: string }).id}/check`,
-        }),
+        // The submission's position: the check then finds it in intake's read model in either topology.
+        setupRequest: (request, context) => {
+          const { id, position } = context as { id?: string; position?: string };
+          return {
+            ...request,
+            path: `/intake/applications/${id}/check`,
+            headers: { ...request.headers, ...(position ? { "min-log-position": position } : {}) },
+          };
+        },
         onResponse: (status, body) => {
           const events = status === 200 ? (JSON.parse(body) as { events: { type: string }[] }).events : [];
           if (events.some((e) => e.type === "ApplicationAccepted")) accepted++;
@@ -203,25 +244,42 @@ async function main() {
     const { port } = await platform.next("ready");
     await untilReady(port); // start-up work (demo data, read models) done before measuring idle memory
     const idle = await platform.ask({ type: "memory" }, "memory");
+    const url = `http://127.0.0.1:${port}`;
+    const instant: Partial<Record<Topology, number[]>> = {};
+    instant.embedded = (await instantApprovalSamples(url, "embedded", INSTANT_SAMPLES)).total;
 
-    await lifecycleLoad(port, token, seconds(3)); // warm-up: JIT, caches, SQLite pages
+    await lifecycleLoad(url, token, seconds(3)); // warm-up: JIT, caches, SQLite pages
     const from = await platform.ask({ type: "mark", label: "lifecycle" }, "mark");
-    const lifecycle = await lifecycleLoad(port, token, seconds(20));
+    const lifecycle = await lifecycleLoad(url, token, seconds(20));
     const to = await platform.ask({ type: "mark", label: "lifecycle" }, "mark");
 
-    const command = await commandLoad(port, token, seconds(10));
+    const command = await commandLoad(url, token, seconds(10));
     const loaded = await platform.ask({ type: "memory" }, "memory");
 
     const bare = new Server("bare-server.ts");
     let bareLoad: Load;
     try {
       const { port: barePort } = await bare.next("ready");
-      await commandLoad(barePort, token, seconds(2)); // warm-up
-      bareLoad = await commandLoad(barePort, token, seconds(10));
+      const bareUrl = `http://127.0.0.1:${barePort}`;
+      await commandLoad(bareUrl, token, seconds(2)); // warm-up
+      bareLoad = await commandLoad(bareUrl, token, seconds(10));
     } finally {
       await bare.stop();
     }
     await platform.stop();
+
+    let distributedLifecycle: Awaited<ReturnType<typeof lifecycleLoad>> | undefined;
+    if (distributed) {
+      distributedLifecycle = await withDistributedPlatform(
+        [INSTANT_MATTER, LIFECYCLE_MATTER],
+        async (gateway) => {
+          instant.distributed = (await instantApprovalSamples(gateway, "distributed", INSTANT_SAMPLES)).total;
+          await untilSubmissionsOpen(gateway, token);
+          await lifecycleLoad(gateway, token, seconds(3)); // warm-up
+          return lifecycleLoad(gateway, token, seconds(20));
+        },
+      );
+    }
     if (profile) {
       // The newest: a kept folder may hold earlier runs' profiles.
       const file = readdirSync(profileDir)
@@ -231,14 +289,35 @@ async function main() {
     }
 
     const ratio = command.perSecond / bareLoad.perSecond;
+    const lifecycleValue = (l: typeof lifecycle) =>
+      `${fmt(l.perSecond)} (${fmt(l.accepted)} accepted, ${l.other} not; p99 ${l.p99} ms a request)`;
+    const instantRow = (topology: Topology): string[] => {
+      const xs = instant[topology];
+      if (!xs) return [`秒批, ${topology}`, "not measured (BENCH_DISTRIBUTED=false)", "", ""];
+      const p99 = pct(xs, 0.99);
+      return [
+        `秒批 p50 / p99, submission → certificate visible (${topology}, ${xs.length} one at a time)`,
+        `${fmt(pct(xs, 0.5), 1)} / ${fmt(p99, 1)} ms`,
+        `p99 ≤ ${AIMS[topology]} ms`,
+        p99 <= AIMS[topology] ? "met" : "not met",
+      ];
+    };
     const rows: string[][] = [
       ["measure", "value", "aim", "verdict"],
       [
         `applications/s, submit → check → accepted (embedded, HTTP, ${CONNECTIONS} connections${profile ? ", profiled" : ""})`,
-        `${fmt(lifecycle.perSecond)} (${fmt(lifecycle.accepted)} accepted, ${lifecycle.other} not; p99 ${lifecycle.p99} ms a request)`,
+        lifecycleValue(lifecycle),
         "≥ 300",
         lifecycle.perSecond >= 300 ? "met" : "not met",
       ],
+      distributedLifecycle
+        ? [
+            `applications/s, submit → check → accepted (distributed, through the gateway, ${CONNECTIONS} connections)`,
+            lifecycleValue(distributedLifecycle),
+            "",
+            "",
+          ]
+        : ["applications/s, distributed", "not measured (BENCH_DISTRIBUTED=false)", "", ""],
       [
         "POST /intake/applications req/s (platform)",
         `${fmt(command.perSecond)} (p99 ${command.p99} ms; non-2xx ${command.non2xx})`,
@@ -255,17 +334,12 @@ async function main() {
       ],
       [
         "RSS at the end of the load (peak)",
-        `${fmt(loaded.rss / MB)} MB (${fmt(loaded.maxRss / MB)} MB)`,
+        `${fmt(loaded.rss / MB)} MB (${fmt(loaded.maxRss / MB)} MB); V8 heap ${fmt(loaded.heapUsed / MB)} used of ${fmt(loaded.heapTotal / MB)} MB, external ${fmt(loaded.external / MB)} MB`,
         "≤ 300 MB",
         loaded.maxRss <= 300 * MB ? "met" : "not met",
       ],
-      [
-        "distributed mode (services on PostgreSQL + Kafka)",
-        "not yet",
-        "",
-        "needs the broker and three service processes; startDistributed (scenarios) can start them — not wired here",
-      ],
-      ["秒批 (instant approval)", "not yet", "", "the approval service is planned, not built"],
+      instantRow("embedded"),
+      instantRow("distributed"),
     ];
     const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => [...(r[c] ?? "")].length))) ?? [];
     const line = (r: string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(" | ")} |`;

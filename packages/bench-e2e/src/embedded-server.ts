@@ -10,7 +10,7 @@ import { loadConfig, shutdown } from "@gov/service-kit";
 export type ToServer = { type: "memory" } | { type: "mark"; label: string } | { type: "stop" };
 export type FromServer =
   | { type: "ready"; port: number }
-  | { type: "memory"; rss: number; maxRss: number; heapUsed: number }
+  | { type: "memory"; rss: number; maxRss: number; heapUsed: number; heapTotal: number; external: number }
   | { type: "mark"; label: string; atUs: number }
   | { type: "stopped" };
 
@@ -31,6 +31,8 @@ process.on("message", async (message: ToServer) => {
       type: "memory",
       rss: usage.rss,
       heapUsed: usage.heapUsed,
+      heapTotal: usage.heapTotal,
+      external: usage.external,
       maxRss: process.resourceUsage().maxRSS * 1024,
     });
   } else if (message.type === "mark") {

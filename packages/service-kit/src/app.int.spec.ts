@@ -282,19 +282,23 @@ describe("read-your-writes, command replies, readiness and shutdown", () => {
     },
     close: async () => {},
   });
-  const readingModule = (readModel: ReadModelPort): ServiceModule => ({
+  const readingModule = (readModel: ReadModelPort, handled: string[] = []): ServiceModule => ({
     name: "views",
     prefix: "/views",
     readModels: [readModel],
     routes: async (r) => {
       r.get("/", { config: publicRoute() }, async () => ({ seen: true }));
-      r.post("/", { config: publicRoute() }, async () => ({ posted: true }));
+      r.post("/", { config: publicRoute() }, async () => {
+        handled.push("post");
+        return { posted: true };
+      });
     },
   });
 
-  it("makes a GET with min-log-position wait for the module's read models: 200 once they reached it, else 503 with retry-after", async () => {
+  it("makes a request with min-log-position wait for the module's read models: 200 once they reached it, else 503 with retry-after", async () => {
     const calls: string[] = [];
-    const app = await build([readingModule(fakeReadModel(7, calls))]);
+    const handled: string[] = [];
+    const app = await build([readingModule(fakeReadModel(7, calls), handled)]);
     const get = (position?: string) =>
       app.inject({
         method: "GET",
@@ -312,16 +316,25 @@ describe("read-your-writes, command replies, readiness and shutdown", () => {
     expect(behind.headers["content-type"]).toMatch(/application\/problem\+json/);
     expect(behind.json()).toMatchObject({ status: 503, detail: expect.stringContaining("log position 8") });
 
-    // No header: no wait; a write is never held back.
+    // No header: no wait.
     expect((await get()).statusCode).toBe(200);
-    const post = await app.inject({
-      method: "POST",
-      url: "/views/",
-      headers: { [MIN_LOG_POSITION_HEADER]: "99" },
-      payload: {},
-    });
-    expect(post.statusCode).toBe(200);
     expect(calls).toEqual(["7/50", "8/50"]);
+
+    // A command waits too (it checks access against the read models), before its handler: a 503 runs nothing.
+    const post = (position?: string) =>
+      app.inject({
+        method: "POST",
+        url: "/views/",
+        ...(position === undefined ? {} : { headers: { [MIN_LOG_POSITION_HEADER]: position } }),
+        payload: {},
+      });
+    expect((await post("7")).json()).toEqual({ posted: true });
+    const early = await post("99");
+    expect(early.statusCode).toBe(503);
+    expect(early.headers["retry-after"]).toBe("1");
+    expect((await post()).statusCode).toBe(200);
+    expect(calls).toEqual(["7/50", "8/50", "7/50", "99/50"]);
+    expect(handled).toEqual(["post", "post"]);
   });
 
   it("refuses a malformed min-log-position with a 400 naming the header", async () => {

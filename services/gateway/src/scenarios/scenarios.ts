@@ -72,8 +72,8 @@ function overAgent(
  * The platform's end-to-end scenarios (docs/distributed.md), written once against HTTP on the gateway URL and
  * run against every topology: publish a matter and a bundle, list a subject in credit, and submit applications
  * — complete; incomplete → 补正 → accepted; 容缺 → supplied; 容缺 → expired; 告知承诺 refused for a black-listed
- * subject; a bundle fanned out. A read after one's own command sends the command's `log-position` as
- * `min-log-position` and sees its effect at once; what crosses services (intake's copy of the catalog and of
+ * subject; a bundle fanned out. A read or a command after one's own command sends the command's `log-position`
+ * as `min-log-position` and sees its effect at once; what crosses services (intake's copy of the catalog and of
  * credit statuses) is waited for by polling with a deadline, never by sleeping.
  */
 export function describeScenarios(topology: string, start: () => Promise<Platform>) {
@@ -90,7 +90,7 @@ export function describeScenarios(topology: string, start: () => Promise<Platfor
     const headers = async (role: Role, extra: Record<string, string> = {}) => ({
       authorization: `Bearer ${await mintToken({ sub: `${role}-scenarios`, role, ...extra })}`,
     });
-    /** Per service, the log position of the last command this suite sent: its reads wait until it has read that far. */
+    /** Per service, the log position of the last command this suite sent: its requests wait until it has read that far. */
     const lastWrite = new Map<string, string>();
     const call = async (
       method: string,
@@ -100,7 +100,9 @@ export function describeScenarios(topology: string, start: () => Promise<Platfor
       extra?: Record<string, string>,
     ) => {
       const service = path.split("/")[1] ?? "";
-      const seen = method === "GET" ? lastWrite.get(service) : undefined;
+      // Every request to a service after a write of its own, commands too (a command looks its resource up in
+      // a read model first): the client sees its own writes in both topologies.
+      const seen = lastWrite.get(service);
       const res = await fetch(`${platform.url}${path}`, {
         method,
         headers: {
