@@ -29,6 +29,7 @@ import {
   type Topology,
   withDistributedPlatform,
 } from "./instant-approval.ts";
+import { PLATFORM_NODE_FLAGS } from "./node-flags.ts";
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
 if (!(SAMPLES > 0)) throw new Error("BENCH_SAMPLES must be a positive number");
@@ -38,6 +39,7 @@ const measure = (url: string, topology: Topology) => instantApprovalSamples(url,
 
 async function embedded() {
   const child = fork(new URL("./embedded-server.ts", import.meta.url), [], {
+    execArgv: [...process.execArgv, ...PLATFORM_NODE_FLAGS],
     stdio: ["ignore", "ignore", "inherit", "ipc"],
     env: { ...process.env, NODE_ENV: "test", BENCH_LOG_LEVEL: "warn" },
   });

@@ -38,6 +38,7 @@ import {
   type Topology,
   withDistributedPlatform,
 } from "./instant-approval.ts";
+import { PLATFORM_NODE_FLAGS } from "./node-flags.ts";
 
 const scale = Number(process.env.BENCH_SCALE ?? "1");
 if (!(scale > 0)) throw new Error("BENCH_SCALE must be a positive number");
@@ -235,10 +236,10 @@ async function main() {
     ? resolve(keepProfileIn)
     : mkdtempSync(join(tmpdir(), "bench-e2e-profile-"));
   const token = await mintToken({ sub: "bench-clerk", role: "window-clerk", region: "330100" });
-  const platform = new Server(
-    "embedded-server.ts",
-    profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
-  );
+  const platform = new Server("embedded-server.ts", [
+    ...PLATFORM_NODE_FLAGS,
+    ...(profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
+  ]);
   let hot: HotFunction[] = [];
   try {
     const { port } = await platform.next("ready");

@@ -13,9 +13,17 @@ export const repoRoot = resolve(import.meta.dirname, "../../..");
  * The command a packaged service starts with, in its own folder: the CI test runs it, the Dockerfile's CMD and
  * the Kubernetes Deployments too. `--import ./dist/telemetry.js` runs the tracing entry first
  * (packages/telemetry/src/register.ts): it starts OpenTelemetry only when `OTEL_TRACES_EXPORTER` names an
- * exporter, and loads nothing otherwise.
+ * exporter, and loads nothing otherwise. `--max-semi-space-size=16` caps V8's young generation at 16 MiB a
+ * semi-space (V8's default on 64-bit before Node sized it from the machine's memory): under load the larger
+ * default kept ~100 MB of extra heap resident with no throughput to show for it (docs/operations.md, "Memory").
  */
-export const START_COMMAND = ["node", "--import", "./dist/telemetry.js", "dist/main.js"] as const;
+export const START_COMMAND = [
+  "node",
+  "--max-semi-space-size=16",
+  "--import",
+  "./dist/telemetry.js",
+  "dist/main.js",
+] as const;
 
 /** The tracing entry bundled beside each service's entry point (`dist/telemetry.js`). */
 export const TELEMETRY_ENTRY = join(repoRoot, "packages/telemetry/src/register.ts");
