@@ -14,6 +14,7 @@ import {
 import {
   activeBuild,
   type BuildRow,
+  buildPrefix,
   createBuild,
   dropRetired,
   ensureRegistry,
@@ -38,6 +39,11 @@ export interface ProjectionRunOptions {
   registryPollMs?: number;
   /** Longest sleep at the end of the log before polling again (default 1000 ms). */
   idleWaitMs?: number;
+  /**
+   * A build that applied at least this many events before it first caught up (a new build, or a long stop) has
+   * its tables' planner statistics gathered (`ANALYZE`) before it reports caught up (default 10 000).
+   */
+  analyzeAfterEvents?: number;
   /** Wall clock for the registry's timestamps (default the system's). */
   now?: () => string;
   logger?: ProjectionLogger;
@@ -121,6 +127,23 @@ export async function startProjection(
     for (const w of waiters) if (reached(w.position)) w.resolve(true);
   };
 
+  /**
+   * Planner statistics for a build's tables. A table filled by a catch-up has none until autovacuum gets to it,
+   * and without them PostgreSQL guessed a case-number search (`WHERE case_number = ? ORDER BY seq`) matched 1 %
+   * of a million rows and walked the `seq` index: seconds a query instead of a millisecond. SQLite samples a
+   * bounded number of rows per index (`analysis_limit`), so that it does not read a large file in full.
+   */
+  const analyze = async (build: number) => {
+    const started = performance.now();
+    const tables = await db.tablesStartingWith(buildPrefix(name, build));
+    if (db.dialect === "sqlite") await db.exec("PRAGMA analysis_limit = 1000");
+    for (const table of tables) await db.exec(`ANALYZE ${table}`);
+    options.logger?.info(
+      { projection: name, build, tables: tables.length, ms: Math.round(performance.now() - started) },
+      "projection build analysed",
+    );
+  };
+
   const migrate = async (build: number) => {
     const t = tableNamer(name, build);
     await db.transaction(async (tx) => {
@@ -141,6 +164,17 @@ export async function startProjection(
     const t = tableNamer(name, row.build);
     let stored = runner.position;
     let switching = false;
+    let applied = 0;
+    let analysing = false;
+    const caughtUp = () => {
+      runner.caughtUp = true;
+      if (active?.build !== row.build && !switching) {
+        switching = true;
+        void takeOver(runner).finally(() => {
+          switching = false;
+        });
+      }
+    };
     const loop = async () => {
       let backoff = 100;
       while (!controller.signal.aborted) {
@@ -176,6 +210,7 @@ export async function startProjection(
                 await storeCheckpoint(tx, name, row.build, next, stored);
               });
               stored = next;
+              applied += events.length;
               failure = undefined;
               backoff = 100;
             },
@@ -184,13 +219,22 @@ export async function startProjection(
               if (active?.build === row.build) notify();
             },
             onCaughtUp: () => {
-              runner.caughtUp = true;
-              if (active?.build !== row.build && !switching) {
-                switching = true;
-                void takeOver(runner).finally(() => {
-                  switching = false;
-                });
+              if (!runner.caughtUp && applied >= (options.analyzeAfterEvents ?? 10_000)) {
+                if (!analysing) {
+                  analysing = true;
+                  void analyze(row.build)
+                    .catch((error: unknown) =>
+                      options.logger?.error({ projection: name, build: row.build, error }, "ANALYZE failed"),
+                    )
+                    .finally(() => {
+                      applied = 0;
+                      analysing = false;
+                      if (!controller.signal.aborted) caughtUp();
+                    });
+                }
+                return;
               }
+              caughtUp();
             },
           });
         } catch (error) {

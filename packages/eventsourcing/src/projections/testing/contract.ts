@@ -163,6 +163,37 @@ export function describeProjectionContract(
       },
     );
 
+    it("a build that catches up over many events has planner statistics before it reports caught up", async () => {
+      /** Whether the planner has statistics for the active build's `seen` table. */
+      const analysed = (p: ProjectionHandle) =>
+        p.read(async ({ db, t }) => {
+          const row =
+            db.dialect === "sqlite"
+              ? await db.get<{ n: number }>("SELECT count(*) AS n FROM sqlite_stat1 WHERE tbl = ?", [
+                  t("seen"),
+                ])
+              : await db.get<{ n: string }>(
+                  "SELECT count(*) AS n FROM pg_stats WHERE schemaname = current_schema() AND tablename = ?",
+                  [t("seen")],
+                );
+          return Number(row?.n) > 0;
+        });
+      // SQLite has no sqlite_stat1 table before its first ANALYZE.
+      const noStats = async (p: ProjectionHandle) => analysed(p).catch(() => false);
+      await append(0, 30);
+      // Below the threshold: caught up without statistics (autovacuum's business, not the runner's).
+      const few = await start(countingProjection(1), { analyzeAfterEvents: 1000 });
+      await expect.poll(() => few.caughtUp, { timeout: 10_000 }).toBe(true);
+      expect(await noStats(few)).toBe(false);
+      await few.close();
+      await append(30, 120);
+      // 90 more since its checkpoint, above a threshold of 50: analysed first, then caught up.
+      const many = await start(countingProjection(1), { analyzeAfterEvents: 50 });
+      await expect.poll(() => many.caughtUp, { timeout: 10_000 }).toBe(true);
+      expect(await analysed(many)).toBe(true);
+      expect((await snapshot(many)).total).toBe(120);
+    });
+
     it("a rebuild from the start of the log equals the live model, and takes over from it", async () => {
       const live = await start(countingProjection(), { batchSize: 30 });
       await append(0, 90);
