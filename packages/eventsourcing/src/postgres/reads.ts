@@ -156,6 +156,12 @@ async function readPage(
   const horizon = head?.horizon ?? "0";
   let rows: WindowRow[] = first.rows.filter((row): row is FirstWindowRow & WindowRow => row.tx !== null);
   let firstWindow = true;
+  // Later windows double while the filter keeps them from filling the page (up to FILTER_SCAN_LIMIT): a
+  // subscriber reading 100 at a time through a log where its categories are rare (a copy of the catalog
+  // among a million applications) examines 5 000 rows in 6 round trips instead of 50. Rows that do not match
+  // come back without their envelope, so a larger window costs little; at most one window's matches past the
+  // page are read and dropped.
+  let window = limit;
 
   const events: RecordedEvent[] = [];
   let examined = 0;
@@ -174,7 +180,7 @@ async function readPage(
       };
     }
     const lastRow = rows.at(-1);
-    if (rows.length < limit || !lastRow) break; // the end of the safe log
+    if (rows.length < window || !lastRow) break; // the end of the safe log
     examined += rows.length;
     if (examined >= FILTER_SCAN_LIMIT) {
       // Many rows of other categories: return what matched so far and continue from the last row examined.
@@ -182,6 +188,7 @@ async function readPage(
       return { result: { events, nextPosition, endOfLog: false }, heldBack: false, full: true };
     }
     firstWindow = false;
+    window = Math.min(FILTER_SCAN_LIMIT, window * 2);
     rows = (
       await db.query<WindowRow>(
         `SELECT e.transaction_id::text AS tx, e.position::text AS pos,
@@ -192,7 +199,7 @@ async function readPage(
             AND (e.transaction_id, e.position) > ($2::xid8, $3::bigint)
           ORDER BY e.transaction_id, e.position
           LIMIT $4`,
-        [horizon, lastRow.tx, lastRow.pos, limit, categories, types],
+        [horizon, lastRow.tx, lastRow.pos, window, categories, types],
       )
     ).rows;
   }
