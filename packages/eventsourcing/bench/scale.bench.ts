@@ -47,6 +47,11 @@ import { measureIntakeService } from "./service-process.ts";
 
 const N = Number(process.argv[2] ?? process.env.BENCH_SCALE ?? 20_000);
 const f = (x: number, d = 1) => x.toFixed(d);
+/** A service start that failed: said on stderr, and its cells print NaN (the CI test then fails). */
+const failed = (error: unknown) => {
+  process.stderr.write(`${String(error)}\n`);
+  return { readyMs: Number.NaN, rssMiB: Number.NaN };
+};
 const TABLE_HEAD =
   "| backend | store raw read ev/s | projection catch-up ev/s (page at a time) | catch-up event by event ev/s | ready after restart ms | RSS idle MiB (bench process) | p99 queue page ms | p99 view ms | p99 case-number search ms | p99 KPIs ms | intake service: first start, ready ms | intake service: restart, ready ms | intake service: RSS idle MiB |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
 const p99 = (xs: number[]) => {
@@ -144,9 +149,9 @@ async function measure(
   await p.close();
   await db.close();
   // First start on this data: the service's copies (catalog, credit, calendar) read the log from its start.
-  const firstStart = await measureIntakeService(serviceEnv);
+  const firstStart = await measureIntakeService(serviceEnv).catch(failed);
   // A restart: everything resumes from its checkpoint.
-  const restart = await measureIntakeService(serviceEnv);
+  const restart = await measureIntakeService(serviceEnv).catch(failed);
   const r = { label, rawRate, catchUp, catchUpOneByOne, ready, rss, ...rows, queueSize, firstStart, restart };
   // Printed at once, so that a failure in a later backend keeps this one's figures.
   const row = `| ${r.label} | ${f(r.rawRate, 0)} | ${f(r.catchUp, 0)} | ${Number.isNaN(r.catchUpOneByOne) ? "-" : f(r.catchUpOneByOne, 0)} | ${f(r.ready, 0)} | ${r.rss} | ${f(r.queue, 2)} | ${f(r.view, 2)} | ${f(r.search, 2)} | ${f(r.kpis, 2)} | ${f(r.firstStart.readyMs, 0)} | ${f(r.restart.readyMs, 0)} | ${r.restart.rssMiB} |\n`;

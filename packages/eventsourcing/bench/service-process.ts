@@ -50,7 +50,10 @@ export async function measureIntakeService(
       }).catch(() => undefined);
       if (res?.status === 200) break;
       if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
-        throw new Error(`intake did not become ready: ${log.join("").slice(-2000)}`);
+        const last = res ? await res.text().catch(() => "") : "no answer";
+        throw new Error(
+          `intake did not become ready (last: ${last.slice(0, 500)}): ${log.join("").slice(-2000)}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -5,7 +5,7 @@ import { useBackend } from "@gov/testing";
 import { afterEach, expect, it } from "vitest";
 import { newEvent } from "../postgres/test-support.ts";
 import { openSqliteEventStore, type SqliteEventStore } from "../sqlite/store.ts";
-import { runCatchUp } from "./subscription.ts";
+import { countAhead, runCatchUp } from "./subscription.ts";
 
 useBackend("sqlite", "eventsourcing/kernel catch-up checkpoints (sqlite)", true);
 
@@ -87,3 +87,24 @@ it("an append committed while a subscriber was busy wakes its next wait at once 
   await waiting;
   expect(woke).toBe(true);
 }, 20_000);
+
+it("countAhead: exact near the end of the log; a follower beyond its page budget is at least 1 behind, never 0", async () => {
+  open();
+  await store.appendMany(
+    Array.from({ length: 25 }, (_, i) => ({
+      streamId: `noise-${i}`,
+      events: Array.from({ length: 100 }, () => newEvent()),
+      expectedRevision: "no-stream" as const,
+    })),
+  );
+  const wanted = await store.append("wanted-1", [newEvent(), newEvent(), newEvent()], "no-stream");
+  const isWanted = (e: { subject: string }) => e.subject.startsWith("wanted-");
+  // 2 503 events, 1 000 a page: three pages reach the end and count the 3.
+  expect(await countAhead(store, { after: undefined, counts: isWanted })).toBe(3);
+  // Two pages read 2 000 events, none of them wanted, and stop short of the end: behind, so not 0.
+  expect(await countAhead(store, { after: undefined, counts: isWanted, maxPages: 2 })).toBe(1);
+  // From the first wanted event: 2 left, at the end.
+  expect(await countAhead(store, { after: wanted.positions[0], counts: isWanted, maxPages: 2 })).toBe(2);
+  // The cap stops the count (and the reading).
+  expect(await countAhead(store, { after: undefined, cap: 5 })).toBe(5);
+});

@@ -2,7 +2,7 @@ import type { RecordedEvent } from "../envelope.ts";
 import { CheckpointConflictError } from "../errors.ts";
 import type { EventStore } from "../event-store.ts";
 import { comparePositions } from "../kernel/positions.ts";
-import { runCatchUp } from "../kernel/subscription.ts";
+import { countAhead, runCatchUp } from "../kernel/subscription.ts";
 import {
   type Projection,
   type ProjectionDatabase,
@@ -381,21 +381,8 @@ export async function startProjection(
         waiters.add(waiter);
       });
     },
-    async lag(cap = 10_000) {
-      const p = activePosition();
-      let n = 0;
-      let after = p;
-      while (n < cap) {
-        const page = await store.readAll({
-          ...(after ? { after } : {}),
-          limit: Math.min(1000, cap - n),
-          filter: projectionFilter(projection),
-        });
-        n += page.events.length;
-        if (page.endOfLog || page.nextPosition === undefined || page.nextPosition === after) break;
-        after = page.nextPosition;
-      }
-      return n;
+    lag(cap = 10_000) {
+      return countAhead(store, { after: activePosition(), filter: projectionFilter(projection), cap });
     },
     async rebuild() {
       const build = await requestRebuild(db, name, now(), version);

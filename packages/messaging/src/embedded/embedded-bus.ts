@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   type CheckpointStore,
+  countAhead,
   type EventStore,
   IdempotencyConflictError,
   nameBasedUuid,
@@ -120,18 +121,13 @@ export class EmbeddedEventBus implements EventBus {
     topics: Set<string>,
     handledUpTo: string | undefined,
   ): Promise<number> {
-    let after = handledUpTo ?? (await checkpoints.load(subscriberId));
-    let lag = 0;
-    for (;;) {
-      const page = await this.#store.readAll({
-        ...(after === undefined ? {} : { after }),
-        limit: 1000,
-        filter: { categories },
-      });
-      lag += page.events.filter((e) => topics.has(topicOf(e))).length;
-      if (page.endOfLog || page.nextPosition === undefined || page.nextPosition === after) return lag;
-      after = page.nextPosition;
-    }
+    // Bounded (countAhead): readiness checks and the lag gauge call this, and a full count of a far-behind
+    // group would read the whole log each time.
+    return countAhead(this.#store, {
+      after: handledUpTo ?? (await checkpoints.load(subscriberId)),
+      filter: { categories },
+      counts: (e) => topics.has(topicOf(e)),
+    });
   }
 
   async #deadLetter(letter: DeadLetter & { event: RecordedEvent }): Promise<void> {
