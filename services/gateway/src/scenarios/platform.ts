@@ -7,6 +7,7 @@ import { projectionSchema } from "@gov/runtime";
 import { loadConfig, shutdown } from "@gov/service-kit";
 import { freePort, kafkaBrokers, spawnTracked, stopProcesses, type TrackedChild } from "@gov/testing";
 import { createGateway } from "../gateway.ts";
+import { skipIdleGroupsToEnd } from "./kafka-groups.ts";
 
 /** A running platform the scenarios talk to over HTTP, whichever topology it has. */
 export interface Platform {
@@ -120,6 +121,9 @@ export type DistributedPlatform = Platform & {
  * Distributed mode, as ./scripts/stack runs it: each service its own OS process on PostgreSQL (a fresh schema)
  * and the real Kafka broker, behind the path-routing gateway.
  *
+ * The platform's consumer groups have fixed names; the idle ones are first moved to the ends of their topics
+ * (`skipIdleGroupsToEnd`), so that events an earlier platform on the same broker left unconsumed are not read.
+ *
  * Every process is tracked from the moment it is spawned (its own process group, `@gov/testing`'s tracked
  * children): when the start fails halfway — a process exits, or one never becomes ready — everything started so
  * far is stopped and the schema dropped before the error is thrown; `stop()` stops them all however many were
@@ -143,6 +147,9 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
     const ports: Record<string, number> = {};
     for (const name of SERVICES) ports[name] = await freePort();
     const gatewayPort = await freePort();
+    const brokers = options.brokers ?? kafkaBrokers();
+    // This run's store is new: what earlier platforms on this broker left unconsumed is not its business.
+    await skipIdleGroupsToEnd(brokers);
     const env = {
       ...process.env,
       NODE_ENV: "test",
@@ -152,7 +159,7 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
       DATABASE_URL: cs,
       EVENT_STORE_SCHEMA: schema,
       EVENT_BUS: "kafka",
-      KAFKA_BROKERS: (options.brokers ?? kafkaBrokers()).join(","),
+      KAFKA_BROKERS: brokers.join(","),
       DATA_DIR: dataDir,
       DEMO_DATA: "false",
       CLOCK: "adjustable",

@@ -1,0 +1,73 @@
+import { randomUUID } from "node:crypto";
+import { createKafka, TopicAdmin } from "@gov/messaging";
+import { kafkaBrokers, probeKafka, useBackend } from "@gov/testing";
+import { afterAll, describe, expect, it } from "vitest";
+import { PLATFORM_GROUP, skipIdleGroupsToEnd } from "./kafka-groups.ts";
+
+const run = useBackend(
+  "kafka",
+  "skipIdleGroupsToEnd (scenario platforms on a shared broker)",
+  await probeKafka(),
+);
+
+describe.skipIf(!run)("skipIdleGroupsToEnd", () => {
+  const kafka = createKafka({ brokers: kafkaBrokers(), clientId: "scenario-groups-test" });
+  const topics = new TopicAdmin(kafka, { stepRetryMs: 30_000 });
+  const run = randomUUID().slice(0, 8);
+  const ours = `gov.scenariotest${run}.thing.v1`;
+  const idleTopic = `gov.scenariotest${run}.idle.v1`;
+  const foreign = `scenariotest-${run}-foreign`;
+  const consumer = kafka.consumer({ groupId: `scenariotest${run}-busy` });
+  afterAll(async () => {
+    await consumer.disconnect().catch(() => undefined);
+    await topics.use((a) => a.deleteTopics({ topics: [ours, idleTopic, foreign] })).catch(() => undefined);
+    await topics.close();
+  });
+
+  const committed = async (groupId: string, topic: string) => {
+    const [offsets] = await topics.use((a) => a.fetchOffsets({ groupId, topics: [topic] }));
+    return Number(offsets?.partitions[0]?.offset);
+  };
+  const commitStart = (groupId: string, topic: string) =>
+    topics.use((a) => a.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: "0" }] }));
+
+  it("names the platform's durable groups, not others", () => {
+    expect(PLATFORM_GROUP.test("review-and-monitor-approval")).toBe(true);
+    expect(PLATFORM_GROUP.test("exchange-case-steps")).toBe(true);
+    expect(PLATFORM_GROUP.test("relay-test-1")).toBe(false);
+  });
+
+  it("moves an idle group to the topics' ends; leaves a group with members, and one on a foreign topic", async () => {
+    await topics.ensure([ours, idleTopic, foreign], 1);
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: ours, messages: [{ value: "1" }, { value: "2" }, { value: "3" }] });
+    await producer.send({ topic: foreign, messages: [{ value: "1" }] });
+    await producer.disconnect();
+
+    const idle = `scenariotest${run}-idle`;
+    const busy = `scenariotest${run}-busy`;
+    const mixed = `scenariotest${run}-mixed`;
+    await commitStart(idle, ours);
+    await commitStart(busy, ours);
+    await commitStart(mixed, ours);
+    await commitStart(mixed, foreign);
+    // A member joins `busy` (on another topic, so that its offsets on `ours` stay where they were).
+    await consumer.connect();
+    await consumer.subscribe({ topics: [idleTopic] });
+    let joined: () => void = () => undefined;
+    const hasJoined = new Promise<void>((r) => {
+      joined = r;
+    });
+    consumer.on(consumer.events.GROUP_JOIN, () => joined());
+    await consumer.run({ eachMessage: async () => undefined });
+    await hasJoined;
+
+    const moved = await skipIdleGroupsToEnd(kafkaBrokers(), (g) => g.startsWith(`scenariotest${run}-`));
+
+    expect(moved).toEqual([idle]);
+    expect(await committed(idle, ours)).toBe(3);
+    expect(await committed(busy, ours)).toBe(0);
+    expect(await committed(mixed, ours)).toBe(0);
+  });
+});
