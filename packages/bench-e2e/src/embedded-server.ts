@@ -4,13 +4,21 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { writeHeapSnapshot } from "node:v8";
 import { createGateway } from "@gov/gateway/src/gateway.ts";
 import { loadConfig, shutdown } from "@gov/service-kit";
 
-export type ToServer = { type: "memory" } | { type: "mark"; label: string } | { type: "stop" };
+export type ToServer =
+  /** `collect`: a full garbage collection first (the bench forks with --expose-gc), to tell kept from garbage. */
+  | { type: "memory"; collect?: boolean }
+  /** Writes a V8 heap snapshot into `dir` (open it in Chrome DevTools' Memory tab). */
+  | { type: "snapshot"; dir: string }
+  | { type: "mark"; label: string }
+  | { type: "stop" };
 export type FromServer =
   | { type: "ready"; port: number }
   | { type: "memory"; rss: number; maxRss: number; heapUsed: number; heapTotal: number; external: number }
+  | { type: "snapshot"; file: string }
   | { type: "mark"; label: string; atUs: number }
   | { type: "stopped" };
 
@@ -25,6 +33,7 @@ await app.listen({ port: 0, host: "127.0.0.1" });
 
 process.on("message", async (message: ToServer) => {
   if (message.type === "memory") {
+    if (message.collect) (globalThis as { gc?: () => void }).gc?.();
     const usage = process.memoryUsage();
     // maxRSS is in kilobytes.
     send({
@@ -34,6 +43,11 @@ process.on("message", async (message: ToServer) => {
       heapTotal: usage.heapTotal,
       external: usage.external,
       maxRss: process.resourceUsage().maxRSS * 1024,
+    });
+  } else if (message.type === "snapshot") {
+    send({
+      type: "snapshot",
+      file: writeHeapSnapshot(join(message.dir, `embedded-${process.pid}.heapsnapshot`)),
     });
   } else if (message.type === "mark") {
     // The clock of V8's CPU profile (monotonic, µs): the bench keeps only the samples between two marks.
