@@ -1,4 +1,4 @@
-import { createKafka, parseTopic, TopicAdmin } from "@gov/messaging";
+import { connectPlatformatic, parseTopic } from "@gov/messaging";
 
 /** The platform's durable consumer groups: named after the service that owns them (`review-and-monitor-approval`). */
 export const PLATFORM_GROUP = /^(matters|credit|intake|approval|review-and-monitor|audit|exchange)-/;
@@ -11,36 +11,47 @@ export const PLATFORM_GROUP = /^(matters|credit|intake|approval|review-and-monit
  * store. Events that an earlier platform published and never consumed (one stopped halfway, or a suite that ran
  * only some services) belong to cases the new store has never seen: the new platform would retry them until they
  * reach the dead letters, and stay not ready meanwhile. A group with members is left alone, and so is one that has
- * committed on a topic that is not the platform's.
+ * committed on a topic that is not the platform's; offsets on a topic deleted since are ignored.
+ *
+ * The offsets are committed straight to the group's coordinator (OffsetCommit for an empty group, through
+ * @platformatic/kafka's admin): kafkajs' `setOffsets` joins the group with a consumer, seconds a group.
  */
 export async function skipIdleGroupsToEnd(
   brokers: readonly string[],
   owns: (groupId: string) => boolean = (g) => PLATFORM_GROUP.test(g),
 ): Promise<string[]> {
-  const topics = new TopicAdmin(createKafka({ brokers, clientId: "scenario-groups" }), {});
+  const kafka = connectPlatformatic({ brokers, clientId: "scenario-groups" });
+  const admin = kafka.topics.admin();
   const moved: string[] = [];
   try {
-    const { groups } = await topics.use((admin) => admin.listGroups());
-    const candidates = groups
-      .map((g) => g.groupId)
-      .filter((g) => owns(g) && !g.includes(".ephemeral.") && !g.includes(".deadletter-"));
+    const idle = await admin.listGroups({ states: ["Empty"] });
+    const candidates = [...idle.values()]
+      .filter((g) => g.state.toLowerCase() === "empty")
+      .map((g) => g.id)
+      .filter((g) => owns(g) && !g.includes(".ephemeral.") && !g.includes(".deadletter-"))
+      .sort();
     if (candidates.length === 0) return moved;
-    const described = await topics.use((admin) => admin.describeGroups(candidates));
-    for (const group of described.groups) {
-      if (group.state !== "Empty" || group.members.length > 0) continue;
-      const committed = await topics.use((admin) => admin.fetchOffsets({ groupId: group.groupId }));
-      const ours = committed.map((c) => c.topic);
-      if (ours.length === 0 || ours.some((t) => parseTopic(t) === undefined)) continue;
-      // Explicit offsets: kafkajs' resetOffsets commits -1, which other clients read as "no offset" (earliest).
-      for (const topic of ours) {
-        const ends = await topics.use((admin) => admin.fetchTopicOffsets(topic));
-        const partitions = ends.map((p) => ({ partition: p.partition, offset: p.high }));
-        await topics.use((admin) => admin.setOffsets({ groupId: group.groupId, topic, partitions }));
-      }
-      moved.push(group.groupId);
+    const existing = new Set(await admin.listTopics());
+    for (const groupId of candidates) {
+      const committed = [...(await kafka.topics.committed(groupId)).keys()].map((k) =>
+        k.slice(0, k.lastIndexOf(":")),
+      );
+      const topics = [...new Set(committed)];
+      if (topics.length === 0 || topics.some((t) => parseTopic(t) === undefined)) continue;
+      const live = topics.filter((t) => existing.has(t));
+      if (live.length === 0) continue;
+      const ends = await kafka.topics.ends(live);
+      await admin.alterConsumerGroupOffsets({
+        groupId,
+        topics: [...ends].map(([name, partitions]) => ({
+          name,
+          partitionOffsets: partitions.map((p, partition) => ({ partition, offset: p.high })),
+        })),
+      });
+      moved.push(groupId);
     }
     return moved;
   } finally {
-    await topics.close();
+    await kafka.close();
   }
 }
