@@ -8,9 +8,17 @@ export interface SqliteProjectionDatabaseOptions {
 
 /**
  * The projection database of embedded mode: one SQLite file (WAL) through `node:sqlite`, with two connections.
- * Transactions run on the writer, one at a time (a promise queue: `node:sqlite` is synchronous, but a handler
- * may await between statements, and two projections share the file). Queries run on the reader, which in WAL
- * mode sees only committed transactions: a query never sees half of a page or half of a build.
+ * Queries run on the reader, which in WAL mode sees only committed transactions: a query never sees half of a
+ * page or half of a build.
+ *
+ * Transactions run on the writer, one group at a time, with **group commit**: the transactions asked for during
+ * one turn of the event loop (every projection of the file woken by the same append) share one
+ * `BEGIN IMMEDIATE … COMMIT`. A commit costs 0.2–0.45 ms of the event loop here even without an fsync, and one
+ * append used to cost one commit per projection that follows it. Each transaction of a group runs under its own
+ * savepoint, so its error rolls back only its own writes (a projection's checkpoint conflict does not touch its
+ * neighbours'); a failed COMMIT fails the whole group, and each caller retries as it would any failure. `node:sqlite`
+ * is synchronous, but a transaction's work may await between statements, so the group's works run one after the
+ * other.
  */
 export function openSqliteProjectionDatabase(options: SqliteProjectionDatabaseOptions): ProjectionDatabase {
   const writer = new DatabaseSync(options.path);
@@ -20,22 +28,8 @@ export function openSqliteProjectionDatabase(options: SqliteProjectionDatabaseOp
   reader.exec("PRAGMA busy_timeout = 5000; PRAGMA query_only = 1;");
   const onWriter = runnerOn(writer);
   const onReader = runnerOn(reader);
-  let queue: Promise<unknown> = Promise.resolve();
-  const transaction = <T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> => {
-    const next = queue.then(async () => {
-      writer.exec("BEGIN IMMEDIATE");
-      try {
-        const result = await work(onWriter);
-        writer.exec("COMMIT");
-        return result;
-      } catch (error) {
-        if (writer.isTransaction) writer.exec("ROLLBACK");
-        throw error;
-      }
-    });
-    queue = next.catch(() => undefined);
-    return next;
-  };
+  const commits = groupCommit(writer, onWriter);
+  const transaction = <T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> => commits.transaction(work);
   return {
     dialect: "sqlite",
     location: options.path,
@@ -52,9 +46,92 @@ export function openSqliteProjectionDatabase(options: SqliteProjectionDatabaseOp
       return rows.map((r) => r.name);
     },
     async close() {
-      await queue;
+      await commits.drained();
       reader.close();
       writer.close();
+    },
+  };
+}
+
+interface PendingTransaction {
+  work: (tx: SqlRunner) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** The writer's transactions, grouped per turn of the event loop (see openSqliteProjectionDatabase). */
+function groupCommit(writer: DatabaseSync, tx: SqlRunner) {
+  const pending: PendingTransaction[] = [];
+  let scheduled = false;
+  let flushing: Promise<void> | undefined;
+  const schedule = () => {
+    if (scheduled || flushing) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      flushing = flush().finally(() => {
+        flushing = undefined;
+        if (pending.length > 0) schedule();
+      });
+    });
+  };
+  const flush = async () => {
+    const group = pending.splice(0, pending.length);
+    if (group.length === 0) return;
+    const single = group.length === 1;
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      writer.exec("BEGIN IMMEDIATE");
+    } catch (error) {
+      for (const op of group) op.reject(error);
+      return;
+    }
+    for (const op of group) {
+      if (!single) writer.exec("SAVEPOINT gov_projection");
+      try {
+        const value = await op.work(tx);
+        if (!single) writer.exec("RELEASE gov_projection");
+        outcomes.push({ ok: true, value });
+      } catch (error) {
+        if (!writer.isTransaction) {
+          // SQLite rolled the whole transaction back by itself (a full disk, an I/O error): the writes of the
+          // group's earlier transactions are gone too, so the group fails as one.
+          for (const each of group) each.reject(error);
+          return;
+        }
+        if (!single) {
+          writer.exec("ROLLBACK TO gov_projection");
+          writer.exec("RELEASE gov_projection");
+        }
+        outcomes.push({ ok: false, error });
+      }
+    }
+    try {
+      if (single && !outcomes[0]?.ok) writer.exec("ROLLBACK");
+      else writer.exec("COMMIT");
+    } catch (error) {
+      if (writer.isTransaction) writer.exec("ROLLBACK");
+      for (const op of group) op.reject(error);
+      return;
+    }
+    group.forEach((op, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.ok) op.resolve(outcome.value);
+      else op.reject(outcome?.error);
+    });
+  };
+  return {
+    transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
+        schedule();
+      });
+    },
+    /** Resolves once every transaction asked for so far has committed or failed. */
+    async drained(): Promise<void> {
+      while (flushing || scheduled || pending.length > 0) {
+        await (flushing ?? new Promise((r) => setImmediate(r)));
+      }
     },
   };
 }

@@ -62,6 +62,7 @@ export class SqliteEventStore implements EventStore {
     reject: (error: unknown) => void;
   }[] = [];
   #flushScheduled = false;
+  #lastPositionThisTurn: number | undefined;
   /**
    * The log's newest rows as this handle committed them, contiguous in position (see `#readTail`): every subscriber
    * reads the log after every append, mostly only the few rows just written, so those are answered from here
@@ -191,6 +192,7 @@ export class SqliteEventStore implements EventStore {
       for (const op of group) op.reject(error);
       return;
     }
+    this.#lastPositionThisTurn = undefined;
     this.#remember(written);
     group.forEach((op, i) => {
       const outcome = outcomes[i];
@@ -263,7 +265,7 @@ export class SqliteEventStore implements EventStore {
     const first = tail[0];
     const lastRow = tail.at(-1);
     if (!first || !lastRow || after < first.position - 1 || limit <= 0) return undefined;
-    const last = (this.#sql.lastPosition.get() as { p: number }).p;
+    const last = this.#lastPosition();
     if (last !== lastRow.position) return undefined;
     const categories = options.filter?.categories ? new Set(options.filter.categories) : undefined;
     const types = options.filter?.types ? new Set(options.filter.types) : undefined;
@@ -315,7 +317,7 @@ export class SqliteEventStore implements EventStore {
     const events = rows.map(toRecorded);
     if (events.length >= limit) return { events, nextPosition: events.at(-1)?.position, endOfLog: false };
     // End of the log: continue from the last position examined, past rows a filter skipped.
-    const last = (this.#sql.lastPosition.get() as { p: number }).p;
+    const last = this.#lastPosition();
     const next = Math.max(last, after);
     return { events, nextPosition: next === 0 ? options.after : String(next), endOfLog: true };
   }
@@ -331,6 +333,21 @@ export class SqliteEventStore implements EventStore {
     this.db.prepare("UPDATE streams SET soft_deleted = 1 WHERE stream_id = ?").run(streamId);
   }
 
+  /**
+   * The log's last position, read once per turn of the event loop: every subscriber of the process reads the log
+   * (and then waits) in the same turn after an append, and asked the database each time. This handle's own
+   * commits forget it at once; another process's are seen from the next turn on (the waits' polls ask afresh).
+   */
+  #lastPosition(): number {
+    if (this.#lastPositionThisTurn === undefined) {
+      this.#lastPositionThisTurn = (this.#sql.lastPosition.get() as { p: number }).p;
+      setImmediate(() => {
+        this.#lastPositionThisTurn = undefined;
+      });
+    }
+    return this.#lastPositionThisTurn;
+  }
+
   waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       if (signal?.aborted) return resolve();
@@ -342,7 +359,7 @@ export class SqliteEventStore implements EventStore {
         this.#seenAppends.set(signal, this.#appends);
         if (seen !== this.#appends) return resolve();
       }
-      const start = (this.#sql.lastPosition.get() as { p: number }).p;
+      const start = this.#lastPosition();
       const done = () => {
         // Whatever woke it is seen: its next wait sleeps unless another append comes meanwhile.
         if (signal) this.#seenAppends.set(signal, this.#appends);
