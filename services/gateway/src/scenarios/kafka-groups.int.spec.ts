@@ -32,12 +32,10 @@ describe.skipIf(!run)("skipIdleGroupsToEnd", () => {
   afterAll(() => platformatic.close());
   // Straight to the coordinator (kafkajs' setOffsets would join each group with a consumer: seconds each).
   const commitStart = (groupId: string, topic: string) =>
-    platformatic.topics
-      .admin()
-      .alterConsumerGroupOffsets({
-        groupId,
-        topics: [{ name: topic, partitionOffsets: [{ partition: 0, offset: 0n }] }],
-      });
+    platformatic.topics.admin().alterConsumerGroupOffsets({
+      groupId,
+      topics: [{ name: topic, partitionOffsets: [{ partition: 0, offset: 0n }] }],
+    });
 
   it("names the platform's durable groups, not others", () => {
     expect(PLATFORM_GROUP.test("review-and-monitor-approval")).toBe(true);
