@@ -256,19 +256,33 @@ export async function startProjection(
     return runner;
   };
 
-  /** A green build that has caught up becomes the active one (one transaction in the registry). */
-  const takeOver = async (green: Runner) => {
-    try {
-      const from = active?.build;
-      if (!(await switchActive(db, name, from, green.build, now()))) return reconcile();
-      active = { build: green.build, version: green.version, position: green.position };
-      options.logger?.info({ projection: name, from, to: green.build }, "projection build switched");
-      notify();
-      if (from !== undefined) await stop(from);
-    } catch (error) {
-      failure = error;
-    }
+  // One look at the registry, or one switch, at a time (the poller, rebuild(), a green build taking over).
+  let reconciling: Promise<void> = Promise.resolve();
+  const exclusive = (work: () => Promise<void>): Promise<void> => {
+    const next = reconciling.then(work, work);
+    reconciling = next.catch(() => undefined);
+    return next;
   };
+
+  /**
+   * A green build that has caught up becomes the active one (one transaction in the registry). It takes its turn
+   * with the looks at the registry: a look that read the registry before the switch committed would otherwise
+   * put the old build back and stop the new one.
+   */
+  const takeOver = (green: Runner) =>
+    exclusive(async () => {
+      try {
+        if (closed || runners.get(green.build) !== green || active?.build === green.build) return;
+        const from = active?.build;
+        if (!(await switchActive(db, name, from, green.build, now()))) return reconcileNow();
+        active = { build: green.build, version: green.version, position: green.position };
+        options.logger?.info({ projection: name, from, to: green.build }, "projection build switched");
+        notify();
+        if (from !== undefined) await stop(from);
+      } catch (error) {
+        failure = error;
+      }
+    });
 
   const stop = async (build: number) => {
     const r = runners.get(build);
@@ -324,12 +338,7 @@ export async function startProjection(
     await dropRetired(db, name, graceMs, now());
   };
 
-  // One look at the registry at a time (the poller, a take-over that lost its race, and rebuild()).
-  let reconciling: Promise<void> = Promise.resolve();
-  const reconcile = (): Promise<void> => {
-    reconciling = reconciling.then(reconcileNow, reconcileNow);
-    return reconciling;
-  };
+  const reconcile = (): Promise<void> => exclusive(reconcileNow);
 
   await ensureRegistry(db);
   await reconcile();

@@ -140,6 +140,9 @@ describe("the catalog in SQL (embedded: the SQLite projection file)", () => {
         // the routes keep answering from the old build while the new one fills
         expect((await h.request({ method: "GET", url: "/matters/kpis" })).statusCode).toBe(200);
         await projection.reconcile();
+        // Yield to the event loop between looks: this loop alone never leaves the microtask queue (the KPI route
+        // needs no token, so no I/O), and the projection file's group commit runs on the next turn.
+        await new Promise((r) => setTimeout(r, 10));
       }
       expect(projection.activeBuild).toBe(green);
       expect(await catalog.snapshot()).toEqual(live);
