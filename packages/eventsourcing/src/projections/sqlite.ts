@@ -29,7 +29,7 @@ export function openSqliteProjectionDatabase(options: SqliteProjectionDatabaseOp
   const onWriter = runnerOn(writer);
   const onReader = runnerOn(reader);
   const commits = groupCommit(writer, onWriter);
-  const transaction = <T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> => commits.transaction(work);
+  const { transaction } = commits;
   return {
     dialect: "sqlite",
     location: options.path,
@@ -78,7 +78,6 @@ function groupCommit(writer: DatabaseSync, tx: SqlRunner) {
   const flush = async () => {
     const group = pending.splice(0, pending.length);
     if (group.length === 0) return;
-    const single = group.length === 1;
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
       writer.exec("BEGIN IMMEDIATE");
@@ -87,10 +86,10 @@ function groupCommit(writer: DatabaseSync, tx: SqlRunner) {
       return;
     }
     for (const op of group) {
-      if (!single) writer.exec("SAVEPOINT gov_projection");
+      writer.exec("SAVEPOINT gov_projection");
       try {
         const value = await op.work(tx);
-        if (!single) writer.exec("RELEASE gov_projection");
+        writer.exec("RELEASE gov_projection");
         outcomes.push({ ok: true, value });
       } catch (error) {
         if (!writer.isTransaction) {
@@ -99,16 +98,13 @@ function groupCommit(writer: DatabaseSync, tx: SqlRunner) {
           for (const each of group) each.reject(error);
           return;
         }
-        if (!single) {
-          writer.exec("ROLLBACK TO gov_projection");
-          writer.exec("RELEASE gov_projection");
-        }
+        writer.exec("ROLLBACK TO gov_projection");
+        writer.exec("RELEASE gov_projection");
         outcomes.push({ ok: false, error });
       }
     }
     try {
-      if (single && !outcomes[0]?.ok) writer.exec("ROLLBACK");
-      else writer.exec("COMMIT");
+      writer.exec("COMMIT");
     } catch (error) {
       if (writer.isTransaction) writer.exec("ROLLBACK");
       for (const op of group) op.reject(error);
