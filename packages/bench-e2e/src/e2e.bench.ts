@@ -10,7 +10,8 @@
  *    公共场所卫生许可 with every material, then checking it (→ ApplicationAccepted, with a case number);
  *    applications accepted per second.
  * 3. The command endpoint `POST /intake/applications` (submissions only) with autocannon, then a bare fastify
- *    POST route (`bare-server.ts`, its own process too) with the same body and settings: the ratio.
+ *    POST route (`bare-server.ts`, its own process too) with the same body and settings: the ratio. Then the
+ *    same bare route storing each body durably (one SQLite INSERT and fsync per request) as a second yardstick.
  * 4. The platform's resident memory idle after start and at the end of the load (and its peak).
  * 5. Where the time goes: the profile's samples taken during the lifecycle load, top 10 functions by self time.
  * 6. 秒批 latency (submission → certificate in approval's read model, one application at a time, as
@@ -112,12 +113,12 @@ async function untilSubmissionsOpen(url: string, token: string, timeoutMs = 120_
 class Server {
   private waiting: Array<{ type: string; resolve: (m: FromServer) => void }> = [];
   readonly child: ChildProcess;
-  constructor(script: string, execArgv: string[] = []) {
+  constructor(script: string, execArgv: string[] = [], env: Record<string, string> = {}) {
     this.child = fork(join(import.meta.dirname, script), [], {
       execArgv: [...process.execArgv, ...execArgv],
       // The platform's JSON log lines are written (as in production) and discarded.
       stdio: ["ignore", "ignore", "inherit", "ipc"],
-      env: { ...process.env, NODE_ENV: "test" },
+      env: { ...process.env, NODE_ENV: "test", ...env },
     });
     this.child.on("message", (m: FromServer) => {
       const i = this.waiting.findIndex((w) => w.type === m.type);
@@ -179,6 +180,19 @@ async function commandLoad(url: string, token: string, durationS: number): Promi
     non2xx: result.non2xx,
     errors: result.errors,
   };
+}
+
+/** The bare route (`bare-server.ts`, `env` picks the kind) in a process of its own, warmed up, then loaded. */
+async function bareRouteLoad(token: string, env: Record<string, string>): Promise<Load> {
+  const bare = new Server("bare-server.ts", [], env);
+  try {
+    const { port } = await bare.next("ready");
+    const url = `http://127.0.0.1:${port}`;
+    await commandLoad(url, token, seconds(2)); // warm-up
+    return await commandLoad(url, token, seconds(10));
+  } finally {
+    await bare.stop();
+  }
 }
 
 /** Submit → check → accepted, over and over on each connection; counts the checks that answered accepted. */
@@ -266,17 +280,9 @@ async function main() {
       process.stderr.write(`heap snapshot after the load: ${file}\n`);
     }
 
-    const bare = new Server("bare-server.ts");
-    let bareLoad: Load;
-    try {
-      const { port: barePort } = await bare.next("ready");
-      const bareUrl = `http://127.0.0.1:${barePort}`;
-      await commandLoad(bareUrl, token, seconds(2)); // warm-up
-      bareLoad = await commandLoad(bareUrl, token, seconds(10));
-    } finally {
-      await bare.stop();
-    }
     await platform.stop();
+    const bareLoad = await bareRouteLoad(token, {});
+    const durableBareLoad = await bareRouteLoad(token, { BARE_DURABLE: "1" });
 
     let distributedLifecycle: Awaited<ReturnType<typeof lifecycleLoad>> | undefined;
     if (distributed) {
@@ -299,6 +305,7 @@ async function main() {
     }
 
     const ratio = command.perSecond / bareLoad.perSecond;
+    const durableRatio = command.perSecond / durableBareLoad.perSecond;
     const lifecycleValue = (l: typeof lifecycle) =>
       `${fmt(l.perSecond)} (${fmt(l.accepted)} accepted, ${l.other} not; p99 ${l.p99} ms a request)`;
     const instantRow = (topology: Topology): string[] => {
@@ -336,6 +343,13 @@ async function main() {
       ],
       ["POST req/s (bare fastify route)", `${fmt(bareLoad.perSecond)} (p99 ${bareLoad.p99} ms)`, "", ""],
       ["platform ÷ bare", `${fmt(ratio, 2)}×`, "≥ 0.5×", ratio >= 0.5 ? "met" : "not met"],
+      [
+        "POST req/s (bare route + one durable SQLite INSERT per request)",
+        `${fmt(durableBareLoad.perSecond)} (p99 ${durableBareLoad.p99} ms)`,
+        "",
+        "",
+      ],
+      ["platform ÷ durable bare", `${fmt(durableRatio, 2)}×`, "", ""],
       [
         "RSS idle after start",
         `${fmt(idle.rss / MB)} MB (heap ${fmt(idle.heapUsed / MB)} MB)`,

@@ -10,5 +10,6 @@ export * from "./event-types.ts";
 export * from "./handler.ts";
 export * from "./ids.ts";
 export * from "./memory-projection.ts";
+export * from "./one-at-a-time.ts";
 export * from "./positions.ts";
 export * from "./subscription.ts";
