@@ -236,6 +236,7 @@ async function lifecycleLoad(url: string, token: string, durationS: number) {
   });
   return {
     perSecond: accepted / (result.duration || durationS),
+    seconds: result.duration || durationS,
     accepted,
     other,
     p99: result.latency.p99,
@@ -308,6 +309,9 @@ async function main() {
     const durableRatio = command.perSecond / durableBareLoad.perSecond;
     const lifecycleValue = (l: typeof lifecycle) =>
       `${fmt(l.perSecond)} (${fmt(l.accepted)} accepted, ${l.other} not; p99 ${l.p99} ms a request)`;
+    // Every service's events, reactions included: what an application costs the platform, whatever it grows to.
+    const appended = to.logPosition - from.logPosition;
+    const eventsValue = `${fmt(appended / lifecycle.seconds)} events/s (${fmt(appended / Math.max(1, lifecycle.accepted), 1)} an accepted application)`;
     const instantRow = (topology: Topology): string[] => {
       const xs = instant[topology];
       if (!xs) return [`秒批, ${topology}`, "not measured (BENCH_DISTRIBUTED=false)", "", ""];
@@ -327,6 +331,7 @@ async function main() {
         "≥ 300",
         lifecycle.perSecond >= 300 ? "met" : "not met",
       ],
+      ["events appended by every service during that load (embedded)", eventsValue, "", ""],
       distributedLifecycle
         ? [
             `applications/s, submit → check → accepted (distributed, through the gateway, ${CONNECTIONS} connections)`,

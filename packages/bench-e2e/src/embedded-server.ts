@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { writeHeapSnapshot } from "node:v8";
 import { createGateway } from "@gov/gateway/src/gateway.ts";
 import { loadConfig, shutdown } from "@gov/service-kit";
@@ -19,7 +20,8 @@ export type FromServer =
   | { type: "ready"; port: number }
   | { type: "memory"; rss: number; maxRss: number; heapUsed: number; heapTotal: number; external: number }
   | { type: "snapshot"; file: string }
-  | { type: "mark"; label: string; atUs: number }
+  /** `logPosition`: the event store's last position then (how many events the platform appended in between). */
+  | { type: "mark"; label: string; atUs: number; logPosition: number }
   | { type: "stopped" };
 
 const send = (message: FromServer) => process.send?.(message);
@@ -51,7 +53,14 @@ process.on("message", async (message: ToServer) => {
     });
   } else if (message.type === "mark") {
     // The clock of V8's CPU profile (monotonic, µs): the bench keeps only the samples between two marks.
-    send({ type: "mark", label: message.label, atUs: Number(process.hrtime.bigint() / 1000n) });
+    const atUs = Number(process.hrtime.bigint() / 1000n);
+    const log = new DatabaseSync(join(dataDir, "platform.db"), { readOnly: true });
+    try {
+      const { p } = log.prepare("SELECT COALESCE(MAX(position), 0) AS p FROM events").get() as { p: number };
+      send({ type: "mark", label: message.label, atUs, logPosition: p });
+    } finally {
+      log.close();
+    }
   } else if (message.type === "stop") {
     await shutdown(app);
     rmSync(dataDir, { recursive: true, force: true });
