@@ -106,8 +106,16 @@ export interface EventStore {
   /**
    * Resolves when new events may be readable, or after `timeoutMs`, or when `signal` aborts. Lets
    * subscriptions wait without busy polling (SQLite: in-process notification; PostgreSQL: LISTEN/NOTIFY).
+   * With `filter`, the wait may sleep through appends none of whose events are in the filter's categories (a
+   * subscriber that reads with that filter would find nothing new): PostgreSQL's notifications name the
+   * categories appended; other stores wake for every append, which is always allowed.
    */
-  waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  waitForAppend(timeoutMs: number, signal?: AbortSignal, filter?: LogFilter): Promise<void>;
+  /**
+   * Ends the current `waitForAppend` of the subscriber known by `signal` now, as an append would. Only stores
+   * whose filtered waits can sleep through appends have it (PostgreSQL); the others wake for every append.
+   */
+  wakeWaiting?(signal: AbortSignal): void;
   /** Checks that the store's server is reachable (for /health/ready). */
   ping(): Promise<void>;
   close(): Promise<void>;

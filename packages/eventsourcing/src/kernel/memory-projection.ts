@@ -51,6 +51,7 @@ export function memoryReadModel<Model extends MemoryModel>(
   let failure: unknown;
   const waiters = new Set<{ position: string; resolve: (ok: boolean) => void }>();
   const reached = (wanted: string) => position !== undefined && comparePositions(position, wanted) >= 0;
+  let wake: (() => void) | undefined;
   const done = runCatchUp({
     store,
     subscriberId: options.name,
@@ -59,6 +60,9 @@ export function memoryReadModel<Model extends MemoryModel>(
     load: () => undefined,
     handle: (events) => {
       for (const e of events) model.apply(e);
+    },
+    wakeable: (wakeNow) => {
+      wake = wakeNow;
     },
     onAdvance: (next) => {
       position = next;
@@ -92,6 +96,8 @@ export function memoryReadModel<Model extends MemoryModel>(
         };
         const timer = setTimeout(() => waiter.resolve(false), timeoutMs);
         waiters.add(waiter);
+        // It waits for appends of its categories only: a position of another category's event reads now.
+        wake?.();
       });
     },
     readiness: {

@@ -30,6 +30,13 @@ export interface CatchUpOptions {
    * stored on their own either way unless this much time has passed: they change nothing to deliver again.
    */
   checkpointEveryMs?: number;
+  /**
+   * Hands the caller a function that makes the subscriber read at once: it ends the current wait
+   * (`store.wakeWaiting`), or, asked while a page is read or handled, skips the next one. The wait passes the
+   * filter to the store, which may then sleep through appends of other categories; a caller that needs the
+   * subscriber's position past such an append (a read-your-writes wait) wakes it with this.
+   */
+  wakeable?: (wakeNow: () => void) => void;
 }
 
 /**
@@ -51,8 +58,14 @@ export async function runCatchUp(options: CatchUpOptions): Promise<void> {
     stored = position;
     storedAt = performance.now();
   };
+  let wakeAsked = false;
+  options.wakeable?.(() => {
+    wakeAsked = true;
+    store.wakeWaiting?.(signal);
+  });
   try {
     while (!signal.aborted) {
+      wakeAsked = false;
       const page = await store.readAll({
         ...(position === undefined ? {} : { after: position }),
         limit: options.batchSize ?? 500,
@@ -69,7 +82,8 @@ export async function runCatchUp(options: CatchUpOptions): Promise<void> {
       }
       if (page.endOfLog) {
         options.onCaughtUp?.();
-        await store.waitForAppend(options.idleWaitMs ?? 1000, signal);
+        // A wake-up asked while this page was read or handled reads again at once.
+        if (!wakeAsked) await store.waitForAppend(options.idleWaitMs ?? 1000, signal, options.filter);
       }
     }
   } finally {

@@ -2,6 +2,7 @@ import { useBackend } from "@gov/testing";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import type { PostgresEventStore } from "./postgres-event-store.ts";
+import { sqlNames } from "./sql-names.ts";
 import {
   dropSchema,
   freshSchema,
@@ -83,5 +84,38 @@ describe.skipIf(!run)("PostgreSQL append listener", () => {
     }
     expect(await waitTook(store, subscriber.signal)).toBeLessThan(1000);
     expect((await store.readAll()).events.some((e) => e.subject === "held-1")).toBe(true);
+  });
+
+  /** "woke" if `wait` has resolved by the next turn of the event loop, else "asleep". */
+  const state = (wait: Promise<void>) =>
+    Promise.race([
+      wait.then(() => "woke" as const),
+      new Promise<"asleep">((r) => setImmediate(() => r("asleep"))),
+    ]);
+
+  test("a waiter for some categories sleeps through another category's append and wakes for its own (the NOTIFY names the category, migration 4)", async () => {
+    const alpha = new AbortController();
+    const filtered = store.waitForAppend(60_000, alpha.signal, { categories: ["alpha"] });
+    // An unfiltered waiter, woken by the same notification: once it has woken, the notification has been seen.
+    const any = store.waitForAppend(60_000);
+    await store.append("beta-1", [newEvent()], "no-stream");
+    await any;
+    expect(await state(filtered)).toBe("asleep");
+    // A group append (append_group) of its category wakes it.
+    await store.appendMany([{ streamId: "alpha-1", events: [newEvent()], expectedRevision: "no-stream" }]);
+    await filtered;
+    // And its next wait does not return at once for the beta append it slept through.
+    const again = store.waitForAppend(60_000, alpha.signal, { categories: ["alpha"] });
+    expect(await state(again)).toBe("asleep");
+    alpha.abort();
+    await again;
+  });
+
+  test("a notification without a category (a schema before version 4, or a dropped listener) wakes every waiter", async () => {
+    const alpha = new AbortController();
+    const filtered = store.waitForAppend(60_000, alpha.signal, { categories: ["alpha"] });
+    await raw.query("SELECT pg_notify($1, '')", [sqlNames(schema).channel]);
+    await filtered;
+    alpha.abort();
   });
 });

@@ -22,6 +22,11 @@ export function noteHeldBack(channel: string): void {
  * the next wait reconnects. A notification is a hint, not a promise: the event may still be held back by an
  * older open transaction (readAll's horizon), so a subscriber always re-reads and waits again.
  *
+ * The payload names the category of the events appended (one notification per category a transaction wrote;
+ * empty from a schema before version 4, which wakes everyone). A waiter that passes its filter's categories
+ * sleeps through notifications for other categories: with every service's subscribers in every process woken
+ * by every append, most of the reads found nothing for the reader, a round trip each.
+ *
  * A subscriber is busy between two waits (reading, publishing), and a notification that arrives meanwhile
  * wakes nobody. For a waiter that passes its `signal` (the relay, the kernel's subscriptions: one signal per
  * subscriber), the listener remembers what that subscriber has been woken for: a wait returns at once when a
@@ -31,11 +36,19 @@ export function noteHeldBack(channel: string): void {
 export class AppendListener {
   readonly #config: pg.ClientConfig;
   readonly #channel: string;
-  readonly #waiters = new Set<() => void>();
-  /** Counters of notifications and of held-back reads, and what each subscriber (by signal) had seen of them. */
+  /** Waiting subscribers, with the categories they wait for (undefined: any). */
+  readonly #waiters = new Map<() => void, ReadonlySet<string> | undefined>();
+  /**
+   * Counters of notifications (all of them; those that named no category; per category) and of held-back reads,
+   * and what each subscriber (by signal) had seen of them.
+   */
   #notified = 0;
+  #notifiedAny = 0;
+  readonly #notifiedFor = new Map<string, number>();
   #heldBack = 0;
   readonly #seen = new WeakMap<AbortSignal, { notified: number; heldBack: number }>();
+  /** The wait in progress of each subscriber that passed its signal (see `wake`). */
+  readonly #waitOf = new WeakMap<AbortSignal, () => void>();
   #client: pg.Client | undefined;
   #connecting: Promise<void> | undefined;
   #closed = false;
@@ -53,13 +66,15 @@ export class AppendListener {
     this.#heldBack++;
   }
 
-  wait(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  /** Waits for a notification (one naming one of `categories`, or any when absent), the timeout, or `signal`. */
+  wait(timeoutMs: number, signal?: AbortSignal, categories?: readonly string[]): Promise<void> {
     if (this.#closed || signal?.aborted) return Promise.resolve();
+    const wanted = categories ? new Set(categories) : undefined;
     let wait = Math.max(0, timeoutMs);
     if (signal) {
       const seen = this.#seen.get(signal);
-      if (seen && seen.notified < this.#notified) {
-        this.#remember(signal);
+      if (seen && seen.notified < this.#notifiedCount(wanted)) {
+        this.#remember(signal, wanted);
         return Promise.resolve();
       }
       if (seen && seen.heldBack < this.#heldBack) wait = Math.min(wait, HELD_BACK_RECHECK_MS);
@@ -69,16 +84,23 @@ export class AppendListener {
         clearTimeout(timer);
         signal?.removeEventListener("abort", done);
         this.#waiters.delete(done);
+        if (signal && this.#waitOf.get(signal) === done) this.#waitOf.delete(signal);
         // What the subscriber reads next covers everything notified up to now.
-        if (signal) this.#remember(signal);
+        if (signal) this.#remember(signal, wanted);
         resolve();
       };
       const timer = setTimeout(done, wait);
       signal?.addEventListener("abort", done, { once: true });
-      this.#waiters.add(done);
+      this.#waiters.set(done, wanted);
+      if (signal) this.#waitOf.set(signal, done);
     });
     void this.#listen().catch(() => undefined);
     return waiting;
+  }
+
+  /** Ends the wait of the subscriber known by `signal` now, as a notification for it would (if it waits). */
+  wake(signal: AbortSignal): void {
+    this.#waitOf.get(signal)?.();
   }
 
   async close(): Promise<void> {
@@ -92,8 +114,16 @@ export class AppendListener {
     await client?.end().catch(() => undefined);
   }
 
-  #remember(signal: AbortSignal): void {
-    this.#seen.set(signal, { notified: this.#notified, heldBack: this.#heldBack });
+  #remember(signal: AbortSignal, wanted: ReadonlySet<string> | undefined): void {
+    this.#seen.set(signal, { notified: this.#notifiedCount(wanted), heldBack: this.#heldBack });
+  }
+
+  /** The notifications that concern a waiter for `wanted`: all, or those naming no category or one of them. */
+  #notifiedCount(wanted: ReadonlySet<string> | undefined): number {
+    if (!wanted) return this.#notified;
+    let n = this.#notifiedAny;
+    for (const category of wanted) n += this.#notifiedFor.get(category) ?? 0;
+    return n;
   }
 
   #listen(): Promise<void> {
@@ -108,14 +138,22 @@ export class AppendListener {
     const client = new pg.Client(this.#config);
     client.on("notification", (message) => {
       if (message.channel !== this.#channel) return;
+      const category = message.payload ?? "";
       this.#notified++;
-      this.#wakeAll();
+      if (category === "") {
+        this.#notifiedAny++;
+        this.#wakeAll();
+        return;
+      }
+      this.#notifiedFor.set(category, (this.#notifiedFor.get(category) ?? 0) + 1);
+      for (const [wake, wanted] of [...this.#waiters]) if (!wanted || wanted.has(category)) wake();
     });
     // A dropped listener wakes its waiters, so that they re-read rather than sleep through missed appends.
     const drop = () => {
       if (this.#client !== client) return;
       this.#client = undefined;
       this.#notified++;
+      this.#notifiedAny++;
       this.#wakeAll();
     };
     client.on("error", drop);
@@ -135,6 +173,6 @@ export class AppendListener {
   }
 
   #wakeAll(): void {
-    for (const wake of [...this.#waiters]) wake();
+    for (const wake of [...this.#waiters.keys()]) wake();
   }
 }

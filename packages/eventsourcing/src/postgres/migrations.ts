@@ -328,7 +328,53 @@ $fn$;
 `,
 };
 
-export const migrations: readonly Migration[] = [createLog, appendInOneStatement, appendGroup];
+/** Replaces `from` in `sql` exactly once, or throws: a changed template must not slip past this migration. */
+function replaceOnce(sql: string, from: string, to: string): string {
+  const at = sql.indexOf(from);
+  if (at < 0 || sql.indexOf(from, at + 1) >= 0) throw new Error(`migration 4: expected "${from}" once`);
+  return sql.slice(0, at) + to + sql.slice(at + from.length);
+}
+
+/**
+ * Version 4: both append functions NOTIFY with the category written as the payload (one notification per
+ * category a transaction wrote: PostgreSQL folds repeats, and drops those of an append rolled back to its
+ * sub-transaction), instead of an empty payload. A subscriber that reads some categories then waits only for
+ * them (`AppendListener`). The functions are versions 2 and 3 otherwise unchanged, replaced in place.
+ */
+const notifyCategories: Migration = {
+  version: 4,
+  name: "append_events() and append_group() notify the categories they wrote",
+  sql: (n) => {
+    const quiet = `PERFORM pg_notify('${n.channel}', '');`;
+    const single = replaceOnce(
+      replaceOnce(
+        appendInOneStatement.sql(n).replace(/^\s*DROP FUNCTION [^\n]*\n/m, ""),
+        "CREATE FUNCTION",
+        "CREATE OR REPLACE FUNCTION",
+      ),
+      quiet,
+      `PERFORM pg_notify('${n.channel}', p_category);`,
+    );
+    const group = replaceOnce(
+      replaceOnce(
+        replaceOnce(appendGroup.sql(n), "CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"),
+        "v_all_positions := v_all_positions || array_to_string(v_positions, ',');",
+        `v_all_positions := v_all_positions || array_to_string(v_positions, ',');
+        PERFORM pg_notify('${n.channel}', v_category);`,
+      ),
+      `IF v_any THEN ${quiet} END IF;`,
+      "",
+    );
+    return `${single}\n${group}`;
+  },
+};
+
+export const migrations: readonly Migration[] = [
+  createLog,
+  appendInOneStatement,
+  appendGroup,
+  notifyCategories,
+];
 
 export const LATEST_VERSION = Math.max(...migrations.map((m) => m.version));
 

@@ -80,7 +80,7 @@ describe.skipIf(!run)("PostgreSQL event store: adapter specifics", () => {
       const pool = new pg.Pool({ ...testPoolConfig(), max: 1 });
       const applied = await pool.query(`SELECT version FROM "${fresh}".schema_migrations ORDER BY version`);
       await pool.end();
-      expect(applied.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+      expect(applied.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
       await Promise.all(stores.map((s) => s.close()));
     } finally {
       await dropSchema(fresh);

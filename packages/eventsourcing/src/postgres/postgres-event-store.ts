@@ -6,6 +6,7 @@ import type {
   CheckpointStore,
   EventStore,
   ExpectedRevision,
+  LogFilter,
   ReadAllOptions,
   ReadAllResult,
   ReadStreamOptions,
@@ -148,8 +149,12 @@ class PgEventStore implements PostgresEventStore {
     );
   }
 
-  waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return this.#listener.wait(timeoutMs, signal);
+  waitForAppend(timeoutMs: number, signal?: AbortSignal, filter?: LogFilter): Promise<void> {
+    return this.#listener.wait(timeoutMs, signal, filter?.categories);
+  }
+
+  wakeWaiting(signal: AbortSignal): void {
+    this.#listener.wake(signal);
   }
 
   async ping(): Promise<void> {

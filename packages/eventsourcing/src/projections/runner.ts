@@ -92,6 +92,8 @@ interface Runner {
   caughtUp: boolean;
   controller: AbortController;
   done: Promise<void>;
+  /** Cuts the build's wait for appends short (see `waitFor`). */
+  wake?: () => void;
 }
 
 /**
@@ -213,6 +215,9 @@ export async function startProjection(
               applied += events.length;
               failure = undefined;
               backoff = 100;
+            },
+            wakeable: (wakeNow) => {
+              runner.wake = wakeNow;
             },
             onAdvance: (next) => {
               runner.position = next;
@@ -388,6 +393,9 @@ export async function startProjection(
         };
         const timer = setTimeout(() => waiter.resolve(false), timeoutMs);
         waiters.add(waiter);
+        // The build waits for appends of its own categories only: a position of another category's event
+        // would not wake it, so it reads now (and moves past it if it holds nothing for this model).
+        if (active) runners.get(active.build)?.wake?.();
       });
     },
     lag(cap = 10_000) {

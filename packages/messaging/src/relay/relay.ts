@@ -120,7 +120,7 @@ export async function runRelay(options: RelayOptions): Promise<void> {
       const behind = page.endOfLog || !last ? 0 : (Date.now() - Date.parse(last.time)) / 1000;
       options.onLag(Math.max(0, Number.isFinite(behind) ? behind : 0));
     }
-    if (page.endOfLog) await store.waitForAppend(1000, signal);
+    if (page.endOfLog) await store.waitForAppend(1000, signal, options.filter);
   }
   discardPrefetch();
   if (holding) await lease.release();

@@ -265,5 +265,18 @@ export function describeProjectionContract(
       expect(await p.lag()).toBe(0);
       await p.readiness.check();
     });
+
+    it("waitFor a position of a category the projection does not follow reads at once, without waiting for its own next append", async () => {
+      // A build waits for appends of its own categories only (PostgreSQL names them in the NOTIFY); asked for a
+      // position past another category's event, it reads now and moves past it. The idle wait here is longer
+      // than the deadline, so only that read can answer in time.
+      const p = await start(countingProjection(), { idleWaitMs: 120_000 });
+      await expect.poll(() => p.caughtUp).toBe(true);
+      await append(0, 2);
+      await expect.poll(async () => (await snapshot(p)).total, { timeout: 20_000 }).toBe(2);
+      const other = await h.store.append(`elsewhere-${randomUUID().slice(0, 8)}`, [counted(99)], "no-stream");
+      expect(await p.waitFor(other.positions[0] as string, 30_000)).toBe(true);
+      expect((await snapshot(p)).total).toBe(2);
+    }, 60_000);
   });
 }
