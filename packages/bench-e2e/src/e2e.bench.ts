@@ -285,15 +285,19 @@ async function main() {
     const bareLoad = await bareRouteLoad(token, {});
     const durableBareLoad = await bareRouteLoad(token, { BARE_DURABLE: "1" });
 
-    let distributedLifecycle: Awaited<ReturnType<typeof lifecycleLoad>> | undefined;
+    let distributedLifecycle:
+      | (Awaited<ReturnType<typeof lifecycleLoad>> & { transactions: number })
+      | undefined;
     if (distributed) {
       distributedLifecycle = await withDistributedPlatform(
         [INSTANT_MATTER, LIFECYCLE_MATTER],
-        async (gateway) => {
+        async (gateway, platform) => {
           instant.distributed = (await instantApprovalSamples(gateway, "distributed", INSTANT_SAMPLES)).total;
           await untilSubmissionsOpen(gateway, token);
           await lifecycleLoad(gateway, token, seconds(3)); // warm-up
-          return lifecycleLoad(gateway, token, seconds(20));
+          const before = await platform.databaseTransactions();
+          const load = await lifecycleLoad(gateway, token, seconds(20));
+          return { ...load, transactions: (await platform.databaseTransactions()) - before };
         },
       );
     }
@@ -340,6 +344,16 @@ async function main() {
             "",
           ]
         : ["applications/s, distributed", "not measured (BENCH_DISTRIBUTED=false)", "", ""],
+      ...(distributedLifecycle
+        ? [
+            [
+              "PostgreSQL transactions during that load, per accepted application (distributed)",
+              fmt(distributedLifecycle.transactions / Math.max(1, distributedLifecycle.accepted)),
+              "",
+              "",
+            ],
+          ]
+        : []),
       [
         "POST /intake/applications req/s (platform)",
         `${fmt(command.perSecond)} (p99 ${command.p99} ms; non-2xx ${command.non2xx})`,

@@ -1,6 +1,6 @@
 // 秒批 latency samples and the distributed platform, shared by `pnpm bench:approval` and `pnpm bench:e2e`.
 import { performance } from "node:perf_hooks";
-import { startDistributed } from "@gov/gateway/src/scenarios/platform.ts";
+import { type DistributedPlatform, startDistributed } from "@gov/gateway/src/scenarios/platform.ts";
 import { demoMatters } from "@gov/matters/demo";
 import { mintToken } from "@gov/service-kit";
 import { LocalKafkaBroker } from "@gov/testing";
@@ -159,7 +159,7 @@ async function publishDemoMatters(url: string, matterIds: readonly string[]): Pr
  */
 export async function withDistributedPlatform<T>(
   matterIds: readonly string[],
-  work: (url: string) => Promise<T>,
+  work: (url: string, platform: DistributedPlatform) => Promise<T>,
 ): Promise<T> {
   const broker = new LocalKafkaBroker();
   await broker.start();
@@ -169,7 +169,7 @@ export async function withDistributedPlatform<T>(
   });
   try {
     await publishDemoMatters(platform.url, matterIds);
-    return await work(platform.url);
+    return await work(platform.url, platform);
   } finally {
     await platform.stop();
     await broker.dispose();

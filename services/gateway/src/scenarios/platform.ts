@@ -112,6 +112,11 @@ export interface DistributedOptions {
 
 export type DistributedPlatform = Platform & {
   restart(name: string): Promise<void>;
+  /**
+   * Transactions committed or rolled back in the platform's PostgreSQL database so far
+   * (`pg_stat_database`, the whole database: a benchmark reads it before and after a load on a quiet server).
+   */
+  databaseTransactions(): Promise<number>;
   schema: string;
   connectionString: string;
   ports: Record<string, number>;
@@ -225,6 +230,19 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
             `UPDATE "${schema}".events SET envelope = (envelope::jsonb || '{"data":{"tampered":1}}'::jsonb)::json WHERE event_id = $1`,
             [eventId],
           );
+        } finally {
+          await client.end();
+        }
+      },
+      async databaseTransactions() {
+        const pg = (await import("pg")).default;
+        const client = new pg.Client({ connectionString: cs });
+        await client.connect();
+        try {
+          const result = await client.query<{ n: string }>(
+            "SELECT (xact_commit + xact_rollback)::text AS n FROM pg_stat_database WHERE datname = current_database()",
+          );
+          return Number(result.rows[0]?.n ?? 0);
         } finally {
           await client.end();
         }
