@@ -69,11 +69,34 @@ describe.skipIf(!run)("skipIdleGroupsToEnd", () => {
     await consumer.run({ eachMessage: async () => undefined });
     await hasJoined;
 
-    const moved = await skipIdleGroupsToEnd(kafkaBrokers(), (g) => g.startsWith(`scenariotest${run}-`));
+    // `busy` keeps its member: after settleMs it is left alone.
+    const moved = await skipIdleGroupsToEnd(kafkaBrokers(), (g) => g.startsWith(`scenariotest${run}-`), {
+      settleMs: 1000,
+    });
 
     expect(moved).toEqual([idle]);
     expect(await committed(idle, ours)).toBe(3);
     expect(await committed(busy, ours)).toBe(0);
     expect(await committed(mixed, ours)).toBe(0);
   });
+
+  it("waits for a group whose member is leaving (a platform stopped a moment ago), then moves it", async () => {
+    const leaving = `scenariotest${run}-leaving`;
+    await commitStart(leaving, ours);
+    const member = kafka.consumer({ groupId: leaving });
+    await member.connect();
+    await member.subscribe({ topics: [idleTopic] });
+    let joined: () => void = () => undefined;
+    const hasJoined = new Promise<void>((r) => {
+      joined = r;
+    });
+    member.on(member.events.GROUP_JOIN, () => joined());
+    await member.run({ eachMessage: async () => undefined });
+    await hasJoined;
+    // The member leaves while the groups are looked at (without the wait, `leaving` was not empty yet).
+    const moving = skipIdleGroupsToEnd(kafkaBrokers(), (g) => g === leaving, { settleMs: 60_000 });
+    setTimeout(() => void member.disconnect(), 1500);
+    expect(await moving).toEqual([leaving]);
+    expect(await committed(leaving, ours)).toBe(3);
+  }, 90_000);
 });
