@@ -16,9 +16,13 @@ if (jsonReport && existsSync(jsonReport)) {
     numFailedTests: number;
     numPendingTests: number;
     numTodoTests: number;
+    numFailedTestSuites?: number;
   };
+  // A file whose set-up failed (a beforeAll) fails no test: its tests count as skipped, so say so.
+  const failedFiles = r.numFailedTestSuites ?? 0;
   process.stdout.write(
-    `tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped\n`,
+    `tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped` +
+      `${failedFiles > 0 ? `; ${failedFiles} test file${failedFiles === 1 ? "" : "s"} failed` : ""}\n`,
   );
 }
 
