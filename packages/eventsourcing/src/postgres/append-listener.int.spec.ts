@@ -101,14 +101,36 @@ describe.skipIf(!run)("PostgreSQL append listener", () => {
     await store.append("beta-1", [newEvent()], "no-stream");
     await any;
     expect(await state(filtered)).toBe("asleep");
-    // A group append (append_group) of its category wakes it.
-    await store.appendMany([{ streamId: "alpha-1", events: [newEvent()], expectedRevision: "no-stream" }]);
-    await filtered;
+    // An append of its category through `append_group()` (two streams in one write) wakes it, and the
+    // notification names the category, once (PostgreSQL folds the repeat).
+    const listener = new pg.Client(testPoolConfig());
+    await listener.connect();
+    const payloads: string[] = [];
+    listener.on("notification", (m) => payloads.push(m.payload ?? ""));
+    await listener.query(`LISTEN "${sqlNames(schema).channel}"`);
+    try {
+      await store.appendMany([
+        { streamId: "alpha-1", events: [newEvent()], expectedRevision: "no-stream" },
+        { streamId: "alpha-2", events: [newEvent()], expectedRevision: "no-stream" },
+      ]);
+      await filtered;
+      await expect.poll(() => payloads).toEqual(["alpha"]);
+    } finally {
+      await listener.end();
+    }
     // And its next wait does not return at once for the beta append it slept through.
     const again = store.waitForAppend(60_000, alpha.signal, { categories: ["alpha"] });
     expect(await state(again)).toBe("asleep");
     alpha.abort();
     await again;
+  });
+
+  test("a single-stream append (`append_events()`) wakes the waiters of its category", async () => {
+    const gamma = new AbortController();
+    const filtered = store.waitForAppend(60_000, gamma.signal, { categories: ["gamma"] });
+    await store.append("gamma-1", [newEvent()], "no-stream");
+    await filtered;
+    gamma.abort();
   });
 
   test("a notification without a category (a schema before version 4, or a dropped listener) wakes every waiter", async () => {
