@@ -28,6 +28,14 @@ describe.skipIf(!run)("skipIdleGroupsToEnd", () => {
     const [offsets] = await topics.use((a) => a.fetchOffsets({ groupId, topics: [topic] }));
     return Number(offsets?.partitions[0]?.offset);
   };
+  /** Joins `member`'s group (subscribed to `idleTopic`, so that its offsets on other topics stay put). */
+  const joinAsMember = async (member: ReturnType<typeof kafka.consumer>) => {
+    await member.connect();
+    await member.subscribe({ topics: [idleTopic] });
+    const joined = new Promise<void>((r) => member.on(member.events.GROUP_JOIN, () => r()));
+    await member.run({ eachMessage: async () => undefined });
+    await joined;
+  };
   const platformatic = connectPlatformatic({ brokers: kafkaBrokers(), clientId: "scenario-groups-test" });
   afterAll(() => platformatic.close());
   // Straight to the coordinator (kafkajs' setOffsets would join each group with a consumer: seconds each).
@@ -59,15 +67,7 @@ describe.skipIf(!run)("skipIdleGroupsToEnd", () => {
     await commitStart(mixed, ours);
     await commitStart(mixed, foreign);
     // A member joins `busy` (on another topic, so that its offsets on `ours` stay where they were).
-    await consumer.connect();
-    await consumer.subscribe({ topics: [idleTopic] });
-    let joined: () => void = () => undefined;
-    const hasJoined = new Promise<void>((r) => {
-      joined = r;
-    });
-    consumer.on(consumer.events.GROUP_JOIN, () => joined());
-    await consumer.run({ eachMessage: async () => undefined });
-    await hasJoined;
+    await joinAsMember(consumer);
 
     // `busy` keeps its member: after settleMs it is left alone.
     const moved = await skipIdleGroupsToEnd(kafkaBrokers(), (g) => g.startsWith(`scenariotest${run}-`), {
@@ -84,15 +84,7 @@ describe.skipIf(!run)("skipIdleGroupsToEnd", () => {
     const leaving = `scenariotest${run}-leaving`;
     await commitStart(leaving, ours);
     const member = kafka.consumer({ groupId: leaving });
-    await member.connect();
-    await member.subscribe({ topics: [idleTopic] });
-    let joined: () => void = () => undefined;
-    const hasJoined = new Promise<void>((r) => {
-      joined = r;
-    });
-    member.on(member.events.GROUP_JOIN, () => joined());
-    await member.run({ eachMessage: async () => undefined });
-    await hasJoined;
+    await joinAsMember(member);
     // The member leaves while the groups are looked at (without the wait, `leaving` was not empty yet).
     const moving = skipIdleGroupsToEnd(kafkaBrokers(), (g) => g === leaving, { settleMs: 60_000 });
     setTimeout(() => void member.disconnect(), 1500);
