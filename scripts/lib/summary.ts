@@ -16,10 +16,11 @@ if (jsonReport && existsSync(jsonReport)) {
     numFailedTests: number;
     numPendingTests: number;
     numTodoTests: number;
-    numFailedTestSuites?: number;
+    testResults?: { status: string }[];
   };
-  // A file whose set-up failed (a beforeAll) fails no test: its tests count as skipped, so say so.
-  const failedFiles = r.numFailedTestSuites ?? 0;
+  // A file whose set-up failed (a beforeAll) fails no test: its tests count as skipped, so say so. (Counted
+  // from the files: numFailedTestSuites counts a failing test's describe blocks too.)
+  const failedFiles = (r.testResults ?? []).filter((file) => file.status === "failed").length;
   process.stdout.write(
     `tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped` +
       `${failedFiles > 0 ? `; ${failedFiles} test file${failedFiles === 1 ? "" : "s"} failed` : ""}\n`,

@@ -9,6 +9,7 @@ import {
   newEvent,
   openTestStore,
   probePostgres,
+  settlesWithin,
   testPoolConfig,
 } from "./test-support.ts";
 
@@ -40,19 +41,35 @@ describe.skipIf(!run)("PostgreSQL append listener", () => {
     schema = freshSchema("es_listen");
     store = await openTestStore(schema, { horizonWaitMs: 50 });
     subscriber = new AbortController();
-    // The subscriber's first wait: connects the listener, and is woken by an append.
-    const first = store.waitForAppend(5000, subscriber.signal);
-    await expect
-      .poll(async () => {
-        await store.append(`warm-${schema}`, [newEvent()], "any");
-        return Promise.race([first.then(() => true), new Promise((r) => setTimeout(() => r(false), 50))]);
-      })
-      .toBe(true);
+    // The subscriber's first wait returns at once and opens the listener; the second returns once LISTEN is in
+    // place (every waiter is woken then), so the tests start with the listener connected.
+    await store.waitForAppend(60_000, subscriber.signal);
+    expect(await settlesWithin(store.waitForAppend(60_000, subscriber.signal), 30_000)).toBe(true);
   });
   afterEach(async () => {
     subscriber.abort();
     await store?.close();
     await dropSchema(schema);
+  });
+
+  test("a new subscriber's first wait returns at once, and its next wait ends when LISTEN takes effect (an append before then notified nobody)", async () => {
+    // Another process's store on the same schema, with its listener not yet connected.
+    const late = await openTestStore(schema, { horizonWaitMs: 50 });
+    const own = new AbortController();
+    try {
+      // Long timeouts: only the rules above can end these waits before the deadlines.
+      expect(
+        await settlesWithin(late.waitForAppend(120_000, own.signal, { categories: ["quiet"] }), 30_000),
+      ).toBe(true);
+      // The subscriber read the log; an append may land before the listener's LISTEN does. No other follows.
+      await store.append(`quiet-${schema}`, [newEvent()], "no-stream");
+      expect(
+        await settlesWithin(late.waitForAppend(120_000, own.signal, { categories: ["quiet"] }), 30_000),
+      ).toBe(true);
+    } finally {
+      own.abort();
+      await late.close();
+    }
   });
 
   test("an append committed while the subscriber was busy wakes its next wait at once", async () => {
@@ -95,6 +112,7 @@ describe.skipIf(!run)("PostgreSQL append listener", () => {
 
   test("a waiter for some categories sleeps through another category's append and wakes for its own (the NOTIFY names the category, migration 4)", async () => {
     const alpha = new AbortController();
+    await store.waitForAppend(60_000, alpha.signal, { categories: ["alpha"] }); // a first wait returns at once
     const filtered = store.waitForAppend(60_000, alpha.signal, { categories: ["alpha"] });
     // An unfiltered waiter, woken by the same notification: once it has woken, the notification has been seen.
     const any = store.waitForAppend(60_000);
@@ -127,6 +145,7 @@ describe.skipIf(!run)("PostgreSQL append listener", () => {
 
   test("a single-stream append (`append_events()`) wakes the waiters of its category", async () => {
     const gamma = new AbortController();
+    await store.waitForAppend(60_000, gamma.signal, { categories: ["gamma"] }); // a first wait returns at once
     const filtered = store.waitForAppend(60_000, gamma.signal, { categories: ["gamma"] });
     await store.append("gamma-1", [newEvent()], "no-stream");
     await filtered;
@@ -135,6 +154,7 @@ describe.skipIf(!run)("PostgreSQL append listener", () => {
 
   test("a notification without a category (a schema before version 4, or a dropped listener) wakes every waiter", async () => {
     const alpha = new AbortController();
+    await store.waitForAppend(60_000, alpha.signal, { categories: ["alpha"] }); // a first wait returns at once
     const filtered = store.waitForAppend(60_000, alpha.signal, { categories: ["alpha"] });
     await raw.query("SELECT pg_notify($1, '')", [sqlNames(schema).channel]);
     await filtered;

@@ -31,7 +31,9 @@ export function noteHeldBack(channel: string): void {
  * wakes nobody. For a waiter that passes its `signal` (the relay, the kernel's subscriptions: one signal per
  * subscriber), the listener remembers what that subscriber has been woken for: a wait returns at once when a
  * notification came after the subscriber's last wake-up, and after `HELD_BACK_RECHECK_MS` when a read since
- * then left events held back — instead of sleeping until the next append or the timeout.
+ * then left events held back — instead of sleeping until the next append or the timeout. A subscriber's first
+ * wait returns at once (the listener does not know what it read), and every waiter is woken when LISTEN takes
+ * effect (an append may have committed between a subscriber's read and then, notifying nobody).
  */
 export class AppendListener {
   readonly #config: pg.ClientConfig;
@@ -71,9 +73,11 @@ export class AppendListener {
     if (this.#closed || signal?.aborted) return Promise.resolve();
     const wanted = categories ? new Set(categories) : undefined;
     let wait = Math.max(0, timeoutMs);
+    void this.#listen().catch(() => undefined);
     if (signal) {
       const seen = this.#seen.get(signal);
-      if (seen && seen.notified < this.#notifiedCount(wanted)) {
+      // A subscriber's first wait returns at once: what was notified between its read and now is unknown.
+      if (!seen || seen.notified < this.#notifiedCount(wanted)) {
         this.#remember(signal, wanted);
         return Promise.resolve();
       }
@@ -94,7 +98,6 @@ export class AppendListener {
       this.#waiters.set(done, wanted);
       if (signal) this.#waitOf.set(signal, done);
     });
-    void this.#listen().catch(() => undefined);
     return waiting;
   }
 
@@ -170,6 +173,10 @@ export class AppendListener {
       return;
     }
     this.#client = client;
+    // Appends that committed before LISTEN took effect notified nobody: every waiter reads again.
+    this.#notified++;
+    this.#notifiedAny++;
+    this.#wakeAll();
   }
 
   #wakeAll(): void {

@@ -75,3 +75,12 @@ export function newEvent(type = "gov.test.thing.happened.v1", data: NewEvent["da
     actor: { id: "tester", role: "system" },
   };
 }
+
+/** Whether `promise` settles before `ms` (a deadline far above what the tests expect, not a measurement). */
+export function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  return Promise.race([promise.then(() => true), late]).finally(() => clearTimeout(timer));
+}
