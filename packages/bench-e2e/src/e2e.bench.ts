@@ -24,7 +24,7 @@
  * machine does with its load generator on it, the same for the platform and for the bare route.
  */
 import { type ChildProcess, fork } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { mintToken } from "@gov/service-kit";
@@ -306,7 +306,11 @@ async function main() {
       const file = readdirSync(profileDir)
         .filter((f) => f.endsWith(".cpuprofile"))
         .sort((a, b) => statSync(join(profileDir, b)).mtimeMs - statSync(join(profileDir, a)).mtimeMs)[0];
-      if (file) hot = topSelfTime(join(profileDir, file), root, 10, { fromUs: from.atUs, toUs: to.atUs });
+      const window = { fromUs: from.atUs, toUs: to.atUs };
+      if (file) hot = topSelfTime(join(profileDir, file), root, 10, window);
+      // A kept profile's lifecycle window, on the profile's clock, for a closer look than the top 10.
+      if (file && keepProfileIn)
+        writeFileSync(join(profileDir, `${file}.lifecycle.json`), JSON.stringify(window));
     }
 
     const ratio = command.perSecond / bareLoad.perSecond;

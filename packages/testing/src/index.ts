@@ -4,3 +4,4 @@ export * from "./cpu-burner.ts";
 export * from "./kafka.ts";
 export * from "./otlp-receiver.ts";
 export * from "./processes.ts";
+export * from "./temp-dir.ts";

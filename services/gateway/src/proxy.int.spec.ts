@@ -1,10 +1,8 @@
-import { mkdtempSync } from "node:fs";
 import { connect, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { mattersModule } from "@gov/matters";
 import { buildServiceApp, loadRuntimeConfig } from "@gov/runtime";
 import { type App, createLogger, loadConfig, mintToken, shutdown } from "@gov/service-kit";
+import { tempDir } from "@gov/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProxyGateway, parseUpstreams } from "./proxy.ts";
 
@@ -20,7 +18,7 @@ async function startMatters() {
       LOG_LEVEL: "silent",
       EVENT_STORE: "sqlite",
       EVENT_BUS: "embedded",
-      DATA_DIR: mkdtempSync(join(tmpdir(), "proxy-")),
+      DATA_DIR: tempDir("proxy-"),
     }),
   );
   await matters.listen({ port: 0, host: "127.0.0.1" });
@@ -147,7 +145,7 @@ describe("distributed gateway (a proxy by path prefix)", () => {
         LOG_LEVEL: "silent",
         EVENT_STORE: "sqlite",
         EVENT_BUS: "embedded",
-        DATA_DIR: mkdtempSync(join(tmpdir(), "proxy-")),
+        DATA_DIR: tempDir("proxy-"),
       }),
     );
     await matters.listen({ port: 0, host: "127.0.0.1" });

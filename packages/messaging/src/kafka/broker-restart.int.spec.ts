@@ -1,9 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openSqliteEventStore } from "@gov/eventsourcing/sqlite";
-import { LocalKafkaBroker, useBackend } from "@gov/testing";
+import { LocalKafkaBroker, tempDir, useBackend } from "@gov/testing";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { runRelay } from "../relay/relay.ts";
 import { appendMany, DeliveryLedger } from "../testing/load.ts";
@@ -24,7 +22,7 @@ describe.skipIf(!run)("the broker stopped and restarted while events are appende
   });
 
   it("loses nothing: the relay backs off, resumes by itself, and every event arrives", async () => {
-    const store = openSqliteEventStore({ path: join(mkdtempSync(join(tmpdir(), "restart-")), "events.db") });
+    const store = openSqliteEventStore({ path: join(tempDir("restart-"), "events.db") });
     const kafka = connectKafka({ brokers: broker.brokers, clientId: "broker-restart-test" });
     const controller = new AbortController();
     let published = 0;

@@ -1,10 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { openSqliteEventStore } from "@gov/eventsourcing/sqlite";
-import { kafkaBrokers, probeKafka, useBackend } from "@gov/testing";
+import { kafkaBrokers, probeKafka, tempDir, useBackend } from "@gov/testing";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { runRelay } from "../relay/relay.ts";
 import { spawnChild, stopChildren } from "../testing/children/spawn.ts";
@@ -16,7 +14,7 @@ useBackend("sqlite", "consumer crash (embedded bus)", true);
 
 /** Runs the consumer child, lets it SIGKILL itself after its 100th effect, restarts it, and checks the effects. */
 async function crashAndRecover(kind: "kafka" | "embedded", where: string, topic: string, ids: string[]) {
-  const dir = mkdtempSync(join(tmpdir(), "consumer-crash-"));
+  const dir = tempDir("consumer-crash-");
   const file = join(dir, "read-model.db");
   const group = `crash-${randomUUID().slice(0, 8)}`;
   const first = spawnChild("consumer-child.ts", [kind, where, topic, group, file], { CRASH_AFTER: "100" });
@@ -43,7 +41,7 @@ async function crashAndRecover(kind: "kafka" | "embedded", where: string, topic:
 describe("a consumer process SIGKILLed mid-handler: the effect happens once", () => {
   afterAll(stopChildren); // whatever a failed test left running
   it.skipIf(!run)("on Kafka", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "crash-store-"));
+    const dir = tempDir("crash-store-");
     const store = openSqliteEventStore({ path: join(dir, "events.db"), pollMs: 20 });
     const category = `cc${randomUUID().slice(0, 8)}`;
     const ids = await appendMany(store, category, { streams: 10, perStream: 30 });
@@ -72,7 +70,7 @@ describe("a consumer process SIGKILLed mid-handler: the effect happens once", ()
   });
 
   it("on the embedded bus", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "crash-store-"));
+    const dir = tempDir("crash-store-");
     const path = join(dir, "events.db");
     const store = openSqliteEventStore({ path });
     const category = `ce${randomUUID().slice(0, 8)}`;

@@ -1,16 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openSqliteEventStore } from "@gov/eventsourcing/sqlite";
-import { LocalKafkaBroker, useBackend } from "@gov/testing";
+import { LocalKafkaBroker, tempDir, useBackend } from "@gov/testing";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { runRelay } from "../relay/relay.ts";
 import { appendMany, DeliveryLedger } from "../testing/load.ts";
 import { connectPlatformatic } from "./connect.ts";
 
 // A broker of this suite's own (scripts/kafka on 19492/19493), so that stopping it leaves the shared one alone.
-const broker = new LocalKafkaBroker(19492, mkdtempSync(join(tmpdir(), "kafka-restart-platformatic-")));
+const broker = new LocalKafkaBroker(19492);
 const available = await broker.start().then(
   () => true as const,
   (error: Error) => ({ reason: `could not start a broker of its own with scripts/kafka: ${error.message}` }),
@@ -21,12 +19,12 @@ describe.skipIf(!run)(
   "@platformatic/kafka: the broker stopped and restarted under a running relay and consumer",
   () => {
     afterAll(async () => {
-      await broker.stop();
+      await broker.dispose(); // stops it and removes its data folder
     });
 
     it("loses nothing and crashes nothing: the relay backs off, the consumer runs through it, every event arrives", async () => {
       const store = openSqliteEventStore({
-        path: join(mkdtempSync(join(tmpdir(), "restart-")), "events.db"),
+        path: join(tempDir("restart-"), "events.db"),
       });
       const problems: string[] = [];
       const logger = {

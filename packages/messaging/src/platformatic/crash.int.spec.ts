@@ -1,11 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { openSqliteEventStore } from "@gov/eventsourcing/sqlite";
 import { dropSchema, freshSchema, openTestStore, probePostgres } from "@gov/eventsourcing/testing/postgres";
-import { kafkaBrokers, probeKafka, useBackend } from "@gov/testing";
+import { kafkaBrokers, probeKafka, tempDir, useBackend } from "@gov/testing";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { runRelay } from "../relay/relay.ts";
 import { spawnChild } from "../testing/children/spawn.ts";
@@ -71,7 +69,7 @@ describe("@platformatic/kafka processes SIGKILLed mid-run", () => {
     "consumer: SIGKILLed right after committing an effect, restarted, every effect exists exactly once",
     async () => {
       const store = openSqliteEventStore({
-        path: join(mkdtempSync(join(tmpdir(), "crash-store-")), "events.db"),
+        path: join(tempDir("crash-store-"), "events.db"),
         pollMs: 20,
       });
       const category = `cp${randomUUID().slice(0, 8)}`;
@@ -84,7 +82,7 @@ describe("@platformatic/kafka processes SIGKILLed mid-run", () => {
         owner: "test",
         signal: controller.signal,
       });
-      const file = join(mkdtempSync(join(tmpdir(), "consumer-crash-")), "read-model.db");
+      const file = join(tempDir("consumer-crash-"), "read-model.db");
       const args = ["kafka", kafkaBrokers().join(","), `gov.test.${category}.v1`, `crash-${category}`, file];
       const first = spawnChild("consumer-child.ts", args, { ...platformatic, CRASH_AFTER: "100" });
       expect((await first.exited).signal, first.stderr).toBe("SIGKILL");

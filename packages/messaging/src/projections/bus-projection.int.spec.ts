@@ -1,6 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ProjectionDatabase } from "@gov/eventsourcing/projections";
 import { openPostgresProjectionDatabase } from "@gov/eventsourcing/projections/postgres";
@@ -12,7 +10,7 @@ import {
   probePostgres,
   testConnectionString,
 } from "@gov/eventsourcing/testing/postgres";
-import { kafkaBrokers, probeKafka, useBackend } from "@gov/testing";
+import { kafkaBrokers, probeKafka, tempDir, useBackend } from "@gov/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { connectKafkaClient, kafkaClients } from "../connect-client.ts";
 import { EmbeddedEventBus } from "../embedded/embedded-bus.ts";
@@ -132,7 +130,7 @@ function describeBusProjection(name: string, makeHarness: () => Promise<Harness>
 }
 
 const sqliteDb = () => {
-  const path = join(mkdtempSync(join(tmpdir(), "bus-proj-")), "copies.db");
+  const path = join(tempDir("bus-proj-"), "copies.db");
   return async () => openSqliteProjectionDatabase({ path });
 };
 const uid = () => randomUUID().replaceAll("-", "").slice(0, 10);

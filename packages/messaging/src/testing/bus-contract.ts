@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { type EventStore, hashEvent, type Json, type NewEvent } from "@gov/eventsourcing";
+import { tempDir } from "@gov/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { BusEvent, EventBus, EventHandler } from "../event-bus.ts";
 import { sqliteInbox } from "../inbox/sqlite-inbox.ts";
@@ -180,7 +179,7 @@ export function describeEventBusContract(name: string, makeHarness: () => Promis
     it("applies each event once in effect when a handler fails after committing (inbox), and resumes a stopped group where it was", async () => {
       const s = scope();
       const groupId = `g-${uid()}`;
-      const db = new DatabaseSync(join(mkdtempSync(join(tmpdir(), "inbox-")), "read-model.db"));
+      const db = new DatabaseSync(join(tempDir("inbox-"), "read-model.db"));
       db.exec("CREATE TABLE effects (event_id TEXT NOT NULL, n INTEGER NOT NULL)");
       const inbox = sqliteInbox(db);
       const failedOnce = new Set<string>();

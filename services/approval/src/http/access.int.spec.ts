@@ -1,11 +1,8 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { seedCalendar } from "@gov/calendar";
 import { type Role, roles } from "@gov/contracts";
 import { serviceTestApp, type TestCaller } from "@gov/runtime/testing";
 import { DEVELOPMENT_SEAL_PASSPHRASE, FileKeyring } from "@gov/seal";
-import { useBackend } from "@gov/testing";
+import { tempDir, useBackend } from "@gov/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approvalModule } from "../module.ts";
 import {
@@ -34,7 +31,7 @@ const setup = () =>
       approvalModule(deps, {
         calendar: () => seedCalendar(),
         keyring: FileKeyring.open({
-          directory: mkdtempSync(join(tmpdir(), "approval-access-keys-")),
+          directory: tempDir("approval-access-keys-"),
           passphrase: DEVELOPMENT_SEAL_PASSPHRASE,
           nodeEnv: "test",
         }),

@@ -1,10 +1,7 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { seedCalendar } from "@gov/calendar";
 import { arbitraryRequests, serviceTestApp, type TestCaller } from "@gov/runtime/testing";
 import { DEVELOPMENT_SEAL_PASSPHRASE, FileKeyring } from "@gov/seal";
-import { useBackend } from "@gov/testing";
+import { tempDir, useBackend } from "@gov/testing";
 import { anyJson, body, record, text } from "@gov/testing/arbitraries";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,7 +27,7 @@ const setup = () =>
       approvalModule(deps, {
         calendar: () => seedCalendar(),
         keyring: FileKeyring.open({
-          directory: mkdtempSync(join(tmpdir(), "approval-props-keys-")),
+          directory: tempDir("approval-props-keys-"),
           passphrase: DEVELOPMENT_SEAL_PASSPHRASE,
           nodeEnv: "test",
         }),

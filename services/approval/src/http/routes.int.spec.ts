@@ -1,10 +1,7 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { seedCalendar } from "@gov/calendar";
 import { serviceTestApp, type TestCaller } from "@gov/runtime/testing";
 import { DEVELOPMENT_SEAL_PASSPHRASE, FileKeyring } from "@gov/seal";
-import { useBackend } from "@gov/testing";
+import { tempDir, useBackend } from "@gov/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approvalModule } from "../module.ts";
 import { reactToApplication } from "../reactions/acceptance.ts";
@@ -40,7 +37,7 @@ interface CertificateBody {
 
 let h: Awaited<ReturnType<typeof setup>>;
 const silent = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} } as never;
-const keyDir = mkdtempSync(join(tmpdir(), "approval-keys-"));
+const keyDir = tempDir("approval-keys-");
 const setup = () =>
   serviceTestApp(
     (deps) =>
