@@ -1,4 +1,5 @@
 // `pnpm bench:audit [cases]`: the audit service's figures on a real SQLite store (docs/audit.md).
+// - the trail's catch-up from empty, on SQLite and (when reachable) PostgreSQL;
 // - timeline of a 200-event case (p99), among `cases` other cases of 10 events (default 500);
 // - point-in-time reconstruction of that case (p99);
 // - whole-store verification: events/s, and plain SHA-256 over the same canonical bytes in the same run;
@@ -17,6 +18,7 @@ import { CaseQueries } from "../src/application/cases.ts";
 import { AuditLedger } from "../src/application/ledger.ts";
 import { verifyStore } from "../src/application/verify-store.ts";
 import { Trail, trailProjection } from "../src/read-models/trail.ts";
+import { postgresCatchUp } from "./trail-postgres.ts";
 
 const others = Number(process.argv[2] ?? 500);
 const dir = mkdtempSync(join(tmpdir(), "audit-bench-"));
@@ -101,10 +103,13 @@ try {
   for (const b of bytes) createHash("sha256").update(b).digest();
   const shaMs = ms(shaStart);
 
+  const onPostgres = await postgresCatchUp(all);
+
   const rate = (n: number, t: number) => Math.round((n / t) * 1000);
   const out = (label: string, value: string) => process.stdout.write(`${label.padEnd(58)} ${value}\n`);
   out("events in the store", String(all.length));
   out("trail catch-up from empty (events/s)", String(rate(all.length, catchUpMs)));
+  out("the same on PostgreSQL (events/s)", onPostgres);
   out(
     "timeline of a 200-event case, p50 / p99 (ms)",
     `${p50(timeline).toFixed(2)} / ${p99(timeline).toFixed(2)}`,

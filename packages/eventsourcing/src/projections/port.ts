@@ -66,8 +66,11 @@ export interface Projection {
   handlers: Readonly<Record<string, (event: RecordedEvent, ctx: ProjectionContext) => Promise<void>>>;
   /** Applies a page of the events it has handlers for in one go (multi-row statements), instead of one by one. */
   applyPage?: (events: readonly RecordedEvent[], ctx: ProjectionContext) => Promise<void>;
-  /** Applied to every event it follows, after the event's own handler if it has one (the audit trail). */
-  everyEvent?: (event: RecordedEvent, ctx: ProjectionContext) => Promise<void>;
+  /**
+   * Applied to every page of the events it follows, all of them in log order, after the page's handlers (the audit
+   * trail: one row per event of the log, written with multi-row statements rather than a few statements an event).
+   */
+  everyPage?: (events: readonly RecordedEvent[], ctx: ProjectionContext) => Promise<void>;
 }
 
 /** The log filter of a projection's categories. */

@@ -198,16 +198,13 @@ export async function startProjection(
                 if (projection.applyPage) {
                   const handled = events.filter((e) => projection.handlers[e.type] !== undefined);
                   if (handled.length > 0) await projection.applyPage(handled, { tx, t });
-                  if (projection.everyEvent) {
-                    for (const e of events) await projection.everyEvent(e, { tx, t });
-                  }
                 } else {
                   for (const e of events) {
                     const h = projection.handlers[e.type];
                     if (h) await h(e, { tx, t });
-                    if (projection.everyEvent) await projection.everyEvent(e, { tx, t });
                   }
                 }
+                if (projection.everyPage) await projection.everyPage(events, { tx, t });
                 options.beforeCheckpoint?.(row.build, events);
                 await storeCheckpoint(tx, name, row.build, next, stored);
               });

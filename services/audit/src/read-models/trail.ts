@@ -1,6 +1,26 @@
 import type { Json, RecordedEvent } from "@gov/eventsourcing";
-import type { Projection, ProjectionHandle } from "@gov/eventsourcing/projections";
+import { insertRows, type Projection, type ProjectionHandle } from "@gov/eventsourcing/projections";
 import { caseKeys, serviceOf, whyOf } from "../domain/trail/keys.ts";
+
+const EVENT_COLUMNS = [
+  "log_index",
+  "id",
+  "position",
+  "stream",
+  "version",
+  "type",
+  "source",
+  "time",
+  "caseid",
+  "actor_id",
+  "actor_role",
+  "actor_department",
+  "causation",
+  "correlation",
+  "prevhash",
+  "hash",
+  "data",
+] as const;
 
 /**
  * The audit trail: every event of the log, whichever service wrote it, in log order (`logIndex`, 0-based, the
@@ -32,17 +52,18 @@ export const trailProjection: Projection = {
     },
   ],
   handlers: {},
-  everyEvent: async (e, { tx, t }) => {
+  everyPage: async (events, { tx, t }) => {
+    // One page at a time: the next log index once, then multi-row inserts (was two or more statements an event).
     const row = await tx.get<{ n: number | string }>(
       `SELECT COALESCE(MAX(log_index), -1) + 1 AS n FROM ${t("events")}`,
     );
-    const logIndex = Number(row?.n ?? 0);
-    await tx.run(
-      `INSERT INTO ${t("events")} (log_index, id, position, stream, version, type, source, time, caseid, actor_id,
-        actor_role, actor_department, causation, correlation, prevhash, hash, data)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        logIndex,
+    const first = Number(row?.n ?? 0);
+    await insertRows(
+      tx,
+      t("events"),
+      EVENT_COLUMNS,
+      events.map((e, i) => [
+        first + i,
         e.id,
         e.position,
         e.subject,
@@ -59,14 +80,11 @@ export const trailProjection: Projection = {
         e.prevhash,
         e.hash,
         JSON.stringify(e.data),
-      ],
+      ]),
     );
-    for (const key of caseKeys(e)) {
-      await tx.run(`INSERT INTO ${t("keys")} (key, log_index) VALUES (?, ?) ON CONFLICT DO NOTHING`, [
-        key,
-        logIndex,
-      ]);
-    }
+    const keys = events.flatMap((e, i) => caseKeys(e).map((key) => [key, first + i]));
+    if (keys.length > 0)
+      await insertRows(tx, t("keys"), ["key", "log_index"], keys, "ON CONFLICT DO NOTHING");
   },
 };
 

@@ -255,6 +255,46 @@ export function describeProjectionContract(
       expect((await v2.builds()).find((b) => b.build === oldBuild)?.state).toBe("dropped");
     });
 
+    it("everyPage gets each followed event once, in log order, after the page's handlers and in its transaction", async () => {
+      const base = countingProjection();
+      const projection: Projection = {
+        ...base,
+        name: "contract_pages",
+        migrations: [
+          {
+            sqlite: (t) =>
+              `${base.migrations[0]?.sqlite(t)}; CREATE TABLE ${t("pages")} (n INTEGER NOT NULL, total_before INTEGER NOT NULL)`,
+            postgres: (t) =>
+              `${base.migrations[0]?.postgres(t)}; CREATE TABLE ${t("pages")} (n INTEGER NOT NULL, total_before INTEGER NOT NULL)`,
+          },
+        ],
+        // Each event's n with the total as the page's handlers left it: every handler ran before everyPage.
+        everyPage: async (events, { tx, t }) => {
+          for (const e of events) {
+            await tx.run(
+              `INSERT INTO ${t("pages")} (n, total_before) SELECT ?, n FROM ${t("totals")} WHERE k = 'all'`,
+              [(e.data as { n: number }).n],
+            );
+          }
+        },
+      };
+      const position = await append(0, 45);
+      const p = await start(projection, { batchSize: 10 });
+      expect(await p.waitFor(position, 20_000)).toBe(true);
+      const rows = await p.read(({ db, t }) =>
+        db.all<{ n: number; total_before: number }>(`SELECT n, total_before FROM ${t("pages")}`),
+      );
+      expect(rows.map((r) => Number(r.n))).toEqual(Array.from({ length: 45 }, (_, i) => i));
+      // The total an event's everyPage saw counts that event and the rest of its page (its handlers ran first),
+      // and never more than the page: pages are at most 10 events here.
+      const seen = rows.map((r) => Number(r.total_before));
+      seen.forEach((total, i) => {
+        expect(total).toBeGreaterThanOrEqual(i + 1);
+        expect(total).toBeLessThanOrEqual(Math.floor(i / 10) * 10 + 10 + (i % 10));
+      });
+      expect(seen.at(-1)).toBe(45);
+    });
+
     it("waitFor answers from the checkpoint: true once a write is visible, false after the timeout", async () => {
       const p = await start(countingProjection());
       await expect.poll(() => p.caughtUp).toBe(true);
