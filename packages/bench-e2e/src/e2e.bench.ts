@@ -25,11 +25,12 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { mintToken } from "@gov/service-kit";
 import autocannon from "autocannon";
 import { type HotFunction, topSelfTime } from "./cpu-profile.ts";
+import { cpuShares, cpuSnapshot, pidsNamed } from "./cpu-times.ts";
 import type { FromServer, ToServer } from "./embedded-server.ts";
 import {
   AIMS,
@@ -286,18 +287,31 @@ async function main() {
     const durableBareLoad = await bareRouteLoad(token, { BARE_DURABLE: "1" });
 
     let distributedLifecycle:
-      | (Awaited<ReturnType<typeof lifecycleLoad>> & { transactions: number })
+      | (Awaited<ReturnType<typeof lifecycleLoad>> & {
+          transactions: number;
+          cpu: ReturnType<typeof cpuShares>;
+        })
       | undefined;
     if (distributed) {
       distributedLifecycle = await withDistributedPlatform(
         [INSTANT_MATTER, LIFECYCLE_MATTER],
-        async (gateway, platform) => {
+        async (gateway, platform, broker) => {
           instant.distributed = (await instantApprovalSamples(gateway, "distributed", INSTANT_SAMPLES)).total;
           await untilSubmissionsOpen(gateway, token);
           await lifecycleLoad(gateway, token, seconds(3)); // warm-up
+          // Where the two cores go: every process of the platform, the broker, PostgreSQL and this process
+          // (autocannon), from /proc.
+          const groups = () => ({
+            ...Object.fromEntries(Object.entries(platform.pids()).map(([name, pid]) => [name, [pid]])),
+            "Kafka broker": broker.pid === undefined ? [] : [broker.pid],
+            PostgreSQL: pidsNamed("postgres"),
+            "this bench (autocannon)": [process.pid],
+          });
           const before = await platform.databaseTransactions();
+          const cpuBefore = cpuSnapshot(groups());
           const load = await lifecycleLoad(gateway, token, seconds(20));
-          return { ...load, transactions: (await platform.databaseTransactions()) - before };
+          const cpu = cpuShares(cpuBefore, cpuSnapshot(groups()), load.seconds);
+          return { ...load, transactions: (await platform.databaseTransactions()) - before, cpu };
         },
       );
     }
@@ -353,6 +367,12 @@ async function main() {
             [
               "PostgreSQL transactions during that load, per accepted application (distributed)",
               fmt(distributedLifecycle.transactions / Math.max(1, distributedLifecycle.accepted)),
+              "",
+              "",
+            ],
+            [
+              `CPU during that load, % of one core (distributed; ${availableParallelism()} cores = ${availableParallelism() * 100} %)`,
+              distributedLifecycle.cpu.map((c) => `${c.name} ${fmt(c.percent)} %`).join(", "),
               "",
               "",
             ],

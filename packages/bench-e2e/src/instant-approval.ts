@@ -159,7 +159,7 @@ async function publishDemoMatters(url: string, matterIds: readonly string[]): Pr
  */
 export async function withDistributedPlatform<T>(
   matterIds: readonly string[],
-  work: (url: string, platform: DistributedPlatform) => Promise<T>,
+  work: (url: string, platform: DistributedPlatform, broker: LocalKafkaBroker) => Promise<T>,
 ): Promise<T> {
   const broker = new LocalKafkaBroker();
   await broker.start();
@@ -169,7 +169,7 @@ export async function withDistributedPlatform<T>(
   });
   try {
     await publishDemoMatters(platform.url, matterIds);
-    return await work(platform.url, platform);
+    return await work(platform.url, platform, broker);
   } finally {
     await platform.stop();
     await broker.dispose();

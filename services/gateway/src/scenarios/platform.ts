@@ -117,6 +117,8 @@ export type DistributedPlatform = Platform & {
    * (`pg_stat_database`, the whole database: a benchmark reads it before and after a load on a quiet server).
    */
   databaseTransactions(): Promise<number>;
+  /** The pid of each running process of the platform by name (the services and `gateway`), for CPU accounting. */
+  pids(): Record<string, number>;
   schema: string;
   connectionString: string;
   ports: Record<string, number>;
@@ -246,6 +248,14 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
         } finally {
           await client.end();
         }
+      },
+      pids() {
+        const out: Record<string, number> = {};
+        for (const p of [...processes, gateway]) {
+          if (p.child.pid !== undefined && p.child.exitCode === null && p.child.signalCode === null)
+            out[p.name] = p.child.pid;
+        }
+        return out;
       },
       /** SIGKILLs nothing: starts the named service again after the caller killed it, and waits until it is ready. */
       async restart(name: string) {
