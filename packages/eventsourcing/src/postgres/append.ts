@@ -9,6 +9,7 @@ import type { Queryable } from "./checkpoints.ts";
 import type { GroupCommitter } from "./group-commit.ts";
 import type { StreamHeadCache } from "./head-cache.ts";
 import { formatLogPosition } from "./log-position.ts";
+import { prepared } from "./prepared.ts";
 import type { SqlNames } from "./sql-names.ts";
 
 /** How often an append retries after losing a race (only `any`/`exists` appends and id races retry). */
@@ -176,13 +177,15 @@ async function loadAppendState(
     soft_deleted: boolean | null;
     stored: { position: string; envelope: Omit<RecordedEvent, "position"> }[];
   }>(
-    `SELECT s.head_version, s.head_hash, s.soft_deleted,
+    prepared(
+      `SELECT s.head_version, s.head_hash, s.soft_deleted,
             (SELECT coalesce(json_agg(json_build_object(
                       'position', e.transaction_id::text || ':' || e.position::text,
                       'envelope', e.envelope) ORDER BY e.position), '[]'::json)
                FROM ${names.events} e WHERE e.event_id = ANY($2::uuid[])) AS stored
        FROM (SELECT 1) AS one LEFT JOIN ${names.streams} s ON s.stream_id = $1`,
-    [streamId, ids],
+      [streamId, ids],
+    ),
   );
   const row = result.rows[0];
   const revision = Number(row?.head_version ?? -1);
@@ -223,7 +226,7 @@ async function callAppendFunction(
       head: string;
       positions: string[] | null;
       transaction_id: string | null;
-    }>(sql, params);
+    }>(prepared(sql, params));
     if (inTransaction) await db.query("RELEASE SAVEPOINT gov_event_store_append");
     const row = result.rows[0];
     if (row?.outcome === "appended" && row.positions && row.transaction_id) {

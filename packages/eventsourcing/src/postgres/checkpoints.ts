@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { CheckpointConflictError } from "../errors.ts";
 import type { CheckpointStore } from "../event-store.ts";
+import { prepared } from "./prepared.ts";
 import type { SqlNames } from "./sql-names.ts";
 
 /** A pool (each call its own transaction) or a client inside the caller's transaction. */
@@ -22,8 +23,7 @@ export class PostgresCheckpointStore implements CheckpointStore {
 
   async load(subscriberId: string): Promise<string | undefined> {
     const result = await this.#db.query<{ position: string }>(
-      `SELECT position FROM ${this.#table} WHERE subscriber_id = $1`,
-      [subscriberId],
+      prepared(`SELECT position FROM ${this.#table} WHERE subscriber_id = $1`, [subscriberId]),
     );
     return result.rows[0]?.position;
   }
@@ -32,14 +32,18 @@ export class PostgresCheckpointStore implements CheckpointStore {
     const result =
       previous === undefined
         ? await this.#db.query(
-            `INSERT INTO ${this.#table} (subscriber_id, position) VALUES ($1, $2)
+            prepared(
+              `INSERT INTO ${this.#table} (subscriber_id, position) VALUES ($1, $2)
              ON CONFLICT (subscriber_id) DO NOTHING`,
-            [subscriberId, position],
+              [subscriberId, position],
+            ),
           )
         : await this.#db.query(
-            `UPDATE ${this.#table} SET position = $2, updated_at = now()
+            prepared(
+              `UPDATE ${this.#table} SET position = $2, updated_at = now()
               WHERE subscriber_id = $1 AND position = $3`,
-            [subscriberId, position, previous],
+              [subscriberId, position, previous],
+            ),
           );
     if (result.rowCount === 1) return;
     throw new CheckpointConflictError(subscriberId, previous, await this.load(subscriberId));

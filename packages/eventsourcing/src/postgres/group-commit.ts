@@ -2,6 +2,7 @@ import type pg from "pg";
 import type { AppendResult } from "../event-store.ts";
 import type { ChainedEvent, ChainHead } from "../hash-chain.ts";
 import { formatLogPosition } from "./log-position.ts";
+import { prepared } from "./prepared.ts";
 import type { SqlNames } from "./sql-names.ts";
 
 /** One stream's events, chained by the client on `head`. */
@@ -86,19 +87,21 @@ export class GroupCommitter {
         positions: string[] | null;
         transaction_id: string | null;
       }>(
-        `SELECT outcome, head::text, positions::text[] AS positions, transaction_id::text
+        prepared(
+          `SELECT outcome, head::text, positions::text[] AS positions, transaction_id::text
            FROM ${this.#names.appendFunction}($1, $2, $3, $4, $5::uuid[], $6::text[], $7::timestamptz[], $8::text[], $9::json)`,
-        [
-          w.streamId,
-          w.category,
-          w.head?.revision ?? -1,
-          w.head?.hash ?? null,
-          w.chained.map((e) => e.id),
-          w.chained.map((e) => e.type),
-          w.chained.map((e) => e.time),
-          w.chained.map((e) => e.hash),
-          `[${w.chained.map((e) => JSON.stringify(e)).join(",")}]`,
-        ],
+          [
+            w.streamId,
+            w.category,
+            w.head?.revision ?? -1,
+            w.head?.hash ?? null,
+            w.chained.map((e) => e.id),
+            w.chained.map((e) => e.type),
+            w.chained.map((e) => e.time),
+            w.chained.map((e) => e.hash),
+            `[${w.chained.map((e) => JSON.stringify(e)).join(",")}]`,
+          ],
+        ),
       );
       const row = result.rows[0];
       if (row?.outcome === "appended" && row.positions && row.transaction_id) {
@@ -151,9 +154,11 @@ export class GroupCommitter {
     let rows: GroupRow[];
     try {
       const result = await this.#pool.query<GroupRow>(
-        `SELECT op, w, outcome, head::text, positions::text[] AS positions, transaction_id::text
+        prepared(
+          `SELECT op, w, outcome, head::text, positions::text[] AS positions, transaction_id::text
            FROM ${this.#names.appendGroupFunction}($1::json, $2::json)`,
-        [ops, envelopes],
+          [ops, envelopes],
+        ),
       );
       rows = result.rows;
     } catch (error) {

@@ -5,6 +5,7 @@ import type { ReadAllOptions, ReadAllResult, ReadStreamOptions, StreamMetadata }
 import { noteHeldBack } from "./append-listener.ts";
 import type { Queryable } from "./checkpoints.ts";
 import { formatLogPosition, parseLogPosition } from "./log-position.ts";
+import { prepared } from "./prepared.ts";
 import type { SqlNames } from "./sql-names.ts";
 
 interface EventRow {
@@ -27,7 +28,8 @@ export async function readStream(
     throw new InvalidEventError("untilTime", `"${options.untilTime}" is not an ISO-8601 instant`);
   }
   const result = await db.query<{ soft_deleted: boolean } & Partial<EventRow>>(
-    `SELECT s.soft_deleted, e.transaction_id::text AS tx, e.position::text AS pos, e.envelope
+    prepared(
+      `SELECT s.soft_deleted, e.transaction_id::text AS tx, e.position::text AS pos, e.envelope
        FROM ${names.streams} s
        LEFT JOIN ${names.events} e
          ON e.stream_id = s.stream_id
@@ -36,7 +38,8 @@ export async function readStream(
         AND ($4::timestamptz IS NULL OR e.time <= $4)
       WHERE s.stream_id = $1
       ORDER BY e.stream_version`,
-    [streamId, options.fromRevision ?? 0, options.toRevision ?? null, options.untilTime ?? null],
+      [streamId, options.fromRevision ?? 0, options.toRevision ?? null, options.untilTime ?? null],
+    ),
   );
   if (result.rows[0]?.soft_deleted) throw new StreamDeletedError(streamId);
   return result.rows
@@ -50,8 +53,9 @@ export async function streamMetadata(
   streamId: string,
 ): Promise<StreamMetadata | undefined> {
   const result = await db.query<{ category: string; soft_deleted: boolean; head_version: string }>(
-    `SELECT category, soft_deleted, head_version::text FROM ${names.streams} WHERE stream_id = $1`,
-    [streamId],
+    prepared(`SELECT category, soft_deleted, head_version::text FROM ${names.streams} WHERE stream_id = $1`, [
+      streamId,
+    ]),
   );
   const row = result.rows[0];
   if (!row) return undefined;
@@ -122,11 +126,12 @@ async function readPage(
   // log and whether committed rows wait above the horizon come from that snapshot too. Later windows reuse that
   // horizon: taken by an earlier statement, it stays safe for later snapshots (it only ever moves forward).
   const first = await db.query<FirstWindowRow>(
-    // The end of the safe log and the held-back check are computed ONCE, in a materialised CTE: in the select
-    // list they were correlated sub-plans run for every row of the window (500 a full page), and the EXISTS,
-    // planned without knowing the horizon, scanned the whole table each time (26 s a page at 43 000 events).
-    // Asked as "the first row at or above the horizon, in index order", it is an index probe.
-    `WITH h AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon),
+    prepared(
+      // The end of the safe log and the held-back check are computed ONCE, in a materialised CTE: in the select
+      // list they were correlated sub-plans run for every row of the window (500 a full page), and the EXISTS,
+      // planned without knowing the horizon, scanned the whole table each time (26 s a page at 43 000 events).
+      // Asked as "the first row at or above the horizon, in index order", it is an index probe.
+      `WITH h AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon),
           w AS (SELECT e.transaction_id, e.position,
                        CASE WHEN ($4::text[] IS NULL OR e.category = ANY($4::text[]))
                              AND ($5::text[] IS NULL OR e.type = ANY($5::text[])) THEN e.envelope END AS envelope
@@ -150,7 +155,8 @@ async function readPage(
             w.transaction_id::text AS tx, w.position::text AS pos, w.envelope
        FROM f LEFT JOIN w ON true
       ORDER BY w.transaction_id, w.position`,
-    [...afterParams, limit, categories, types],
+      [...afterParams, limit, categories, types],
+    ),
   );
   const head = first.rows[0];
   const horizon = head?.horizon ?? "0";
@@ -191,7 +197,8 @@ async function readPage(
     window = Math.min(FILTER_SCAN_LIMIT, window * 2);
     rows = (
       await db.query<WindowRow>(
-        `SELECT e.transaction_id::text AS tx, e.position::text AS pos,
+        prepared(
+          `SELECT e.transaction_id::text AS tx, e.position::text AS pos,
                 CASE WHEN ($5::text[] IS NULL OR e.category = ANY($5::text[]))
                       AND ($6::text[] IS NULL OR e.type = ANY($6::text[])) THEN e.envelope END AS envelope
            FROM ${names.events} e
@@ -199,7 +206,8 @@ async function readPage(
             AND (e.transaction_id, e.position) > ($2::xid8, $3::bigint)
           ORDER BY e.transaction_id, e.position
           LIMIT $4`,
-        [horizon, lastRow.tx, lastRow.pos, window, categories, types],
+          [horizon, lastRow.tx, lastRow.pos, window, categories, types],
+        ),
       )
     ).rows;
   }
@@ -211,7 +219,8 @@ async function readPage(
     ? { frontier: head?.frontier ?? null, held_back: head?.held_back === true }
     : (
         await db.query<{ frontier: string | null; held_back: boolean }>(
-          `SELECT (SELECT t.transaction_id::text || ':' || t.position::text
+          prepared(
+            `SELECT (SELECT t.transaction_id::text || ':' || t.position::text
                      FROM ${names.events} t
                     WHERE t.transaction_id < $1::xid8 AND (t.transaction_id, t.position) > ($2::xid8, $3::bigint)
                     ORDER BY t.transaction_id DESC, t.position DESC LIMIT 1) AS frontier,
@@ -220,7 +229,8 @@ async function readPage(
                       AND ($4::text[] IS NULL OR h.category = ANY($4::text[]))
                       AND ($5::text[] IS NULL OR h.type = ANY($5::text[]))
                     ORDER BY h.transaction_id LIMIT 1) IS NOT NULL AS held_back`,
-          [horizon, ...afterParams, categories, types],
+            [horizon, ...afterParams, categories, types],
+          ),
         )
       ).rows[0];
   const frontier = tail?.frontier ?? last ?? options.after;

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { prepared } from "../postgres/prepared.ts";
 import type { ProjectionDatabase, SqlRunner, SqlValue } from "./port.ts";
 
 export interface PostgresProjectionDatabaseOptions {
@@ -75,8 +76,10 @@ export function numberPlaceholders(sql: string): string {
 function runnerOn(client: pg.Pool | pg.PoolClient): SqlRunner {
   const q = (sql: string, params?: readonly SqlValue[]) =>
     client.query(
-      numberPlaceholders(sql),
-      (params ?? []).map((p) => (typeof p === "bigint" ? String(p) : p)),
+      prepared(
+        numberPlaceholders(sql),
+        (params ?? []).map((p) => (typeof p === "bigint" ? String(p) : p)),
+      ),
     );
   return {
     dialect: "postgres",
