@@ -1,13 +1,6 @@
 import type { RecordedEvent } from "@gov/eventsourcing";
 import { startProjection } from "@gov/eventsourcing/projections";
-import { openPostgresProjectionDatabase } from "@gov/eventsourcing/projections/postgres";
-import {
-  dropSchema,
-  freshSchema,
-  openTestStore,
-  probePostgres,
-  testConnectionString,
-} from "@gov/eventsourcing/testing/postgres";
+import { postgresProjectionTestBed, probePostgres } from "@gov/eventsourcing/testing/postgres";
 import { trailProjection } from "../src/read-models/trail.ts";
 
 /**
@@ -18,13 +11,7 @@ import { trailProjection } from "../src/read-models/trail.ts";
 export async function postgresCatchUp(events: readonly RecordedEvent[]): Promise<string> {
   const probe = await probePostgres();
   if (probe !== true) return `not measured (${probe.reason})`;
-  const schema = freshSchema("audit_bench");
-  const store = await openTestStore(schema);
-  const connectionString = testConnectionString();
-  const db = await openPostgresProjectionDatabase({
-    ...(connectionString === undefined ? {} : { connectionString }),
-    schema: `${schema}_trail`,
-  });
+  const { store, db, dispose } = await postgresProjectionTestBed("audit_bench");
   try {
     const byStream = new Map<string, RecordedEvent[]>();
     for (const e of events) byStream.set(e.subject, [...(byStream.get(e.subject) ?? []), e]);
@@ -50,9 +37,6 @@ export async function postgresCatchUp(events: readonly RecordedEvent[]): Promise
     await projection.close();
     return String(rate);
   } finally {
-    await db.close();
-    await store.close();
-    await dropSchema(schema);
-    await dropSchema(`${schema}_trail`);
+    await dispose();
   }
 }

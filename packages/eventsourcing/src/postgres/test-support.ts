@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import type { NewEvent } from "../envelope.ts";
+import { openPostgresProjectionDatabase } from "../projections/postgres.ts";
+import type { ProjectionTestBed } from "../testing/projection-bed.ts";
 import {
   openPostgresEventStore,
   type PostgresEventStore,
@@ -83,4 +85,30 @@ export function settlesWithin(promise: Promise<unknown>, ms: number): Promise<bo
     timer = setTimeout(() => resolve(false), ms);
   });
   return Promise.race([promise.then(() => true), late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Distributed mode's pair for a projection's tests: an event store and a projection database, each in a fresh
+ * schema of the test server (`<prefix>_…` and that name with `_rm`); `dispose()` closes both and drops the schemas.
+ */
+export async function postgresProjectionTestBed(
+  prefix: string,
+): Promise<ProjectionTestBed<PostgresEventStore>> {
+  const schema = freshSchema(prefix);
+  const store = await openTestStore(schema);
+  const connectionString = testConnectionString();
+  const db = await openPostgresProjectionDatabase({
+    ...(connectionString === undefined ? {} : { connectionString }),
+    schema: `${schema}_rm`,
+  });
+  return {
+    store,
+    db,
+    async dispose() {
+      await db.close();
+      await store.close();
+      await dropSchema(schema);
+      await dropSchema(`${schema}_rm`);
+    },
+  };
 }

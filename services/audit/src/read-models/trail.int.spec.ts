@@ -1,18 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { join } from "node:path";
-import type { EventStore, NewEvent } from "@gov/eventsourcing";
-import { type ProjectionDatabase, startProjection } from "@gov/eventsourcing/projections";
-import { openPostgresProjectionDatabase } from "@gov/eventsourcing/projections/postgres";
-import { openSqliteProjectionDatabase } from "@gov/eventsourcing/projections/sqlite";
-import { openSqliteEventStore } from "@gov/eventsourcing/sqlite";
-import {
-  dropSchema,
-  freshSchema,
-  openTestStore,
-  probePostgres,
-  testConnectionString,
-} from "@gov/eventsourcing/testing/postgres";
-import { tempDir, useBackend } from "@gov/testing";
+import type { NewEvent } from "@gov/eventsourcing";
+import { startProjection } from "@gov/eventsourcing/projections";
+import { type ProjectionTestBed, sqliteProjectionTestBed } from "@gov/eventsourcing/testing";
+import { postgresProjectionTestBed, probePostgres } from "@gov/eventsourcing/testing/postgres";
+import { useBackend } from "@gov/testing";
 import { describe, expect, it } from "vitest";
 import { Trail, trailProjection } from "./trail.ts";
 
@@ -27,16 +18,10 @@ const event = (caseid: string, data: Record<string, string>): NewEvent => ({
   actor,
 });
 
-interface Backend {
-  store: EventStore;
-  db: ProjectionDatabase;
-  close(): Promise<void>;
-}
-
-function describeTrail(name: string, open: () => Promise<Backend>) {
+function describeTrail(name: string, open: () => Promise<ProjectionTestBed> | ProjectionTestBed) {
   describe(`audit trail: ${name}`, () => {
     it("holds every event of the log once, numbered 0… in log order across pages, under every key that names its case", async () => {
-      const { store, db, close } = await open();
+      const { store, db, dispose } = await open();
       try {
         // Three appends of several events each (pages of 4 below split them differently), one event naming a
         // second case in its data, and two streams sharing a key.
@@ -65,45 +50,15 @@ function describeTrail(name: string, open: () => Promise<Backend>) {
           await projection.close();
         }
       } finally {
-        await close();
+        await dispose();
       }
     });
   });
 }
 
 useBackend("sqlite", "audit trail (sqlite)", true);
-describeTrail("sqlite", async () => {
-  const dir = tempDir("audit-trail-");
-  const store = openSqliteEventStore({ path: join(dir, "platform.db"), synchronous: "NORMAL" });
-  const db = openSqliteProjectionDatabase({ path: join(dir, "audit-projections.db") });
-  return {
-    store,
-    db,
-    async close() {
-      await db.close();
-      await store.close();
-    },
-  };
-});
+describeTrail("sqlite", () => sqliteProjectionTestBed("audit-trail"));
 
 if (useBackend("postgres", "audit trail (postgres)", await probePostgres())) {
-  describeTrail("postgres", async () => {
-    const schema = freshSchema("audit_trail");
-    const store = await openTestStore(schema);
-    const connectionString = testConnectionString();
-    const db = await openPostgresProjectionDatabase({
-      ...(connectionString === undefined ? {} : { connectionString }),
-      schema: `${schema}_p`,
-    });
-    return {
-      store,
-      db,
-      async close() {
-        await db.close();
-        await store.close();
-        await dropSchema(schema);
-        await dropSchema(`${schema}_p`);
-      },
-    };
-  });
+  describeTrail("postgres", () => postgresProjectionTestBed("audit_trail"));
 }

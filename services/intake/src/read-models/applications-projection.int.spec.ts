@@ -1,22 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { EventStore } from "@gov/eventsourcing";
-import {
-  type ProjectionDatabase,
-  type ProjectionHandle,
-  startProjection,
-} from "@gov/eventsourcing/projections";
-import { openPostgresProjectionDatabase } from "@gov/eventsourcing/projections/postgres";
-import { openSqliteProjectionDatabase } from "@gov/eventsourcing/projections/sqlite";
-import { openSqliteEventStore } from "@gov/eventsourcing/sqlite";
-import {
-  dropSchema,
-  freshSchema,
-  openTestStore,
-  probePostgres,
-  testConnectionString,
-} from "@gov/eventsourcing/testing/postgres";
+import { type ProjectionHandle, startProjection } from "@gov/eventsourcing/projections";
+import { type ProjectionTestBed, sqliteProjectionTestBed } from "@gov/eventsourcing/testing";
+import { postgresProjectionTestBed, probePostgres } from "@gov/eventsourcing/testing/postgres";
 import { useBackend } from "@gov/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { applicationsProjection } from "./applications-projection.ts";
@@ -50,10 +34,7 @@ const normalise = (rows: Awaited<ReturnType<typeof tables>>) =>
     (k, v) => (["seq", "n", "prio", "queued"].includes(k) ? Number(v) : v),
   );
 
-function describeEquivalence(
-  backend: string,
-  open: () => Promise<{ store: EventStore; db: ProjectionDatabase; dispose(): Promise<void> }>,
-) {
+function describeEquivalence(backend: string, open: () => Promise<ProjectionTestBed>) {
   describe(`intake applications projection, ${backend}`, () => {
     const cleanup: (() => Promise<void>)[] = [];
     afterEach(async () => {
@@ -126,36 +107,7 @@ function describeEquivalence(
 }
 
 useBackend("sqlite", "intake applications projection (sqlite)", true);
-describeEquivalence("sqlite", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "intake-proj-"));
-  const store = openSqliteEventStore({ path: join(dir, "platform.db") });
-  const db = openSqliteProjectionDatabase({ path: join(dir, "intake-projections.db") });
-  return {
-    store,
-    db,
-    async dispose() {
-      await db.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
+describeEquivalence("sqlite", async () => sqliteProjectionTestBed("intake-proj"));
 
 if (useBackend("postgres", "intake applications projection (postgres)", await probePostgres()))
-  describeEquivalence("postgres", async () => {
-    const es = freshSchema("intake_proj_es");
-    const rm = freshSchema("intake_proj_rm");
-    const store = await openTestStore(es);
-    const cs = testConnectionString();
-    const db = await openPostgresProjectionDatabase({ ...(cs ? { connectionString: cs } : {}), schema: rm });
-    return {
-      store,
-      db,
-      async dispose() {
-        await db.close();
-        await store.close();
-        await dropSchema(es);
-        await dropSchema(rm);
-      },
-    };
-  });
+  describeEquivalence("postgres", () => postgresProjectionTestBed("intake_proj"));
