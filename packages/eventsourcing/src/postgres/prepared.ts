@@ -18,12 +18,14 @@ const nameOf = new Map<string, string>();
  * may hold several statements, which PostgreSQL does not prepare.
  */
 export function prepared(text: string, values: readonly unknown[]): pg.QueryConfig {
-  if (values.length === 0) return { text, values: [] };
+  // pg only reads the values: passed as they are, not copied (this runs for every statement).
+  const params = values as unknown[];
+  if (params.length === 0) return { text, values: params };
   let name = nameOf.get(text);
   if (name === undefined) {
-    if (nameOf.size >= MAX_PREPARED) return { text, values: [...values] };
+    if (nameOf.size >= MAX_PREPARED) return { text, values: params };
     name = `gov_${createHash("sha256").update(text).digest("hex").slice(0, 32)}`;
     nameOf.set(text, name);
   }
-  return { name, text, values: [...values] };
+  return { name, text, values: params };
 }
