@@ -18,19 +18,21 @@ function inChild(body: string): { dirs: string[]; status: number | null; signal:
 describe("tempDir", () => {
   it("is removed with its files when the process exits, normally or after a throw", () => {
     const ok = inChild(
-      `const d = tempDir("temp-dir-test-"); (await import("node:fs")).writeFileSync(d + "/f.db", "x"); console.log(d);`,
+      `const d = tempDir("temp-dir-test-"); (await import("node:fs")).writeFileSync(d + "/f.db", "x"); process.stdout.write(d + "\\n");`,
     );
     expect(ok.status).toBe(0);
     expect(ok.dirs).toHaveLength(1);
     expect(existsSync(ok.dirs[0] as string)).toBe(false);
-    const thrown = inChild(`console.log(tempDir("temp-dir-test-")); throw new Error("a failing test");`);
+    const thrown = inChild(
+      `process.stdout.write(tempDir("temp-dir-test-") + "\\n"); throw new Error("a failing test");`,
+    );
     expect(thrown.status).not.toBe(0);
     expect(existsSync(thrown.dirs[0] as string)).toBe(false);
   });
 
   it("is removed when the process is ended by SIGTERM, which still ends it", () => {
     const ended = inChild(
-      `console.log(tempDir("temp-dir-test-")); process.kill(process.pid, "SIGTERM"); setTimeout(() => {}, 60_000);`,
+      `process.stdout.write(tempDir("temp-dir-test-") + "\\n"); process.kill(process.pid, "SIGTERM"); setTimeout(() => {}, 60_000);`,
     );
     expect(ended.signal).toBe("SIGTERM");
     expect(ended.dirs).toHaveLength(1);
