@@ -14,12 +14,13 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import pg from "pg";
 import type { NewEvent } from "../src/envelope.ts";
 import { chainEvents } from "../src/hash-chain.ts";
 import * as kernel from "../src/index.ts";
 import { openPostgresEventStore } from "../src/postgres/postgres-event-store.ts";
-import { openSqliteEventStore } from "../src/sqlite/index.ts";
+import { openSqliteEventStore, SQLITE_STORE_SQL, SqliteEventStore } from "../src/sqlite/index.ts";
 import { type BenchTarget, benchEvent, type RawDatabase, type Row } from "./bench-support.ts";
 import { sqliteBench } from "./sqlite-raw.ts";
 
@@ -176,6 +177,48 @@ async function concurrentRows(target: BenchTarget, writers: number, total: numbe
   };
 }
 
+/**
+ * SQLite only: one writer appending one event per call with the store's own statements and nothing else — the
+ * idempotency lookup, the head read, the event row (with its three indexes) and the head upsert, one transaction per
+ * call — next to the same raw 1-row INSERTs. No validation, hashing, queueing or promise per append: the floor the
+ * store's schema puts under `1 writer` (the events are chained untimed, beforehand).
+ */
+async function statementFloorRow(target: BenchTarget, db: DatabaseSync, total: number): Promise<Row> {
+  const streamId = `application-floor-${randomUUID().slice(0, 8)}`;
+  const chained = chainEvents(
+    streamId,
+    undefined,
+    Array.from({ length: total }, (_, i) => benchEvent(i)),
+  );
+  const rows = chained.map((e) => [e, JSON.stringify(e)] as const);
+  const sql = Object.fromEntries(
+    Object.entries(SQLITE_STORE_SQL).map(([name, text]) => [name, db.prepare(text)]),
+  ) as Record<keyof typeof SQLITE_STORE_SQL, StatementSync>;
+  const rawRun = () =>
+    timed(async () => {
+      for (const [e, json] of rows) await target.raw.insert([[`raw-${streamId}`, e.streamversion, json]]);
+    });
+  const rawBefore = await rawRun();
+  const seconds = await timed(async () => {
+    for (const [e, json] of rows) {
+      db.exec("BEGIN IMMEDIATE");
+      sql.byIds.all(JSON.stringify([e.id]));
+      sql.head.get(streamId);
+      sql.insert.run(streamId, e.streamversion, e.id, e.type, "application", e.time, json);
+      sql.upsertHead.run(streamId, "application", e.streamversion, e.hash);
+      db.exec("COMMIT");
+    }
+  });
+  const rawSeconds = (rawBefore + (await rawRun())) / 2;
+  return {
+    backend: target.name,
+    operation: "1 writer, the store's statements alone",
+    events: total,
+    adapter: total / seconds,
+    raw: total / rawSeconds,
+  };
+}
+
 async function readRows(target: BenchTarget): Promise<Row[]> {
   let adapterEvents = 0;
   const readSeconds = await timed(async () => {
@@ -249,6 +292,8 @@ async function runTarget(target: BenchTarget): Promise<Row[]> {
   await appendRows(target, "warm-up", 300, 10); // JIT, connections, file growth: not reported
   rows.push(await appendRows(target, "append 1 event/call", counts.single, 1));
   for (const writers of [1, 4, 16, 64]) rows.push(await concurrentRows(target, writers, counts.concurrent));
+  if (target.store instanceof SqliteEventStore)
+    rows.push(await statementFloorRow(target, target.store.db, counts.single));
   rows.push(await commandRows(target, counts.single));
   rows.push(await appendRows(target, "append 10 events/call", counts.batch10, 10));
   rows.push(await appendRows(target, "append 100 events/call", counts.batch100, 100));

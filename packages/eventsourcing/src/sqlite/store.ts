@@ -36,6 +36,28 @@ export interface SqliteEventStoreOptions {
   pollMs?: number;
 }
 
+/**
+ * The statements the store prepares once per handle (exported for `bench:eventstore`, which times an append's own
+ * statements without validation and hashing).
+ */
+export const SQLITE_STORE_SQL = {
+  head: "SELECT last_version, last_hash, soft_deleted, category FROM streams WHERE stream_id = ?",
+  insert:
+    "INSERT INTO events (stream_id, stream_version, event_id, type, category, time, envelope) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  upsertHead: `INSERT INTO streams (stream_id, category, last_version, last_hash) VALUES (?, ?, ?, ?)
+     ON CONFLICT (stream_id) DO UPDATE SET last_version = excluded.last_version, last_hash = excluded.last_hash`,
+  byIds: "SELECT position, envelope FROM events WHERE event_id IN (SELECT value FROM json_each(?))",
+  lastPosition: "SELECT COALESCE(MAX(position), 0) AS p FROM events",
+  // Prepared once: every subscriber reads the log after every append (was prepared on every call).
+  readAll: `SELECT position, envelope FROM events
+     WHERE position > ?
+       AND (? IS NULL OR category IN (SELECT value FROM json_each(?)))
+       AND (? IS NULL OR type IN (SELECT value FROM json_each(?)))
+     ORDER BY position LIMIT ?`,
+  readStream:
+    "SELECT position, envelope FROM events WHERE stream_id = ? AND stream_version >= ? AND stream_version <= ? ORDER BY stream_version",
+} as const;
+
 interface StreamRow {
   last_version: number;
   last_hash: string;
@@ -72,10 +94,7 @@ export class SqliteEventStore implements EventStore {
   /** Groups committed by this handle, and per waiting subscriber (its signal) the count it last saw. */
   #appends = 0;
   readonly #seenAppends = new WeakMap<AbortSignal, number>();
-  readonly #sql: Record<
-    "head" | "insert" | "upsertHead" | "byIds" | "lastPosition" | "readAll" | "readStream",
-    StatementSync
-  >;
+  readonly #sql: Record<keyof typeof SQLITE_STORE_SQL, StatementSync>;
 
   constructor(options: SqliteEventStoreOptions) {
     this.db = new DatabaseSync(options.path);
@@ -86,33 +105,9 @@ export class SqliteEventStore implements EventStore {
     this.#maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
     this.#pollMs = options.pollMs ?? 200;
     this.#appended.setMaxListeners(0);
-    this.#sql = {
-      head: this.db.prepare(
-        "SELECT last_version, last_hash, soft_deleted, category FROM streams WHERE stream_id = ?",
-      ),
-      insert: this.db.prepare(
-        "INSERT INTO events (stream_id, stream_version, event_id, type, category, time, envelope) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      ),
-      upsertHead: this.db.prepare(
-        `INSERT INTO streams (stream_id, category, last_version, last_hash) VALUES (?, ?, ?, ?)
-         ON CONFLICT (stream_id) DO UPDATE SET last_version = excluded.last_version, last_hash = excluded.last_hash`,
-      ),
-      byIds: this.db.prepare(
-        "SELECT position, envelope FROM events WHERE event_id IN (SELECT value FROM json_each(?))",
-      ),
-      lastPosition: this.db.prepare("SELECT COALESCE(MAX(position), 0) AS p FROM events"),
-      // Prepared once: every subscriber reads the log after every append (was prepared on every call).
-      readAll: this.db.prepare(
-        `SELECT position, envelope FROM events
-          WHERE position > ?
-            AND (? IS NULL OR category IN (SELECT value FROM json_each(?)))
-            AND (? IS NULL OR type IN (SELECT value FROM json_each(?)))
-          ORDER BY position LIMIT ?`,
-      ),
-      readStream: this.db.prepare(
-        "SELECT position, envelope FROM events WHERE stream_id = ? AND stream_version >= ? AND stream_version <= ? ORDER BY stream_version",
-      ),
-    };
+    this.#sql = Object.fromEntries(
+      Object.entries(SQLITE_STORE_SQL).map(([name, sql]) => [name, this.db.prepare(sql)]),
+    ) as Record<keyof typeof SQLITE_STORE_SQL, StatementSync>;
     this.checkpoints = sqliteCheckpoints(this.db);
   }
 
