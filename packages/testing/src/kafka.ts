@@ -1,10 +1,10 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { connect, createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { tempDir } from "./temp-dir.ts";
 
 const run = promisify(execFile);
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -87,14 +87,19 @@ function installBrokerExitNet(): void {
  * A broker run by scripts/kafka on its own ports and data folder (for tests that stop and restart it). Without
  * a port it takes a free pair (broker and controller) when it first starts, so that two runs on one machine
  * never meet. `dispose()` stops it and deletes its data; a broker still running when the test process exits is
- * killed by a `process.on("exit")` safety net.
+ * killed by a `process.on("exit")` safety net. A data folder it made itself (no `dataDir` given) is also removed
+ * when `start()` fails, and when the test process ends however it ends (`tempDir`).
  */
 export class LocalKafkaBroker {
   #port: number;
   readonly #dataDir: string;
+  readonly #ownsDataDir: boolean;
+  /** The pid of the last start, for the exit net when the pid file has gone with the folder. */
+  #startedPid: number | undefined;
   constructor(port?: number, dataDir?: string) {
     this.#port = port ?? 0;
-    this.#dataDir = dataDir ?? mkdtempSync(join(tmpdir(), "kafka-test-"));
+    this.#ownsDataDir = dataDir === undefined;
+    this.#dataDir = dataDir ?? tempDir("kafka-test-");
   }
   get port(): number {
     return this.#port;
@@ -128,14 +133,18 @@ export class LocalKafkaBroker {
     startedBrokers.add(this);
     try {
       await run(kafkaLauncher, ["start"], { env: this.env, timeout: 600_000 });
+      this.#startedPid = this.pid;
     } catch (error) {
-      // A half-started broker (it began but never served) is stopped too.
-      await this.stop().catch(() => undefined);
+      // A half-started broker (it began but never served) is stopped too, and a folder of its own removed: a
+      // suite skipped for it never reaches the dispose() that would have.
+      await this.stop().catch(() => this.killNow());
+      if (this.#ownsDataDir) rmSync(this.#dataDir, { recursive: true, force: true });
       throw error;
     }
   }
   async stop(): Promise<void> {
     await run(kafkaLauncher, ["stop"], { env: this.env, timeout: 120_000 });
+    this.#startedPid = undefined;
     startedBrokers.delete(this);
   }
   /** Stops the broker and deletes its data folder. */
@@ -145,7 +154,8 @@ export class LocalKafkaBroker {
   }
   /** SIGKILLs the broker at once, synchronously (the exit safety net). */
   killNow(): void {
-    const pid = this.pid;
+    const pid = this.pid ?? this.#startedPid;
+    this.#startedPid = undefined;
     if (pid === undefined) return;
     try {
       process.kill(pid, "SIGKILL");
