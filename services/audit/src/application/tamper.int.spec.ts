@@ -1,19 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { type EventStore, hashEvent, type NewEvent, type RecordedEvent } from "@gov/eventsourcing";
 import { type ProjectionDatabase, startProjection } from "@gov/eventsourcing/projections";
-import { openPostgresProjectionDatabase } from "@gov/eventsourcing/projections/postgres";
-import { openSqliteProjectionDatabase } from "@gov/eventsourcing/projections/sqlite";
-import { openSqliteEventStore } from "@gov/eventsourcing/sqlite";
+import { sqliteProjectionTestBed } from "@gov/eventsourcing/testing";
 import {
-  dropSchema,
-  freshSchema,
-  openTestStore,
+  postgresProjectionTestBed,
   probePostgres,
-  testConnectionString,
+  testPoolConfig,
 } from "@gov/eventsourcing/testing/postgres";
 import { auditKeyFromEnv } from "@gov/runtime";
 import { useBackend } from "@gov/testing";
@@ -42,10 +35,10 @@ interface Setup {
 }
 
 async function sqliteSetup(): Promise<Setup> {
-  const dir = mkdtempSync(join(tmpdir(), "audit-tamper-"));
-  const path = join(dir, "platform.db");
-  const store = openSqliteEventStore({ path, pollMs: 20 });
-  const db = openSqliteProjectionDatabase({ path: join(dir, "audit-projections.db") });
+  const { store, db, dispose } = sqliteProjectionTestBed("audit-tamper");
+  // A connection of its own to the store's file, as another program would open it.
+  const path = store.db.location();
+  if (!path) throw new Error("the store is not in a file");
   const raw = () => new DatabaseSync(path);
   const exec = (sql: string, ...params: (string | number)[]) => {
     const conn = raw();
@@ -96,25 +89,14 @@ async function sqliteSetup(): Promise<Setup> {
         );
       },
     },
-    async dispose() {
-      await store.close();
-      await db.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    dispose,
   };
 }
 
 async function postgresSetup(): Promise<Setup> {
-  const schema = freshSchema("audit_es");
-  const projections = freshSchema("audit_proj");
-  const store = await openTestStore(schema);
-  const connectionString = testConnectionString();
-  const db = await openPostgresProjectionDatabase({
-    ...(connectionString ? { connectionString } : {}),
-    schema: projections,
-  });
-  const pool = new pg.Pool({ ...(connectionString ? { connectionString } : {}), max: 1 });
-  const events = `"${schema}".events`;
+  const { store, db, dispose } = await postgresProjectionTestBed("audit_tamper");
+  const pool = new pg.Pool({ ...testPoolConfig(), max: 1 });
+  const events = `"${store.schema}".events`;
   return {
     store,
     db,
@@ -155,11 +137,8 @@ async function postgresSetup(): Promise<Setup> {
       },
     },
     async dispose() {
-      await store.close();
-      await db.close();
       await pool.end();
-      await dropSchema(schema);
-      await dropSchema(projections);
+      await dispose();
     },
   };
 }

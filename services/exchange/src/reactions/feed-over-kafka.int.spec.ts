@@ -3,15 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { topics } from "@gov/contracts";
-import { openPostgresProjectionDatabase } from "@gov/eventsourcing/projections/postgres";
 import { openSqliteEventStore } from "@gov/eventsourcing/sqlite";
-import {
-  dropSchema,
-  freshSchema,
-  openTestStore,
-  probePostgres,
-  testConnectionString,
-} from "@gov/eventsourcing/testing/postgres";
+import { postgresProjectionTestBed, probePostgres } from "@gov/eventsourcing/testing/postgres";
 import { type BusEvent, connectKafka, runRelay, silentLogger } from "@gov/messaging";
 import { runtimeConfig } from "@gov/runtime";
 import { kafkaBrokers, probeKafka, testClock, useBackend } from "@gov/testing";
@@ -34,11 +27,10 @@ const run =
 const N = 24;
 
 describe.skipIf(!run)(suite, () => {
-  const schema = freshSchema("exchange_kafka");
   const dir = mkdtempSync(join(tmpdir(), "exchange-kafka-"));
+  let disposeBed: (() => Promise<void>) | undefined;
   afterAll(async () => {
-    await dropSchema(schema);
-    await dropSchema(`${schema}_p`);
+    await disposeBed?.();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -63,12 +55,8 @@ describe.skipIf(!run)(suite, () => {
     for (const c of cases) await intakeStore.append(c.streamId, c.events.slice(0, 1), "no-stream");
 
     // The exchange's side: its own PostgreSQL store and projection schema, the bus on Kafka, and its relay.
-    const store = await openTestStore(schema);
-    const connectionString = testConnectionString();
-    const projectionDb = await openPostgresProjectionDatabase({
-      ...(connectionString ? { connectionString } : {}),
-      schema: `${schema}_p`,
-    });
+    const { store, db: projectionDb, dispose } = await postgresProjectionTestBed("exchange_kafka");
+    disposeBed = dispose;
     const exchangeKafka = connectKafka({ brokers: kafkaBrokers(), clientId: `exchange-${tag}` });
     const exchangeRelay = runRelay({
       store,
@@ -181,8 +169,6 @@ describe.skipIf(!run)(suite, () => {
     await Promise.all([intakeRelay, exchangeRelay]);
     await intakeKafka.close();
     await exchangeKafka.close();
-    await projectionDb.close();
-    await store.close();
     await intakeStore.close();
   });
 });

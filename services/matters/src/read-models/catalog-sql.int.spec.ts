@@ -1,14 +1,7 @@
 import type { Actor } from "@gov/contracts";
 import type { CommandContext, EventStore } from "@gov/eventsourcing";
 import { type ProjectionHandle, startProjection } from "@gov/eventsourcing/projections";
-import { openPostgresProjectionDatabase } from "@gov/eventsourcing/projections/postgres";
-import {
-  dropSchema,
-  freshSchema,
-  openTestStore,
-  probePostgres,
-  testConnectionString,
-} from "@gov/eventsourcing/testing/postgres";
+import { postgresProjectionTestBed, probePostgres } from "@gov/eventsourcing/testing/postgres";
 import { serviceTestApp } from "@gov/runtime/testing";
 import type { Page, PageRequest } from "@gov/service-kit";
 import { useBackend } from "@gov/testing";
@@ -153,28 +146,14 @@ describe("the catalog in SQL (embedded: the SQLite projection file)", () => {
 });
 
 describe.skipIf(!onPostgres)("the catalog in SQL (distributed: the PostgreSQL projection schema)", () => {
-  const storeSchema = freshSchema("matters_es");
-  const schema = freshSchema("matters_rm");
   const cleanup: (() => Promise<void>)[] = [];
   afterAll(async () => {
     for (const c of cleanup.reverse()) await c();
   });
 
   it("equals the in-memory catalog rebuilt from the log: rows, searches, pages, versions, KPIs", async () => {
-    const store = await openTestStore(storeSchema);
-    cleanup.push(async () => {
-      await store.close();
-      await dropSchema(storeSchema);
-    });
-    const connectionString = testConnectionString();
-    const db = await openPostgresProjectionDatabase({
-      ...(connectionString ? { connectionString } : {}),
-      schema,
-    });
-    cleanup.push(async () => {
-      await db.close();
-      await dropSchema(schema);
-    });
+    const { store, db, dispose } = await postgresProjectionTestBed("matters_catalog");
+    cleanup.push(dispose);
     const projection: ProjectionHandle = await startProjection(store, db, catalogProjection);
     cleanup.push(() => projection.close());
     const catalog = new SqlCatalog(projection);
