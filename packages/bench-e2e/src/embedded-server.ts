@@ -8,6 +8,7 @@ import { DatabaseSync } from "node:sqlite";
 import { writeHeapSnapshot } from "node:v8";
 import { createGateway } from "@gov/gateway/src/gateway.ts";
 import { loadConfig, shutdown } from "@gov/service-kit";
+import { fixedPlatformClock } from "@gov/testing";
 
 export type ToServer =
   /** `collect`: a full garbage collection first (the bench forks with --expose-gc), to tell kept from garbage. */
@@ -29,7 +30,9 @@ const dataDir = mkdtempSync(join(tmpdir(), "bench-e2e-"));
 const app = await createGateway(
   // Production's logging (JSON access lines at info; the bench discards the output), development's keys.
   loadConfig({ NODE_ENV: "test", LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info" }),
-  { dataDir, seedDemo: true },
+  // On a fixed day, so that the limits it counts end inside a year whose working-day calendar is published
+  // (from December, a limit counted from today ends in a year whose calendar may not be out yet).
+  { dataDir, seedDemo: true, adjustableClock: true, clockOffsetMs: fixedPlatformClock().offsetMs },
 );
 await app.listen({ port: 0, host: "127.0.0.1" });
 

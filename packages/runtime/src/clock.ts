@@ -11,10 +11,11 @@ export interface AdjustableClock {
 /**
  * The system clock, or with CLOCK=adjustable (never in production) one that tests can move forward through
  * `PUT /<service>/_clock`, so that an end-to-end suite can pass an objection window or a 容缺 deadline in
- * every process of the distributed stack alike.
+ * every process of the distributed stack alike. `offsetMs` (CLOCK_OFFSET_MS) sets it off the system clock from the
+ * start.
  */
-export function createClock(): AdjustableClock {
-  let offset = 0;
+export function createClock(offsetMs = 0): AdjustableClock {
+  let offset = offsetMs;
   return {
     now: () => new Date(Date.now() + offset).toISOString(),
     set(instant: string) {

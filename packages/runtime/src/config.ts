@@ -46,6 +46,12 @@ export const runtimeConfig = {
   /** `adjustable`: tests may move this process's clock with `PUT /<service>/_clock` (refused in production). */
   CLOCK: z.enum(["system", "adjustable"]).default("system"),
   /**
+   * With CLOCK=adjustable only: milliseconds the clock runs ahead of the system clock (negative: behind) from the
+   * process's start. Every process of a test given the same value reads the same chosen day, a restarted one
+   * too, so that deadlines stay inside the published calendar years whatever today is (docs/calendar.md).
+   */
+  CLOCK_OFFSET_MS: z.coerce.number().int().optional(),
+  /**
    * Month-day (MM-DD) from which readiness warns, and the `calendar_next_year_missing` gauge reads 1, while next
    * year's working-day calendar is not published (docs/calendar.md).
    */
@@ -77,6 +83,9 @@ export function runtimeProblems(c: RuntimeSettings & { NODE_ENV?: string }): Con
   if (c.EVENT_BUS === "kafka" && !c.KAFKA_BROKERS) {
     problems.push({ variable: "KAFKA_BROKERS", message: "required when EVENT_BUS=kafka" });
   }
+  if (c.CLOCK_OFFSET_MS !== undefined && c.CLOCK !== "adjustable") {
+    problems.push({ variable: "CLOCK_OFFSET_MS", message: "only with CLOCK=adjustable" });
+  }
   return problems;
 }
 
@@ -87,7 +96,7 @@ export const MIN_SECRET_DISTINCT_CHARACTERS = 12;
  * What production refuses, read from the raw environment so that it is checked even when other variables
  * are malformed (`NODE_ENV` absent counts as production, the kit's default). The same checks for the
  * embedded gateway and every service process:
- * - `CLOCK=adjustable` (tests move it over HTTP);
+ * - `CLOCK=adjustable` (tests move it over HTTP) and `CLOCK_OFFSET_MS` (a clock set off the system's);
  * - a published development secret or key: `AUTH_JWT_SECRET` equal to the kit's `DEVELOPMENT_SECRET`, the
  *   `@gov/pii` development `PII_INDEX_KEY` / `PII_MASTER_KEY`;
  * - weak secrets: an HS256 secret under 32 bytes or with fewer than 12 different characters; a PII key that
@@ -99,6 +108,12 @@ export function productionProblems(env: Record<string, string | undefined>): Con
   const problems: ConfigProblem[] = [];
   if (env.CLOCK === "adjustable") {
     problems.push({ variable: "CLOCK", message: "an adjustable clock is for tests, never in production" });
+  }
+  if (env.CLOCK_OFFSET_MS !== undefined && env.CLOCK_OFFSET_MS !== "") {
+    problems.push({
+      variable: "CLOCK_OFFSET_MS",
+      message: "a clock set off the system's is for tests, never in production",
+    });
   }
   const secret = env.AUTH_JWT_SECRET;
   if (secret === undefined || secret === "") {

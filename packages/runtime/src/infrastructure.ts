@@ -133,7 +133,7 @@ export async function startInfrastructure(
     closers.push({ name: "event-bus", close: () => embedded.close() });
   }
   closers.push({ name: "event-store", close: () => opened.close() });
-  const clock = createClock();
+  const clock = createClock(settings.CLOCK === "adjustable" ? (settings.CLOCK_OFFSET_MS ?? 0) : 0);
   return {
     store,
     bus,

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chinaDate } from "@gov/calendar";
 import { loadConfig, mintToken, shutdown } from "@gov/service-kit";
-import { useBackend } from "@gov/testing";
+import { fixedPlatformClock, useBackend } from "@gov/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGateway } from "./gateway.ts";
 
@@ -17,10 +17,14 @@ describe("embedded platform: the README's walk-through", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "gateway-flow-"));
   let app: Awaited<ReturnType<typeof createGateway>>;
   let clerk: Record<string, string>;
+  // On a fixed day: its limits end inside a year whose working-day calendar is published, whatever today is.
+  const clock = fixedPlatformClock();
   beforeAll(async () => {
     app = await createGateway(loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent" }), {
       dataDir,
       seedDemo: true,
+      adjustableClock: true,
+      clockOffsetMs: clock.offsetMs,
     });
     clerk = {
       authorization: `Bearer ${await mintToken({ sub: "clerk-1", role: "window-clerk", region: "330100" })}`,
@@ -72,7 +76,7 @@ describe("embedded platform: the README's walk-through", () => {
     const auditor = {
       authorization: `Bearer ${await mintToken({ sub: "auditor-1", role: "auditor" })}`,
     };
-    const day = (offset: number) => chinaDate(new Date(Date.now() + offset * 86_400_000));
+    const day = (offset: number) => chinaDate(new Date(clock.now().getTime() + offset * 86_400_000));
     const feed = async () => {
       const r = await app.inject({
         method: "GET",

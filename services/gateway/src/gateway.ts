@@ -26,6 +26,8 @@ export interface GatewayOptions {
   auditSigningKey?: string;
   /** CLOCK=adjustable: tests move the platform's clock with `PUT /<service>/_clock` (never in production). */
   adjustableClock?: boolean;
+  /** CLOCK_OFFSET_MS, with `adjustableClock` only: the clock runs this far ahead of the system's from the start. */
+  clockOffsetMs?: number;
   /** CALENDAR_WARN_FROM: month-day from which a missing next-year calendar is a readiness warning (11-01). */
   calendarWarnFrom?: string;
 }
@@ -40,6 +42,9 @@ export async function createGateway(config: KitConfig, options: GatewayOptions =
     throw new ConfigError([
       { variable: "CLOCK", message: "an adjustable clock is for tests, never in production" },
     ]);
+  }
+  if (options.clockOffsetMs !== undefined && !options.adjustableClock) {
+    throw new ConfigError([{ variable: "CLOCK_OFFSET_MS", message: "only with CLOCK=adjustable" }]);
   }
   const logger = createLogger({
     level: config.LOG_LEVEL,
@@ -59,6 +64,7 @@ export async function createGateway(config: KitConfig, options: GatewayOptions =
     RELAY_LEASE_TTL_MS: 10_000,
     DEMO_DATA: options.seedDemo ? "true" : "false",
     CLOCK: options.adjustableClock ? "adjustable" : "system",
+    ...(options.clockOffsetMs !== undefined ? { CLOCK_OFFSET_MS: options.clockOffsetMs } : {}),
     CALENDAR_WARN_FROM: options.calendarWarnFrom ?? "11-01",
     ...(options.piiIndexKey ? { PII_INDEX_KEY: options.piiIndexKey } : {}),
     ...(options.piiMasterKey ? { PII_MASTER_KEY: options.piiMasterKey } : {}),

@@ -19,6 +19,7 @@ const gatewayConfig = {
   PII_MASTER_KEY: runtimeConfig.PII_MASTER_KEY,
   AUDIT_SIGNING_KEY: runtimeConfig.AUDIT_SIGNING_KEY,
   CLOCK: runtimeConfig.CLOCK,
+  CLOCK_OFFSET_MS: runtimeConfig.CLOCK_OFFSET_MS,
   CALENDAR_WARN_FROM: runtimeConfig.CALENDAR_WARN_FROM,
 };
 
@@ -41,6 +42,7 @@ const app = await createGateway(config, {
   ...(config.PII_MASTER_KEY ? { piiMasterKey: config.PII_MASTER_KEY } : {}),
   ...(config.AUDIT_SIGNING_KEY ? { auditSigningKey: config.AUDIT_SIGNING_KEY } : {}),
   adjustableClock: config.CLOCK === "adjustable",
+  ...(config.CLOCK_OFFSET_MS !== undefined ? { clockOffsetMs: config.CLOCK_OFFSET_MS } : {}),
   calendarWarnFrom: config.CALENDAR_WARN_FROM,
 });
 installGracefulShutdown(app, config.SHUTDOWN_TIMEOUT_MS);

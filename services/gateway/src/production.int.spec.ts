@@ -86,8 +86,11 @@ async function refuses(main: string, env: Record<string, string>, variables: str
 }
 
 describe.each(Object.entries(mains))("finding 1 (production protects itself): the %s", (_name, main) => {
-  it("refuses CLOCK=adjustable", async () => {
-    await refuses(main, { ...good(), CLOCK: "adjustable" }, ["CLOCK"]);
+  it("refuses CLOCK=adjustable, and a clock set off the system's (CLOCK_OFFSET_MS)", async () => {
+    await refuses(main, { ...good(), CLOCK: "adjustable", CLOCK_OFFSET_MS: "86400000" }, [
+      "CLOCK",
+      "CLOCK_OFFSET_MS",
+    ]);
   });
 
   it("refuses the published development secret, PII keys and audit signing key", async () => {

@@ -9,7 +9,7 @@ import { ApplicationsModel } from "@gov/intake/read-model";
 import { hygieneElements } from "@gov/intake/test-support";
 import { computeKpis, SupervisionModel, supervisionCategories } from "@gov/review-and-monitor";
 import { mintToken } from "@gov/service-kit";
-import { LocalKafkaBroker, startCpuBurner, useBackend } from "@gov/testing";
+import { fixedPlatformClock, LocalKafkaBroker, startCpuBurner, useBackend } from "@gov/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DistributedPlatform, SERVICES, startDistributed } from "./platform.ts";
 
@@ -41,9 +41,14 @@ const file = (materialId: string) => ({
 });
 const licence = { materialId: "LIC", provision: "certificate", certificateId: "ZZ-CRASH" };
 const noCheckBody = () => ({});
-/** 容缺受理 needs the applicant's signed promise (承诺书): M04 by the day of acceptance (the system clock's today). */
+/**
+ * Every process's clock reads a fixed day (CLOCK_OFFSET_MS), restarted ones too: the limits counted from it end
+ * inside a year whose working-day calendar is published, whatever today is.
+ */
+const clock = fixedPlatformClock();
+/** 容缺受理 needs the applicant's signed promise (承诺书): M04 by the day of acceptance (the platform's today). */
 const promiseM04 = () => {
-  const now = new Date();
+  const now = clock.now();
   return {
     deferralPromise: {
       materialIds: ["M04"],
@@ -126,7 +131,7 @@ describe.skipIf(!run)(suite, () => {
       brokerRestarts: 0,
     };
     try {
-      platform = await startDistributed({ brokers: broker.brokers });
+      platform = await startDistributed({ brokers: broker.brokers, clockOffsetMs: clock.offsetMs });
       const url = platform.url;
       const admin = { authorization: `Bearer ${await mintToken({ sub: "admin-crash", role: "admin" })}` };
       const clerk = {

@@ -108,6 +108,8 @@ export interface DistributedOptions {
   /** Told of every process as it is spawned (tests check that none is left). */
   onSpawn?: (name: string, pid: number) => void;
   readyTimeoutMs?: number;
+  /** CLOCK_OFFSET_MS of every process (restarts included): the platform runs on a chosen day (`fixedPlatformClock`). */
+  clockOffsetMs?: number;
 }
 
 export type DistributedPlatform = Platform & {
@@ -170,6 +172,7 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
       DATA_DIR: dataDir,
       DEMO_DATA: "false",
       CLOCK: "adjustable",
+      ...(options.clockOffsetMs !== undefined ? { CLOCK_OFFSET_MS: String(options.clockOffsetMs) } : {}),
       RELAY_LEASE_TTL_MS: "2000",
     };
     const processes: Platform["processes"] = [];
