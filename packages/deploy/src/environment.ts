@@ -47,6 +47,7 @@ const runtimeSources = {
   RELAY: { kind: "config", value: "on" },
   DEMO_DATA: { kind: "config", value: "false" },
   CLOCK: { kind: "config", value: "system" },
+  CLOCK_OFFSET_MS: { kind: "unset", why: "tests only, with CLOCK=adjustable; production refuses it" },
   DATABASE_URL: { kind: "secret", secret: "gov-event-store-app", key: "uri" },
   AUTH_JWT_SECRET: platformSecret("AUTH_JWT_SECRET"),
   PII_INDEX_KEY: platformSecret("PII_INDEX_KEY"),
