@@ -1,5 +1,11 @@
 import { mkdirSync } from "node:fs";
-import { clockModule, deadLetterModule, type RuntimeSettings, startInfrastructure } from "@gov/runtime";
+import {
+  clockModule,
+  deadLetterModule,
+  type RuntimeSettings,
+  runtimeProblems,
+  startInfrastructure,
+} from "@gov/runtime";
 import {
   type App,
   buildApp,
@@ -43,9 +49,6 @@ export async function createGateway(config: KitConfig, options: GatewayOptions =
       { variable: "CLOCK", message: "an adjustable clock is for tests, never in production" },
     ]);
   }
-  if (options.clockOffsetMs !== undefined && !options.adjustableClock) {
-    throw new ConfigError([{ variable: "CLOCK_OFFSET_MS", message: "only with CLOCK=adjustable" }]);
-  }
   const logger = createLogger({
     level: config.LOG_LEVEL,
     pretty: config.NODE_ENV === "development",
@@ -70,6 +73,9 @@ export async function createGateway(config: KitConfig, options: GatewayOptions =
     ...(options.piiMasterKey ? { PII_MASTER_KEY: options.piiMasterKey } : {}),
     ...(options.auditSigningKey ? { AUDIT_SIGNING_KEY: options.auditSigningKey } : {}),
   };
+  // The cross-field rules every service process applies (CLOCK_OFFSET_MS only with CLOCK=adjustable, …).
+  const problems = runtimeProblems(settings);
+  if (problems.length > 0) throw new ConfigError(problems);
   const infra = await startInfrastructure(settings, logger);
   const services = await embeddedModules(infra);
   const clocks = options.adjustableClock

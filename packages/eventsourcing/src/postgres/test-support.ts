@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import type { NewEvent } from "../envelope.ts";
 import { openPostgresProjectionDatabase } from "../projections/postgres.ts";
-import type { ProjectionTestBed } from "../testing/projection-bed.ts";
+import { type ProjectionTestBed, projectionTestBed } from "../testing/projection-bed.ts";
 import {
   openPostgresEventStore,
   type PostgresEventStore,
@@ -101,14 +101,8 @@ export async function postgresProjectionTestBed(
     ...(connectionString === undefined ? {} : { connectionString }),
     schema: `${schema}_rm`,
   });
-  return {
-    store,
-    db,
-    async dispose() {
-      await db.close();
-      await store.close();
-      await dropSchema(schema);
-      await dropSchema(`${schema}_rm`);
-    },
-  };
+  return projectionTestBed(store, db, async () => {
+    await dropSchema(schema);
+    await dropSchema(`${schema}_rm`);
+  });
 }

@@ -22,13 +22,22 @@ export function sqliteProjectionTestBed(prefix: string): ProjectionTestBed<Sqlit
   const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
   const store = openSqliteEventStore({ path: join(dir, "platform.db"), synchronous: "NORMAL" });
   const db = openSqliteProjectionDatabase({ path: join(dir, "projections.db") });
+  return projectionTestBed(store, db, async () => rmSync(dir, { recursive: true, force: true }));
+}
+
+/** A bed of `store` and `db` whose `dispose()` closes the database, then the store, then runs `remove`. */
+export function projectionTestBed<S extends EventStore>(
+  store: S,
+  db: ProjectionDatabase,
+  remove: () => Promise<void>,
+): ProjectionTestBed<S> {
   return {
     store,
     db,
     async dispose() {
       await db.close();
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await remove();
     },
   };
 }
